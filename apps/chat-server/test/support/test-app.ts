@@ -1,0 +1,56 @@
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { AppConfig, validateEnvironment } from '@chat/config';
+import request from 'supertest';
+import TestAgent from 'supertest/lib/agent';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/configure-app';
+import { createTestDatabase } from './test-database';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  http: TestAgent;
+  baseUrl: string;
+  db: DataSource;
+  close(): Promise<void>;
+}
+
+export const TEST_ADMIN = { name: 'test-admin', password: 'test-admin-password' };
+
+/** Test defaults: fast hashing, no rate limit unless a test sets one, quiet logs, one admin. */
+const TEST_VARIABLES = {
+  ADMIN_NAME: TEST_ADMIN.name,
+  ADMIN_PASSWORD: TEST_ADMIN.password,
+  NODE_ENV: 'test',
+  BCRYPT_COST: '4',
+  AUTH_RATE_LIMIT: '100000',
+  LOG_LEVEL: 'fatal',
+  MIGRATE_ON_START: 'false',
+};
+
+/** The real application on a random loopback port, on a database of its own. */
+export async function startTestApp(variables: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config = new AppConfig(
+    validateEnvironment({ ...TEST_VARIABLES, DATABASE_URL: database.url, ...variables }),
+  );
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+    .overrideProvider(AppConfig)
+    .useValue(config)
+    .compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>();
+  configureApp(app, config);
+  await app.listen(0, '127.0.0.1');
+  const baseUrl = await app.getUrl();
+  return {
+    app,
+    http: request(baseUrl),
+    baseUrl,
+    db: app.get(DataSource),
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+}

@@ -1,0 +1,16 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  roots: ['<rootDir>/apps', '<rootDir>/libs'],
+  testRegex: '\\.(spec|e2e-spec)\\.ts$',
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
+  transform: { '\\.(ts|js|mjs)$': '<rootDir>/tools/jest/transformer.cjs' },
+  transformIgnorePatterns: [],
+  moduleNameMapper: { '^@chat/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts' },
+  reporters: ['default', '<rootDir>/tools/jest/summary-reporter.cjs'],
+  globalSetup: '<rootDir>/apps/chat-server/test/global-setup.ts',
+  globalTeardown: '<rootDir>/apps/chat-server/test/global-teardown.ts',
+  testTimeout: 30_000,
+  maxWorkers: 2,
+};

@@ -1,0 +1,8 @@
+import { Role } from '@chat/roles';
+
+/** The authenticated caller, as guards attach it to the request. */
+export interface AuthUser {
+  id: number;
+  role: Role;
+  sessionId: string;
+}

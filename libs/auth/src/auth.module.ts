@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from '@chat/config';
+import { JwtAuthGuard } from './jwt-auth.guard';
+import { JWT_ALGORITHM, JwtStrategy } from './jwt.strategy';
+import { Session } from './session.entity';
+import { SessionsService } from './sessions.service';
+import { TokensService } from './tokens.service';
+
+@Module({
+  imports: [
+    PassportModule,
+    TypeOrmModule.forFeature([Session]),
+    JwtModule.registerAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        secret: config.jwtSecret,
+        signOptions: { algorithm: JWT_ALGORITHM, expiresIn: config.jwtTtlSeconds },
+        verifyOptions: { algorithms: [JWT_ALGORITHM] },
+      }),
+    }),
+  ],
+  providers: [JwtStrategy, JwtAuthGuard, SessionsService, TokensService],
+  exports: [JwtAuthGuard, SessionsService, TokensService],
+})
+export class AuthModule {}

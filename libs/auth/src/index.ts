@@ -1,0 +1,6 @@
+export { AuthModule } from './auth.module';
+export { AuthUser } from './auth-user';
+export { CurrentUser } from './current-user.decorator';
+export { JwtAuthGuard } from './jwt-auth.guard';
+export { SessionsService } from './sessions.service';
+export { TokensService } from './tokens.service';

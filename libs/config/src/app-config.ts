@@ -1,0 +1,62 @@
+import { DEVELOPMENT_ADMIN, DEVELOPMENT_JWT_SECRET, Environment } from './environment';
+
+const SECONDS_PER_UNIT = { s: 1, m: 60, h: 3600, d: 86400 } as const;
+
+export interface AdminAccount {
+  name: string;
+  password: string;
+}
+
+/** The validated configuration every module reads; built once from the Environment. */
+export class AppConfig {
+  readonly nodeEnv: Environment['NODE_ENV'];
+  readonly isProduction: boolean;
+  readonly port: number;
+  readonly host: string;
+  readonly databaseUrl?: string;
+  readonly embeddedDatabase: { dir: string; port: number };
+  readonly migrateOnStart: boolean;
+  readonly jwtSecret: string;
+  readonly jwtTtlSeconds: number;
+  readonly bcryptCost: number;
+  readonly initialAdmin?: AdminAccount;
+  readonly corsOrigins: string[] | '*';
+  readonly timeZone: string;
+  readonly logLevel: Environment['LOG_LEVEL'];
+  readonly authRateLimitPerMinute: number;
+
+  constructor(env: Environment) {
+    this.nodeEnv = env.NODE_ENV;
+    this.isProduction = env.NODE_ENV === 'production';
+    this.port = env.PORT;
+    this.host = env.HOST;
+    this.databaseUrl = env.DATABASE_URL;
+    this.embeddedDatabase = { dir: env.EMBEDDED_DB_DIR, port: env.EMBEDDED_DB_PORT };
+    this.migrateOnStart = env.MIGRATE_ON_START;
+    this.jwtSecret = env.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET;
+    this.jwtTtlSeconds = parseDuration(env.JWT_TTL);
+    this.bcryptCost = env.BCRYPT_COST;
+    this.initialAdmin = initialAdmin(env);
+    this.corsOrigins =
+      env.CORS_ORIGINS.trim() === '*' ? '*' : env.CORS_ORIGINS.split(',').map((o) => o.trim());
+    this.timeZone = env.TIME_ZONE;
+    this.logLevel = env.LOG_LEVEL;
+    this.authRateLimitPerMinute = env.AUTH_RATE_LIMIT;
+  }
+}
+
+function parseDuration(value: string): number {
+  const unit = (value.match(/[smhd]$/)?.[0] ?? 's') as keyof typeof SECONDS_PER_UNIT;
+  return Number.parseInt(value, 10) * SECONDS_PER_UNIT[unit];
+}
+
+/** Outside production an unset admin account falls back to the development one. */
+function initialAdmin(env: Environment): AdminAccount | undefined {
+  if (env.ADMIN_NAME && env.ADMIN_PASSWORD) {
+    return { name: env.ADMIN_NAME, password: env.ADMIN_PASSWORD };
+  }
+  if (env.NODE_ENV === 'development' && !env.ADMIN_NAME && !env.ADMIN_PASSWORD) {
+    return DEVELOPMENT_ADMIN;
+  }
+  return undefined;
+}

@@ -1,0 +1,154 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  getMetadataStorage,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsTimeZone,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+
+export const NODE_ENVS = ['development', 'production', 'test'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+export const DURATION_PATTERN = /^\d+(s|m|h|d)?$/;
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const toBoolean = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const normalized = value.trim().toLowerCase();
+  if (['true', '1', 'yes'].includes(normalized)) return true;
+  if (['false', '0', 'no'].includes(normalized)) return false;
+  return value;
+};
+const emptyToUndefined = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/**
+ * The process environment as the server accepts it: every variable, its type, range and default.
+ * `.env.example` documents the same list.
+ */
+export class Environment {
+  @IsIn(NODE_ENVS)
+  NODE_ENV: (typeof NODE_ENVS)[number] = 'development';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 8000;
+
+  @IsString()
+  @MinLength(1)
+  HOST = '127.0.0.1';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @IsString()
+  @MinLength(1)
+  EMBEDDED_DB_DIR = '.data/postgres';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  EMBEDDED_DB_PORT = 54329;
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  MIGRATE_ON_START = true;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  JWT_SECRET?: string;
+
+  @Matches(DURATION_PATTERN, { message: 'JWT_TTL must be a duration such as 3h, 90m or 3600s' })
+  JWT_TTL = '3h';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(4)
+  @Max(15)
+  BCRYPT_COST = 12;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  ADMIN_NAME?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  ADMIN_PASSWORD?: string;
+
+  @Matches(/^(\*|https?:\/\/[^\s,]+(\s*,\s*https?:\/\/[^\s,]+)*)$/, {
+    message: 'CORS_ORIGINS must be * or a comma-separated list of http(s) origins',
+  })
+  CORS_ORIGINS = 'http://localhost:3000,http://localhost:5173';
+
+  @IsTimeZone()
+  TIME_ZONE = 'UTC';
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  AUTH_RATE_LIMIT = 20;
+}
+
+export const DEVELOPMENT_JWT_SECRET = 'development-only-jwt-secret-do-not-use-in-production';
+export const DEVELOPMENT_ADMIN = { name: 'admin', password: 'admin' };
+const MIN_PRODUCTION_SECRET_LENGTH = 32;
+
+const variableNames = new Set(
+  getMetadataStorage()
+    .getTargetValidationMetadatas(Environment, '', true, false)
+    .map((metadata) => metadata.propertyName),
+);
+
+/**
+ * Validates raw variables (strings, as the process has them) into a typed Environment, or throws
+ * one line naming every variable that is wrong.
+ */
+export function validateEnvironment(raw: Record<string, unknown>): Environment {
+  const known = Object.fromEntries(
+    Object.entries(raw).filter(([key, value]) => variableNames.has(key) && value !== undefined),
+  );
+  const environment = plainToInstance(Environment, known, { exposeDefaultValues: true });
+  const problems = validateSync(environment).map(describe);
+  if (problems.length === 0) problems.push(...productionProblems(environment));
+  if (problems.length > 0) throw new Error(`Invalid configuration: ${problems.join('; ')}`);
+  return environment;
+}
+
+function productionProblems(environment: Environment): string[] {
+  if (environment.NODE_ENV !== 'production') return [];
+  const problems: string[] = [];
+  const secret = environment.JWT_SECRET;
+  if (!secret || secret === DEVELOPMENT_JWT_SECRET || secret.length < MIN_PRODUCTION_SECRET_LENGTH) {
+    problems.push(
+      `JWT_SECRET must be set to a random string of at least ${MIN_PRODUCTION_SECRET_LENGTH} characters in production`,
+    );
+  }
+  if (environment.ADMIN_PASSWORD === DEVELOPMENT_ADMIN.password) {
+    problems.push('ADMIN_PASSWORD must not be the development password in production');
+  }
+  return problems;
+}
+
+function describe(error: ValidationError): string {
+  return Object.values(error.constraints ?? {})[0] ?? `${error.property} is invalid`;
+}

@@ -1,0 +1,73 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Request, Response } from 'express';
+import {
+  AuthenticationError,
+  ConflictError,
+  DomainError,
+  InvalidInputError,
+  PermissionError,
+} from './domain-errors';
+
+const STATUS_BY_ERROR = new Map<Function, number>([
+  [AuthenticationError, HttpStatus.UNAUTHORIZED],
+  [PermissionError, HttpStatus.FORBIDDEN],
+  [ConflictError, HttpStatus.CONFLICT],
+  [InvalidInputError, HttpStatus.UNPROCESSABLE_ENTITY],
+]);
+
+/** Texts for framework errors, in the contract's words rather than Nest's. */
+const DETAIL_BY_STATUS: Record<number, string> = {
+  [HttpStatus.NOT_FOUND]: 'Not Found',
+  [HttpStatus.PAYLOAD_TOO_LARGE]: 'Request body too large',
+  [HttpStatus.TOO_MANY_REQUESTS]: 'Too many requests',
+  [HttpStatus.UNSUPPORTED_MEDIA_TYPE]: 'Unsupported media type',
+};
+
+/** The one place where errors become HTTP answers: `{"detail": ...}` with the contract's status. */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ApiExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const context = host.switchToHttp();
+    const request = context.getRequest<Request>();
+    const response = context.getResponse<Response>();
+    const [status, body] = this.answer(exception, request);
+    if (!response.headersSent) response.status(status).json(body);
+  }
+
+  private answer(exception: unknown, request: Request): [number, object] {
+    if (exception instanceof InvalidInputError) {
+      return [HttpStatus.UNPROCESSABLE_ENTITY, { detail: exception.problems }];
+    }
+    if (exception instanceof DomainError) {
+      return [STATUS_BY_ERROR.get(exception.constructor) ?? HttpStatus.BAD_REQUEST, { detail: exception.detail }];
+    }
+    if (isMalformedJson(exception)) {
+      return [
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        { detail: [{ field: 'body', message: 'body must be valid JSON' }] },
+      ];
+    }
+    if (exception instanceof HttpException && exception.getStatus() < 500) {
+      const status = exception.getStatus();
+      return [status, { detail: DETAIL_BY_STATUS[status] ?? exception.message }];
+    }
+    const requestId = randomUUID();
+    this.logger.error(
+      `Unhandled error on ${request.method} ${request.path} (request id ${requestId})`,
+      exception instanceof Error ? exception.stack : String(exception),
+    );
+    return [
+      HttpStatus.INTERNAL_SERVER_ERROR,
+      { detail: 'Internal server error', request_id: requestId },
+    ];
+  }
+}
+
+/** body-parser's error for a body that is not JSON, as Nest's adapter wraps it. */
+function isMalformedJson(exception: unknown): boolean {
+  const cause = exception instanceof HttpException ? exception.cause : undefined;
+  return (cause as { type?: string } | undefined)?.type === 'entity.parse.failed';
+}

@@ -1,0 +1,5 @@
+export { DELETED_USER_AVATAR, randomDefaultAvatar } from './default-avatars';
+export { PasswordHasher } from './password-hasher.service';
+export { User } from './user.entity';
+export { UsersModule } from './users.module';
+export { UsersService } from './users.service';

@@ -1,0 +1,31 @@
+import { Body, Controller, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import { JwtAuthGuard } from '@chat/auth';
+import { Role, Roles, RolesGuard } from '@chat/roles';
+import { RegisterAdminDto } from './dto/register-admin.dto';
+import { RegisterUserDto } from './dto/register-user.dto';
+import { MessageResponseDto } from './dto/responses.dto';
+import { UsersService } from './users.service';
+
+const REGISTERED = 'User registered successfully';
+
+@ApiTags('auth')
+@Controller('auth')
+export class RegistrationController {
+  constructor(private readonly users: UsersService) {}
+
+  @Post('register-user')
+  @UseGuards(ThrottlerGuard)
+  async registerUser(@Body() body: RegisterUserDto): Promise<MessageResponseDto> {
+    return this.users.registerUser(body).then(() => new MessageResponseDto(REGISTERED));
+  }
+
+  @Post('register-admin')
+  @ApiBearerAuth()
+  @UseGuards(JwtAuthGuard, RolesGuard)
+  @Roles(Role.Admin)
+  async registerAdmin(@Body() body: RegisterAdminDto): Promise<MessageResponseDto> {
+    return this.users.registerByAdmin(body).then(() => new MessageResponseDto(REGISTERED));
+  }
+}

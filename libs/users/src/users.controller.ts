@@ -1,0 +1,75 @@
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import { AuthUser, CurrentUser, JwtAuthGuard } from '@chat/auth';
+import { LoginDto } from './dto/login.dto';
+import {
+  LoginResponseDto,
+  MessageResponseDto,
+  UserProfileDto,
+  UserSummaryDto,
+} from './dto/responses.dto';
+import { UpdateUserDto } from './dto/update-user.dto';
+import { UsersService } from './users.service';
+
+@ApiTags('user')
+@Controller('user')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Post('login')
+  @HttpCode(200)
+  @UseGuards(ThrottlerGuard)
+  async login(@Body() body: LoginDto): Promise<LoginResponseDto> {
+    const { token, userId } = await this.users.login(body.name, body.password);
+    return new LoginResponseDto(token, userId);
+  }
+
+  @Post('logout')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @UseGuards(JwtAuthGuard)
+  async logout(@CurrentUser() caller: AuthUser): Promise<MessageResponseDto> {
+    return this.users.logout(caller).then(() => new MessageResponseDto('Logged out successfully'));
+  }
+
+  @Post('me')
+  @HttpCode(200)
+  @UseGuards(JwtAuthGuard)
+  async meCompat(@CurrentUser() caller: AuthUser): Promise<UserProfileDto> {
+    return new UserProfileDto(await this.users.profile(caller));
+  }
+
+  @Get('me')
+  @ApiBearerAuth()
+  @UseGuards(JwtAuthGuard)
+  async me(@CurrentUser() caller: AuthUser): Promise<UserProfileDto> {
+    return new UserProfileDto(await this.users.profile(caller));
+  }
+
+  @Patch('update')
+  @HttpCode(201)
+  @ApiBearerAuth()
+  @UseGuards(JwtAuthGuard)
+  async update(
+    @CurrentUser() caller: AuthUser,
+    @Body() body: UpdateUserDto,
+  ): Promise<MessageResponseDto> {
+    return this.users
+      .update(caller, body.data_update)
+      .then(() => new MessageResponseDto('Data updated successfully'));
+  }
+
+  @Delete('delete')
+  @HttpCode(201)
+  @ApiBearerAuth()
+  @UseGuards(JwtAuthGuard)
+  async delete(@CurrentUser() caller: AuthUser): Promise<MessageResponseDto> {
+    return this.users.delete(caller).then(() => new MessageResponseDto('User deleted successfully'));
+  }
+
+  @Get('all')
+  async all(): Promise<UserSummaryDto[]> {
+    return (await this.users.list()).map((user) => new UserSummaryDto(user));
+  }
+}

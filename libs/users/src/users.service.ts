@@ -1,0 +1,126 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, Repository } from 'typeorm';
+import { AuthUser, SessionsService, TokensService } from '@chat/auth';
+import { isUniqueViolation } from '@chat/database';
+import { AuthenticationError, ConflictError, InvalidInputError } from '@chat/errors';
+import { Role, ROLES } from '@chat/roles';
+import { DELETED_USER_AVATAR, randomDefaultAvatar } from './default-avatars';
+import { UserChangesDto } from './dto/update-user.dto';
+import { PASSWORD_BYTES } from './dto/user-fields';
+import { PasswordHasher } from './password-hasher.service';
+import { User } from './user.entity';
+
+export interface NewAccount {
+  name: string;
+  password: string;
+  role?: number;
+}
+
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly hasher: PasswordHasher,
+    private readonly tokens: TokensService,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  /** Self-service sign-up: only the user role may be asked for. */
+  registerUser(account: NewAccount): Promise<User> {
+    if (account.role !== undefined && account.role !== Role.User) {
+      throw new ConflictError('Invalid role');
+    }
+    return this.create(account.name, account.password, Role.User);
+  }
+
+  /** An admin creating an account of any role. */
+  registerByAdmin(account: NewAccount): Promise<User> {
+    if (!ROLES.includes(account.role as Role)) throw new ConflictError('Invalid role');
+    return this.create(account.name, account.password, account.role as Role);
+  }
+
+  async login(name: string, password: string): Promise<{ token: string; userId: number }> {
+    const user =
+      Buffer.byteLength(password) <= PASSWORD_BYTES.max ? await this.findActiveByName(name) : null;
+    if (!(await this.hasher.matches(password, user?.passwordHash))) {
+      throw new ConflictError('Invalid credentials');
+    }
+    return { token: await this.tokens.issue(user!.id), userId: user!.id };
+  }
+
+  async logout(caller: AuthUser): Promise<void> {
+    await this.sessions.revoke(caller.sessionId);
+  }
+
+  async profile(caller: AuthUser): Promise<User> {
+    const user = await this.users.findOneBy({ id: caller.id });
+    if (!user || user.deletedAt) throw new AuthenticationError('Invalid token');
+    return user;
+  }
+
+  list(): Promise<User[]> {
+    return this.users.find({ order: { id: 'ASC' } });
+  }
+
+  /** Renames and/or changes the password; a new password ends every other session. */
+  async update(caller: AuthUser, changes: UserChangesDto): Promise<void> {
+    if (changes.name === undefined && changes.password === undefined) {
+      throw new InvalidInputError([
+        { field: 'data_update', message: 'data_update must change name or password' },
+      ]);
+    }
+    const update: Partial<User> = {};
+    if (changes.name !== undefined) update.name = changes.name;
+    if (changes.password !== undefined) update.passwordHash = await this.hasher.hash(changes.password);
+    try {
+      await this.users.update({ id: caller.id }, update);
+    } catch (error) {
+      throw isUniqueViolation(error) ? new ConflictError('Name is occupied') : error;
+    }
+    if (changes.password !== undefined) {
+      await this.sessions.revokeAllForUser(caller.id, caller.sessionId);
+    }
+  }
+
+  /** Deletes the account but keeps the row, so its messages keep an author. */
+  async delete(caller: AuthUser): Promise<void> {
+    await this.users.update(
+      { id: caller.id },
+      {
+        name: `Deleted #${caller.id}`,
+        passwordHash: null,
+        avatar: DELETED_USER_AVATAR,
+        deletedAt: () => 'now()',
+      },
+    );
+    await this.sessions.revokeAllForUser(caller.id);
+  }
+
+  async hasActiveAdmin(): Promise<boolean> {
+    return this.users.exists({ where: { role: Role.Admin, deletedAt: IsNull() } });
+  }
+
+  async create(name: string, password: string, role: Role): Promise<User> {
+    const user = this.users.create({
+      name,
+      passwordHash: await this.hasher.hash(password),
+      role,
+      avatar: randomDefaultAvatar(),
+    });
+    try {
+      return await this.users.save(user);
+    } catch (error) {
+      throw isUniqueViolation(error) ? new ConflictError('Name is occupied') : error;
+    }
+  }
+
+  private findActiveByName(name: string): Promise<User | null> {
+    return this.users
+      .createQueryBuilder('user')
+      .addSelect('user.passwordHash')
+      .where('lower(user.name) = lower(:name)', { name })
+      .andWhere('user.deletedAt IS NULL')
+      .getOne();
+  }
+}
