@@ -1,4 +1,12 @@
-import { bearer, createUser, createUserWithRole, login, loginAdmin, PASSWORD, uniqueName } from './support/factories';
+import {
+  bearer,
+  createUser,
+  createUserWithRole,
+  login,
+  loginAdmin,
+  PASSWORD,
+  uniqueName,
+} from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
 
 describe('registration', () => {
@@ -21,7 +29,10 @@ describe('registration', () => {
       expect(response.body).toEqual({ message: 'User registered successfully' });
 
       const user = await login(t, name, PASSWORD);
-      const me = await t.http.get('/user/me').set(...bearer(user)).expect(200);
+      const me = await t.http
+        .get('/user/me')
+        .set(...bearer(user))
+        .expect(200);
       expect(me.body).toEqual({
         user_id: user.id,
         name,
@@ -60,15 +71,18 @@ describe('registration', () => {
       expect(response.body).toEqual({ detail: 'Name is occupied' });
     });
 
-    it.each([2, 3, 0, 7])('refuses role %p with 409 Invalid role and stores nothing', async (role) => {
-      const before = await countUsers();
-      const response = await t.http
-        .post('/auth/register-user')
-        .send({ name: uniqueName(), password: PASSWORD, role })
-        .expect(409);
-      expect(response.body).toEqual({ detail: 'Invalid role' });
-      expect(await countUsers()).toBe(before);
-    });
+    it.each([2, 3, 0, 7])(
+      'refuses role %p with 409 Invalid role and stores nothing',
+      async (role) => {
+        const before = await countUsers();
+        const response = await t.http
+          .post('/auth/register-user')
+          .send({ name: uniqueName(), password: PASSWORD, role })
+          .expect(409);
+        expect(response.body).toEqual({ detail: 'Invalid role' });
+        expect(await countUsers()).toBe(before);
+      },
+    );
 
     const invalidBodies: [string, unknown, string][] = [
       ['no body fields', {}, 'name'],
@@ -83,7 +97,11 @@ describe('registration', () => {
       ['a reserved name', { name: 'Deleted #12', password: PASSWORD }, 'name'],
       ['a 7-byte password', { name: 'someone', password: 'short77' }, 'password'],
       ['a 73-byte password', { name: 'someone', password: 'p'.repeat(73) }, 'password'],
-      ['a 73-byte Unicode password', { name: 'someone', password: 'é'.repeat(36) + 'x' }, 'password'],
+      [
+        'a 73-byte Unicode password',
+        { name: 'someone', password: 'é'.repeat(36) + 'x' },
+        'password',
+      ],
       ['a blank password', { name: 'someone', password: '          ' }, 'password'],
       ['a numeric password', { name: 'someone', password: 12345678 }, 'password'],
       ['a string role', { name: 'someone', password: PASSWORD, role: '1' }, 'role'],
@@ -92,7 +110,10 @@ describe('registration', () => {
 
     it.each(invalidBodies)('answers 422 for %s and stores nothing', async (_case, body, field) => {
       const before = await countUsers();
-      const response = await t.http.post('/auth/register-user').send(body as object).expect(422);
+      const response = await t.http
+        .post('/auth/register-user')
+        .send(body as object)
+        .expect(422);
       expect(response.body.detail).toEqual(
         expect.arrayContaining([{ field, message: expect.any(String) }]),
       );
@@ -123,9 +144,15 @@ describe('registration', () => {
       const admin = await loginAdmin(t);
       const moderator = await createUserWithRole(t, admin, 2);
       const secondAdmin = await createUserWithRole(t, admin, 3);
-      const me = await t.http.get('/user/me').set(...bearer(moderator)).expect(200);
+      const me = await t.http
+        .get('/user/me')
+        .set(...bearer(moderator))
+        .expect(200);
       expect(me.body.role).toBe(2);
-      const other = await t.http.get('/user/me').set(...bearer(secondAdmin)).expect(200);
+      const other = await t.http
+        .get('/user/me')
+        .set(...bearer(secondAdmin))
+        .expect(200);
       expect(other.body.role).toBe(3);
     });
 

@@ -138,7 +138,11 @@ function productionProblems(environment: Environment): string[] {
   if (environment.NODE_ENV !== 'production') return [];
   const problems: string[] = [];
   const secret = environment.JWT_SECRET;
-  if (!secret || secret === DEVELOPMENT_JWT_SECRET || secret.length < MIN_PRODUCTION_SECRET_LENGTH) {
+  if (
+    !secret ||
+    secret === DEVELOPMENT_JWT_SECRET ||
+    secret.length < MIN_PRODUCTION_SECRET_LENGTH
+  ) {
     problems.push(
       `JWT_SECRET must be set to a random string of at least ${MIN_PRODUCTION_SECRET_LENGTH} characters in production`,
     );

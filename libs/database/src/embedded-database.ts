@@ -118,7 +118,7 @@ export class EmbeddedDatabase {
       await run(pg_ctl, [...args, `--pgdata=${this.dataDir}`], { ...ids, cwd: '/' });
     } catch (error) {
       const detail = (error as { stderr?: string }).stderr?.trim() || String(error);
-      throw new Error(`embedded PostgreSQL: pg_ctl ${args[0]} failed: ${detail}`);
+      throw new Error(`embedded PostgreSQL: pg_ctl ${args[0]} failed: ${detail}`, { cause: error });
     }
   }
 }
@@ -128,7 +128,8 @@ async function ensureDatabase(serverUrl: string, name: string): Promise<void> {
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
+    if (found.rowCount === 0)
+      await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
   } finally {
     await client.end();
   }

@@ -1,4 +1,11 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import {
@@ -42,7 +49,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
       return [HttpStatus.UNPROCESSABLE_ENTITY, { detail: exception.problems }];
     }
     if (exception instanceof DomainError) {
-      return [STATUS_BY_ERROR.get(exception.constructor) ?? HttpStatus.BAD_REQUEST, { detail: exception.detail }];
+      return [
+        STATUS_BY_ERROR.get(exception.constructor) ?? HttpStatus.BAD_REQUEST,
+        { detail: exception.detail },
+      ];
     }
     if (isMalformedJson(exception)) {
       return [

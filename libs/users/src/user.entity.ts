@@ -1,5 +1,6 @@
 import {
   BaseEntity,
+  Check,
   Column,
   CreateDateColumn,
   Entity,
@@ -13,6 +14,8 @@ import { Role } from '@chat/roles';
 @Entity('users')
 // Case-insensitive uniqueness is an expression index (lower(name)) managed by the migrations.
 @Index('users_name_lower_key', { synchronize: false })
+@Index('users_active_role_idx', ['role'], { where: 'deleted_at IS NULL' })
+@Check('users_role_check', 'role >= 1 AND role <= 3')
 export class User extends BaseEntity {
   @PrimaryGeneratedColumn('identity', { generatedIdentity: 'ALWAYS' })
   id!: number;

@@ -65,7 +65,9 @@ export class UsersController {
   @ApiBearerAuth()
   @UseGuards(JwtAuthGuard)
   async delete(@CurrentUser() caller: AuthUser): Promise<MessageResponseDto> {
-    return this.users.delete(caller).then(() => new MessageResponseDto('User deleted successfully'));
+    return this.users
+      .delete(caller)
+      .then(() => new MessageResponseDto('User deleted successfully'));
   }
 
   @Get('all')

@@ -72,7 +72,8 @@ export class UsersService {
     }
     const update: Partial<User> = {};
     if (changes.name !== undefined) update.name = changes.name;
-    if (changes.password !== undefined) update.passwordHash = await this.hasher.hash(changes.password);
+    if (changes.password !== undefined)
+      update.passwordHash = await this.hasher.hash(changes.password);
     try {
       await this.users.update({ id: caller.id }, update);
     } catch (error) {

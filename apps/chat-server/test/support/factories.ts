@@ -16,10 +16,7 @@ export function uniqueName(prefix = 'user'): string {
 
 /** Registers a user (role 1) and logs in. */
 export async function createUser(t: TestApp, name = uniqueName()): Promise<TestUser> {
-  await t.http
-    .post('/auth/register-user')
-    .send({ name, password: PASSWORD })
-    .expect(201);
+  await t.http.post('/auth/register-user').send({ name, password: PASSWORD }).expect(201);
   return login(t, name, PASSWORD);
 }
 

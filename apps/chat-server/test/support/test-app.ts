@@ -12,6 +12,7 @@ export interface TestApp {
   app: NestExpressApplication;
   http: TestAgent;
   baseUrl: string;
+  databaseUrl: string;
   db: DataSource;
   close(): Promise<void>;
 }
@@ -29,9 +30,17 @@ const TEST_VARIABLES = {
   MIGRATE_ON_START: 'false',
 };
 
-/** The real application on a random loopback port, on a database of its own. */
-export async function startTestApp(variables: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+/**
+ * The real application on a random loopback port, on a database of its own, or on the database
+ * of `sharedWith` to act as a second instance of the same deployment.
+ */
+export async function startTestApp(
+  variables: Record<string, string> = {},
+  sharedWith?: TestApp,
+): Promise<TestApp> {
+  const database = sharedWith
+    ? { url: sharedWith.databaseUrl, drop: async () => undefined }
+    : await createTestDatabase();
   const config = new AppConfig(
     validateEnvironment({ ...TEST_VARIABLES, DATABASE_URL: database.url, ...variables }),
   );
@@ -47,6 +56,7 @@ export async function startTestApp(variables: Record<string, string> = {}): Prom
     app,
     http: request(baseUrl),
     baseUrl,
+    databaseUrl: database.url,
     db: app.get(DataSource),
     close: async () => {
       await app.close();

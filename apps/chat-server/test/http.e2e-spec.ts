@@ -1,0 +1,172 @@
+import { bearer, createUser, loginAdmin, PASSWORD, uniqueName } from './support/factories';
+import { startTestApp, TEST_ADMIN, TestApp } from './support/test-app';
+
+const ORIGIN = 'http://chat.example';
+
+describe('HTTP behaviour', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ CORS_ORIGINS: ORIGIN });
+  });
+  afterAll(() => t.close());
+
+  describe('CORS', () => {
+    it.each(['POST', 'PATCH', 'DELETE'])(
+      'answers a %s preflight from a configured origin',
+      async (method) => {
+        const response = await t.http
+          .options('/user/update')
+          .set('Origin', ORIGIN)
+          .set('Access-Control-Request-Method', method)
+          .set('Access-Control-Request-Headers', 'content-type,authorization')
+          .expect(204);
+        expect(response.headers['access-control-allow-origin']).toBe(ORIGIN);
+        expect(response.headers['access-control-allow-methods']).toContain(method);
+        expect(response.headers['access-control-allow-headers']).toMatch(/content-type/i);
+        expect(response.headers['access-control-allow-headers']).toMatch(/authorization/i);
+      },
+    );
+
+    it('puts the CORS headers on error responses too', async () => {
+      const response = await t.http
+        .post('/user/login')
+        .set('Origin', ORIGIN)
+        .send({ name: 'nobody', password: 'wrong password' })
+        .expect(409);
+      expect(response.headers['access-control-allow-origin']).toBe(ORIGIN);
+    });
+
+    it('does not allow other origins', async () => {
+      const response = await t.http
+        .get('/user/all')
+        .set('Origin', 'http://evil.example')
+        .expect(200);
+      expect(response.headers['access-control-allow-origin']).toBeUndefined();
+    });
+  });
+
+  it('answers unknown routes with 404 in the contract shape', async () => {
+    expect((await t.http.get('/no/such/route').expect(404)).body).toEqual({ detail: 'Not Found' });
+  });
+
+  it('refuses a JSON body over 64 KiB with 413', async () => {
+    const response = await t.http
+      .post('/auth/register-user')
+      .send({ name: 'n'.repeat(70 * 1024), password: PASSWORD })
+      .expect(413);
+    expect(response.body).toEqual({ detail: 'Request body too large' });
+  });
+
+  it('serves the OpenAPI document and Swagger UI at /docs', async () => {
+    const document = await t.http.get('/docs-json').expect(200);
+    expect(Object.keys(document.body.paths)).toEqual(
+      expect.arrayContaining(['/auth/register-user', '/user/login', '/user/me', '/user/all']),
+    );
+    const page = await t.http.get('/docs').expect(200);
+    expect(page.text).toContain('swagger-ui');
+  });
+
+  it('never returns a password hash from any user route', async () => {
+    const admin = await loginAdmin(t);
+    const user = await createUser(t);
+    const requests = [
+      () => t.http.get('/user/all'),
+      () => t.http.get('/user/me').set(...bearer(user)),
+      () => t.http.post('/user/me').send({ token: user.token }),
+      () => t.http.post('/user/login').send({ name: user.name, password: PASSWORD }),
+      () => t.http.post('/auth/register-user').send({ name: uniqueName(), password: PASSWORD }),
+      () =>
+        t.http
+          .post('/auth/register-admin')
+          .set(...bearer(admin))
+          .send({ name: uniqueName(), password: PASSWORD, role: 2 }),
+      () =>
+        t.http
+          .patch('/user/update')
+          .set(...bearer(user))
+          .send({ data_update: { password: 'new password 1' } }),
+    ];
+    const responses = [];
+    for (const send of requests) responses.push(await send());
+    const hashes: { password_hash: string }[] = await t.db.query(
+      'SELECT password_hash FROM users WHERE password_hash IS NOT NULL',
+    );
+    expect(hashes.length).toBeGreaterThan(2);
+    for (const response of responses) {
+      expect(response.status).toBeLessThan(300);
+      expect(response.text).not.toMatch(/\$2[aby]\$/);
+      expect(response.text).not.toMatch(/password/i);
+      for (const { password_hash } of hashes) expect(response.text).not.toContain(password_hash);
+    }
+  });
+
+  it('stores the configured admin once, at start', async () => {
+    const admins = await t.db.query('SELECT name, role FROM users WHERE role = 3');
+    expect(admins).toEqual([{ name: TEST_ADMIN.name, role: 3 }]);
+  });
+});
+
+describe('rate limits on login and registration', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ AUTH_RATE_LIMIT: '3' });
+  });
+  afterAll(() => t.close());
+
+  it('answers 429 past AUTH_RATE_LIMIT login attempts a minute from one address', async () => {
+    const attempt = () =>
+      t.http.post('/user/login').send({ name: 'nobody', password: 'wrong password' });
+    for (let i = 0; i < 3; i++) await attempt().expect(409);
+    const refused = await attempt().expect(429);
+    expect(refused.body).toEqual({ detail: 'Too many requests' });
+    expect(refused.headers['retry-after']).toBeDefined();
+  });
+
+  it('answers 429 past AUTH_RATE_LIMIT registrations a minute, storing nothing more', async () => {
+    for (let i = 0; i < 3; i++) {
+      await t.http
+        .post('/auth/register-user')
+        .send({ name: uniqueName(), password: PASSWORD })
+        .expect(201);
+    }
+    const name = uniqueName();
+    await t.http.post('/auth/register-user').send({ name, password: PASSWORD }).expect(429);
+    expect(await t.db.query('SELECT id FROM users WHERE name = $1', [name])).toEqual([]);
+  });
+});
+
+describe('two instances of one deployment', () => {
+  let first: TestApp;
+  let second: TestApp;
+
+  beforeAll(async () => {
+    first = await startTestApp();
+    second = await startTestApp({}, first);
+  });
+  afterAll(async () => {
+    await second.close();
+    await first.close();
+  });
+
+  it('refuses a session revoked on one instance on the other within 5 seconds', async () => {
+    const user = await createUser(first);
+    await second.http
+      .get('/user/me')
+      .set(...bearer(user))
+      .expect(200);
+    await first.http
+      .post('/user/logout')
+      .set(...bearer(user))
+      .expect(200);
+    const revokedAt = Date.now();
+    let status = 200;
+    while (status === 200 && Date.now() - revokedAt < 7_000) {
+      status = (await second.http.get('/user/me').set(...bearer(user))).status;
+      if (status === 200) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(status).toBe(401);
+    expect(Date.now() - revokedAt).toBeLessThanOrEqual(5_500);
+  });
+});
