@@ -56,7 +56,7 @@ export class Environment {
 
   @IsString()
   @MinLength(1)
-  EMBEDDED_DB_DIR = '.data/postgres';
+  EMBEDDED_DB_DIR = '.data';
 
   @Transform(toInt)
   @IsInt()

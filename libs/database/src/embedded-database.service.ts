@@ -29,6 +29,6 @@ export class EmbeddedDatabaseService implements OnApplicationShutdown {
     // postgres is never stopped under open connections.
     const dataSource = this.moduleRef.get(DataSource, { strict: false });
     if (dataSource.isInitialized) await dataSource.destroy();
-    await this.database.stop();
+    if (await this.database.stop()) this.logger.log('Embedded PostgreSQL stopped');
   }
 }

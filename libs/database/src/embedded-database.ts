@@ -57,11 +57,12 @@ export class EmbeddedDatabase {
     return `${url}/${DATABASE_NAME}`;
   }
 
-  /** Stops the server this process started; waits until postgres has exited. */
-  async stop(): Promise<void> {
-    if (!this.started) return;
+  /** Stops the server this process started and waits until postgres has exited. */
+  async stop(): Promise<boolean> {
+    if (!this.started) return false;
     this.started = false;
     if (await this.isRunning()) await this.pgCtl(['stop', '--wait', '--mode=fast']);
+    return true;
   }
 
   private async ensureCluster(): Promise<string> {

@@ -1,0 +1,108 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+
+const STARTUP_TIMEOUT_MS = 150_000;
+const SHUTDOWN_TIMEOUT_MS = 30_000;
+const REPOSITORY_ROOT = join(__dirname, '../../..');
+
+/** The README's way: `npm start` with no DATABASE_URL runs on the embedded PostgreSQL. */
+describe('npm start on a machine with no database configured', () => {
+  let dataDir: string;
+  let server: ChildProcess;
+  let output = '';
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'chat-start-'));
+  });
+
+  afterAll(async () => {
+    if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it(
+    'serves registration and login, then stops on SIGTERM leaving no postgres behind',
+    async () => {
+      const [port, databasePort] = await Promise.all([freePort(), freePort()]);
+      const env = { ...process.env, PORT: String(port), EMBEDDED_DB_PORT: String(databasePort) };
+      delete env.DATABASE_URL;
+      env.EMBEDDED_DB_DIR = dataDir;
+      env.BCRYPT_COST = '4';
+      server = spawn('npm', ['start'], { cwd: REPOSITORY_ROOT, env, stdio: 'pipe' });
+      server.stdout!.on('data', (chunk) => (output += chunk));
+      server.stderr!.on('data', (chunk) => (output += chunk));
+
+      const baseUrl = `http://127.0.0.1:${port}`;
+      await waitUntilServing(baseUrl, server);
+      expect(await postgresProcessesUsing(dataDir)).not.toHaveLength(0);
+
+      const http = request(baseUrl);
+      await http
+        .post('/auth/register-user')
+        .send({ name: 'newcomer', password: 'password 1' })
+        .expect(201);
+      const login = await http
+        .post('/user/login')
+        .send({ name: 'newcomer', password: 'password 1' })
+        .expect(200);
+      await http.get('/user/me').set('Authorization', `Bearer ${login.body.token}`).expect(200);
+
+      server.kill('SIGTERM');
+      const exit = await exitOf(server);
+      // Nest re-raises the signal once it has shut down, so "killed by SIGTERM" is a clean exit.
+      expect([{ code: 0, signal: null }, { code: null, signal: 'SIGTERM' }]).toContainEqual(exit);
+      expect(output).toContain('Embedded PostgreSQL stopped');
+      expect(await postgresProcessesUsing(dataDir)).toEqual([]);
+    },
+    STARTUP_TIMEOUT_MS + SHUTDOWN_TIMEOUT_MS,
+  );
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUntilServing(baseUrl: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  while (Date.now() < deadline && child.exitCode === null) {
+    try {
+      if ((await fetch(`${baseUrl}/user/all`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`the server did not start (exit code ${child.exitCode})`);
+}
+
+function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: string | null }> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no exit after SIGTERM')), SHUTDOWN_TIMEOUT_MS);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal });
+    });
+  });
+}
+
+/** PIDs of processes whose command line names the data directory. */
+async function postgresProcessesUsing(dir: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const commandLine = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+    if (commandLine.includes(dir) && commandLine.includes('postgres')) pids.push(Number(entry));
+  }
+  return pids;
+}
