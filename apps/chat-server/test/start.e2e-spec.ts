@@ -54,7 +54,10 @@ describe('npm start on a machine with no database configured', () => {
       server.kill('SIGTERM');
       const exit = await exitOf(server);
       // Nest re-raises the signal once it has shut down, so "killed by SIGTERM" is a clean exit.
-      expect([{ code: 0, signal: null }, { code: null, signal: 'SIGTERM' }]).toContainEqual(exit);
+      expect([
+        { code: 0, signal: null },
+        { code: null, signal: 'SIGTERM' },
+      ]).toContainEqual(exit);
       expect(output).toContain('Embedded PostgreSQL stopped');
       expect(await postgresProcessesUsing(dataDir)).toEqual([]);
     },
