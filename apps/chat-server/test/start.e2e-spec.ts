@@ -28,10 +28,14 @@ describe('npm start on a machine with no database configured', () => {
     'serves registration and login, then stops on SIGTERM leaving no postgres behind',
     async () => {
       const [port, databasePort] = await Promise.all([freePort(), freePort()]);
-      const env = { ...process.env, PORT: String(port), EMBEDDED_DB_PORT: String(databasePort) };
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        PORT: String(port),
+        EMBEDDED_DB_DIR: dataDir,
+        EMBEDDED_DB_PORT: String(databasePort),
+        BCRYPT_COST: '4',
+      };
       delete env.DATABASE_URL;
-      env.EMBEDDED_DB_DIR = dataDir;
-      env.BCRYPT_COST = '4';
       server = spawn('npm', ['start'], { cwd: REPOSITORY_ROOT, env, stdio: 'pipe' });
       server.stdout!.on('data', (chunk) => (output += chunk));
       server.stderr!.on('data', (chunk) => (output += chunk));
