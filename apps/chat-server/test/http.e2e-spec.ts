@@ -170,3 +170,25 @@ describe('two instances of one deployment', () => {
     expect(Date.now() - revokedAt).toBeLessThanOrEqual(5_500);
   });
 });
+
+describe('unexpected errors', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('answers 500 with a request id and no internals, and keeps serving', async () => {
+    await t.db.query('ALTER TABLE users RENAME TO users_hidden');
+    const response = await t.http.get('/user/all').expect(500);
+    await t.db.query('ALTER TABLE users_hidden RENAME TO users');
+
+    expect(response.body).toEqual({
+      detail: 'Internal server error',
+      request_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
+    expect(response.text).not.toMatch(/users|relation|select|typeorm/i);
+    await t.http.get('/user/all').expect(200);
+  });
+});

@@ -69,6 +69,25 @@ describe('npm start on a machine with no database configured', () => {
   );
 });
 
+describe('the built server with a bad configuration', () => {
+  const main = join(REPOSITORY_ROOT, 'dist/apps/chat-server/apps/chat-server/src/main.js');
+
+  it.each([
+    [{ PORT: 'eighty' }, 'Invalid configuration: PORT must be an integer number'],
+    [
+      { NODE_ENV: 'production', JWT_SECRET: '' },
+      'Invalid configuration: JWT_SECRET must be set to a random string of at least 32 characters in production',
+    ],
+  ])('refuses to start with %j, printing one line', async (variables, line) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, ...variables };
+    const child = spawn(process.execPath, [main], { env, stdio: 'pipe' });
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    expect(await exitOf(child)).toEqual({ code: 1, signal: null });
+    expect(stderr).toBe(`${line}\n`);
+  });
+});
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();

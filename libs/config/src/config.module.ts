@@ -12,14 +12,17 @@ import { Environment, validateEnvironment } from './environment';
 export class AppConfigModule {
   static forRoot(): DynamicModule {
     let environment: Environment | undefined;
+    const configModule = ConfigModule.forRoot({
+      cache: true,
+      validate: (raw) => (environment = validateEnvironment(raw)),
+    });
+    // forRoot runs when this module is declared, long before Nest awaits it: without a handler an
+    // invalid environment would crash the process as an unhandled rejection instead of failing the
+    // boot with its message.
+    configModule.catch(() => undefined);
     return {
       module: AppConfigModule,
-      imports: [
-        ConfigModule.forRoot({
-          cache: true,
-          validate: (raw) => (environment = validateEnvironment(raw)),
-        }),
-      ],
+      imports: [configModule],
       providers: [{ provide: AppConfig, useFactory: () => new AppConfig(environment!) }],
       exports: [AppConfig],
     };

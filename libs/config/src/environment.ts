@@ -31,6 +31,9 @@ const toBoolean = ({ value }: { value: unknown }) => {
 const emptyToUndefined = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
+// Within a property, class-validator checks the decorator nearest the property first and stops at
+// the first failure: the type check sits there so "abc" reads "must be an integer".
+
 /**
  * The process environment as the server accepts it: every variable, its type, range and default.
  * `.env.example` documents the same list.
@@ -40,13 +43,13 @@ export class Environment {
   NODE_ENV: (typeof NODE_ENVS)[number] = 'development';
 
   @Transform(toInt)
-  @IsInt()
   @Min(0)
   @Max(65535)
+  @IsInt()
   PORT = 8000;
 
-  @IsString()
   @MinLength(1)
+  @IsString()
   HOST = '127.0.0.1';
 
   @Transform(emptyToUndefined)
@@ -54,14 +57,14 @@ export class Environment {
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
 
-  @IsString()
   @MinLength(1)
+  @IsString()
   EMBEDDED_DB_DIR = '.data';
 
   @Transform(toInt)
-  @IsInt()
   @Min(1)
   @Max(65535)
+  @IsInt()
   EMBEDDED_DB_PORT = 54329;
 
   @Transform(toBoolean)
@@ -77,9 +80,9 @@ export class Environment {
   JWT_TTL = '3h';
 
   @Transform(toInt)
-  @IsInt()
   @Min(4)
   @Max(15)
+  @IsInt()
   BCRYPT_COST = 12;
 
   @Transform(emptyToUndefined)
@@ -104,9 +107,17 @@ export class Environment {
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 
   @Transform(toInt)
-  @IsInt()
   @Min(1)
+  @IsInt()
   AUTH_RATE_LIMIT = 20;
+}
+
+/** Raised at boot; its message is one line naming every variable that is wrong. */
+export class InvalidConfigurationError extends Error {
+  constructor(problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+    this.name = 'InvalidConfigurationError';
+  }
 }
 
 export const DEVELOPMENT_JWT_SECRET = 'development-only-jwt-secret-do-not-use-in-production';
@@ -128,9 +139,9 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
     Object.entries(raw).filter(([key, value]) => variableNames.has(key) && value !== undefined),
   );
   const environment = plainToInstance(Environment, known, { exposeDefaultValues: true });
-  const problems = validateSync(environment).map(describe);
+  const problems = validateSync(environment, { stopAtFirstError: true }).map(describe);
   if (problems.length === 0) problems.push(...productionProblems(environment));
-  if (problems.length > 0) throw new Error(`Invalid configuration: ${problems.join('; ')}`);
+  if (problems.length > 0) throw new InvalidConfigurationError(problems);
   return environment;
 }
 

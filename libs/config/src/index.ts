@@ -1,3 +1,3 @@
 export { AdminAccount, AppConfig } from './app-config';
 export { AppConfigModule } from './config.module';
-export { Environment, validateEnvironment } from './environment';
+export { Environment, InvalidConfigurationError, validateEnvironment } from './environment';

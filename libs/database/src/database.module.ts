@@ -4,6 +4,10 @@ import { AppConfig } from '@chat/config';
 import { dataSourceOptions } from './data-source-options';
 import { EmbeddedDatabaseService } from './embedded-database.service';
 
+// A database that is still starting gets ~10 s; a wrong DATABASE_URL fails the boot soon after.
+const CONNECT_ATTEMPTS = 5;
+const CONNECT_RETRY_DELAY_MS = 2_000;
+
 @Module({ providers: [EmbeddedDatabaseService], exports: [EmbeddedDatabaseService] })
 class EmbeddedDatabaseModule {}
 
@@ -21,6 +25,8 @@ class EmbeddedDatabaseModule {}
         ...dataSourceOptions(config.databaseUrl ?? (await embedded.start())),
         autoLoadEntities: true,
         migrationsRun: config.migrateOnStart,
+        retryAttempts: CONNECT_ATTEMPTS,
+        retryDelay: CONNECT_RETRY_DELAY_MS,
       }),
     }),
   ],
