@@ -2,9 +2,18 @@ import { Module } from '@nestjs/common';
 import { AppConfigModule } from '@chat/config';
 import { DatabaseModule } from '@chat/database';
 import { ErrorsModule } from '@chat/errors';
+import { MessagesModule } from '@chat/messages';
+import { RealtimeModule } from '@chat/realtime';
 import { UsersModule } from '@chat/users';
 
 @Module({
-  imports: [AppConfigModule.forRoot(), DatabaseModule, ErrorsModule, UsersModule],
+  imports: [
+    AppConfigModule.forRoot(),
+    DatabaseModule,
+    ErrorsModule,
+    UsersModule,
+    MessagesModule,
+    RealtimeModule,
+  ],
 })
 export class AppModule {}

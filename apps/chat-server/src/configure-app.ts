@@ -2,6 +2,7 @@ import { LogLevel } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '@chat/config';
+import { ChatWsAdapter } from '@chat/realtime';
 
 const MAX_JSON_BODY = '64kb';
 
@@ -18,6 +19,7 @@ const NEST_LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
   app.useLogger(NEST_LOG_LEVELS[config.logLevel]);
   app.disable('x-powered-by');
+  app.useWebSocketAdapter(new ChatWsAdapter(app));
   app.useBodyParser('json', { limit: MAX_JSON_BODY });
   app.enableCors({
     origin: config.corsOrigins,

@@ -3,15 +3,18 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '@chat/config';
+import { EventsModule } from '@chat/events';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { JWT_ALGORITHM, JwtStrategy } from './jwt.strategy';
 import { Session } from './session.entity';
 import { SessionsService } from './sessions.service';
+import { TokenVerifier } from './token-verifier.service';
 import { TokensService } from './tokens.service';
 
 @Module({
   imports: [
     PassportModule,
+    EventsModule,
     TypeOrmModule.forFeature([Session]),
     JwtModule.registerAsync({
       inject: [AppConfig],
@@ -22,7 +25,7 @@ import { TokensService } from './tokens.service';
       }),
     }),
   ],
-  providers: [JwtStrategy, JwtAuthGuard, SessionsService, TokensService],
-  exports: [JwtAuthGuard, SessionsService, TokensService],
+  providers: [JwtStrategy, JwtAuthGuard, SessionsService, TokensService, TokenVerifier],
+  exports: [JwtAuthGuard, SessionsService, TokensService, TokenVerifier],
 })
 export class AuthModule {}

@@ -4,15 +4,10 @@ import { Strategy } from 'passport-jwt';
 import { AppConfig } from '@chat/config';
 import { AuthenticationError } from '@chat/errors';
 import { AuthUser } from './auth-user';
-import { SessionsService } from './sessions.service';
+import { SessionsService, TokenClaims } from './sessions.service';
 import { extractToken } from './token-extractor';
 
 export const JWT_ALGORITHM = 'HS256';
-
-interface TokenPayload {
-  sub?: unknown;
-  sid?: unknown;
-}
 
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
@@ -28,12 +23,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  async validate(payload: TokenPayload): Promise<AuthUser> {
-    const userId = Number(payload.sub);
-    const user =
-      Number.isSafeInteger(userId) && typeof payload.sid === 'string'
-        ? await this.sessions.resolve(payload.sid, userId)
-        : null;
+  async validate(claims: TokenClaims): Promise<AuthUser> {
+    const user = await this.sessions.resolveClaims(claims);
     if (!user) throw new AuthenticationError('Invalid token');
     return user;
   }

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Not, Repository } from 'typeorm';
+import { EventBus } from '@chat/events';
 import { Role } from '@chat/roles';
 import { AuthUser } from './auth-user';
 import { Session } from './session.entity';
@@ -10,16 +11,36 @@ export const SESSION_CACHE_TTL_MS = 5_000;
 const CACHE_SWEEP_SIZE = 10_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+export interface TokenClaims {
+  sub?: unknown;
+  sid?: unknown;
+}
+
 interface CacheEntry {
   user: AuthUser | null;
   expiresAt: number;
 }
 
 @Injectable()
-export class SessionsService {
+export class SessionsService implements OnModuleDestroy {
   private readonly cache = new Map<string, CacheEntry>();
+  private readonly unsubscribe: () => void;
 
-  constructor(@InjectRepository(Session) private readonly sessions: Repository<Session>) {}
+  constructor(
+    @InjectRepository(Session) private readonly sessions: Repository<Session>,
+    private readonly events: EventBus,
+  ) {
+    // Revocations on any instance reach this one's cache through the bus (the TTL bounds the rest).
+    this.unsubscribe = events.subscribe((event) => {
+      if (event.type === 'sessions.revoked') {
+        for (const id of event.sessionIds) this.cache.delete(id);
+      }
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe();
+  }
 
   async create(userId: number): Promise<string> {
     const session = await this.sessions.save(this.sessions.create({ userId }));
@@ -39,12 +60,20 @@ export class SessionsService {
     return user?.id === userId ? user : null;
   }
 
+  /** The caller a verified token's claims name (`sub` user id, `sid` session), or null. */
+  resolveClaims(claims: TokenClaims): Promise<AuthUser | null> {
+    const userId = Number(claims.sub);
+    if (!Number.isSafeInteger(userId) || typeof claims.sid !== 'string')
+      return Promise.resolve(null);
+    return this.resolve(claims.sid, userId);
+  }
+
   async revoke(sessionId: string): Promise<void> {
     await this.sessions.update(
       { id: sessionId, revokedAt: IsNull() },
       { revokedAt: () => 'now()' },
     );
-    this.cache.delete(sessionId);
+    this.events.publish({ type: 'sessions.revoked', sessionIds: [sessionId] });
   }
 
   /** Revokes every live session of the user, except `keep` when given. */
@@ -56,7 +85,8 @@ export class SessionsService {
       .where({ userId, revokedAt: IsNull(), ...(keep ? { id: Not(keep) } : {}) })
       .returning('id')
       .execute();
-    for (const row of revoked.raw as { id: string }[]) this.cache.delete(row.id);
+    const sessionIds = (revoked.raw as { id: string }[]).map((row) => row.id);
+    if (sessionIds.length > 0) this.events.publish({ type: 'sessions.revoked', sessionIds });
   }
 
   /** One round trip: checks the session and its user, and records that the session was seen. */

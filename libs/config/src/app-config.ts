@@ -24,6 +24,9 @@ export class AppConfig {
   readonly timeZone: string;
   readonly logLevel: Environment['LOG_LEVEL'];
   readonly authRateLimitPerMinute: number;
+  readonly messageRate: { perSecond: number; burst: number };
+  readonly socket: { maxFrameBytes: number; maxBufferedBytes: number; pingIntervalMs: number };
+  readonly redis?: { url: string; prefix: string };
 
   constructor(env: Environment) {
     this.nodeEnv = env.NODE_ENV;
@@ -42,6 +45,13 @@ export class AppConfig {
     this.timeZone = env.TIME_ZONE;
     this.logLevel = env.LOG_LEVEL;
     this.authRateLimitPerMinute = env.AUTH_RATE_LIMIT;
+    this.messageRate = { perSecond: env.MESSAGE_RATE_LIMIT, burst: env.MESSAGE_RATE_BURST };
+    this.socket = {
+      maxFrameBytes: env.WS_MAX_FRAME_BYTES,
+      maxBufferedBytes: env.WS_MAX_BUFFERED_BYTES,
+      pingIntervalMs: env.WS_PING_INTERVAL_SECONDS * 1000,
+    };
+    this.redis = env.REDIS_URL ? { url: env.REDIS_URL, prefix: env.REDIS_PREFIX } : undefined;
   }
 }
 

@@ -110,6 +110,39 @@ export class Environment {
   @Min(1)
   @IsInt()
   AUTH_RATE_LIMIT = 20;
+
+  @Transform(toInt)
+  @Min(1)
+  @IsInt()
+  MESSAGE_RATE_LIMIT = 10;
+
+  @Transform(toInt)
+  @Min(1)
+  @IsInt()
+  MESSAGE_RATE_BURST = 20;
+
+  @Transform(toInt)
+  @Min(1024)
+  @IsInt()
+  WS_MAX_FRAME_BYTES = 65536;
+
+  @Transform(toInt)
+  @Min(1024)
+  @IsInt()
+  WS_MAX_BUFFERED_BYTES = 1048576;
+
+  @Transform(toInt)
+  @Min(1)
+  @IsInt()
+  WS_PING_INTERVAL_SECONDS = 30;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @Matches(/^[\w:.-]{1,64}$/, { message: 'REDIS_PREFIX must be 1 to 64 letters, digits or :._-' })
+  REDIS_PREFIX = 'chat:';
 }
 
 /** Raised at boot; its message is one line naming every variable that is wrong. */

@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { PermissionError } from '@chat/errors';
 import { Role } from './role.enum';
-import { ROLES_KEY } from './roles.decorator';
+import { RoleRequirement, ROLES_KEY } from './roles.decorator';
 
 /** Runs after authentication: compares the caller's role with the handler's @Roles minimum. */
 @Injectable()
@@ -10,13 +10,13 @@ export class RolesGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const minimum = this.reflector.getAllAndOverride<Role | undefined>(ROLES_KEY, [
+    const requirement = this.reflector.getAllAndOverride<RoleRequirement | undefined>(ROLES_KEY, [
       context.getHandler(),
       context.getClass(),
     ]);
-    if (minimum === undefined) return true;
+    if (!requirement) return true;
     const caller = context.switchToHttp().getRequest<{ user?: { role: Role } }>().user;
-    if (!caller || caller.role < minimum) throw new PermissionError('Insufficient role');
-    return true;
+    if (caller && caller.role >= requirement.minimum) return true;
+    throw requirement.refusal?.() ?? new PermissionError('Insufficient role');
   }
 }

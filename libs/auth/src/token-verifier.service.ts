@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { AuthenticationError } from '@chat/errors';
+import { AuthUser } from './auth-user';
+import { SessionsService, TokenClaims } from './sessions.service';
+
+/**
+ * Authenticates a bare token, for callers outside HTTP (the WebSocket gateway); HTTP routes use
+ * JwtAuthGuard. Both check the signature (HS256 only), the expiry and the live session.
+ */
+@Injectable()
+export class TokenVerifier {
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  async authenticate(token: string): Promise<AuthUser> {
+    let claims: TokenClaims;
+    try {
+      claims = await this.jwt.verifyAsync<TokenClaims>(token);
+    } catch (error) {
+      const expired = (error as Error).name === 'TokenExpiredError';
+      throw new AuthenticationError(expired ? 'Token expired' : 'Invalid token');
+    }
+    const user = await this.sessions.resolveClaims(claims);
+    if (!user) throw new AuthenticationError('Invalid token');
+    return user;
+  }
+
+  /** The same caller if its session still holds (answered from the session cache). */
+  recheck(user: AuthUser): Promise<AuthUser | null> {
+    return this.sessions.resolve(user.sessionId, user.id);
+  }
+}

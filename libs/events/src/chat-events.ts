@@ -1,0 +1,38 @@
+/** A chat message as every HTTP route and the socket show it (the wire contract's shape). */
+export interface ChatMessage {
+  message_id: number;
+  user_id: number;
+  name: string;
+  role: number;
+  user_avatar: string;
+  message: string;
+  time_send: string;
+  created_at: string;
+  edited: boolean;
+}
+
+export interface MessageCreatedEvent {
+  type: 'message.created';
+  message: ChatMessage;
+  /** The sender's idempotency key, echoed to clients so the sender can match its frame. */
+  clientId?: string;
+}
+
+export interface MessageUpdatedEvent {
+  type: 'message.updated';
+  messageId: number;
+  text: string;
+}
+
+export interface MessageDeletedEvent {
+  type: 'message.deleted';
+  messageId: number;
+}
+
+export interface SessionsRevokedEvent {
+  type: 'sessions.revoked';
+  sessionIds: string[];
+}
+
+export type ChatEvent =
+  MessageCreatedEvent | MessageUpdatedEvent | MessageDeletedEvent | SessionsRevokedEvent;

@@ -1,0 +1,38 @@
+import { Logger } from '@nestjs/common';
+import { ChatEvent } from './chat-events';
+
+export type EventListener = (event: ChatEvent) => void;
+
+/**
+ * The fan-out bus: what one instance publishes, every instance's subscribers receive, in the order
+ * it was published. Delivery on the publishing instance is synchronous and never depends on the
+ * transport between instances.
+ */
+export abstract class EventBus {
+  protected readonly logger = new Logger(this.constructor.name);
+  private readonly listeners = new Set<EventListener>();
+
+  abstract publish(event: ChatEvent): void;
+
+  subscribe(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  protected deliver(event: ChatEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.logger.error(`A ${event.type} listener failed`, (error as Error).stack);
+      }
+    }
+  }
+}
+
+/** One instance: events go straight to this process's subscribers. */
+export class LocalEventBus extends EventBus {
+  publish(event: ChatEvent): void {
+    this.deliver(event);
+  }
+}

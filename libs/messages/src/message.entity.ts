@@ -1,0 +1,41 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
+import { User } from '@chat/users';
+
+@Entity('messages')
+@Index('messages_user_client_id_key', ['userId', 'clientId'], {
+  unique: true,
+  where: 'client_id IS NOT NULL',
+})
+export class Message {
+  /** bigint: TypeORM hands it over as a string. */
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
+  id!: string;
+
+  @Column({ name: 'user_id', type: 'integer' })
+  userId!: number;
+
+  @ManyToOne(() => User, { nullable: false })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'messages_user_id_fkey' })
+  author?: User;
+
+  @Column({ type: 'varchar', length: 1000 })
+  text!: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'edited_at', type: 'timestamptz', nullable: true })
+  editedAt!: Date | null;
+
+  /** The sender's idempotency key: one message per author and key. */
+  @Column({ name: 'client_id', type: 'varchar', length: 64, nullable: true })
+  clientId!: string | null;
+}

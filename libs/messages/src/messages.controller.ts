@@ -1,0 +1,67 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Patch,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { AuthUser, CurrentUser, JwtAuthGuard } from '@chat/auth';
+import { ConflictError } from '@chat/errors';
+import { Role, Roles, RolesGuard } from '@chat/roles';
+import { ChatMessageDto } from './dto/chat-message.dto';
+import {
+  DeleteMessageDto,
+  LoadMessagesDto,
+  SinceQueryDto,
+  UpdateMessageDto,
+} from './dto/message-requests.dto';
+import { MessagesService } from './messages.service';
+
+@ApiTags('messages')
+@Controller()
+export class MessagesController {
+  constructor(private readonly messages: MessagesService) {}
+
+  /** The 50 newest messages, newest first. */
+  @Get('routers/last_messages')
+  lastMessages(): Promise<ChatMessageDto[]> {
+    return this.messages.history();
+  }
+
+  /** Up to 50 messages older than `id_message`, newest first. `/chat/load` is the original's name. */
+  @Post(['routers/load', 'chat/load'])
+  @HttpCode(200)
+  load(@Body() body: LoadMessagesDto): Promise<ChatMessageDto[]> {
+    return this.messages.history(body.id_message);
+  }
+
+  /** Messages newer than `after_id`, oldest first: what a reconnecting client missed. */
+  @Get('routers/since')
+  since(@Query() query: SinceQueryDto): Promise<ChatMessageDto[]> {
+    return this.messages.since(query.after_id, query.limit);
+  }
+
+  @Patch('routers/update')
+  @HttpCode(201)
+  @ApiBearerAuth()
+  @UseGuards(JwtAuthGuard)
+  async update(@CurrentUser() caller: AuthUser, @Body() body: UpdateMessageDto) {
+    await this.messages.edit(caller, body.message_id, body.message);
+    return { message: 'message updated successfully' };
+  }
+
+  @Delete('routers/delete-message')
+  @HttpCode(201)
+  @ApiBearerAuth()
+  @UseGuards(JwtAuthGuard, RolesGuard)
+  @Roles(Role.Moderator, () => new ConflictError('Unauthorized access'))
+  async delete(@Body() body: DeleteMessageDto) {
+    await this.messages.remove(body.id_message);
+    return { message: 'message deleted successfully' };
+  }
+}

@@ -1,0 +1,40 @@
+import { Module } from '@nestjs/common';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuthModule } from '@chat/auth';
+import { AppConfig } from '@chat/config';
+import { EventBus, EventsModule } from '@chat/events';
+import { RolesModule } from '@chat/roles';
+import { UsersModule } from '@chat/users';
+import { Message } from './message.entity';
+import { MessageMapper } from './message-row';
+import { MessageWriter } from './message-writer';
+import { MessagesController } from './messages.controller';
+import { MessagesService } from './messages.service';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([Message]),
+    AuthModule,
+    EventsModule,
+    RolesModule,
+    UsersModule,
+  ],
+  controllers: [MessagesController],
+  providers: [
+    MessagesService,
+    {
+      provide: MessageMapper,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => new MessageMapper(config.timeZone),
+    },
+    {
+      provide: MessageWriter,
+      inject: [getDataSourceToken(), MessageMapper, EventBus],
+      useFactory: (dataSource: DataSource, mapper: MessageMapper, events: EventBus) =>
+        new MessageWriter(dataSource, mapper, events),
+    },
+  ],
+  exports: [MessagesService],
+})
+export class MessagesModule {}

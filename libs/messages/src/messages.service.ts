@@ -1,0 +1,70 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuthUser } from '@chat/auth';
+import { ConflictError } from '@chat/errors';
+import { ChatMessage, EventBus } from '@chat/events';
+import { MESSAGE_COLUMNS, MessageMapper, MessageRow } from './message-row';
+import { MessageWriter, NewMessage, WriteResult } from './message-writer';
+
+export const HISTORY_PAGE = 50;
+export const SINCE_MAX = 500;
+const UNAUTHORIZED = 'Unauthorized access';
+
+@Injectable()
+export class MessagesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(MessageWriter) private readonly writer: MessageWriter,
+    private readonly mapper: MessageMapper,
+    private readonly events: EventBus,
+  ) {}
+
+  /** Stores a message and broadcasts it; a repeated client_id answers the stored one instead. */
+  send(message: NewMessage): Promise<WriteResult> {
+    return this.writer.write(message);
+  }
+
+  /** Waits until every message accepted so far is stored and broadcast. */
+  drain(): Promise<void> {
+    return this.writer.drain();
+  }
+
+  /** The newest messages with id below `beforeId` (all when absent), newest first. */
+  history(beforeId?: number): Promise<ChatMessage[]> {
+    return beforeId === undefined
+      ? this.select('ORDER BY m.id DESC LIMIT $1', [HISTORY_PAGE])
+      : this.select('WHERE m.id < $1 ORDER BY m.id DESC LIMIT $2', [beforeId, HISTORY_PAGE]);
+  }
+
+  /** Messages with id above `afterId`, oldest first. */
+  since(afterId: number, limit = SINCE_MAX): Promise<ChatMessage[]> {
+    return this.select('WHERE m.id > $1 ORDER BY m.id LIMIT $2', [afterId, limit]);
+  }
+
+  /** Only the author edits; anything else reads as "Unauthorized access", as the contract says. */
+  async edit(caller: AuthUser, messageId: number, text: string): Promise<void> {
+    const [, affected] = (await this.dataSource.query(
+      'UPDATE messages SET text = $1, edited_at = now() WHERE id = $2 AND user_id = $3',
+      [text, messageId, caller.id],
+    )) as [unknown, number];
+    if (affected === 0) throw new ConflictError(UNAUTHORIZED);
+    this.events.publish({ type: 'message.updated', messageId, text });
+  }
+
+  async remove(messageId: number): Promise<void> {
+    const [, affected] = (await this.dataSource.query('DELETE FROM messages WHERE id = $1', [
+      messageId,
+    ])) as [unknown, number];
+    if (affected === 0) throw new ConflictError(UNAUTHORIZED);
+    this.events.publish({ type: 'message.deleted', messageId });
+  }
+
+  private async select(clause: string, parameters: unknown[]): Promise<ChatMessage[]> {
+    const rows: MessageRow[] = await this.dataSource.query(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN users u ON u.id = m.user_id ${clause}`,
+      parameters,
+    );
+    return rows.map((row) => this.mapper.toChatMessage(row));
+  }
+}

@@ -1,0 +1,106 @@
+import { WebSocket } from 'ws';
+import { AuthUser } from '@chat/auth';
+import { noticeFrame } from './frames';
+
+/** Close codes of RFC 6455 that the contract uses. */
+export const CLOSE_POLICY_VIOLATION = 1008;
+export const CLOSE_GOING_AWAY = 1001;
+
+/** Frames of one client waiting to be handled; past this the client is told to slow down. */
+const MAX_WAITING_FRAMES = 32;
+
+/** What a connection reports to its owner. */
+export interface ConnectionObserver {
+  slowConsumer(connection: ClientConnection): void;
+  frameFailed(connection: ClientConnection, error: unknown): void;
+}
+
+interface HeldFrame {
+  data: Buffer;
+  messageId?: number;
+}
+
+/** One socket and what the server knows of it. */
+export class ClientConnection {
+  /** The caller of a token given at connect (`/ws?token=`); frames may then omit theirs. */
+  user: AuthUser | null = null;
+  /** Cleared by each ping, set by the pong that answers it. */
+  alive = true;
+  private waiting = 0;
+  private chain: Promise<void> = Promise.resolve();
+  private held: HeldFrame[] | null = null;
+  private heldBytes = 0;
+
+  constructor(
+    readonly socket: WebSocket,
+    private readonly maxBufferedBytes: number,
+    private readonly observer: ConnectionObserver,
+  ) {}
+
+  get isOpen(): boolean {
+    return this.socket.readyState === WebSocket.OPEN;
+  }
+
+  get bufferedBytes(): number {
+    return this.socket.bufferedAmount;
+  }
+
+  /** Handles this client's frames one at a time, in the order they came; false when too many wait. */
+  enqueue(task: () => Promise<void>): boolean {
+    if (this.waiting >= MAX_WAITING_FRAMES) return false;
+    this.waiting++;
+    this.chain = this.chain
+      .then(task)
+      .catch((error: unknown) => this.observer.frameFailed(this, error))
+      .finally(() => this.waiting--);
+    return true;
+  }
+
+  /** A broadcast: sent now, or kept for after a replay that is under way. */
+  deliver(data: Buffer, messageId?: number): void {
+    if (!this.held) return this.send(data);
+    this.held.push({ data, messageId });
+    this.heldBytes += data.length;
+    if (this.heldBytes > this.maxBufferedBytes) this.dropAsSlow();
+  }
+
+  /** Sends now; a client whose unsent data passes the bound is disconnected. */
+  send(data: Buffer): void {
+    if (!this.isOpen) return;
+    this.socket.send(data, { binary: false });
+    if (this.socket.bufferedAmount > this.maxBufferedBytes) this.dropAsSlow();
+  }
+
+  notify(message: string): void {
+    this.send(noticeFrame(message));
+  }
+
+  /** Tells the client why, then closes with 1008. */
+  refuse(message: string): void {
+    this.notify(message);
+    if (this.isOpen) this.socket.close(CLOSE_POLICY_VIOLATION, message);
+  }
+
+  /** Starts keeping broadcasts back while stored messages are replayed. */
+  hold(): void {
+    this.held = [];
+    this.heldBytes = 0;
+  }
+
+  /** Sends what was kept back, less the messages the replay already carried. */
+  release(lastReplayedId: number): void {
+    const held = this.held ?? [];
+    this.held = null;
+    this.heldBytes = 0;
+    for (const frame of held) {
+      if (frame.messageId === undefined || frame.messageId > lastReplayedId) this.send(frame.data);
+    }
+  }
+
+  private dropAsSlow(): void {
+    this.held = null;
+    this.heldBytes = 0;
+    this.observer.slowConsumer(this);
+    this.socket.terminate();
+  }
+}

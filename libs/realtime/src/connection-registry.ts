@@ -1,0 +1,84 @@
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { ChatEvent, EventBus } from '@chat/events';
+import { ClientConnection, CLOSE_GOING_AWAY } from './client-connection';
+import { encodeFrame } from './frames';
+
+/** This instance's sockets: turns bus events into frames, serialised once for all of them. */
+@Injectable()
+export class ConnectionRegistry implements OnModuleDestroy {
+  private readonly logger = new Logger('ConnectionRegistry');
+  private readonly connections = new Set<ClientConnection>();
+  private readonly unsubscribe: () => void;
+  private heartbeat?: NodeJS.Timeout;
+
+  constructor(events: EventBus) {
+    this.unsubscribe = events.subscribe((event) => this.dispatch(event));
+  }
+
+  get size(): number {
+    return this.connections.size;
+  }
+
+  add(connection: ClientConnection): void {
+    this.connections.add(connection);
+  }
+
+  remove(connection: ClientConnection): void {
+    this.connections.delete(connection);
+  }
+
+  /** Pings every socket each interval and drops those that did not answer the previous ping. */
+  startHeartbeat(intervalMs: number): void {
+    this.heartbeat = setInterval(() => {
+      for (const connection of this.connections) {
+        if (!connection.alive) {
+          connection.socket.terminate();
+          continue;
+        }
+        connection.alive = false;
+        connection.socket.ping();
+      }
+    }, intervalMs);
+    this.heartbeat.unref();
+  }
+
+  /** Closes every socket with 1001 (going away). */
+  closeAll(reason: string): void {
+    for (const connection of this.connections) connection.socket.close(CLOSE_GOING_AWAY, reason);
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.heartbeat);
+    this.unsubscribe();
+  }
+
+  private dispatch(event: ChatEvent): void {
+    switch (event.type) {
+      case 'message.created': {
+        const { message, clientId } = event;
+        const frame = encodeFrame(clientId ? { ...message, client_id: clientId } : message);
+        return this.broadcast(frame, message.message_id);
+      }
+      case 'message.updated':
+        return this.broadcast(
+          encodeFrame({ event: 'update', message_id: event.messageId, new_message: event.text }),
+        );
+      case 'message.deleted':
+        return this.broadcast(encodeFrame({ event: 'delete', message_id: event.messageId }));
+      case 'sessions.revoked': {
+        const revoked = new Set(event.sessionIds);
+        for (const connection of this.connections) {
+          if (connection.user && revoked.has(connection.user.sessionId)) {
+            connection.refuse('Invalid token');
+          }
+        }
+        return;
+      }
+    }
+  }
+
+  private broadcast(frame: Buffer, messageId?: number): void {
+    for (const connection of this.connections) connection.deliver(frame, messageId);
+    this.logger.verbose(`Delivered ${frame.length} bytes to ${this.connections.size} sockets`);
+  }
+}

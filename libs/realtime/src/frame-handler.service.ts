@@ -1,0 +1,88 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AuthUser, TokenVerifier } from '@chat/auth';
+import { DomainError } from '@chat/errors';
+import { MessagesService } from '@chat/messages';
+import { ClientConnection } from './client-connection';
+import { encodeFrame, parseFrame } from './frames';
+import { MessageRateLimiter } from './message-rate-limiter';
+
+const REPLAY_PAGE = 500;
+const DRAIN_POLL_MS = 10;
+const DRAIN_TIMEOUT_MS = 10_000;
+
+/** What a client frame does: send a message, or replay what the client missed. */
+@Injectable()
+export class FrameHandler {
+  private readonly logger = new Logger('FrameHandler');
+
+  constructor(
+    private readonly messages: MessagesService,
+    private readonly verifier: TokenVerifier,
+    private readonly limiter: MessageRateLimiter,
+  ) {}
+
+  async handle(connection: ClientConnection, data: Buffer, isBinary: boolean): Promise<void> {
+    const frame = parseFrame(data, isBinary);
+    if (!frame) return connection.refuse('Invalid format');
+    if (frame.kind === 'resume') return this.replay(connection, frame.afterId);
+
+    const author = await this.authenticate(connection, frame.token);
+    if (!author) return connection.refuse('Invalid token');
+    if (!this.limiter.take(author.id)) return connection.notify('Rate limit exceeded');
+    try {
+      const { message, created } = await this.messages.send({
+        userId: author.id,
+        text: frame.text,
+        clientId: frame.clientId,
+      });
+      // A new message reaches its sender with the broadcast; a repeat is answered here alone.
+      if (!created) connection.send(encodeFrame({ ...message, client_id: frame.clientId }));
+    } catch (error) {
+      this.logger.error(`Message from user ${author.id} not stored`, (error as Error).stack);
+      connection.notify('Temporarily unavailable');
+    }
+  }
+
+  /** The frame's own token, else the one given at connect, as long as its session holds. */
+  private async authenticate(
+    connection: ClientConnection,
+    token: string | undefined,
+  ): Promise<AuthUser | null> {
+    try {
+      if (token) return await this.verifier.authenticate(token);
+      return connection.user ? await this.verifier.recheck(connection.user) : null;
+    } catch (error) {
+      if (error instanceof DomainError) return null;
+      throw error;
+    }
+  }
+
+  /**
+   * Sends every stored message with id > afterId, oldest first, holding live broadcasts back until
+   * the replay is done so that nothing is missed in between. Pages wait for the socket to drain.
+   */
+  private async replay(connection: ClientConnection, afterId: number): Promise<void> {
+    connection.hold();
+    let lastId = afterId;
+    try {
+      for (;;) {
+        const page = await this.messages.since(lastId, REPLAY_PAGE);
+        for (const message of page) connection.send(encodeFrame(message));
+        if (page.length > 0) lastId = page[page.length - 1].message_id;
+        if (page.length < REPLAY_PAGE || !(await drained(connection))) break;
+      }
+    } finally {
+      connection.release(lastId);
+    }
+  }
+}
+
+/** Waits, within bounds, until the socket has sent most of what it holds. */
+async function drained(connection: ClientConnection): Promise<boolean> {
+  const deadline = Date.now() + DRAIN_TIMEOUT_MS;
+  while (connection.isOpen && connection.bufferedBytes > 0) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+  }
+  return connection.isOpen;
+}

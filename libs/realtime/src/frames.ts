@@ -1,0 +1,50 @@
+import { isClientId, normalizeMessageText } from '@chat/messages';
+
+export type IncomingFrame =
+  | { kind: 'message'; text: string; token?: string; clientId?: string }
+  | { kind: 'resume'; afterId: number };
+
+/**
+ * Reads a client frame: `{"message", "token"?, "client_id"?}` or `{"action": "resume",
+ * "after_id"}`. Null for anything else: binary, not JSON, not an object, wrong types or values.
+ */
+export function parseFrame(data: Buffer, isBinary: boolean): IncomingFrame | null {
+  if (isBinary) return null;
+  let frame: unknown;
+  try {
+    frame = JSON.parse(data.toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) return null;
+  const fields = frame as Record<string, unknown>;
+  if ('action' in fields) return parseAction(fields);
+  const text = normalizeMessageText(fields.message);
+  if (text === null) return null;
+  if (fields.token !== undefined && (typeof fields.token !== 'string' || fields.token === '')) {
+    return null;
+  }
+  if (fields.client_id !== undefined && !isClientId(fields.client_id)) return null;
+  return {
+    kind: 'message',
+    text,
+    token: fields.token as string | undefined,
+    clientId: fields.client_id as string | undefined,
+  };
+}
+
+function parseAction(fields: Record<string, unknown>): IncomingFrame | null {
+  const afterId = fields.after_id;
+  const validId = typeof afterId === 'number' && Number.isSafeInteger(afterId) && afterId >= 0;
+  return fields.action === 'resume' && validId ? { kind: 'resume', afterId } : null;
+}
+
+/** A server frame, serialised once so the same bytes can go to every socket. */
+export function encodeFrame(payload: object): Buffer {
+  return Buffer.from(JSON.stringify(payload));
+}
+
+/** A notice to one client; the `event` field keeps old clients from showing it as a message. */
+export function noticeFrame(message: string): Buffer {
+  return encodeFrame({ event: 'send user message', message });
+}

@@ -1,0 +1,2 @@
+export { ChatWsAdapter } from './chat-ws.adapter';
+export { RealtimeModule } from './realtime.module';
