@@ -103,6 +103,7 @@ describe('registration', () => {
         'password',
       ],
       ['a blank password', { name: 'someone', password: '          ' }, 'password'],
+      ['a password with a NUL', { name: 'someone', password: 'password\u0000tail' }, 'password'],
       ['a numeric password', { name: 'someone', password: 12345678 }, 'password'],
       ['a string role', { name: 'someone', password: PASSWORD, role: '1' }, 'role'],
       ['a fractional role', { name: 'someone', password: PASSWORD, role: 1.5 }, 'role'],

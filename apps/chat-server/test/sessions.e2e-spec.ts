@@ -37,6 +37,10 @@ describe('login, tokens and sessions', () => {
       ['a wrong password', (name: string) => ({ name, password: 'wrong password' })],
       ['an unknown name', () => ({ name: uniqueName('ghost'), password: PASSWORD })],
       [
+        'the password plus a NUL and anything after it',
+        (name: string) => ({ name, password: `${PASSWORD}\u0000whatever` }),
+      ],
+      [
         'the password plus extra bytes past 72',
         (name: string) => ({ name, password: PASSWORD + 'x'.repeat(80) }),
       ],

@@ -41,8 +41,10 @@ export class UsersService {
   }
 
   async login(name: string, password: string): Promise<{ token: string; userId: number }> {
-    const user =
-      Buffer.byteLength(password) <= PASSWORD_BYTES.max ? await this.findActiveByName(name) : null;
+    // No stored password is longer than bcrypt reads or holds a NUL, where bcrypt would stop.
+    const comparable =
+      Buffer.byteLength(password) <= PASSWORD_BYTES.max && !password.includes('\0');
+    const user = comparable ? await this.findActiveByName(name) : null;
     if (!(await this.hasher.matches(password, user?.passwordHash))) {
       throw new ConflictError('Invalid credentials');
     }

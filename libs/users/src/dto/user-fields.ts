@@ -43,6 +43,8 @@ export function IsNewPassword(): PropertyDecorator {
   return applyDecorators(
     IsString(),
     Matches(/\S/, { message: 'password must not be blank' }),
+    // bcrypt stops reading at a NUL byte: "secret\0anything" would hash as "secret".
+    Matches(/^[^\0]*$/, { message: 'password must not contain NUL characters' }),
     IsByteLength(PASSWORD_BYTES.min, PASSWORD_BYTES.max, {
       message: `password must be ${PASSWORD_BYTES.min} to ${PASSWORD_BYTES.max} bytes in UTF-8`,
     }),
