@@ -1,2 +1,3 @@
 export { ChatWsAdapter } from './chat-ws.adapter';
+export { ConnectionRegistry } from './connection-registry';
 export { RealtimeModule } from './realtime.module';

@@ -4,6 +4,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { ChatClient } from './support/chat-client';
+import { createTestDatabase, TestDatabase } from './support/test-database';
 
 const STARTUP_TIMEOUT_MS = 150_000;
 const SHUTDOWN_TIMEOUT_MS = 30_000;
@@ -86,6 +88,97 @@ describe('the built server with a bad configuration', () => {
     expect(await exitOf(child)).toEqual({ code: 1, signal: null });
     expect(stderr).toBe(`${line}\n`);
   });
+});
+
+describe('SIGTERM while clients are sending', () => {
+  const main = join(REPOSITORY_ROOT, 'dist/apps/chat-server/apps/chat-server/src/main.js');
+  const SENDERS = 5;
+  const TRAFFIC_MS = 1_000;
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database.drop());
+
+  async function startServer(): Promise<{ server: ChildProcess; baseUrl: string }> {
+    const port = await freePort();
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_URL: database.url,
+      PORT: String(port),
+      BCRYPT_COST: '4',
+      LOG_LEVEL: 'warn',
+      MESSAGE_RATE_LIMIT: '100000',
+      MESSAGE_RATE_BURST: '100000',
+    };
+    const server = spawn(process.execPath, [main], { env, stdio: 'ignore' });
+    const baseUrl = `http://127.0.0.1:${port}`;
+    await waitUntilServing(baseUrl, server);
+    return { server, baseUrl };
+  }
+
+  it('stores every message it acknowledged and closes sockets with 1001', async () => {
+    const { server, baseUrl } = await startServer();
+    const http = request(baseUrl);
+    const acknowledged = new Set<string>();
+    const clients: ChatClient[] = [];
+    for (let i = 0; i < SENDERS; i++) {
+      const name = `sender-${i}`;
+      await http.post('/auth/register-user').send({ name, password: 'password 1' }).expect(201);
+      const login = await http
+        .post('/user/login')
+        .send({ name, password: 'password 1' })
+        .expect(200);
+      clients.push(await ChatClient.connect(baseUrl, login.body.token));
+    }
+
+    // Each client keeps one frame in flight: the next goes once the previous one is acknowledged.
+    const sending = clients.map((client, index) => {
+      let sent = 0;
+      const sendNext = () => {
+        if (sent >= 10_000 || client.socket.readyState !== client.socket.OPEN) return;
+        client.send({ message: `load ${index}-${sent}`, client_id: `${index}-${sent}` });
+        sent++;
+      };
+      client.socket.on('message', (data) => {
+        const frame = JSON.parse(data.toString());
+        if (typeof frame.client_id === 'string' && frame.client_id.startsWith(`${index}-`)) {
+          acknowledged.add(frame.client_id);
+          sendNext();
+        }
+      });
+      sendNext();
+      return client.closed;
+    });
+
+    await new Promise((resolve) => setTimeout(resolve, TRAFFIC_MS));
+    server.kill('SIGTERM');
+    const closes = await Promise.all(sending);
+    await exitOf(server);
+
+    expect(closes.map((close) => close.code)).toEqual(Array(SENDERS).fill(1001));
+    expect(acknowledged.size).toBeGreaterThan(SENDERS);
+
+    const restarted = await startServer();
+    try {
+      const stored = new Set<string>();
+      let afterId = 0;
+      for (let page = 0; page < 200; page++) {
+        const response = await request(restarted.baseUrl)
+          .get(`/routers/since?after_id=${afterId}`)
+          .expect(200);
+        if (response.body.length === 0) break;
+        for (const message of response.body) stored.add(message.message.replace('load ', ''));
+        afterId = response.body[response.body.length - 1].message_id;
+      }
+      const missing = [...acknowledged].filter((clientId) => !stored.has(clientId));
+      expect(missing).toEqual([]);
+    } finally {
+      restarted.server.kill('SIGTERM');
+      await exitOf(restarted.server);
+    }
+  }, 60_000);
 });
 
 function freePort(): Promise<number> {
