@@ -131,6 +131,21 @@ describe('the /ws chat room', () => {
     back.close();
   });
 
+  it('replays more than one page of history on resume', async () => {
+    const [{ max }] = await t.db.query('SELECT coalesce(max(id), 0) AS max FROM messages');
+    await t.db.query(
+      `INSERT INTO messages (user_id, text) SELECT $1, 'bulk ' || n FROM generate_series(1, 1200) n`,
+      [bob.id],
+    );
+    const client = await connect();
+    client.send({ action: 'resume', after_id: Number(max) });
+    const frames = await client.messages(1200);
+    expect(frames.map((f) => f.message)).toEqual(
+      Array.from({ length: 1200 }, (_, i) => `bulk ${i + 1}`),
+    );
+    client.close();
+  });
+
   it('answers 10 frames in arrival order', async () => {
     const a = await connect(alice.token);
     for (let i = 0; i < 10; i++) a.send({ message: `ordered ${i}` });

@@ -10,6 +10,8 @@ import { createTestDatabase, TestDatabase } from './support/test-database';
 const STARTUP_TIMEOUT_MS = 150_000;
 const SHUTDOWN_TIMEOUT_MS = 30_000;
 const REPOSITORY_ROOT = join(__dirname, '../../..');
+/** Built by the first test (`npm start`); the later ones run it directly. */
+const BUILT_MAIN = join(REPOSITORY_ROOT, 'dist/apps/chat-server/apps/chat-server/src/main.js');
 
 /** The README's way: `npm start` with no DATABASE_URL runs on the embedded PostgreSQL. */
 describe('npm start on a machine with no database configured', () => {
@@ -72,8 +74,6 @@ describe('npm start on a machine with no database configured', () => {
 });
 
 describe('the built server with a bad configuration', () => {
-  const main = join(REPOSITORY_ROOT, 'dist/apps/chat-server/apps/chat-server/src/main.js');
-
   it.each([
     [{ PORT: 'eighty' }, 'Invalid configuration: PORT must be an integer number'],
     [
@@ -82,7 +82,7 @@ describe('the built server with a bad configuration', () => {
     ],
   ])('refuses to start with %j, printing one line', async (variables, line) => {
     const env: NodeJS.ProcessEnv = { ...process.env, ...variables };
-    const child = spawn(process.execPath, [main], { env, stdio: 'pipe' });
+    const child = spawn(process.execPath, [BUILT_MAIN], { env, stdio: 'pipe' });
     let stderr = '';
     child.stderr!.on('data', (chunk) => (stderr += chunk));
     expect(await exitOf(child)).toEqual({ code: 1, signal: null });
@@ -91,7 +91,6 @@ describe('the built server with a bad configuration', () => {
 });
 
 describe('SIGTERM while clients are sending', () => {
-  const main = join(REPOSITORY_ROOT, 'dist/apps/chat-server/apps/chat-server/src/main.js');
   const SENDERS = 5;
   const TRAFFIC_MS = 1_000;
   let database: TestDatabase;
@@ -101,25 +100,8 @@ describe('SIGTERM while clients are sending', () => {
   });
   afterAll(() => database.drop());
 
-  async function startServer(): Promise<{ server: ChildProcess; baseUrl: string }> {
-    const port = await freePort();
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      DATABASE_URL: database.url,
-      PORT: String(port),
-      BCRYPT_COST: '4',
-      LOG_LEVEL: 'warn',
-      MESSAGE_RATE_LIMIT: '100000',
-      MESSAGE_RATE_BURST: '100000',
-    };
-    const server = spawn(process.execPath, [main], { env, stdio: 'ignore' });
-    const baseUrl = `http://127.0.0.1:${port}`;
-    await waitUntilServing(baseUrl, server);
-    return { server, baseUrl };
-  }
-
   it('stores every message it acknowledged and closes sockets with 1001', async () => {
-    const { server, baseUrl } = await startServer();
+    const { server, baseUrl } = await startServer(database);
     const http = request(baseUrl);
     const acknowledged = new Set<string>();
     const clients: ChatClient[] = [];
@@ -160,7 +142,7 @@ describe('SIGTERM while clients are sending', () => {
     expect(closes.map((close) => close.code)).toEqual(Array(SENDERS).fill(1001));
     expect(acknowledged.size).toBeGreaterThan(SENDERS);
 
-    const restarted = await startServer();
+    const restarted = await startServer(database);
     try {
       const stored = new Set<string>();
       let afterId = 0;
@@ -180,6 +162,70 @@ describe('SIGTERM while clients are sending', () => {
     }
   }, 60_000);
 });
+
+describe('two server processes sharing PostgreSQL and Redis', () => {
+  let database: TestDatabase;
+  let servers: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    for (const server of servers) server.kill('SIGTERM');
+    await Promise.all(servers.map(exitOf));
+    await database.drop();
+  });
+
+  it('act as one room: messages cross in both directions', async () => {
+    const redis = {
+      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      REDIS_PREFIX: `chat-process-test-${process.pid}:`,
+    };
+    const first = await startServer(database, redis);
+    const second = await startServer(database, redis);
+    servers = [first.server, second.server];
+    const http = request(first.baseUrl);
+    await http
+      .post('/auth/register-user')
+      .send({ name: 'crosser', password: 'password 1' })
+      .expect(201);
+    const login = await http
+      .post('/user/login')
+      .send({ name: 'crosser', password: 'password 1' })
+      .expect(200);
+    const onFirst = await ChatClient.connect(first.baseUrl, login.body.token);
+    const onSecond = await ChatClient.connect(second.baseUrl, login.body.token);
+
+    onFirst.send({ message: 'first to second' });
+    expect((await onSecond.messages(1))[0]).toMatchObject({ message: 'first to second' });
+    onSecond.send({ message: 'second to first' });
+    expect((await onFirst.messages(2))[1]).toMatchObject({ message: 'second to first' });
+    onFirst.close();
+    onSecond.close();
+  });
+});
+
+/** The built server as its own process on a free port, on `database`. */
+async function startServer(
+  database: TestDatabase,
+  variables: Record<string, string> = {},
+): Promise<{ server: ChildProcess; baseUrl: string }> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: database.url,
+    PORT: String(port),
+    BCRYPT_COST: '4',
+    LOG_LEVEL: 'warn',
+    MESSAGE_RATE_LIMIT: '100000',
+    MESSAGE_RATE_BURST: '100000',
+    ...variables,
+  };
+  const server = spawn(process.execPath, [BUILT_MAIN], { env, stdio: 'ignore' });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitUntilServing(baseUrl, server);
+  return { server, baseUrl };
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -53,3 +53,27 @@ describe('a client that stops reading', () => {
     await settle();
   }, 120_000);
 });
+
+describe('a peer that stops answering pings', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ WS_PING_INTERVAL_SECONDS: '1' });
+  });
+  afterAll(() => t.close());
+
+  it('is dropped after a missed ping while a live peer stays', async () => {
+    const registry = t.app.get(ConnectionRegistry);
+    const live = await ChatClient.connect(t.baseUrl);
+    const silent = await ChatClient.connect(t.baseUrl);
+    // A paused socket reads nothing, so it never sees a ping nor answers it.
+    (silent.socket as unknown as { _socket: Socket })._socket.pause();
+    expect(registry.size).toBe(2);
+
+    const deadline = Date.now() + 5_000;
+    while (registry.size > 1 && Date.now() < deadline) await settle(100);
+    expect(registry.size).toBe(1);
+    expect(live.socket.readyState).toBe(live.socket.OPEN);
+    live.close();
+  });
+});
