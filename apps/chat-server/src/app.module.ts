@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AvatarsModule } from '@chat/avatars';
 import { AppConfigModule } from '@chat/config';
 import { DatabaseModule } from '@chat/database';
 import { ErrorsModule } from '@chat/errors';
@@ -13,6 +14,7 @@ import { UsersModule } from '@chat/users';
     ErrorsModule,
     UsersModule,
     MessagesModule,
+    AvatarsModule,
     RealtimeModule,
   ],
 })

@@ -1,6 +1,7 @@
 import { LogLevel } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { serveAvatarFiles } from '@chat/avatars';
 import { AppConfig } from '@chat/config';
 import { ChatWsAdapter } from '@chat/realtime';
 
@@ -20,6 +21,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.useLogger(NEST_LOG_LEVELS[config.logLevel]);
   app.disable('x-powered-by');
   app.useWebSocketAdapter(new ChatWsAdapter(app));
+  serveAvatarFiles(app, config);
   app.useBodyParser('json', { limit: MAX_JSON_BODY });
   app.enableCors({
     origin: config.corsOrigins,

@@ -27,6 +27,7 @@ export class AppConfig {
   readonly messageRate: { perSecond: number; burst: number };
   readonly socket: { maxFrameBytes: number; maxBufferedBytes: number; pingIntervalMs: number };
   readonly redis?: { url: string; prefix: string };
+  readonly avatars: { dir: string; concurrency: number };
 
   constructor(env: Environment) {
     this.nodeEnv = env.NODE_ENV;
@@ -51,6 +52,7 @@ export class AppConfig {
       maxBufferedBytes: env.WS_MAX_BUFFERED_BYTES,
       pingIntervalMs: env.WS_PING_INTERVAL_SECONDS * 1000,
     };
+    this.avatars = { dir: env.AVATAR_DIR, concurrency: env.AVATAR_JOB_CONCURRENCY };
     this.redis = env.REDIS_URL ? { url: env.REDIS_URL, prefix: env.REDIS_PREFIX } : undefined;
   }
 }

@@ -141,6 +141,16 @@ export class Environment {
   @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
 
+  @MinLength(1)
+  @IsString()
+  AVATAR_DIR = '.data/avatars';
+
+  @Transform(toInt)
+  @Min(1)
+  @Max(64)
+  @IsInt()
+  AVATAR_JOB_CONCURRENCY = 2;
+
   @Matches(/^[\w:.-]{1,64}$/, { message: 'REDIS_PREFIX must be 1 to 64 letters, digits or :._-' })
   REDIS_PREFIX = 'chat:';
 }

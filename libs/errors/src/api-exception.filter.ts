@@ -10,13 +10,17 @@ import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import {
   AuthenticationError,
+  BadRequestError,
   ConflictError,
   DomainError,
   InvalidInputError,
   PermissionError,
+  UnavailableError,
 } from './domain-errors';
 
 const STATUS_BY_ERROR = new Map<Function, number>([
+  [BadRequestError, HttpStatus.BAD_REQUEST],
+  [UnavailableError, HttpStatus.SERVICE_UNAVAILABLE],
   [AuthenticationError, HttpStatus.UNAUTHORIZED],
   [PermissionError, HttpStatus.FORBIDDEN],
   [ConflictError, HttpStatus.CONFLICT],

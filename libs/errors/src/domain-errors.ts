@@ -6,6 +6,12 @@ export abstract class DomainError extends Error {
   }
 }
 
+/** The request as a whole cannot be used, e.g. a file that is not an image (400). */
+export class BadRequestError extends DomainError {}
+
+/** The server cannot take this now; the client may retry later (503). */
+export class UnavailableError extends DomainError {}
+
 /** No credentials, or credentials that no longer hold (401). */
 export class AuthenticationError extends DomainError {}
 

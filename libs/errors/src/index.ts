@@ -1,9 +1,11 @@
 export {
   AuthenticationError,
+  BadRequestError,
   ConflictError,
   DomainError,
   FieldProblem,
   InvalidInputError,
   PermissionError,
+  UnavailableError,
 } from './domain-errors';
 export { ErrorsModule } from './errors.module';

@@ -34,5 +34,24 @@ export interface SessionsRevokedEvent {
   sessionIds: string[];
 }
 
+/** A user's avatar now shows `avatar` (a path on this server). */
+export interface AvatarChangedEvent {
+  type: 'avatar.changed';
+  userId: number;
+  avatar: string;
+}
+
+/** An account was deleted; `previousAvatar` was its avatar before. */
+export interface UserDeletedEvent {
+  type: 'user.deleted';
+  userId: number;
+  previousAvatar: string;
+}
+
 export type ChatEvent =
-  MessageCreatedEvent | MessageUpdatedEvent | MessageDeletedEvent | SessionsRevokedEvent;
+  | MessageCreatedEvent
+  | MessageUpdatedEvent
+  | MessageDeletedEvent
+  | SessionsRevokedEvent
+  | AvatarChangedEvent
+  | UserDeletedEvent;

@@ -65,6 +65,12 @@ export class ConnectionRegistry implements OnModuleDestroy {
         );
       case 'message.deleted':
         return this.broadcast(encodeFrame({ event: 'delete', message_id: event.messageId }));
+      case 'avatar.changed':
+        return this.broadcast(
+          encodeFrame({ event: 'avatar', user_id: event.userId, user_avatar: event.avatar }),
+        );
+      case 'user.deleted':
+        return;
       case 'sessions.revoked': {
         const revoked = new Set(event.sessionIds);
         for (const connection of this.connections) {

@@ -3,6 +3,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '@chat/auth';
 import { AppConfig } from '@chat/config';
+import { EventsModule } from '@chat/events';
 import { RolesModule } from '@chat/roles';
 import { AdminBootstrapService } from './admin-bootstrap.service';
 import { PasswordHasher } from './password-hasher.service';
@@ -17,6 +18,7 @@ const ONE_MINUTE_MS = 60_000;
   imports: [
     TypeOrmModule.forFeature([User]),
     AuthModule,
+    EventsModule,
     RolesModule,
     ThrottlerModule.forRootAsync({
       inject: [AppConfig],

@@ -4,6 +4,7 @@ import { IsNull, Repository } from 'typeorm';
 import { AuthUser, SessionsService, TokensService } from '@chat/auth';
 import { isUniqueViolation } from '@chat/database';
 import { AuthenticationError, ConflictError, InvalidInputError } from '@chat/errors';
+import { EventBus } from '@chat/events';
 import { Role, ROLES } from '@chat/roles';
 import { DELETED_USER_AVATAR, randomDefaultAvatar } from './default-avatars';
 import { UserChangesDto } from './dto/update-user.dto';
@@ -24,6 +25,7 @@ export class UsersService {
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokensService,
     private readonly sessions: SessionsService,
+    private readonly events: EventBus,
   ) {}
 
   /** Self-service sign-up: only the user role may be asked for. */
@@ -88,16 +90,38 @@ export class UsersService {
 
   /** Deletes the account but keeps the row, so its messages keep an author. */
   async delete(caller: AuthUser): Promise<void> {
-    await this.users.update(
-      { id: caller.id },
-      {
-        name: `Deleted #${caller.id}`,
-        passwordHash: null,
-        avatar: DELETED_USER_AVATAR,
-        deletedAt: () => 'now()',
-      },
-    );
+    const previousAvatar = await this.swapAvatar(caller.id, DELETED_USER_AVATAR, {
+      name: `Deleted #${caller.id}`,
+      password_hash: null,
+      deleted_at: new Date(),
+    });
     await this.sessions.revokeAllForUser(caller.id);
+    if (previousAvatar !== null) {
+      this.events.publish({ type: 'user.deleted', userId: caller.id, previousAvatar });
+    }
+  }
+
+  /** Points a live account at a new avatar; the previous one, or null for a deleted account. */
+  replaceAvatar(userId: number, avatar: string): Promise<string | null> {
+    return this.swapAvatar(userId, avatar, {});
+  }
+
+  /** Sets the avatar (and other columns) of a live account, returning the avatar it replaced. */
+  private async swapAvatar(
+    userId: number,
+    avatar: string,
+    columns: Record<string, unknown>,
+  ): Promise<string | null> {
+    const names = Object.keys(columns);
+    const assignments = names.map((name, index) => `, ${name} = $${index + 3}`).join('');
+    const [rows] = (await this.users.query(
+      `UPDATE users u SET avatar = $2, updated_at = now()${assignments}
+         FROM (SELECT id, avatar FROM users WHERE id = $1 FOR UPDATE) previous
+        WHERE u.id = previous.id AND u.deleted_at IS NULL
+        RETURNING previous.avatar`,
+      [userId, avatar, ...Object.values(columns)],
+    )) as [{ avatar: string }[], number];
+    return rows[0]?.avatar ?? null;
   }
 
   async hasActiveAdmin(): Promise<boolean> {

@@ -1,4 +1,7 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Test } from '@nestjs/testing';
 import { AppConfig, validateEnvironment } from '@chat/config';
 import request from 'supertest';
@@ -13,6 +16,7 @@ export interface TestApp {
   http: TestAgent;
   baseUrl: string;
   databaseUrl: string;
+  avatarDir: string;
   db: DataSource;
   close(): Promise<void>;
 }
@@ -38,11 +42,17 @@ export async function startTestApp(
   variables: Record<string, string> = {},
   sharedWith?: TestApp,
 ): Promise<TestApp> {
+  const avatarDir = sharedWith?.avatarDir ?? (await mkdtemp(join(tmpdir(), 'chat-avatars-')));
   const database = sharedWith
     ? { url: sharedWith.databaseUrl, drop: async () => undefined }
     : await createTestDatabase();
   const config = new AppConfig(
-    validateEnvironment({ ...TEST_VARIABLES, DATABASE_URL: database.url, ...variables }),
+    validateEnvironment({
+      ...TEST_VARIABLES,
+      DATABASE_URL: database.url,
+      AVATAR_DIR: avatarDir,
+      ...variables,
+    }),
   );
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(AppConfig)
@@ -57,10 +67,12 @@ export async function startTestApp(
     http: request(baseUrl),
     baseUrl,
     databaseUrl: database.url,
+    avatarDir,
     db: app.get(DataSource),
     close: async () => {
       await app.close();
       await database.drop();
+      if (!sharedWith) await rm(avatarDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,74 @@
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import pLimit, { LimitFunction } from 'p-limit';
+import { AppConfig } from '@chat/config';
+import { UnavailableError } from '@chat/errors';
+import { EventBus } from '@chat/events';
+import { UsersService } from '@chat/users';
+import { AvatarStorage } from './avatar-storage.service';
+import { renderAvatar } from './image-checks';
+
+/** Uploads waiting at most; with 1 MiB each this bounds the memory they hold. */
+const MAX_WAITING_JOBS = 100;
+
+/**
+ * Resizes uploads in the background, AVATAR_JOB_CONCURRENCY at a time, and one user's uploads in
+ * the order they came, so the last upload is the avatar that stays.
+ */
+@Injectable()
+export class AvatarProcessor implements BeforeApplicationShutdown {
+  private readonly logger = new Logger('AvatarProcessor');
+  private readonly limit: LimitFunction;
+  private readonly lastJobOf = new Map<number, Promise<void>>();
+  private waiting = 0;
+
+  constructor(
+    config: AppConfig,
+    private readonly storage: AvatarStorage,
+    private readonly users: UsersService,
+    private readonly events: EventBus,
+  ) {
+    this.limit = pLimit(config.avatars.concurrency);
+  }
+
+  submit(userId: number, image: Buffer): void {
+    if (this.waiting >= MAX_WAITING_JOBS) {
+      throw new UnavailableError('Too many avatar uploads at once; try again shortly');
+    }
+    this.waiting++;
+    const previous = this.lastJobOf.get(userId) ?? Promise.resolve();
+    const job = previous
+      .then(() => this.limit(() => this.process(userId, image)))
+      .finally(() => {
+        this.waiting--;
+        if (this.lastJobOf.get(userId) === job) this.lastJobOf.delete(userId);
+      });
+    this.lastJobOf.set(userId, job);
+  }
+
+  /** Resolves when every job submitted so far has finished. */
+  async drain(): Promise<void> {
+    while (this.lastJobOf.size > 0) await Promise.all(this.lastJobOf.values());
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.drain();
+  }
+
+  private async process(userId: number, image: Buffer): Promise<void> {
+    let saved: { path: string; created: boolean } | undefined;
+    try {
+      saved = await this.storage.save(userId, await renderAvatar(image));
+      const previous = await this.users.replaceAvatar(userId, saved.path);
+      if (previous === null) {
+        // The account was deleted while the picture was being made.
+        await this.storage.remove(saved.path);
+        return;
+      }
+      if (previous !== saved.path) await this.storage.remove(previous);
+      this.events.publish({ type: 'avatar.changed', userId, avatar: saved.path });
+    } catch (error) {
+      this.logger.warn(`Avatar of user ${userId} left unchanged: ${(error as Error).message}`);
+      if (saved?.created) await this.storage.remove(saved.path);
+    }
+  }
+}
