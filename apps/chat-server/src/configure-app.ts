@@ -1,24 +1,16 @@
-import { LogLevel } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
 import { serveAvatarFiles } from '@chat/avatars';
 import { AppConfig } from '@chat/config';
+import { REQUEST_ID_HEADER } from '@chat/logging';
 import { ChatWsAdapter } from '@chat/realtime';
 
 const MAX_JSON_BODY = '64kb';
 
-const NEST_LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
-  fatal: ['fatal'],
-  error: ['fatal', 'error'],
-  warn: ['fatal', 'error', 'warn'],
-  info: ['fatal', 'error', 'warn', 'log'],
-  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
-  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
-};
-
 /** Everything about the HTTP server that is not a module: shared by main.ts and the tests. */
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
-  app.useLogger(NEST_LOG_LEVELS[config.logLevel]);
+  app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.useWebSocketAdapter(new ChatWsAdapter(app));
   serveAvatarFiles(app, config);
@@ -27,6 +19,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
     origin: config.corsOrigins,
     methods: ['GET', 'POST', 'PATCH', 'DELETE'],
     allowedHeaders: ['Content-Type', 'Authorization'],
+    exposedHeaders: [REQUEST_ID_HEADER],
     maxAge: 600,
   });
   const openApi = new DocumentBuilder()

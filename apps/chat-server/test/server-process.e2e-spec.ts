@@ -205,11 +205,73 @@ describe('two server processes sharing PostgreSQL and Redis', () => {
   });
 });
 
+describe('logs in production', () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database.drop());
+
+  it('are JSON lines with request ids, and never hold a token or a password', async () => {
+    const password = 'Sup3r-secret-passw0rd';
+    const { server, baseUrl, output } = await startServer(database, {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'a-test-secret-that-is-long-enough-for-production-use',
+      ADMIN_NAME: 'ops',
+      ADMIN_PASSWORD: 'another-long-admin-password',
+      LOG_LEVEL: 'info',
+    });
+    const http = request(baseUrl);
+    await http.post('/auth/register-user').send({ name: 'logged', password }).expect(201);
+    const login = await http.post('/user/login').send({ name: 'logged', password }).expect(200);
+    const token: string = login.body.token;
+    const me = await http
+      .get('/user/me')
+      .set('Authorization', `Bearer ${token}`)
+      .set('X-Request-Id', 'trace-123')
+      .expect(200);
+    expect(me.headers['x-request-id']).toBe('trace-123');
+    await http.post('/user/me').send({ token }).expect(200);
+    await http.post(`/avatar/upload?token=${token}`).attach('image', Buffer.from('x'), 'x.png');
+    const client = await ChatClient.connect(baseUrl, token);
+    client.send({ message: 'logged message', token });
+    await client.messages(1);
+    client.close();
+    await client.closed;
+    server.kill('SIGTERM');
+    await exitOf(server);
+
+    const lines = output()
+      .split('\n')
+      .filter((line) => line.trim() !== '');
+    const entries = lines.map(
+      (line) =>
+        JSON.parse(line) as { msg?: string; req?: { id?: string }; res?: { statusCode?: number } },
+    );
+    expect(entries.length).toBeGreaterThan(5);
+    for (const line of lines) {
+      expect(line).not.toContain(token);
+      expect(line).not.toContain(token.split('.')[2]);
+      expect(line).not.toContain(password);
+    }
+    const traced = entries.filter((entry) => entry.req?.id === 'trace-123');
+    expect(traced.map((entry) => entry.res?.statusCode)).toContain(200);
+    const userId: number = login.body.user_id;
+    expect(entries.map((entry) => entry.msg)).toEqual(
+      expect.arrayContaining([
+        `WebSocket connected (user ${userId})`,
+        expect.stringMatching(new RegExp(`^WebSocket closed \\(user ${userId}, code \\d+\\)$`)),
+      ]),
+    );
+  });
+});
+
 /** The built server as its own process on a free port, on `database`. */
 async function startServer(
   database: TestDatabase,
   variables: Record<string, string> = {},
-): Promise<{ server: ChildProcess; baseUrl: string }> {
+): Promise<{ server: ChildProcess; baseUrl: string; output: () => string }> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -221,10 +283,13 @@ async function startServer(
     MESSAGE_RATE_BURST: '100000',
     ...variables,
   };
-  const server = spawn(process.execPath, [BUILT_MAIN], { env, stdio: 'ignore' });
+  const server = spawn(process.execPath, [BUILT_MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  server.stdout!.on('data', (chunk) => (output += chunk));
+  server.stderr!.on('data', (chunk) => (output += chunk));
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitUntilServing(baseUrl, server);
-  return { server, baseUrl };
+  return { server, baseUrl, output: () => output };
 }
 
 function freePort(): Promise<number> {

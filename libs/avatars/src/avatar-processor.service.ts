@@ -3,6 +3,7 @@ import pLimit, { LimitFunction } from 'p-limit';
 import { AppConfig } from '@chat/config';
 import { UnavailableError } from '@chat/errors';
 import { EventBus } from '@chat/events';
+import { ChatMetrics } from '@chat/metrics';
 import { UsersService } from '@chat/users';
 import { AvatarStorage } from './avatar-storage.service';
 import { renderAvatar } from './image-checks';
@@ -26,6 +27,7 @@ export class AvatarProcessor implements BeforeApplicationShutdown {
     private readonly storage: AvatarStorage,
     private readonly users: UsersService,
     private readonly events: EventBus,
+    private readonly metrics: ChatMetrics,
   ) {
     this.limit = pLimit(config.avatars.concurrency);
   }
@@ -55,6 +57,7 @@ export class AvatarProcessor implements BeforeApplicationShutdown {
   }
 
   private async process(userId: number, image: Buffer): Promise<void> {
+    const stop = this.metrics.avatarJobDuration.startTimer();
     let saved: { path: string; created: boolean } | undefined;
     try {
       saved = await this.storage.save(userId, await renderAvatar(image));
@@ -62,13 +65,18 @@ export class AvatarProcessor implements BeforeApplicationShutdown {
       if (previous === null) {
         // The account was deleted while the picture was being made.
         await this.storage.remove(saved.path);
+        this.metrics.avatarJobs.inc({ outcome: 'discarded' });
         return;
       }
       if (previous !== saved.path) await this.storage.remove(previous);
       this.events.publish({ type: 'avatar.changed', userId, avatar: saved.path });
+      this.metrics.avatarJobs.inc({ outcome: 'succeeded' });
     } catch (error) {
       this.logger.warn(`Avatar of user ${userId} left unchanged: ${(error as Error).message}`);
       if (saved?.created) await this.storage.remove(saved.path);
+      this.metrics.avatarJobs.inc({ outcome: 'failed' });
+    } finally {
+      stop();
     }
   }
 }

@@ -64,11 +64,17 @@ export class ApiExceptionFilter implements ExceptionFilter {
         { detail: [{ field: 'body', message: 'body must be valid JSON' }] },
       ];
     }
+    if (exception instanceof HttpException && exception.getStatus() === 503) {
+      // Deliberate "not now" answers, such as a failed readiness check, keep their body.
+      const body = exception.getResponse();
+      return [503, typeof body === 'object' ? body : { detail: body }];
+    }
     if (exception instanceof HttpException && exception.getStatus() < 500) {
       const status = exception.getStatus();
       return [status, { detail: DETAIL_BY_STATUS[status] ?? exception.message }];
     }
-    const requestId = randomUUID();
+    // pino-http has given the request an id, also sent back as X-Request-Id.
+    const requestId = String((request as Request & { id?: unknown }).id ?? randomUUID());
     this.logger.error(
       `Unhandled error on ${request.method} ${request.path} (request id ${requestId})`,
       exception instanceof Error ? exception.stack : String(exception),

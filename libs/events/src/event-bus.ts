@@ -14,6 +14,9 @@ export abstract class EventBus {
 
   abstract publish(event: ChatEvent): void;
 
+  /** Whether events reach the other instances (always, with only one). */
+  abstract isConnected(): boolean;
+
   subscribe(listener: EventListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -34,5 +37,9 @@ export abstract class EventBus {
 export class LocalEventBus extends EventBus {
   publish(event: ChatEvent): void {
     this.deliver(event);
+  }
+
+  isConnected(): boolean {
+    return true;
   }
 }

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { ChatMessage, EventBus } from '@chat/events';
+import { ChatMetrics } from '@chat/metrics';
 import { MESSAGE_COLUMNS, MessageMapper, MessageRow } from './message-row';
 
 export interface NewMessage {
@@ -41,6 +42,7 @@ export class MessageWriter {
     private readonly dataSource: DataSource,
     private readonly mapper: MessageMapper,
     private readonly events: EventBus,
+    private readonly metrics: ChatMetrics,
   ) {}
 
   write(message: NewMessage): Promise<WriteResult> {
@@ -112,6 +114,7 @@ export class MessageWriter {
     const created = results
       .filter(([, result]) => result.created)
       .sort(([, a], [, b]) => a.message.message_id - b.message.message_id);
+    this.metrics.messagesStored.inc(created.length);
     for (const [pending, { message }] of created) {
       this.events.publish({ type: 'message.created', message, clientId: pending.clientId });
     }

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AuthModule } from '@chat/auth';
 import { AppConfig } from '@chat/config';
 import { EventBus, EventsModule } from '@chat/events';
+import { ChatMetrics, MetricsModule } from '@chat/metrics';
 import { RolesModule } from '@chat/roles';
 import { UsersModule } from '@chat/users';
 import { Message } from './message.entity';
@@ -17,6 +18,7 @@ import { MessagesService } from './messages.service';
     TypeOrmModule.forFeature([Message]),
     AuthModule,
     EventsModule,
+    MetricsModule,
     RolesModule,
     UsersModule,
   ],
@@ -30,9 +32,13 @@ import { MessagesService } from './messages.service';
     },
     {
       provide: MessageWriter,
-      inject: [getDataSourceToken(), MessageMapper, EventBus],
-      useFactory: (dataSource: DataSource, mapper: MessageMapper, events: EventBus) =>
-        new MessageWriter(dataSource, mapper, events),
+      inject: [getDataSourceToken(), MessageMapper, EventBus, ChatMetrics],
+      useFactory: (
+        dataSource: DataSource,
+        mapper: MessageMapper,
+        events: EventBus,
+        metrics: ChatMetrics,
+      ) => new MessageWriter(dataSource, mapper, events, metrics),
     },
   ],
   exports: [MessagesService],

@@ -5,7 +5,13 @@ import { RawData, WebSocket, WebSocketServer } from 'ws';
 import { TokenVerifier } from '@chat/auth';
 import { AppConfig } from '@chat/config';
 import { MessagesService } from '@chat/messages';
-import { ClientConnection, CLOSE_GOING_AWAY, ConnectionObserver } from './client-connection';
+import { ChatMetrics } from '@chat/metrics';
+import {
+  ClientConnection,
+  CLOSE_GOING_AWAY,
+  CLOSE_TOO_LARGE,
+  ConnectionObserver,
+} from './client-connection';
 import { ConnectionRegistry } from './connection-registry';
 import { FrameHandler } from './frame-handler.service';
 
@@ -20,11 +26,15 @@ export class ChatGateway
   private readonly logger = new Logger('ChatGateway');
   private closing = false;
   private readonly observer: ConnectionObserver = {
-    slowConsumer: () => this.logger.warn('Disconnected a client that stopped reading'),
+    slowConsumer: (connection) => {
+      this.metrics.slowConsumers.inc();
+      this.logger.warn(`Disconnected a client that stopped reading (user ${connection.user?.id})`);
+    },
     frameFailed: (connection, error) => {
       this.logger.error('A frame failed', (error as Error).stack);
       connection.notify('Temporarily unavailable');
     },
+    frameSent: () => this.metrics.framesSent.inc(),
   };
 
   constructor(
@@ -33,6 +43,7 @@ export class ChatGateway
     private readonly frames: FrameHandler,
     private readonly verifier: TokenVerifier,
     private readonly messages: MessagesService,
+    private readonly metrics: ChatMetrics,
   ) {}
 
   afterInit(server: WebSocketServer): void {
@@ -49,17 +60,26 @@ export class ChatGateway
       this.observer,
     );
     this.registry.add(connection);
-    socket.on('close', () => this.registry.remove(connection));
+    socket.on('close', (code: number) => {
+      this.registry.remove(connection);
+      this.logger.log(`WebSocket closed (${describe(connection)}, code ${code})`);
+      if (code === CLOSE_TOO_LARGE) this.metrics.framesRejected.inc({ reason: 'too_large' });
+    });
     socket.on('pong', () => (connection.alive = true));
     socket.on('message', (data: RawData, isBinary: boolean) => {
+      this.metrics.framesReceived.inc();
       if (this.closing) return;
       const accepted = connection.enqueue(() =>
         this.frames.handle(connection, data as Buffer, isBinary),
       );
-      if (!accepted) connection.notify('Rate limit exceeded');
+      if (!accepted) {
+        this.metrics.rateLimited.inc();
+        connection.notify('Rate limit exceeded');
+      }
     });
     const token = new URL(request.url ?? '/', 'http://localhost').searchParams.get('token');
     if (token) connection.enqueue(() => this.authenticateAtConnect(connection, token));
+    else this.logger.log('WebSocket connected (anonymous)');
   }
 
   /** Stops taking frames, lets accepted messages be stored and broadcast, then says goodbye. */
@@ -72,8 +92,14 @@ export class ChatGateway
   private async authenticateAtConnect(connection: ClientConnection, token: string): Promise<void> {
     try {
       connection.user = await this.verifier.authenticate(token);
+      this.logger.log(`WebSocket connected (${describe(connection)})`);
     } catch {
+      this.logger.log('WebSocket refused at connect: invalid token');
       connection.refuse('Invalid token');
     }
   }
+}
+
+function describe(connection: ClientConnection): string {
+  return connection.user ? `user ${connection.user.id}` : 'anonymous';
 }

@@ -5,6 +5,7 @@ import { noticeFrame } from './frames';
 /** Close codes of RFC 6455 that the contract uses. */
 export const CLOSE_POLICY_VIOLATION = 1008;
 export const CLOSE_GOING_AWAY = 1001;
+export const CLOSE_TOO_LARGE = 1009;
 
 /** Frames of one client waiting to be handled; past this the client is told to slow down. */
 const MAX_WAITING_FRAMES = 32;
@@ -13,6 +14,8 @@ const MAX_WAITING_FRAMES = 32;
 export interface ConnectionObserver {
   slowConsumer(connection: ClientConnection): void;
   frameFailed(connection: ClientConnection, error: unknown): void;
+  /** A frame sent to this client alone (broadcasts are counted where they fan out). */
+  frameSent(): void;
 }
 
 interface HeldFrame {
@@ -58,17 +61,16 @@ export class ClientConnection {
 
   /** A broadcast: sent now, or kept for after a replay that is under way. */
   deliver(data: Buffer, messageId?: number): void {
-    if (!this.held) return this.send(data);
+    if (!this.held) return this.write(data);
     this.held.push({ data, messageId });
     this.heldBytes += data.length;
     if (this.heldBytes > this.maxBufferedBytes) this.dropAsSlow();
   }
 
-  /** Sends now; a client whose unsent data passes the bound is disconnected. */
+  /** Sends a frame to this client alone. */
   send(data: Buffer): void {
-    if (!this.isOpen) return;
-    this.socket.send(data, { binary: false });
-    if (this.socket.bufferedAmount > this.maxBufferedBytes) this.dropAsSlow();
+    this.observer.frameSent();
+    this.write(data);
   }
 
   notify(message: string): void {
@@ -93,8 +95,15 @@ export class ClientConnection {
     this.held = null;
     this.heldBytes = 0;
     for (const frame of held) {
-      if (frame.messageId === undefined || frame.messageId > lastReplayedId) this.send(frame.data);
+      if (frame.messageId === undefined || frame.messageId > lastReplayedId) this.write(frame.data);
     }
+  }
+
+  /** Sends now; a client whose unsent data passes the bound is disconnected. */
+  private write(data: Buffer): void {
+    if (!this.isOpen) return;
+    this.socket.send(data, { binary: false });
+    if (this.socket.bufferedAmount > this.maxBufferedBytes) this.dropAsSlow();
   }
 
   private dropAsSlow(): void {

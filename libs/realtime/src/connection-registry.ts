@@ -1,17 +1,20 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { ChatEvent, EventBus } from '@chat/events';
+import { ChatMetrics } from '@chat/metrics';
 import { ClientConnection, CLOSE_GOING_AWAY } from './client-connection';
 import { encodeFrame } from './frames';
 
 /** This instance's sockets: turns bus events into frames, serialised once for all of them. */
 @Injectable()
 export class ConnectionRegistry implements OnModuleDestroy {
-  private readonly logger = new Logger('ConnectionRegistry');
   private readonly connections = new Set<ClientConnection>();
   private readonly unsubscribe: () => void;
   private heartbeat?: NodeJS.Timeout;
 
-  constructor(events: EventBus) {
+  constructor(
+    events: EventBus,
+    private readonly metrics: ChatMetrics,
+  ) {
     this.unsubscribe = events.subscribe((event) => this.dispatch(event));
   }
 
@@ -21,10 +24,11 @@ export class ConnectionRegistry implements OnModuleDestroy {
 
   add(connection: ClientConnection): void {
     this.connections.add(connection);
+    this.metrics.connections.inc();
   }
 
   remove(connection: ClientConnection): void {
-    this.connections.delete(connection);
+    if (this.connections.delete(connection)) this.metrics.connections.dec();
   }
 
   /** Pings every socket each interval and drops those that did not answer the previous ping. */
@@ -57,16 +61,21 @@ export class ConnectionRegistry implements OnModuleDestroy {
       case 'message.created': {
         const { message, clientId } = event;
         const frame = encodeFrame(clientId ? { ...message, client_id: clientId } : message);
-        return this.broadcast(frame, message.message_id);
+        return this.broadcast(event.type, frame, message.message_id);
       }
       case 'message.updated':
         return this.broadcast(
+          event.type,
           encodeFrame({ event: 'update', message_id: event.messageId, new_message: event.text }),
         );
       case 'message.deleted':
-        return this.broadcast(encodeFrame({ event: 'delete', message_id: event.messageId }));
+        return this.broadcast(
+          event.type,
+          encodeFrame({ event: 'delete', message_id: event.messageId }),
+        );
       case 'avatar.changed':
         return this.broadcast(
+          event.type,
           encodeFrame({ event: 'avatar', user_id: event.userId, user_avatar: event.avatar }),
         );
       case 'user.deleted':
@@ -83,8 +92,11 @@ export class ConnectionRegistry implements OnModuleDestroy {
     }
   }
 
-  private broadcast(frame: Buffer, messageId?: number): void {
+  private broadcast(type: ChatEvent['type'], frame: Buffer, messageId?: number): void {
+    const stop = this.metrics.broadcastDuration.startTimer();
     for (const connection of this.connections) connection.deliver(frame, messageId);
-    this.logger.verbose(`Delivered ${frame.length} bytes to ${this.connections.size} sockets`);
+    stop();
+    this.metrics.eventsBroadcast.inc({ type });
+    this.metrics.framesSent.inc(this.connections.size);
   }
 }

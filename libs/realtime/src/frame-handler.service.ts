@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AuthUser, TokenVerifier } from '@chat/auth';
 import { DomainError } from '@chat/errors';
 import { MessagesService } from '@chat/messages';
+import { ChatMetrics } from '@chat/metrics';
 import { ClientConnection } from './client-connection';
 import { encodeFrame, parseFrame } from './frames';
 import { MessageRateLimiter } from './message-rate-limiter';
@@ -19,16 +20,26 @@ export class FrameHandler {
     private readonly messages: MessagesService,
     private readonly verifier: TokenVerifier,
     private readonly limiter: MessageRateLimiter,
+    private readonly metrics: ChatMetrics,
   ) {}
 
   async handle(connection: ClientConnection, data: Buffer, isBinary: boolean): Promise<void> {
     const frame = parseFrame(data, isBinary);
-    if (!frame) return connection.refuse('Invalid format');
+    if (!frame) {
+      this.metrics.framesRejected.inc({ reason: 'invalid_format' });
+      return connection.refuse('Invalid format');
+    }
     if (frame.kind === 'resume') return this.replay(connection, frame.afterId);
 
     const author = await this.authenticate(connection, frame.token);
-    if (!author) return connection.refuse('Invalid token');
-    if (!this.limiter.take(author.id)) return connection.notify('Rate limit exceeded');
+    if (!author) {
+      this.metrics.framesRejected.inc({ reason: 'invalid_token' });
+      return connection.refuse('Invalid token');
+    }
+    if (!this.limiter.take(author.id)) {
+      this.metrics.rateLimited.inc();
+      return connection.notify('Rate limit exceeded');
+    }
     try {
       const { message, created } = await this.messages.send({
         userId: author.id,

@@ -2,13 +2,14 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '@chat/auth';
 import { EventsModule } from '@chat/events';
 import { MessagesModule } from '@chat/messages';
+import { MetricsModule } from '@chat/metrics';
 import { ChatGateway } from './chat.gateway';
 import { ConnectionRegistry } from './connection-registry';
 import { FrameHandler } from './frame-handler.service';
 import { MessageRateLimiter } from './message-rate-limiter';
 
 @Module({
-  imports: [AuthModule, EventsModule, MessagesModule],
+  imports: [AuthModule, EventsModule, MessagesModule, MetricsModule],
   providers: [ChatGateway, ConnectionRegistry, FrameHandler, MessageRateLimiter],
 })
 export class RealtimeModule {}

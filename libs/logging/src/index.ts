@@ -1,0 +1,2 @@
+export { LoggingModule } from './logging.module';
+export { REQUEST_ID_HEADER } from './request-id';

@@ -1,0 +1,3 @@
+export { ChatMetrics } from './chat-metrics';
+export { METRIC } from './metric-names';
+export { MetricsModule } from './metrics.module';
