@@ -7,6 +7,8 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   transform: { '\\.(ts|js|mjs)$': '<rootDir>/tools/jest/transformer.cjs' },
   transformIgnorePatterns: [],
+  resolver: '<rootDir>/tools/jest/resolver.cjs',
+  setupFilesAfterEnv: ['<rootDir>/tools/jest/setup-adminjs.cjs'],
   moduleNameMapper: { '^@chat/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts' },
   reporters: ['default', '<rootDir>/tools/jest/summary-reporter.cjs'],
   globalSetup: '<rootDir>/apps/chat-server/test/global-setup.ts',

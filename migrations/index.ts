@@ -1,5 +1,10 @@
 // Every migration, in order. `npm run migration:generate` writes a new file here: add its class.
 import { CreateUsersAndSessions1764280000000 } from './1764280000000-create-users-and-sessions';
 import { CreateMessages1764290000000 } from './1764290000000-create-messages';
+import { CreateAdminSessions1764300000000 } from './1764300000000-create-admin-sessions';
 
-export const migrations = [CreateUsersAndSessions1764280000000, CreateMessages1764290000000];
+export const migrations = [
+  CreateUsersAndSessions1764280000000,
+  CreateMessages1764290000000,
+  CreateAdminSessions1764300000000,
+];

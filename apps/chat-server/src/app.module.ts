@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AdminPanelModule } from '@chat/admin';
 import { AvatarsModule } from '@chat/avatars';
 import { AppConfigModule } from '@chat/config';
 import { DatabaseModule } from '@chat/database';
@@ -22,6 +23,7 @@ import { UsersModule } from '@chat/users';
     MessagesModule,
     AvatarsModule,
     RealtimeModule,
+    AdminPanelModule.register(),
   ],
 })
 export class AppModule {}

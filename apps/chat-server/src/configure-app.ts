@@ -12,6 +12,8 @@ const MAX_JSON_BODY = '64kb';
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  // Behind nginx: client addresses (rate limits) and https (secure cookies) come from X-Forwarded-*.
+  app.set('trust proxy', config.trustProxy);
   app.useWebSocketAdapter(new ChatWsAdapter(app));
   serveAvatarFiles(app, config);
   app.useBodyParser('json', { limit: MAX_JSON_BODY });

@@ -192,3 +192,24 @@ describe('unexpected errors', () => {
     await t.http.get('/user/all').expect(200);
   });
 });
+
+describe('behind a trusted proxy', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ TRUST_PROXY: 'loopback', AUTH_RATE_LIMIT: '2' });
+  });
+  afterAll(() => t.close());
+
+  it('limits each client by the address the proxy reports', async () => {
+    const attempt = (client: string) =>
+      t.http
+        .post('/user/login')
+        .set('X-Forwarded-For', client)
+        .send({ name: 'nobody', password: 'wrong password' });
+    await attempt('203.0.113.7').expect(409);
+    await attempt('203.0.113.7').expect(409);
+    await attempt('203.0.113.7').expect(429);
+    await attempt('203.0.113.8').expect(409);
+  });
+});

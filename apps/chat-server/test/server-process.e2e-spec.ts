@@ -78,7 +78,7 @@ describe('the built server with a bad configuration', () => {
     [{ PORT: 'eighty' }, 'Invalid configuration: PORT must be an integer number'],
     [
       { NODE_ENV: 'production', JWT_SECRET: '' },
-      'Invalid configuration: JWT_SECRET must be set to a random string of at least 32 characters in production',
+      'Invalid configuration: JWT_SECRET must be set to a random string of at least 32 characters in production; ADMIN_SESSION_SECRET must be set to a random string of at least 32 characters in production',
     ],
   ])('refuses to start with %j, printing one line', async (variables, line) => {
     const env: NodeJS.ProcessEnv = { ...process.env, ...variables };
@@ -218,9 +218,12 @@ describe('logs in production', () => {
     const { server, baseUrl, output } = await startServer(database, {
       NODE_ENV: 'production',
       JWT_SECRET: 'a-test-secret-that-is-long-enough-for-production-use',
+      ADMIN_SESSION_SECRET: 'another-test-secret-long-enough-for-production',
       ADMIN_NAME: 'ops',
       ADMIN_PASSWORD: 'another-long-admin-password',
       LOG_LEVEL: 'info',
+      // As the docker image runs it: the panel has no custom components to bundle at start.
+      ADMIN_JS_SKIP_BUNDLE: 'true',
     });
     const http = request(baseUrl);
     await http.post('/auth/register-user').send({ name: 'logged', password }).expect(201);

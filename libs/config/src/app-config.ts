@@ -1,4 +1,9 @@
-import { DEVELOPMENT_ADMIN, DEVELOPMENT_JWT_SECRET, Environment } from './environment';
+import {
+  DEVELOPMENT_ADMIN,
+  DEVELOPMENT_JWT_SECRET,
+  DEVELOPMENT_SESSION_SECRET,
+  Environment,
+} from './environment';
 
 const SECONDS_PER_UNIT = { s: 1, m: 60, h: 3600, d: 86400 } as const;
 
@@ -20,10 +25,13 @@ export class AppConfig {
   readonly jwtTtlSeconds: number;
   readonly bcryptCost: number;
   readonly initialAdmin?: AdminAccount;
+  readonly adminSessionSecret: string;
   readonly corsOrigins: string[] | '*';
   readonly timeZone: string;
   readonly logLevel: Environment['LOG_LEVEL'];
   readonly authRateLimitPerMinute: number;
+  /** Express's "trust proxy": which hops may tell the client's address and protocol. */
+  readonly trustProxy: boolean | number | string;
   readonly messageRate: { perSecond: number; burst: number };
   readonly socket: { maxFrameBytes: number; maxBufferedBytes: number; pingIntervalMs: number };
   readonly redis?: { url: string; prefix: string };
@@ -41,11 +49,13 @@ export class AppConfig {
     this.jwtTtlSeconds = parseDuration(env.JWT_TTL);
     this.bcryptCost = env.BCRYPT_COST;
     this.initialAdmin = initialAdmin(env);
+    this.adminSessionSecret = env.ADMIN_SESSION_SECRET ?? DEVELOPMENT_SESSION_SECRET;
     this.corsOrigins =
       env.CORS_ORIGINS.trim() === '*' ? '*' : env.CORS_ORIGINS.split(',').map((o) => o.trim());
     this.timeZone = env.TIME_ZONE;
     this.logLevel = env.LOG_LEVEL;
     this.authRateLimitPerMinute = env.AUTH_RATE_LIMIT;
+    this.trustProxy = parseTrustProxy(env.TRUST_PROXY.trim());
     this.messageRate = { perSecond: env.MESSAGE_RATE_LIMIT, burst: env.MESSAGE_RATE_BURST };
     this.socket = {
       maxFrameBytes: env.WS_MAX_FRAME_BYTES,
@@ -55,6 +65,12 @@ export class AppConfig {
     this.avatars = { dir: env.AVATAR_DIR, concurrency: env.AVATAR_JOB_CONCURRENCY };
     this.redis = env.REDIS_URL ? { url: env.REDIS_URL, prefix: env.REDIS_PREFIX } : undefined;
   }
+}
+
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  return /^\d+$/.test(value) ? Number(value) : value;
 }
 
 function parseDuration(value: string): number {

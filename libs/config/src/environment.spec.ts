@@ -24,8 +24,10 @@ describe('validateEnvironment', () => {
         MIGRATE_ON_START: 'false',
         CORS_ORIGINS: 'https://a.example, https://b.example',
         DATABASE_URL: '',
+        TRUST_PROXY: '1',
       }),
     );
+    expect(config.trustProxy).toBe(1);
     expect(config.port).toBe(9000);
     expect(config.jwtTtlSeconds).toBe(5400);
     expect(config.migrateOnStart).toBe(false);
@@ -43,12 +45,14 @@ describe('validateEnvironment', () => {
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL/],
     [{ CORS_ORIGINS: 'not a url' }, /CORS_ORIGINS/],
     [{ MIGRATE_ON_START: 'maybe' }, /MIGRATE_ON_START/],
+    [{ TRUST_PROXY: 'yes please!' }, /TRUST_PROXY/],
   ])('refuses %j with a line naming the variable', (raw, name) => {
     expect(() => validateEnvironment(raw)).toThrow(name);
   });
 
   describe('in production', () => {
     const strongSecret = 'x'.repeat(40);
+    const secrets = { JWT_SECRET: strongSecret, ADMIN_SESSION_SECRET: 'y'.repeat(40) };
 
     it('refuses a missing JWT_SECRET', () => {
       expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
@@ -64,17 +68,21 @@ describe('validateEnvironment', () => {
       expect(() =>
         validateEnvironment({
           NODE_ENV: 'production',
-          JWT_SECRET: strongSecret,
+          ...secrets,
           ADMIN_NAME: 'root',
           ADMIN_PASSWORD: 'admin',
         }),
       ).toThrow(/ADMIN_PASSWORD/);
     });
 
-    it('creates no default admin', () => {
-      const config = new AppConfig(
+    it('refuses a missing ADMIN_SESSION_SECRET', () => {
+      expect(() =>
         validateEnvironment({ NODE_ENV: 'production', JWT_SECRET: strongSecret }),
-      );
+      ).toThrow(/ADMIN_SESSION_SECRET/);
+    });
+
+    it('creates no default admin', () => {
+      const config = new AppConfig(validateEnvironment({ NODE_ENV: 'production', ...secrets }));
       expect(config.initialAdmin).toBeUndefined();
       expect(config.jwtSecret).toBe(strongSecret);
     });

@@ -95,6 +95,11 @@ export class Environment {
   @IsString()
   ADMIN_PASSWORD?: string;
 
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  ADMIN_SESSION_SECRET?: string;
+
   @Matches(/^(\*|https?:\/\/[^\s,]+(\s*,\s*https?:\/\/[^\s,]+)*)$/, {
     message: 'CORS_ORIGINS must be * or a comma-separated list of http(s) origins',
   })
@@ -110,6 +115,12 @@ export class Environment {
   @Min(1)
   @IsInt()
   AUTH_RATE_LIMIT = 20;
+
+  @Matches(/^(|true|false|\d{1,2}|[\w.:/]+(\s*,\s*[\w.:/]+)*)$/, {
+    message:
+      'TRUST_PROXY must be empty, true, a hop count, or a comma-separated list of addresses, subnets or loopback/linklocal/uniquelocal',
+  })
+  TRUST_PROXY = '';
 
   @Transform(toInt)
   @Min(1)
@@ -164,6 +175,8 @@ export class InvalidConfigurationError extends Error {
 }
 
 export const DEVELOPMENT_JWT_SECRET = 'development-only-jwt-secret-do-not-use-in-production';
+export const DEVELOPMENT_SESSION_SECRET =
+  'development-only-admin-session-secret-not-for-production';
 export const DEVELOPMENT_ADMIN = { name: 'admin', password: 'admin' };
 const MIN_PRODUCTION_SECRET_LENGTH = 32;
 
@@ -199,6 +212,16 @@ function productionProblems(environment: Environment): string[] {
   ) {
     problems.push(
       `JWT_SECRET must be set to a random string of at least ${MIN_PRODUCTION_SECRET_LENGTH} characters in production`,
+    );
+  }
+  const sessionSecret = environment.ADMIN_SESSION_SECRET;
+  if (
+    !sessionSecret ||
+    sessionSecret === DEVELOPMENT_SESSION_SECRET ||
+    sessionSecret.length < MIN_PRODUCTION_SECRET_LENGTH
+  ) {
+    problems.push(
+      `ADMIN_SESSION_SECRET must be set to a random string of at least ${MIN_PRODUCTION_SECRET_LENGTH} characters in production`,
     );
   }
   if (environment.ADMIN_PASSWORD === DEVELOPMENT_ADMIN.password) {

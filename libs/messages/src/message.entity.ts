@@ -1,4 +1,5 @@
 import {
+  BaseEntity,
   Column,
   CreateDateColumn,
   Entity,
@@ -14,7 +15,7 @@ import { User } from '@chat/users';
   unique: true,
   where: 'client_id IS NOT NULL',
 })
-export class Message {
+export class Message extends BaseEntity {
   /** bigint: TypeORM hands it over as a string. */
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id!: string;

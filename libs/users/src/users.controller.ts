@@ -66,7 +66,7 @@ export class UsersController {
   @UseGuards(JwtAuthGuard)
   async delete(@CurrentUser() caller: AuthUser): Promise<MessageResponseDto> {
     return this.users
-      .delete(caller)
+      .delete(caller.id)
       .then(() => new MessageResponseDto('User deleted successfully'));
   }
 

@@ -43,10 +43,7 @@ export class UsersService {
   }
 
   async login(name: string, password: string): Promise<{ token: string; userId: number }> {
-    // No stored password is longer than bcrypt reads or holds a NUL, where bcrypt would stop.
-    const comparable =
-      Buffer.byteLength(password) <= PASSWORD_BYTES.max && !password.includes('\0');
-    const user = comparable ? await this.findActiveByName(name) : null;
+    const user = await this.findForLogin(name, password);
     if (!(await this.hasher.matches(password, user?.passwordHash))) {
       throw new ConflictError('Invalid credentials');
     }
@@ -88,17 +85,34 @@ export class UsersService {
     }
   }
 
-  /** Deletes the account but keeps the row, so its messages keep an author. */
-  async delete(caller: AuthUser): Promise<void> {
-    const previousAvatar = await this.swapAvatar(caller.id, DELETED_USER_AVATAR, {
-      name: `Deleted #${caller.id}`,
+  /**
+   * Deletes the account but keeps the row, so its messages keep an author: renamed
+   * "Deleted #<id>", no password, the deleted-user avatar, every session ended.
+   */
+  async delete(userId: number): Promise<void> {
+    const previousAvatar = await this.swapAvatar(userId, DELETED_USER_AVATAR, {
+      name: `Deleted #${userId}`,
       password_hash: null,
       deleted_at: new Date(),
     });
-    await this.sessions.revokeAllForUser(caller.id);
+    await this.sessions.revokeAllForUser(userId);
     if (previousAvatar !== null) {
-      this.events.publish({ type: 'user.deleted', userId: caller.id, previousAvatar });
+      this.events.publish({ type: 'user.deleted', userId, previousAvatar });
     }
+  }
+
+  /** Sets a live account's role; a demotion ends all of its sessions. */
+  async changeRole(userId: number, role: Role): Promise<void> {
+    if (!ROLES.includes(role)) throw new ConflictError('Invalid role');
+    const [rows] = (await this.users.query(
+      `UPDATE users u SET role = $2, updated_at = now()
+         FROM (SELECT id, role FROM users WHERE id = $1 FOR UPDATE) previous
+        WHERE u.id = previous.id AND u.deleted_at IS NULL
+        RETURNING previous.role`,
+      [userId, role],
+    )) as [{ role: Role }[], number];
+    if (rows.length === 0) throw new ConflictError('No such account');
+    if (role < rows[0].role) await this.sessions.revokeAllForUser(userId);
   }
 
   /** Points a live account at a new avatar; the previous one, or null for a deleted account. */
@@ -142,7 +156,14 @@ export class UsersService {
     }
   }
 
-  private findActiveByName(name: string): Promise<User | null> {
+  /**
+   * The live account a login names, with its password hash, or null. A password no account can
+   * have (longer than bcrypt reads, or with a NUL, where bcrypt would stop) finds none.
+   */
+  findForLogin(name: string, password: string): Promise<User | null> {
+    const comparable =
+      Buffer.byteLength(password) <= PASSWORD_BYTES.max && !password.includes('\0');
+    if (!comparable) return Promise.resolve(null);
     return this.users
       .createQueryBuilder('user')
       .addSelect('user.passwordHash')

@@ -1,0 +1,1 @@
+export { ADMIN_ROOT, AdminPanelModule } from './admin-panel.module';
