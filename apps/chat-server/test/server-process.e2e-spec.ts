@@ -1,17 +1,23 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { ChatClient } from './support/chat-client';
+import {
+  BUILT_MAIN,
+  exitOf,
+  freePort,
+  REPOSITORY_ROOT,
+  startBuiltServer,
+  stopProcess,
+  waitUntilServing,
+} from './support/server-processes';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 
+// The first test builds the server (`npm start`); the later ones run the build directly.
 const STARTUP_TIMEOUT_MS = 150_000;
 const SHUTDOWN_TIMEOUT_MS = 30_000;
-const REPOSITORY_ROOT = join(__dirname, '../../..');
-/** Built by the first test (`npm start`); the later ones run it directly. */
-const BUILT_MAIN = join(REPOSITORY_ROOT, 'dist/apps/chat-server/apps/chat-server/src/main.js');
 
 /** The README's way: `npm start` with no DATABASE_URL runs on the embedded PostgreSQL. */
 describe('npm start on a machine with no database configured', () => {
@@ -101,7 +107,7 @@ describe('SIGTERM while clients are sending', () => {
   afterAll(() => database.drop());
 
   it('stores every message it acknowledged and closes sockets with 1001', async () => {
-    const { server, baseUrl } = await startServer(database);
+    const { server, baseUrl } = await startBuiltServer(database.url);
     const http = request(baseUrl);
     const acknowledged = new Set<string>();
     const clients: ChatClient[] = [];
@@ -142,7 +148,7 @@ describe('SIGTERM while clients are sending', () => {
     expect(closes.map((close) => close.code)).toEqual(Array(SENDERS).fill(1001));
     expect(acknowledged.size).toBeGreaterThan(SENDERS);
 
-    const restarted = await startServer(database);
+    const restarted = await startBuiltServer(database.url);
     try {
       const stored = new Set<string>();
       let afterId = 0;
@@ -171,8 +177,7 @@ describe('two server processes sharing PostgreSQL and Redis', () => {
     database = await createTestDatabase();
   });
   afterAll(async () => {
-    for (const server of servers) server.kill('SIGTERM');
-    await Promise.all(servers.map(exitOf));
+    await Promise.all(servers.map(stopProcess));
     await database.drop();
   });
 
@@ -181,8 +186,8 @@ describe('two server processes sharing PostgreSQL and Redis', () => {
       REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
       REDIS_PREFIX: `chat-process-test-${process.pid}:`,
     };
-    const first = await startServer(database, redis);
-    const second = await startServer(database, redis);
+    const first = await startBuiltServer(database.url, redis);
+    const second = await startBuiltServer(database.url, redis);
     servers = [first.server, second.server];
     const http = request(first.baseUrl);
     await http
@@ -215,7 +220,7 @@ describe('logs in production', () => {
 
   it('are JSON lines with request ids, and never hold a token or a password', async () => {
     const password = 'Sup3r-secret-passw0rd';
-    const { server, baseUrl, output } = await startServer(database, {
+    const { server, baseUrl, output } = await startBuiltServer(database.url, {
       NODE_ENV: 'production',
       JWT_SECRET: 'a-test-secret-that-is-long-enough-for-production-use',
       ADMIN_SESSION_SECRET: 'another-test-secret-long-enough-for-production',
@@ -269,65 +274,6 @@ describe('logs in production', () => {
     );
   });
 });
-
-/** The built server as its own process on a free port, on `database`. */
-async function startServer(
-  database: TestDatabase,
-  variables: Record<string, string> = {},
-): Promise<{ server: ChildProcess; baseUrl: string; output: () => string }> {
-  const port = await freePort();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATABASE_URL: database.url,
-    PORT: String(port),
-    BCRYPT_COST: '4',
-    LOG_LEVEL: 'warn',
-    MESSAGE_RATE_LIMIT: '100000',
-    MESSAGE_RATE_BURST: '100000',
-    ...variables,
-  };
-  const server = spawn(process.execPath, [BUILT_MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  server.stdout!.on('data', (chunk) => (output += chunk));
-  server.stderr!.on('data', (chunk) => (output += chunk));
-  const baseUrl = `http://127.0.0.1:${port}`;
-  await waitUntilServing(baseUrl, server);
-  return { server, baseUrl, output: () => output };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitUntilServing(baseUrl: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-  while (Date.now() < deadline && child.exitCode === null) {
-    try {
-      if ((await fetch(`${baseUrl}/user/all`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`the server did not start (exit code ${child.exitCode})`);
-}
-
-function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: string | null }> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no exit after SIGTERM')), SHUTDOWN_TIMEOUT_MS);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal });
-    });
-  });
-}
 
 /** PIDs of processes whose command line names the data directory. */
 async function postgresProcessesUsing(dir: string): Promise<number[]> {
