@@ -1,5 +1,4 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -8,6 +7,7 @@ import { EmbeddedDatabase } from '@chat/database';
 import { ChatClient } from './support/chat-client';
 import { bearer, createUser } from './support/factories';
 import { delta, readMetrics, seriesKey } from './support/metrics';
+import { freePort } from './support/server-processes';
 import { startTestApp, TestApp } from './support/test-app';
 
 describe('GET /metrics after real traffic', () => {
@@ -168,14 +168,3 @@ describe('health', () => {
     }
   }, 60_000);
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
