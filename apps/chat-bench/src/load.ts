@@ -1,0 +1,132 @@
+import { performance } from 'node:perf_hooks';
+import { WebSocket } from 'ws';
+import { percentiles, Percentiles } from './stats';
+
+export interface LoadSpec {
+  wsUrl: string;
+  connections: number;
+  senders: number;
+  /** Messages per second, all senders together. */
+  rate: number;
+  durationMs: number;
+  /** Sender tokens, given at connect (the chat server needs them; the baselines ignore them). */
+  senderTokens?: string[];
+}
+
+export interface LoadResult {
+  sent: number;
+  received: number;
+  expected: number;
+  ratio: number;
+  deliveriesPerSecond: number;
+  latencyMs: Percentiles;
+  errors: number;
+}
+
+const CONNECT_BATCH = 100;
+const TICK_MS = 5;
+const DRAIN_MS = 2_000;
+const MARK = Buffer.from('"bench:');
+
+/** Opens `count` sockets, `CONNECT_BATCH` at a time. */
+export async function openSockets(
+  url: (index: number) => string,
+  count: number,
+  onMessage?: (data: Buffer) => void,
+): Promise<WebSocket[]> {
+  const sockets: WebSocket[] = [];
+  for (let start = 0; start < count; start += CONNECT_BATCH) {
+    const batch = Array.from({ length: Math.min(CONNECT_BATCH, count - start) }, (_, i) => {
+      const socket = new WebSocket(url(start + i), { perMessageDeflate: false });
+      if (onMessage) socket.on('message', (data) => onMessage(data as Buffer));
+      return new Promise<WebSocket>((resolve, reject) => {
+        socket.once('open', () => resolve(socket));
+        socket.once('error', reject);
+      });
+    });
+    sockets.push(...(await Promise.all(batch)));
+  }
+  return sockets;
+}
+
+export async function closeSockets(sockets: WebSocket[]): Promise<void> {
+  await Promise.all(
+    sockets.map(
+      (socket) =>
+        new Promise<void>((resolve) => {
+          if (socket.readyState === WebSocket.CLOSED) return resolve();
+          socket.once('close', () => resolve());
+          socket.terminate();
+        }),
+    ),
+  );
+}
+
+/**
+ * C sockets, S of them sending at a total rate R for a bounded time; every socket counts what it
+ * receives and, from the send time carried in the text, how long each message took to arrive.
+ */
+export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  let received = 0;
+  let errors = 0;
+  const latencies: number[] = [];
+  const onMessage = (data: Buffer) => {
+    const at = data.indexOf(MARK);
+    if (at < 0) return; // a notice, not a chat message
+    received++;
+    const sentAt = Number(
+      data.toString('latin1', at + MARK.length, data.indexOf(0x22, at + MARK.length)),
+    );
+    latencies.push(performance.now() - sentAt);
+  };
+  const sockets = await openSockets(
+    (i) =>
+      i < spec.senders && spec.senderTokens
+        ? `${spec.wsUrl}?token=${spec.senderTokens[i % spec.senderTokens.length]}`
+        : spec.wsUrl,
+    spec.connections,
+    onMessage,
+  );
+  for (const socket of sockets) socket.on('error', () => errors++);
+  const senders = sockets.slice(0, spec.senders);
+
+  let sent = 0;
+  const started = performance.now();
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      const elapsed = performance.now() - started;
+      const due = Math.min(
+        Math.floor((elapsed / 1000) * spec.rate),
+        Math.floor((spec.durationMs / 1000) * spec.rate),
+      );
+      while (sent < due) {
+        const sender = senders[sent % senders.length];
+        if (sender.readyState === WebSocket.OPEN) {
+          sender.send(`{"message":"bench:${performance.now().toFixed(3)}"}`);
+        } else {
+          errors++;
+        }
+        sent++;
+      }
+      if (elapsed >= spec.durationMs) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, TICK_MS);
+  });
+  const expected = sent * spec.connections;
+  const drainUntil = performance.now() + DRAIN_MS;
+  while (received < expected && performance.now() < drainUntil) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await closeSockets(sockets);
+  return {
+    sent,
+    received,
+    expected,
+    ratio: expected === 0 ? 0 : received / expected,
+    deliveriesPerSecond: received / (spec.durationMs / 1000),
+    latencyMs: percentiles(latencies),
+    errors,
+  };
+}

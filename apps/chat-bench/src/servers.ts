@@ -1,0 +1,102 @@
+import { ChildProcess, fork, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+const REPOSITORY = join(__dirname, '../../..');
+const CHAT_MAIN = join(REPOSITORY, 'dist/apps/chat-server/apps/chat-server/src/main.js');
+const TSX_CLI = require.resolve('tsx/cli');
+const START_TIMEOUT_MS = 60_000;
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+export type ServerKind = 'naive' | 'coalescing' | 'chat';
+
+export interface RunningServer {
+  kind: ServerKind;
+  process: ChildProcess;
+  httpUrl: string;
+  wsUrl: string;
+}
+
+export async function startServer(
+  kind: ServerKind,
+  variables: Record<string, string> = {},
+): Promise<RunningServer> {
+  const port = await freePort();
+  const httpUrl = `http://127.0.0.1:${port}`;
+  const wsUrl = `ws://127.0.0.1:${port}/ws`;
+  if (kind === 'chat') {
+    const child = spawn(process.execPath, [CHAT_MAIN], {
+      env: {
+        ...process.env,
+        // As in production: no AdminJS watcher, JSON logs (only errors), real secrets.
+        NODE_ENV: 'production',
+        JWT_SECRET: randomBytes(32).toString('hex'),
+        ADMIN_SESSION_SECRET: randomBytes(32).toString('hex'),
+        PORT: String(port),
+        LOG_LEVEL: 'error',
+        BCRYPT_COST: '4',
+        AUTH_RATE_LIMIT: '1000000',
+        MESSAGE_RATE_LIMIT: '1000000',
+        MESSAGE_RATE_BURST: '1000000',
+        ADMIN_JS_SKIP_BUNDLE: 'true',
+        ...variables,
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    await waitForHealth(httpUrl, child);
+    return { kind, process: child, httpUrl, wsUrl };
+  }
+  const file = join(__dirname, 'baselines', `${kind}.ts`);
+  const child = fork(TSX_CLI, [file, String(port)], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`${kind} baseline exited (${code})`)));
+  });
+  return { kind, process: child, httpUrl, wsUrl };
+}
+
+export async function stopServer(server: RunningServer): Promise<void> {
+  if (server.process.exitCode !== null) return;
+  await new Promise<void>((resolve) => {
+    server.process.once('exit', () => resolve());
+    server.process.kill('SIGTERM');
+  });
+}
+
+/** CPU seconds used so far and resident memory, from /proc. */
+export function processUsage(child: ChildProcess): { cpuSeconds: number; rssBytes: number } {
+  const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  return { cpuSeconds, rssBytes: rssKb * 1024 };
+}
+
+async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline && child.exitCode === null) {
+    try {
+      if ((await fetch(`${url}/health/live`)).ok) return;
+    } catch {
+      // starting
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`chat server did not start (exit ${child.exitCode})`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
