@@ -29,7 +29,7 @@ const PROFILE = smoke
   : {
       connections: 1_000,
       senders: 10,
-      rates: [25, 50, 100, 150, 200, 300, 400, 600, 800, 1200, 1600],
+      rates: [25, 35, 50, 70, 100, 140, 200, 280, 400, 560, 800, 1120, 1600],
       stepMs: 3_000,
       rounds: 3,
       latencyRate: 20,

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 
 const REPOSITORY = join(__dirname, '../../..');
 const CHAT_MAIN = join(REPOSITORY, 'dist/apps/chat-server/apps/chat-server/src/main.js');
-const TSX_CLI = require.resolve('tsx/cli');
 const START_TIMEOUT_MS = 60_000;
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
@@ -49,7 +48,9 @@ export async function startServer(
     return { kind, process: child, httpUrl, wsUrl };
   }
   const file = join(__dirname, 'baselines', `${kind}.ts`);
-  const child = fork(TSX_CLI, [file, String(port)], {
+  // tsx as a loader inside this very process, so the PID measured is the server's own.
+  const child = fork(file, [String(port)], {
+    execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   await new Promise<void>((resolve, reject) => {

@@ -14,6 +14,7 @@ import {
   waitUntilServing,
 } from './support/server-processes';
 import { createTestDatabase, TestDatabase } from './support/test-database';
+import { TEST_ENV } from './support/test-env';
 
 // The first test builds the server (`npm start`); the later ones run the build directly.
 const STARTUP_TIMEOUT_MS = 150_000;
@@ -273,6 +274,34 @@ describe('logs in production', () => {
       ]),
     );
   });
+});
+
+describe('npm run bench, briefly', () => {
+  it('runs its scenarios against both baselines and reports sane figures', async () => {
+    const tsx = require.resolve('tsx/cli');
+    const bench = spawn(
+      process.execPath,
+      [tsx, join(REPOSITORY_ROOT, 'apps/chat-bench/src/main.ts'), '--smoke'],
+      {
+        env: { ...process.env, DATABASE_URL: process.env[TEST_ENV.serverUrl] },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    bench.stdout!.on('data', (chunk) => (output += chunk));
+    bench.stderr!.on('data', (chunk) => (output += chunk));
+    expect({ exit: await exitOf(bench, 120_000), output }).toMatchObject({ exit: { code: 0 } });
+    const line = output.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
+    const result = JSON.parse(line!.slice('BENCH_RESULT '.length));
+    for (const kind of ['naive', 'coalescing', 'chat']) {
+      expect(result.fanout[kind]).toBeGreaterThan(0);
+      expect(result.deliveryRatio[kind]).toBeGreaterThanOrEqual(0.99);
+      expect(result.latencyP99[kind]).toBeGreaterThan(0);
+    }
+    expect(result.idleBytesPerConnection.chat).toBeGreaterThan(0);
+    expect(result.history.lastMessages.p99).toBeGreaterThan(0);
+    expect(output).toContain('| fan-out: highest sustained deliveries/s');
+  }, 150_000);
 });
 
 /** PIDs of processes whose command line names the data directory. */

@@ -2,6 +2,7 @@ import { Socket } from 'node:net';
 import { ConnectionRegistry } from '@chat/realtime';
 import { ChatClient, settle } from './support/chat-client';
 import { createUser } from './support/factories';
+import { readMetrics } from './support/metrics';
 import { startTestApp, TestApp } from './support/test-app';
 
 const MESSAGES = 4_000;
@@ -39,6 +40,9 @@ describe('a client that stops reading', () => {
 
     expect((await reader.messages(MESSAGES)).length).toBe(MESSAGES);
     expect(registry.size).toBe(2);
+    const metrics = await readMetrics(t);
+    expect(metrics.get('chat_ws_slow_consumer_disconnects_total')).toBe(1);
+    expect(metrics.get('chat_ws_connections')).toBe(2);
 
     stalledSocket.resume();
     expect((await stalled.closed).code).toBe(1006);

@@ -71,12 +71,13 @@ export async function waitUntilServing(baseUrl: string, child: ChildProcess): Pr
 
 export function exitOf(
   child: ChildProcess,
+  timeoutMs = EXIT_TIMEOUT_MS,
 ): Promise<{ code: number | null; signal: string | null }> {
   if (child.exitCode !== null || child.signalCode !== null) {
     return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
   }
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the process did not exit')), EXIT_TIMEOUT_MS);
+    const timer = setTimeout(() => reject(new Error('the process did not exit')), timeoutMs);
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       resolve({ code, signal });
