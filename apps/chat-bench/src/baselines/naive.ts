@@ -1,9 +1,15 @@
 // Baseline "naive": a bare ws broadcast server (no auth, no database, no validation) doing what
-// most apps do: one JSON.stringify per message, then client.send(string) per client.
+// most apps do: one JSON.stringify per message, then client.send(string) per client. It also
+// answers any plain HTTP request with a small JSON body: the bare-HTTP baseline for history pages.
+import { createServer } from 'node:http';
 import { WebSocketServer } from 'ws';
 
 const port = Number(process.argv[2]);
-const server = new WebSocketServer({ port, host: '127.0.0.1', path: '/ws' });
+const http = createServer((_request, response) => {
+  response.setHeader('content-type', 'application/json');
+  response.end('[]');
+});
+const server = new WebSocketServer({ server: http, path: '/ws' });
 let nextId = 1;
 
 server.on('connection', (socket) => {
@@ -13,4 +19,4 @@ server.on('connection', (socket) => {
     for (const client of server.clients) client.send(frame);
   });
 });
-server.on('listening', () => process.send?.('ready'));
+http.listen(port, '127.0.0.1', () => process.send?.('ready'));
