@@ -7,7 +7,7 @@ import { AdminAuthService } from './admin-auth.service';
 import { AdminSessionStore } from './admin-session-store';
 import { panelResources } from './admin-resources';
 
-export const ADMIN_ROOT = '/admin';
+const ADMIN_ROOT = '/admin';
 const SESSION_COOKIE = 'chat_admin';
 const SESSION_HOURS = 8;
 /** Login attempts per client address per minute (enforced by @adminjs/express). */

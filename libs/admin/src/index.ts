@@ -1,1 +1,1 @@
-export { ADMIN_ROOT, AdminPanelModule } from './admin-panel.module';
+export { AdminPanelModule } from './admin-panel.module';

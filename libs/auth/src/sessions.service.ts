@@ -7,7 +7,7 @@ import { AuthUser } from './auth-user';
 import { Session } from './session.entity';
 
 /** How long this instance trusts a session check; the contract allows revocation to take 5 s. */
-export const SESSION_CACHE_TTL_MS = 5_000;
+const SESSION_CACHE_TTL_MS = 5_000;
 const CACHE_SWEEP_SIZE = 10_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,4 +1,3 @@
 export * from './chat-events';
-export { EventBus, EventListener, LocalEventBus } from './event-bus';
+export { EventBus } from './event-bus';
 export { EventsModule } from './events.module';
-export { RedisEventBus } from './redis-event-bus';

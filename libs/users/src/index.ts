@@ -1,4 +1,3 @@
-export { DELETED_USER_AVATAR, randomDefaultAvatar } from './default-avatars';
 export { PasswordHasher } from './password-hasher.service';
 export { User } from './user.entity';
 export { UsersModule } from './users.module';
