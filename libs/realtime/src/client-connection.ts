@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import { AuthUser } from '@chat/auth';
 import { noticeFrame } from './frames';
@@ -99,11 +100,19 @@ export class ClientConnection {
     }
   }
 
-  /** Sends now; a client whose unsent data passes the bound is disconnected. */
-  private write(data: Buffer): void {
+  /**
+   * Writes a complete frame from encodeFrame() straight to the TCP socket: one shared buffer for
+   * every recipient instead of ws framing it again per socket. Whole frames keep ws's own frames
+   * (pings, close) intact around them. A client whose unsent data passes the bound is dropped.
+   */
+  private write(frame: Buffer): void {
     if (!this.isOpen) return;
-    this.socket.send(data, { binary: false });
+    this.raw.write(frame);
     if (this.socket.bufferedAmount > this.maxBufferedBytes) this.dropAsSlow();
+  }
+
+  private get raw(): Socket {
+    return (this.socket as unknown as { _socket: Socket })._socket;
   }
 
   private dropAsSlow(): void {
