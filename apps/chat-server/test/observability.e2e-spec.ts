@@ -148,10 +148,25 @@ describe('health', () => {
         info: { database: { status: 'up' }, events: { status: 'up' } },
       });
 
+      const user = await createUser(t);
+      const client = await ChatClient.connect(t.baseUrl, user.token);
+      client.send({ message: 'before the outage' });
+      await client.messages(1);
+      const [{ count: storedBefore }] = await t.db.query(
+        'SELECT count(*)::int AS count FROM messages',
+      );
+
       await database.stop();
+      client.send({ message: 'during the outage', client_id: 'outage-1' });
+      expect(await client.next((f) => f.event === 'send user message')).toEqual({
+        event: 'send user message',
+        message: 'Temporarily unavailable',
+      });
       const down = await t.http.get('/health/ready').expect(503);
       expect(down.body).toMatchObject({ status: 'error', error: { database: { status: 'down' } } });
       await t.http.get('/health/live').expect(200);
+      const refused = await t.http.get('/routers/last_messages').expect(503);
+      expect(refused.body).toEqual({ detail: 'Service unavailable' });
 
       await database.start();
       let status = 503;
@@ -160,6 +175,14 @@ describe('health', () => {
         if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 200));
       }
       expect(status).toBe(200);
+      await t.http.get('/routers/last_messages').expect(200);
+      const [{ count: storedAfter }] = await t.db.query(
+        'SELECT count(*)::int AS count FROM messages',
+      );
+      expect(storedAfter).toBe(storedBefore);
+      client.send({ message: 'after the outage', client_id: 'outage-1' });
+      expect((await client.messages(2))[1]).toMatchObject({ message: 'after the outage' });
+      client.close();
       await createUser(t);
     } finally {
       await t.close();

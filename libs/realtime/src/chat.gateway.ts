@@ -4,12 +4,14 @@ import type { IncomingMessage } from 'node:http';
 import { RawData, WebSocket, WebSocketServer } from 'ws';
 import { TokenVerifier } from '@chat/auth';
 import { AppConfig } from '@chat/config';
+import { DomainError } from '@chat/errors';
 import { MessagesService } from '@chat/messages';
 import { ChatMetrics } from '@chat/metrics';
 import {
   ClientConnection,
   CLOSE_GOING_AWAY,
   CLOSE_TOO_LARGE,
+  CLOSE_TRY_AGAIN_LATER,
   ConnectionObserver,
 } from './client-connection';
 import { ConnectionRegistry } from './connection-registry';
@@ -93,9 +95,15 @@ export class ChatGateway
     try {
       connection.user = await this.verifier.authenticate(token);
       this.logger.log(`WebSocket connected (${describe(connection)})`);
-    } catch {
-      this.logger.log('WebSocket refused at connect: invalid token');
-      connection.refuse('Invalid token');
+    } catch (error) {
+      if (error instanceof DomainError) {
+        this.logger.log('WebSocket refused at connect: invalid token');
+        return connection.refuse('Invalid token');
+      }
+      // The token could not be checked (the database is away): not the client's fault.
+      this.logger.warn(`WebSocket token check failed: ${(error as Error).message}`);
+      connection.notify('Temporarily unavailable');
+      connection.socket.close(CLOSE_TRY_AGAIN_LATER, 'Temporarily unavailable');
     }
   }
 }

@@ -7,6 +7,7 @@ import { noticeFrame } from './frames';
 export const CLOSE_POLICY_VIOLATION = 1008;
 export const CLOSE_GOING_AWAY = 1001;
 export const CLOSE_TOO_LARGE = 1009;
+export const CLOSE_TRY_AGAIN_LATER = 1013;
 
 /** Frames of one client waiting to be handled; past this the client is told to slow down. */
 const MAX_WAITING_FRAMES = 32;
