@@ -3,7 +3,8 @@ import { WebSocket } from 'ws';
 import { percentiles, Percentiles } from './stats';
 
 export interface LoadSpec {
-  wsUrl: string;
+  /** Socket i connects to wsUrls[i % wsUrls.length] (several for several instances). */
+  wsUrls: string[];
   connections: number;
   senders: number;
   /** Messages per second, all senders together. */
@@ -80,10 +81,12 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     latencies.push(performance.now() - sentAt);
   };
   const sockets = await openSockets(
-    (i) =>
-      i < spec.senders && spec.senderTokens
-        ? `${spec.wsUrl}?token=${spec.senderTokens[i % spec.senderTokens.length]}`
-        : spec.wsUrl,
+    (i) => {
+      const url = spec.wsUrls[i % spec.wsUrls.length];
+      return i < spec.senders && spec.senderTokens
+        ? `${url}?token=${spec.senderTokens[i % spec.senderTokens.length]}`
+        : url;
+    },
     spec.connections,
     onMessage,
   );

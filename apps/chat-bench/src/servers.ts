@@ -11,6 +11,12 @@ const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 export type ServerKind = 'naive' | 'coalescing' | 'chat';
 
+/** One pair of secrets per run, so a token issued by one chat instance works on every other. */
+const SECRETS = {
+  JWT_SECRET: randomBytes(32).toString('hex'),
+  ADMIN_SESSION_SECRET: randomBytes(32).toString('hex'),
+};
+
 export interface RunningServer {
   kind: ServerKind;
   process: ChildProcess;
@@ -31,8 +37,7 @@ export async function startServer(
         ...process.env,
         // As in production: no AdminJS watcher, JSON logs (only errors), real secrets.
         NODE_ENV: 'production',
-        JWT_SECRET: randomBytes(32).toString('hex'),
-        ADMIN_SESSION_SECRET: randomBytes(32).toString('hex'),
+        ...SECRETS,
         PORT: String(port),
         LOG_LEVEL: 'error',
         BCRYPT_COST: '4',

@@ -300,6 +300,7 @@ describe('npm run bench, briefly', () => {
     }
     expect(result.idleBytesPerConnection.chat).toBeGreaterThan(0);
     expect(result.history.lastMessages.p99).toBeGreaterThan(0);
+    expect(result.scaleOut.twoInstances).toBeGreaterThan(0);
     expect(output).toContain('| fan-out: highest sustained deliveries/s');
   }, 150_000);
 });
