@@ -55,8 +55,13 @@ export class SessionsService implements OnModuleDestroy {
     if (!UUID.test(sessionId)) return null;
     const now = Date.now();
     const cached = this.cache.get(sessionId);
-    const user = cached && cached.expiresAt > now ? cached.user : await this.load(sessionId);
-    if (!cached || cached.expiresAt <= now) this.remember(sessionId, user, now);
+    let user: AuthUser | null;
+    if (cached && cached.expiresAt > now) {
+      user = cached.user;
+    } else {
+      user = await this.load(sessionId);
+      this.remember(sessionId, user, now);
+    }
     return user?.id === userId ? user : null;
   }
 
