@@ -90,11 +90,16 @@ export class UsersService {
    * "Deleted #<id>", no password, the deleted-user avatar, every session ended.
    */
   async delete(userId: number): Promise<void> {
-    const previousAvatar = await this.swapAvatar(userId, DELETED_USER_AVATAR, {
-      name: `Deleted #${userId}`,
-      password_hash: null,
-      deleted_at: new Date(),
-    });
+    const previousAvatar = await this.updateLiveAccount<string>(
+      userId,
+      {
+        name: `Deleted #${userId}`,
+        password_hash: null,
+        avatar: DELETED_USER_AVATAR,
+        deleted_at: new Date(),
+      },
+      'avatar',
+    );
     await this.sessions.revokeAllForUser(userId);
     if (previousAvatar !== null) {
       this.events.publish({ type: 'user.deleted', userId, previousAvatar });
@@ -104,38 +109,36 @@ export class UsersService {
   /** Sets a live account's role; a demotion ends all of its sessions. */
   async changeRole(userId: number, role: Role): Promise<void> {
     if (!ROLES.includes(role)) throw new ConflictError('Invalid role');
-    const [rows] = (await this.users.query(
-      `UPDATE users u SET role = $2, updated_at = now()
-         FROM (SELECT id, role FROM users WHERE id = $1 FOR UPDATE) previous
-        WHERE u.id = previous.id AND u.deleted_at IS NULL
-        RETURNING previous.role`,
-      [userId, role],
-    )) as [{ role: Role }[], number];
-    if (rows.length === 0) throw new ConflictError('No such account');
-    if (role < rows[0].role) await this.sessions.revokeAllForUser(userId);
+    const previousRole = await this.updateLiveAccount<Role>(userId, { role }, 'role');
+    if (previousRole === null) throw new ConflictError('No such account');
+    if (role < previousRole) await this.sessions.revokeAllForUser(userId);
   }
 
   /** Points a live account at a new avatar; the previous one, or null for a deleted account. */
   replaceAvatar(userId: number, avatar: string): Promise<string | null> {
-    return this.swapAvatar(userId, avatar, {});
+    return this.updateLiveAccount<string>(userId, { avatar }, 'avatar');
   }
 
-  /** Sets the avatar (and other columns) of a live account, returning the avatar it replaced. */
-  private async swapAvatar(
+  /**
+   * Sets columns of a live (not deleted) account in one statement, returning what `previous` held
+   * before, or null when there is no live account. Column names come from this class only.
+   */
+  private async updateLiveAccount<T>(
     userId: number,
-    avatar: string,
     columns: Record<string, unknown>,
-  ): Promise<string | null> {
-    const names = Object.keys(columns);
-    const assignments = names.map((name, index) => `, ${name} = $${index + 3}`).join('');
+    previous: 'avatar' | 'role',
+  ): Promise<T | null> {
+    const assignments = Object.keys(columns)
+      .map((name, index) => `${name} = $${index + 2}`)
+      .join(', ');
     const [rows] = (await this.users.query(
-      `UPDATE users u SET avatar = $2, updated_at = now()${assignments}
-         FROM (SELECT id, avatar FROM users WHERE id = $1 FOR UPDATE) previous
+      `UPDATE users u SET ${assignments}, updated_at = now()
+         FROM (SELECT id, ${previous} AS value FROM users WHERE id = $1 FOR UPDATE) previous
         WHERE u.id = previous.id AND u.deleted_at IS NULL
-        RETURNING previous.avatar`,
-      [userId, avatar, ...Object.values(columns)],
-    )) as [{ avatar: string }[], number];
-    return rows[0]?.avatar ?? null;
+        RETURNING previous.value`,
+      [userId, ...Object.values(columns)],
+    )) as [{ value: T }[], number];
+    return rows[0]?.value ?? null;
   }
 
   async hasActiveAdmin(): Promise<boolean> {
