@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { ChatClient } from './support/chat-client';
+import { bearer, createUser } from './support/factories';
 import {
   BUILT_MAIN,
   exitOf,
@@ -56,15 +57,11 @@ describe('npm start on a machine with no database configured', () => {
       expect(await postgresProcessesUsing(dataDir)).not.toHaveLength(0);
 
       const http = request(baseUrl);
+      const newcomer = await createUser({ http }, 'newcomer');
       await http
-        .post('/auth/register-user')
-        .send({ name: 'newcomer', password: 'password 1' })
-        .expect(201);
-      const login = await http
-        .post('/user/login')
-        .send({ name: 'newcomer', password: 'password 1' })
+        .get('/user/me')
+        .set(...bearer(newcomer))
         .expect(200);
-      await http.get('/user/me').set('Authorization', `Bearer ${login.body.token}`).expect(200);
 
       server.kill('SIGTERM');
       const exit = await exitOf(server);
@@ -113,13 +110,8 @@ describe('SIGTERM while clients are sending', () => {
     const acknowledged = new Set<string>();
     const clients: ChatClient[] = [];
     for (let i = 0; i < SENDERS; i++) {
-      const name = `sender-${i}`;
-      await http.post('/auth/register-user').send({ name, password: 'password 1' }).expect(201);
-      const login = await http
-        .post('/user/login')
-        .send({ name, password: 'password 1' })
-        .expect(200);
-      clients.push(await ChatClient.connect(baseUrl, login.body.token));
+      const sender = await createUser({ http }, `sender-${i}`);
+      clients.push(await ChatClient.connect(baseUrl, sender.token));
     }
 
     // Each client keeps one frame in flight: the next goes once the previous one is acknowledged.
@@ -190,17 +182,9 @@ describe('two server processes sharing PostgreSQL and Redis', () => {
     const first = await startBuiltServer(database.url, redis);
     const second = await startBuiltServer(database.url, redis);
     servers = [first.server, second.server];
-    const http = request(first.baseUrl);
-    await http
-      .post('/auth/register-user')
-      .send({ name: 'crosser', password: 'password 1' })
-      .expect(201);
-    const login = await http
-      .post('/user/login')
-      .send({ name: 'crosser', password: 'password 1' })
-      .expect(200);
-    const onFirst = await ChatClient.connect(first.baseUrl, login.body.token);
-    const onSecond = await ChatClient.connect(second.baseUrl, login.body.token);
+    const crosser = await createUser({ http: request(first.baseUrl) }, 'crosser');
+    const onFirst = await ChatClient.connect(first.baseUrl, crosser.token);
+    const onSecond = await ChatClient.connect(second.baseUrl, crosser.token);
 
     onFirst.send({ message: 'first to second' });
     expect((await onSecond.messages(1))[0]).toMatchObject({ message: 'first to second' });

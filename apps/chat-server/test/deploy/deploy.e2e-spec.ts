@@ -11,6 +11,7 @@ import sharp from 'sharp';
 import request from 'supertest';
 import { parse } from 'yaml';
 import { ChatClient } from '../support/chat-client';
+import { createUser } from '../support/factories';
 import {
   freePort,
   REPOSITORY_ROOT,
@@ -57,16 +58,7 @@ describe('the deployment', () => {
   });
 
   it('serves the API and a chat between clients on different replicas, through nginx', async () => {
-    const http = request(nginxUrl);
-    await http
-      .post('/auth/register-user')
-      .send({ name: 'via-nginx', password: 'password 1' })
-      .expect(201);
-    const login = await http
-      .post('/user/login')
-      .send({ name: 'via-nginx', password: 'password 1' })
-      .expect(200);
-    const token: string = login.body.token;
+    const { token } = await createUser({ http: request(nginxUrl) }, 'via-nginx');
 
     // nginx alternates between the replicas: two connections land one on each.
     const first = await ChatClient.connect(nginxUrl, token);
@@ -86,20 +78,13 @@ describe('the deployment', () => {
 
   it('uploads an avatar and serves it from /static/', async () => {
     const http = request(nginxUrl);
-    await http
-      .post('/auth/register-user')
-      .send({ name: 'with-face', password: 'password 1' })
-      .expect(201);
-    const login = await http
-      .post('/user/login')
-      .send({ name: 'with-face', password: 'password 1' })
-      .expect(200);
+    const user = await createUser({ http }, 'with-face');
     const watcher = await ChatClient.connect(nginxUrl);
     const png = await sharp({ create: { width: 30, height: 30, channels: 3, background: '#0a0' } })
       .png()
       .toBuffer();
     await http
-      .post(`/avatar/upload?token=${login.body.token}`)
+      .post(`/avatar/upload?token=${user.token}`)
       .attach('image', png, 'face.png')
       .expect(201);
     const event = await watcher.next((f) => f.event === 'avatar');

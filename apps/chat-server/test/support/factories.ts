@@ -3,6 +3,9 @@ import { TEST_ADMIN, TestApp } from './test-app';
 
 export const PASSWORD = 'correct horse';
 
+/** Anything the factories can talk to: a test app, or a supertest agent for a URL. */
+export type ApiClient = Pick<TestApp, 'http'>;
+
 export interface TestUser {
   id: number;
   name: string;
@@ -15,14 +18,14 @@ export function uniqueName(prefix = 'user'): string {
 }
 
 /** Registers a user (role 1) and logs in. */
-export async function createUser(t: TestApp, name = uniqueName()): Promise<TestUser> {
+export async function createUser(t: ApiClient, name = uniqueName()): Promise<TestUser> {
   await t.http.post('/auth/register-user').send({ name, password: PASSWORD }).expect(201);
   return login(t, name, PASSWORD);
 }
 
 /** Creates a user of any role directly through the admin-only route. */
 export async function createUserWithRole(
-  t: TestApp,
+  t: ApiClient,
   admin: TestUser,
   role: number,
   name = uniqueName(`role${role}`),
@@ -35,7 +38,7 @@ export async function createUserWithRole(
   return login(t, name, PASSWORD);
 }
 
-export async function login(t: TestApp, name: string, password: string): Promise<TestUser> {
+export async function login(t: ApiClient, name: string, password: string): Promise<TestUser> {
   const response = await t.http.post('/user/login').send({ name, password }).expect(200);
   return { id: response.body.user_id, name, password, token: response.body.token };
 }
@@ -44,6 +47,6 @@ export function bearer(user: { token: string }): [string, string] {
   return ['Authorization', `Bearer ${user.token}`];
 }
 
-export function loginAdmin(t: TestApp): Promise<TestUser> {
+export function loginAdmin(t: ApiClient): Promise<TestUser> {
   return login(t, TEST_ADMIN.name, TEST_ADMIN.password);
 }
