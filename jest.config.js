@@ -4,8 +4,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/apps', '<rootDir>/libs'],
   testRegex: '\\.(spec|e2e-spec)\\.ts$',
-  // The deployment suite has its own command (npm run test:deploy).
-  testPathIgnorePatterns: ['/node_modules/', '/test/deploy/'],
+  // The deployment and fault suites have their own commands (test:deploy, test:faults).
+  testPathIgnorePatterns: ['/node_modules/', '/test/deploy/', '/test/faults/'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   transform: { '\\.(ts|js|mjs)$': '<rootDir>/tools/jest/transformer.cjs' },
   transformIgnorePatterns: [],

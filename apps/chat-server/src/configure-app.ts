@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
@@ -12,6 +13,7 @@ const MAX_JSON_BODY = '64kb';
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  limitSlowClients(app.getHttpServer() as Server, config);
   // Behind nginx: client addresses (rate limits) and https (secure cookies) come from X-Forwarded-*.
   app.set('trust proxy', config.trustProxy);
   app.useWebSocketAdapter(new ChatWsAdapter(app));
@@ -31,4 +33,17 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
   app.enableShutdownHooks();
+}
+
+/**
+ * A client that drips its headers or body gets 408 once the time is up instead of holding a
+ * connection open. Node checks these timers every connectionsCheckingInterval (30 s by default),
+ * set before listen() takes effect.
+ */
+function limitSlowClients(server: Server, config: AppConfig): void {
+  server.requestTimeout = config.http.requestTimeoutMs;
+  server.headersTimeout = config.http.headersTimeoutMs;
+  // Read when the server starts listening; the option is missing from @types/node's Server.
+  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval =
+    Math.min(1_000, config.http.headersTimeoutMs);
 }

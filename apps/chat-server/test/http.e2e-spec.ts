@@ -213,3 +213,25 @@ describe('behind a trusted proxy', () => {
     await attempt('203.0.113.8').expect(409);
   });
 });
+
+describe('login attempts on one account from many addresses', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ TRUST_PROXY: 'loopback', LOGIN_ACCOUNT_RATE_LIMIT: '3' });
+  });
+  afterAll(() => t.close());
+
+  it('answers 429 past LOGIN_ACCOUNT_RATE_LIMIT attempts a minute on one name, whatever the address', async () => {
+    const user = await createUser(t);
+    const attempt = (name: string, client: string, password = 'wrong password') =>
+      t.http.post('/user/login').set('X-Forwarded-For', client).send({ name, password });
+    for (const client of ['203.0.113.1', '203.0.113.2', '203.0.113.3']) {
+      await attempt(user.name, client).expect(409);
+    }
+    const refused = await attempt(user.name, '203.0.113.4', PASSWORD).expect(429);
+    expect(refused.body).toEqual({ detail: 'Too many requests' });
+    expect(refused.body).not.toHaveProperty('access_token');
+    await attempt('someone-else', '203.0.113.4').expect(409);
+  });
+});

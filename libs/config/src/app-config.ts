@@ -30,10 +30,19 @@ export class AppConfig {
   readonly timeZone: string;
   readonly logLevel: Environment['LOG_LEVEL'];
   readonly authRateLimitPerMinute: number;
+  /** Login attempts per minute for one account name, from any address. */
+  readonly loginAccountRateLimitPerMinute: number;
+  /** Slow clients: the whole request, and its headers, must arrive within these. */
+  readonly http: { requestTimeoutMs: number; headersTimeoutMs: number };
   /** Express's "trust proxy": which hops may tell the client's address and protocol. */
   readonly trustProxy: boolean | number | string;
   readonly messageRate: { perSecond: number; burst: number };
-  readonly socket: { maxFrameBytes: number; maxBufferedBytes: number; pingIntervalMs: number };
+  readonly socket: {
+    maxFrameBytes: number;
+    maxBufferedBytes: number;
+    pingIntervalMs: number;
+    maxConnectionsPerAddress: number;
+  };
   readonly redis?: { url: string; prefix: string };
   readonly avatars: { dir: string; concurrency: number };
 
@@ -55,12 +64,19 @@ export class AppConfig {
     this.timeZone = env.TIME_ZONE;
     this.logLevel = env.LOG_LEVEL;
     this.authRateLimitPerMinute = env.AUTH_RATE_LIMIT;
+    this.loginAccountRateLimitPerMinute = env.LOGIN_ACCOUNT_RATE_LIMIT;
+    const requestTimeoutMs = env.HTTP_REQUEST_TIMEOUT_SECONDS * 1000;
+    this.http = {
+      requestTimeoutMs,
+      headersTimeoutMs: Math.min(env.HTTP_HEADERS_TIMEOUT_SECONDS * 1000, requestTimeoutMs),
+    };
     this.trustProxy = parseTrustProxy(env.TRUST_PROXY.trim());
     this.messageRate = { perSecond: env.MESSAGE_RATE_LIMIT, burst: env.MESSAGE_RATE_BURST };
     this.socket = {
       maxFrameBytes: env.WS_MAX_FRAME_BYTES,
       maxBufferedBytes: env.WS_MAX_BUFFERED_BYTES,
       pingIntervalMs: env.WS_PING_INTERVAL_SECONDS * 1000,
+      maxConnectionsPerAddress: env.WS_MAX_CONNECTIONS_PER_ADDRESS,
     };
     this.avatars = { dir: env.AVATAR_DIR, concurrency: env.AVATAR_JOB_CONCURRENCY };
     this.redis = env.REDIS_URL ? { url: env.REDIS_URL, prefix: env.REDIS_PREFIX } : undefined;

@@ -116,6 +116,21 @@ export class Environment {
   @IsInt()
   AUTH_RATE_LIMIT = 20;
 
+  @Transform(toInt)
+  @Min(1)
+  @IsInt()
+  LOGIN_ACCOUNT_RATE_LIMIT = 10;
+
+  @Transform(toInt)
+  @Min(1)
+  @IsInt()
+  HTTP_REQUEST_TIMEOUT_SECONDS = 30;
+
+  @Transform(toInt)
+  @Min(1)
+  @IsInt()
+  HTTP_HEADERS_TIMEOUT_SECONDS = 10;
+
   @Matches(/^(|true|false|\d{1,2}|[\w.:/]+(\s*,\s*[\w.:/]+)*)$/, {
     message:
       'TRUST_PROXY must be empty, true, a hop count, or a comma-separated list of addresses, subnets or loopback/linklocal/uniquelocal',
@@ -146,6 +161,11 @@ export class Environment {
   @Min(1)
   @IsInt()
   WS_PING_INTERVAL_SECONDS = 30;
+
+  @Transform(toInt)
+  @Min(1)
+  @IsInt()
+  WS_MAX_CONNECTIONS_PER_ADDRESS = 100;
 
   @Transform(emptyToUndefined)
   @IsOptional()

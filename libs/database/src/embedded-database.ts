@@ -42,19 +42,18 @@ export class EmbeddedDatabase {
   async start(): Promise<string> {
     await this.prepareDirectory();
     const password = await this.ensureCluster();
-    if (!(await this.isRunning())) {
-      await this.pgCtl([
-        'start',
-        '--wait',
-        `--timeout=${START_TIMEOUT_SECONDS}`,
-        `--log=${this.logFile}`,
-        `--options=-p ${this.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`,
-      ]);
-    }
+    if (!(await this.isRunning())) await this.launch();
     this.started = true;
     const url = `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${this.port}`;
     await ensureDatabase(url, DATABASE_NAME);
     return `${url}/${DATABASE_NAME}`;
+  }
+
+  /** Starts postgres again if this process started it and it has since died; true if it did. */
+  async restartIfStopped(): Promise<boolean> {
+    if (!this.started || (await this.isRunning())) return false;
+    await this.launch();
+    return true;
   }
 
   /** Stops the server this process started and waits until postgres has exited. */
@@ -101,6 +100,16 @@ export class EmbeddedDatabase {
         );
       }
     }
+  }
+
+  private launch(): Promise<void> {
+    return this.pgCtl([
+      'start',
+      '--wait',
+      `--timeout=${START_TIMEOUT_SECONDS}`,
+      `--log=${this.logFile}`,
+      `--options=-p ${this.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`,
+    ]);
   }
 
   private async isRunning(): Promise<boolean> {

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { ChatEvent } from './chat-events';
 
 export type EventListener = (event: ChatEvent) => void;
+export type ConnectionListener = (connected: boolean) => void;
 
 /**
  * The fan-out bus: what one instance publishes, every instance's subscribers receive, in the order
@@ -11,6 +12,7 @@ export type EventListener = (event: ChatEvent) => void;
 export abstract class EventBus {
   protected readonly logger = new Logger(this.constructor.name);
   private readonly listeners = new Set<EventListener>();
+  private readonly connectionListeners = new Set<ConnectionListener>();
 
   abstract publish(event: ChatEvent): void;
 
@@ -20,6 +22,16 @@ export abstract class EventBus {
   subscribe(listener: EventListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Told each time the link to the other instances goes down or comes back. */
+  onConnectionChange(listener: ConnectionListener): () => void {
+    this.connectionListeners.add(listener);
+    return () => this.connectionListeners.delete(listener);
+  }
+
+  protected connectionChanged(connected: boolean): void {
+    for (const listener of this.connectionListeners) listener(connected);
   }
 
   protected deliver(event: ChatEvent): void {

@@ -9,38 +9,63 @@ interface Envelope {
   event: ChatEvent;
 }
 
+/** Reconnection waits double from this, up to the cap. */
+const RETRY_FIRST_DELAY_MS = 100;
+const RETRY_MAX_DELAY_MS = 5_000;
+
 /**
  * Several instances: each event is delivered locally at once and published on a Redis channel;
  * every other instance delivers what it receives there. Redis keeps the order of one publisher's
- * messages, so each instance sees another's events in the order that one published them. While
- * Redis is unreachable, local delivery goes on and other instances miss the events; their clients
- * catch up through `resume` or `/routers/since`.
+ * messages, so each instance sees another's events in the order that one published them.
+ *
+ * Redis being away never stops an instance: it starts without it, local delivery goes on, both
+ * connections retry with a growing delay, and readiness reports the bus down meanwhile. Other
+ * instances miss the events of that time; their clients catch up through `resume` or
+ * `/routers/since`.
  */
 export class RedisEventBus extends EventBus implements OnModuleInit, OnApplicationShutdown {
   private readonly origin = randomUUID();
   private readonly channel: string;
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
+  /** Last state reported by reportState(); undefined before the first. */
+  private connected?: boolean;
+  private stopping = false;
 
   constructor(url: string, prefix: string) {
     super();
     this.channel = `${prefix}events`;
-    const options = { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 };
-    this.publisher = new Redis(url, options);
-    // The subscriber must queue its SUBSCRIBE until connected, and re-subscribes on reconnect.
-    this.subscriber = new Redis(url, { lazyConnect: true });
+    const retryStrategy = (attempt: number) =>
+      Math.min(RETRY_FIRST_DELAY_MS * 2 ** Math.min(attempt - 1, 16), RETRY_MAX_DELAY_MS);
+    const options = { lazyConnect: true, retryStrategy };
+    // Publishing while disconnected fails at once rather than piling up in memory.
+    this.publisher = new Redis(url, {
+      ...options,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+    });
+    // The subscriber keeps its SUBSCRIBE queued until connected, however long that takes, and
+    // re-subscribes on every reconnect.
+    this.subscriber = new Redis(url, { ...options, maxRetriesPerRequest: null });
     for (const connection of [this.publisher, this.subscriber]) {
-      connection.on('error', (error: Error) => this.logger.warn(`Redis: ${error.message}`));
+      connection.on('error', (error: Error) => this.logger.debug(`Redis: ${error.message}`));
+      connection.on('close', () => this.reportState());
+      connection.on('ready', () => this.reportState());
     }
   }
 
-  async onModuleInit(): Promise<void> {
-    await Promise.all([this.publisher.connect(), this.subscriber.connect()]);
+  onModuleInit(): void {
     this.subscriber.on('message', (_channel: string, payload: string) => this.receive(payload));
-    await this.subscriber.subscribe(this.channel);
+    for (const connection of [this.publisher, this.subscriber]) {
+      connection.connect().catch(() => undefined); // retried by retryStrategy; see reportState
+    }
+    this.subscriber.subscribe(this.channel).catch((error: Error) => {
+      this.logger.error(`Redis: could not subscribe to ${this.channel}: ${error.message}`);
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     await Promise.allSettled([this.publisher.quit(), this.subscriber.quit()]);
   }
 
@@ -48,13 +73,24 @@ export class RedisEventBus extends EventBus implements OnModuleInit, OnApplicati
     this.deliver(event);
     const envelope: Envelope = { origin: this.origin, event };
     this.publisher.publish(this.channel, JSON.stringify(envelope)).catch((error: Error) => {
-      this.logger.warn(`${event.type} not sent to other instances: ${error.message}`);
+      this.logger.debug(`${event.type} not sent to other instances: ${error.message}`);
     });
   }
 
   /** Whether both connections are up (readiness). */
   isConnected(): boolean {
     return this.publisher.status === 'ready' && this.subscriber.status === 'ready';
+  }
+
+  /** Logs each change between "both connections up" and "not", once. */
+  private reportState(): void {
+    const connected = this.isConnected();
+    if (this.stopping || connected === this.connected) return;
+    const first = this.connected === undefined;
+    this.connected = connected;
+    if (connected) this.logger.log(first ? 'Connected to Redis' : 'Reconnected to Redis');
+    else this.logger.warn('Redis unreachable: delivering locally only, retrying in the background');
+    if (!(first && connected)) this.connectionChanged(connected);
   }
 
   private receive(payload: string): void {

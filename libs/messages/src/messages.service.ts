@@ -42,6 +42,14 @@ export class MessagesService {
     return this.select('WHERE m.id > $1 ORDER BY m.id LIMIT $2', [afterId, limit]);
   }
 
+  /** The id of the newest stored message (0 when there is none). */
+  async latestId(): Promise<number> {
+    const [{ id }] = (await this.dataSource.query(
+      'SELECT coalesce(max(id), 0)::int AS id FROM messages',
+    )) as [{ id: number }];
+    return id;
+  }
+
   /** Only the author edits; anything else reads as "Unauthorized access", as the contract says. */
   edit(caller: AuthUser, messageId: number, text: string): Promise<void> {
     return this.rewrite(messageId, text, caller.id);

@@ -13,6 +13,7 @@ export class ChatMetrics {
     @InjectMetric(METRIC.framesRejected) readonly framesRejected: Counter<'reason'>,
     @InjectMetric(METRIC.rateLimited) readonly rateLimited: Counter,
     @InjectMetric(METRIC.slowConsumers) readonly slowConsumers: Counter,
+    @InjectMetric(METRIC.connectionsRefused) readonly connectionsRefused: Counter,
     @InjectMetric(METRIC.messagesStored) readonly messagesStored: Counter,
     @InjectMetric(METRIC.eventsBroadcast) readonly eventsBroadcast: Counter<'type'>,
     @InjectMetric(METRIC.broadcastDuration) readonly broadcastDuration: Histogram,

@@ -8,6 +8,7 @@ export const METRIC = {
   framesRejected: 'chat_ws_frames_rejected_total',
   rateLimited: 'chat_ws_rate_limited_total',
   slowConsumers: 'chat_ws_slow_consumer_disconnects_total',
+  connectionsRefused: 'chat_ws_connections_refused_total',
   messagesStored: 'chat_messages_stored_total',
   eventsBroadcast: 'chat_events_broadcast_total',
   broadcastDuration: 'chat_broadcast_duration_seconds',

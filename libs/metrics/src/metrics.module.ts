@@ -40,6 +40,10 @@ const metricProviders = [
     name: METRIC.slowConsumers,
     help: 'Sockets closed because their unsent data passed the bound',
   }),
+  makeCounterProvider({
+    name: METRIC.connectionsRefused,
+    help: 'WebSocket handshakes refused because the address has too many connections open',
+  }),
   makeCounterProvider({ name: METRIC.messagesStored, help: 'Chat messages stored' }),
   makeCounterProvider({
     name: METRIC.eventsBroadcast,

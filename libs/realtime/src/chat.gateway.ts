@@ -14,6 +14,7 @@ import {
   CLOSE_TRY_AGAIN_LATER,
   ConnectionObserver,
 } from './client-connection';
+import { ClientAddressOf, clientAddressResolver } from './client-address';
 import { ConnectionRegistry } from './connection-registry';
 import { FrameHandler } from './frame-handler.service';
 
@@ -26,6 +27,7 @@ export class ChatGateway
     BeforeApplicationShutdown
 {
   private readonly logger = new Logger('ChatGateway');
+  private readonly addressOf: ClientAddressOf;
   private closing = false;
   private readonly observer: ConnectionObserver = {
     slowConsumer: (connection) => {
@@ -46,11 +48,23 @@ export class ChatGateway
     private readonly verifier: TokenVerifier,
     private readonly messages: MessagesService,
     private readonly metrics: ChatMetrics,
-  ) {}
+  ) {
+    this.addressOf = clientAddressResolver(config.trustProxy);
+  }
 
   afterInit(server: WebSocketServer): void {
-    // ws reads this per connection: larger frames close the socket with 1009.
+    // ws reads these per connection: larger frames close the socket with 1009, and a handshake
+    // from an address that already holds its share of sockets gets 429.
     server.options.maxPayload = this.config.socket.maxFrameBytes;
+    server.options.verifyClient = ({ req }: { req: IncomingMessage }, done: VerifyDone) => {
+      if (
+        this.registry.openFrom(this.addressOf(req)) < this.config.socket.maxConnectionsPerAddress
+      ) {
+        return done(true);
+      }
+      this.metrics.connectionsRefused.inc();
+      done(false, 429, 'Too many connections from this address');
+    };
     this.registry.startHeartbeat(this.config.socket.pingIntervalMs);
   }
 
@@ -58,6 +72,7 @@ export class ChatGateway
     if (this.closing) return socket.close(CLOSE_GOING_AWAY, 'Server shutting down');
     const connection = new ClientConnection(
       socket,
+      this.addressOf(request),
       this.config.socket.maxBufferedBytes,
       this.observer,
     );
@@ -107,6 +122,8 @@ export class ChatGateway
     }
   }
 }
+
+type VerifyDone = (verified: boolean, code?: number, message?: string) => void;
 
 function describe(connection: ClientConnection): string {
   return connection.user ? `user ${connection.user.id}` : 'anonymous';

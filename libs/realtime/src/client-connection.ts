@@ -38,6 +38,8 @@ export class ClientConnection {
 
   constructor(
     readonly socket: WebSocket,
+    /** The client's address (through trusted proxies). */
+    readonly address: string,
     private readonly maxBufferedBytes: number,
     private readonly observer: ConnectionObserver,
   ) {}

@@ -8,6 +8,9 @@ import { encodeFrame } from './frames';
 @Injectable()
 export class ConnectionRegistry implements OnModuleDestroy {
   private readonly connections = new Set<ClientConnection>();
+  private readonly perAddress = new Map<string, number>();
+  /** While set, the ids of messages already sent here: repeats are dropped. */
+  private sentMessageIds: Set<number> | null = null;
   private readonly unsubscribe: () => void;
   private heartbeat?: NodeJS.Timeout;
 
@@ -22,13 +25,23 @@ export class ConnectionRegistry implements OnModuleDestroy {
     return this.connections.size;
   }
 
+  /** How many sockets are open from `address`. */
+  openFrom(address: string): number {
+    return this.perAddress.get(address) ?? 0;
+  }
+
   add(connection: ClientConnection): void {
     this.connections.add(connection);
+    this.perAddress.set(connection.address, this.openFrom(connection.address) + 1);
     this.metrics.connections.inc();
   }
 
   remove(connection: ClientConnection): void {
-    if (this.connections.delete(connection)) this.metrics.connections.dec();
+    if (!this.connections.delete(connection)) return;
+    const left = this.openFrom(connection.address) - 1;
+    if (left > 0) this.perAddress.set(connection.address, left);
+    else this.perAddress.delete(connection.address);
+    this.metrics.connections.dec();
   }
 
   /** Pings every socket each interval and drops those that did not answer the previous ping. */
@@ -56,10 +69,25 @@ export class ConnectionRegistry implements OnModuleDestroy {
     this.unsubscribe();
   }
 
-  private dispatch(event: ChatEvent): void {
+  /**
+   * From now until stopTrackingSentMessages(), a message is sent to this instance's sockets at
+   * most once, counting `alreadySent`. Used while a catch-up and live traffic may overlap.
+   */
+  trackSentMessages(alreadySent: Iterable<number>): void {
+    this.sentMessageIds ??= new Set(alreadySent);
+  }
+
+  stopTrackingSentMessages(): void {
+    this.sentMessageIds = null;
+  }
+
+  /** Sends an event to this instance's sockets. */
+  dispatch(event: ChatEvent): void {
     switch (event.type) {
       case 'message.created': {
         const { message, clientId } = event;
+        if (this.sentMessageIds?.has(message.message_id)) return;
+        this.sentMessageIds?.add(message.message_id);
         const frame = encodeFrame(clientId ? { ...message, client_id: clientId } : message);
         return this.broadcast(event.type, frame, message.message_id);
       }

@@ -7,9 +7,16 @@ import { ChatGateway } from './chat.gateway';
 import { ConnectionRegistry } from './connection-registry';
 import { FrameHandler } from './frame-handler.service';
 import { MessageRateLimiter } from './message-rate-limiter';
+import { MissedMessagesCatchUp } from './missed-messages-catch-up';
 
 @Module({
   imports: [AuthModule, EventsModule, MessagesModule, MetricsModule],
-  providers: [ChatGateway, ConnectionRegistry, FrameHandler, MessageRateLimiter],
+  providers: [
+    ChatGateway,
+    ConnectionRegistry,
+    FrameHandler,
+    MessageRateLimiter,
+    MissedMessagesCatchUp,
+  ],
 })
 export class RealtimeModule {}

@@ -1,6 +1,6 @@
 import { Body, Controller, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
+import { SkipThrottle, ThrottlerGuard } from '@nestjs/throttler';
 import { JwtAuthGuard } from '@chat/auth';
 import { Role, Roles, RolesGuard } from '@chat/roles';
 import { RegisterAdminDto } from './dto/register-admin.dto';
@@ -17,6 +17,7 @@ export class RegistrationController {
 
   @Post('register-user')
   @UseGuards(ThrottlerGuard)
+  @SkipThrottle({ account: true })
   async registerUser(@Body() body: RegisterUserDto): Promise<MessageResponseDto> {
     return this.users.registerUser(body).then(() => new MessageResponseDto(REGISTERED));
   }

@@ -23,7 +23,15 @@ const ONE_MINUTE_MS = 60_000;
     ThrottlerModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => [
-        { ttl: ONE_MINUTE_MS, limit: config.authRateLimitPerMinute },
+        { name: 'address', ttl: ONE_MINUTE_MS, limit: config.authRateLimitPerMinute },
+        // Password guessing spread over many addresses still meets this one.
+        {
+          name: 'account',
+          ttl: ONE_MINUTE_MS,
+          limit: config.loginAccountRateLimitPerMinute,
+          getTracker: (request: { body?: { name?: unknown } }) =>
+            `account:${String(request.body?.name ?? '')}`,
+        },
       ],
     }),
   ],

@@ -30,6 +30,7 @@ const TEST_VARIABLES = {
   NODE_ENV: 'test',
   BCRYPT_COST: '4',
   AUTH_RATE_LIMIT: '100000',
+  LOGIN_ACCOUNT_RATE_LIMIT: '100000',
   LOG_LEVEL: 'fatal',
   MIGRATE_ON_START: 'false',
 };

@@ -1,0 +1,76 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EmbeddedDatabase } from '@chat/database';
+import { createUser, TestUser } from '../support/factories';
+import { freePort } from '../support/server-processes';
+import { startTestApp, TestApp } from '../support/test-app';
+import { recordFigures } from './support/reliability-report';
+import { audit, sleep, SteadyLoad } from './support/steady-load';
+
+const OUTAGES = 3;
+const OUTAGE_MS = 2_000;
+const SEND_INTERVAL_MS = 50;
+
+describe('PostgreSQL stopped and started under load', () => {
+  let dir: string;
+  let database: EmbeddedDatabase;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'chat-faults-db-'));
+    database = new EmbeddedDatabase(dir, await freePort());
+    t = await startTestApp({ DATABASE_URL: await database.start(), MIGRATE_ON_START: 'true' });
+  });
+  afterAll(async () => {
+    await t.close();
+    await database.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('keeps serving, refuses with 503 and "Temporarily unavailable", and loses nothing acknowledged', async () => {
+    const users: TestUser[] = [];
+    for (let i = 0; i < 8; i++) users.push(await createUser(t));
+    const peer = (user: TestUser) => ({ user, baseUrl: t.baseUrl });
+    const load = await SteadyLoad.connect(
+      'db-outage',
+      users.slice(0, 3).map(peer),
+      users.slice(3).map(peer),
+    );
+    const recoverySeconds: number[] = [];
+    try {
+      load.start(SEND_INTERVAL_MS);
+      for (let outage = 0; outage < OUTAGES; outage++) {
+        await sleep(1_000);
+        await database.stop();
+        await sleep(OUTAGE_MS / 2);
+        const during = await t.http.get('/routers/last_messages');
+        expect(during.status).toBe(503);
+        expect(during.body).toEqual({ detail: 'Service unavailable' });
+        await t.http.get('/health/ready').expect(503);
+        await t.http.get('/health/live').expect(200);
+        await sleep(OUTAGE_MS / 2);
+        await database.start();
+        recoverySeconds.push(await load.recoveredAfter(Date.now(), 20_000));
+      }
+      load.stop();
+      await load.resendUntilAcknowledged(20_000);
+      await sleep(500);
+      await t.http.get('/health/ready').expect(200);
+
+      const figures = await audit(load, (sql, parameters) => t.db.query(sql, parameters));
+      recordFigures({
+        scenario: 'PostgreSQL stopped for 2 s under load',
+        runs: OUTAGES,
+        ...figures,
+        recoverySeconds,
+      });
+      expect([...load.notices]).toEqual(['Temporarily unavailable']);
+      expect(load.counts().acknowledged).toBe(load.counts().sent);
+      expect(figures.acknowledged).toBeGreaterThan(100);
+      expect(figures).toMatchObject({ lost: 0, duplicated: 0 });
+    } finally {
+      load.close();
+    }
+  });
+});

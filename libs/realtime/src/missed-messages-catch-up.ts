@@ -1,0 +1,88 @@
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { ChatEvent, EventBus } from '@chat/events';
+import { MessagesService } from '@chat/messages';
+import { ConnectionRegistry } from './connection-registry';
+
+/** How many recently delivered message ids are remembered; the catch-up starts below them. */
+const RECENT_IDS = 1_024;
+const PAGE = 500;
+/** Past this many messages the catch-up stops; clients still have `resume` and `since`. */
+const MAX_CAUGHT_UP = 10_000;
+/** After a catch-up, live copies of what it sent may still be on their way for this long. */
+const OVERLAP_MS = 5_000;
+
+/**
+ * While the link between instances is down, this instance's clients miss other instances'
+ * messages. When it comes back, the stored messages from just before the outage on are sent to
+ * this instance's sockets, each at most once (the registry drops repeats meanwhile); they arrive
+ * after newer neighbours, and clients order by message_id. Edits and deletions of that time are
+ * not replayed.
+ */
+@Injectable()
+export class MissedMessagesCatchUp implements OnModuleDestroy {
+  private readonly logger = new Logger('MissedMessagesCatchUp');
+  private readonly recent: number[] = [];
+  private nextSlot = 0;
+  private startAfter?: Promise<number>;
+  private overlapTimer?: NodeJS.Timeout;
+  private readonly unsubscribe: (() => void)[];
+
+  constructor(
+    events: EventBus,
+    private readonly messages: MessagesService,
+    private readonly registry: ConnectionRegistry,
+  ) {
+    this.unsubscribe = [
+      events.subscribe((event) => this.note(event)),
+      events.onConnectionChange((connected) => {
+        if (connected) void this.catchUp();
+        else this.outageBegan();
+      }),
+    ];
+  }
+
+  onModuleDestroy(): void {
+    clearTimeout(this.overlapTimer);
+    for (const unsubscribe of this.unsubscribe) unsubscribe();
+  }
+
+  private note(event: ChatEvent): void {
+    if (event.type !== 'message.created') return;
+    this.recent[this.nextSlot] = event.message.message_id;
+    this.nextSlot = (this.nextSlot + 1) % RECENT_IDS;
+  }
+
+  private outageBegan(): void {
+    clearTimeout(this.overlapTimer);
+    this.registry.trackSentMessages(this.recent);
+    if (this.startAfter) return;
+    // Messages published just before the outage may not have arrived: start below the recent ones.
+    this.startAfter =
+      this.recent.length > 0
+        ? Promise.resolve(Math.min(...this.recent) - 1)
+        : this.messages.latestId();
+    this.startAfter.catch(() => undefined); // reported by catchUp(), which awaits it
+  }
+
+  private async catchUp(): Promise<void> {
+    if (!this.startAfter) return;
+    let read = 0;
+    try {
+      let afterId = await this.startAfter;
+      this.startAfter = undefined;
+      while (read < MAX_CAUGHT_UP) {
+        const page = await this.messages.since(afterId, PAGE);
+        for (const message of page) this.registry.dispatch({ type: 'message.created', message });
+        read += page.length;
+        if (page.length < PAGE) break;
+        afterId = page[page.length - 1].message_id;
+      }
+      this.logger.log(`Caught up on ${read} messages from the time the instances were apart`);
+    } catch (error) {
+      this.startAfter = undefined;
+      this.logger.warn(`Catch-up after the outage failed: ${(error as Error).message}`);
+    } finally {
+      this.overlapTimer = setTimeout(() => this.registry.stopTrackingSentMessages(), OVERLAP_MS);
+    }
+  }
+}
