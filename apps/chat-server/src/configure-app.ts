@@ -1,9 +1,11 @@
+import { json } from 'express';
 import type { Server } from 'node:http';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { serveAvatarFiles } from '@chat/avatars';
 import { AppConfig } from '@chat/config';
+import { refuseDeepJson } from '@chat/errors';
 import { REQUEST_ID_HEADER } from '@chat/logging';
 import { ChatWsAdapter } from '@chat/realtime';
 
@@ -18,7 +20,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.set('trust proxy', config.trustProxy);
   app.useWebSocketAdapter(new ChatWsAdapter(app));
   serveAvatarFiles(app, config);
-  app.useBodyParser('json', { limit: MAX_JSON_BODY });
+  // express.json() itself: Nest's useBodyParser() keeps `verify` for its rawBody option.
+  app.use(json({ limit: MAX_JSON_BODY, verify: refuseDeepJson }));
   app.enableCors({
     origin: config.corsOrigins,
     methods: ['GET', 'POST', 'PATCH', 'DELETE'],

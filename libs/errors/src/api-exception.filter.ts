@@ -62,10 +62,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
       this.logger.warn(`${request.method} ${request.path}: database unavailable`);
       return [HttpStatus.SERVICE_UNAVAILABLE, { detail: 'Service unavailable' }];
     }
-    if (isMalformedJson(exception)) {
+    const bodyProblem = malformedBodyProblem(exception);
+    if (bodyProblem) {
       return [
         HttpStatus.UNPROCESSABLE_ENTITY,
-        { detail: [{ field: 'body', message: 'body must be valid JSON' }] },
+        { detail: [{ field: 'body', message: bodyProblem }] },
       ];
     }
     if (exception instanceof HttpException && exception.getStatus() === 503) {
@@ -116,8 +117,12 @@ function isDatabaseUnavailable(exception: unknown): boolean {
   return /Connection terminated|connection timeout/i.test(error?.message ?? '');
 }
 
-/** body-parser's error for a body that is not JSON, as Nest's adapter wraps it. */
-function isMalformedJson(exception: unknown): boolean {
+/** body-parser's refusal of a body that is not JSON or nests too deeply, as Nest wraps it. */
+function malformedBodyProblem(exception: unknown): string | undefined {
   const cause = exception instanceof HttpException ? exception.cause : undefined;
-  return (cause as { type?: string } | undefined)?.type === 'entity.parse.failed';
+  const type = (cause as { type?: string } | undefined)?.type;
+  if (type === 'entity.parse.failed') return 'body must be valid JSON';
+  // body-parser wraps what `verify` throws, keeping the original error's type and message.
+  if (type === 'entity.too.deep') return (cause as Error).message;
+  return undefined;
 }

@@ -9,3 +9,4 @@ export {
   UnavailableError,
 } from './domain-errors';
 export { ErrorsModule } from './errors.module';
+export { refuseDeepJson } from './json-depth';

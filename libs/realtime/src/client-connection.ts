@@ -11,6 +11,12 @@ export const CLOSE_TRY_AGAIN_LATER = 1013;
 
 /** Frames of one client waiting to be handled; past this the client is told to slow down. */
 const MAX_WAITING_FRAMES = 32;
+/**
+ * For this long after connecting (and this many messages), a socket remembers which messages it
+ * was sent, so that a resume racing live traffic sends each message once.
+ */
+const EARLY_WINDOW_MS = 10_000;
+const EARLY_WINDOW_MESSAGES = 2_048;
 
 /** What a connection reports to its owner. */
 export interface ConnectionObserver {
@@ -35,6 +41,10 @@ export class ClientConnection {
   private chain: Promise<void> = Promise.resolve();
   private held: HeldFrame[] | null = null;
   private heldBytes = 0;
+  private readonly openedAt = Date.now();
+  private trackingEarlyMessages = true;
+  /** Ids of messages sent to this socket in its first seconds (see alreadySent). */
+  private earlyMessageIds?: Set<number>;
 
   constructor(
     readonly socket: WebSocket,
@@ -65,7 +75,7 @@ export class ClientConnection {
 
   /** A broadcast: sent now, or kept for after a replay that is under way. */
   deliver(data: Buffer, messageId?: number): void {
-    if (!this.held) return this.write(data);
+    if (!this.held) return this.writeMessage(data, messageId);
     this.held.push({ data, messageId });
     this.heldBytes += data.length;
     if (this.heldBytes > this.maxBufferedBytes) this.dropAsSlow();
@@ -75,6 +85,13 @@ export class ClientConnection {
   send(data: Buffer): void {
     this.observer.frameSent();
     this.write(data);
+  }
+
+  /** Sends a stored message to this client alone (a replay), unless it already has it. */
+  sendMessage(data: Buffer, messageId: number): void {
+    if (this.alreadySent(messageId)) return;
+    this.observer.frameSent();
+    this.writeMessage(data, messageId);
   }
 
   notify(message: string): void {
@@ -99,8 +116,26 @@ export class ClientConnection {
     this.held = null;
     this.heldBytes = 0;
     for (const frame of held) {
-      if (frame.messageId === undefined || frame.messageId > lastReplayedId) this.write(frame.data);
+      // While the socket remembers what it was sent, that decides; after, the replay's last id.
+      const replayed =
+        !this.trackingEarlyMessages && (frame.messageId ?? Infinity) <= lastReplayedId;
+      if (!replayed) this.writeMessage(frame.data, frame.messageId);
     }
+  }
+
+  /**
+   * Whether a message already went to this socket. Known for its first seconds, when a client
+   * that reconnected resumes while live messages arrive: each reaches it once.
+   */
+  private alreadySent(messageId: number): boolean {
+    return this.earlyMessageIds?.has(messageId) ?? false;
+  }
+
+  private writeMessage(frame: Buffer, messageId: number | undefined): void {
+    if (messageId === undefined || !this.trackingEarlyMessages) return this.write(frame);
+    if (this.alreadySent(messageId)) return;
+    this.write(frame);
+    this.noteEarlyMessage(messageId);
   }
 
   /**
@@ -116,6 +151,19 @@ export class ClientConnection {
 
   private get raw(): Socket {
     return (this.socket as unknown as { _socket: Socket })._socket;
+  }
+
+  private noteEarlyMessage(messageId: number): void {
+    const ids = (this.earlyMessageIds ??= new Set());
+    if (Date.now() - this.openedAt > EARLY_WINDOW_MS || ids.size >= EARLY_WINDOW_MESSAGES) {
+      return this.stopTrackingEarlyMessages();
+    }
+    ids.add(messageId);
+  }
+
+  private stopTrackingEarlyMessages(): void {
+    this.trackingEarlyMessages = false;
+    this.earlyMessageIds = undefined;
   }
 
   private dropAsSlow(): void {

@@ -78,7 +78,8 @@ export class FrameHandler {
     try {
       for (;;) {
         const page = await this.messages.since(lastId, REPLAY_PAGE);
-        for (const message of page) connection.send(encodeFrame(message));
+        for (const message of page)
+          connection.sendMessage(encodeFrame(message), message.message_id);
         if (page.length > 0) lastId = page[page.length - 1].message_id;
         if (page.length < REPLAY_PAGE || !(await drained(connection))) break;
       }

@@ -23,7 +23,8 @@ const ONE_MINUTE_MS = 60_000;
     ThrottlerModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => [
-        { name: 'address', ttl: ONE_MINUTE_MS, limit: config.authRateLimitPerMinute },
+        // The unnamed (per address) throttler keeps the plain Retry-After header.
+        { ttl: ONE_MINUTE_MS, limit: config.authRateLimitPerMinute },
         // Password guessing spread over many addresses still meets this one.
         {
           name: 'account',

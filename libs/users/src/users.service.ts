@@ -164,8 +164,11 @@ export class UsersService {
    * have (longer than bcrypt reads, or with a NUL, where bcrypt would stop) finds none.
    */
   findForLogin(name: string, password: string): Promise<User | null> {
+    // No stored password has these; and PostgreSQL cannot compare text holding NUL.
     const comparable =
-      Buffer.byteLength(password) <= PASSWORD_BYTES.max && !password.includes('\0');
+      Buffer.byteLength(password) <= PASSWORD_BYTES.max &&
+      !password.includes('\0') &&
+      !name.includes('\0');
     if (!comparable) return Promise.resolve(null);
     return this.users
       .createQueryBuilder('user')

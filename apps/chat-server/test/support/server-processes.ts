@@ -19,12 +19,12 @@ export interface ServerProcess {
   output: () => string;
 }
 
-/** The built server as its own process on a free loopback port, on `databaseUrl`. */
+/** The built server as its own process on `variables.PORT` or a free loopback port. */
 export async function startBuiltServer(
   databaseUrl: string,
   variables: Record<string, string> = {},
 ): Promise<ServerProcess> {
-  const port = await freePort();
+  const port = variables.PORT ? Number(variables.PORT) : await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: databaseUrl,

@@ -1,13 +1,16 @@
 import { Type } from 'class-transformer';
-import { IsDefined, IsObject, IsOptional, ValidateNested } from 'class-validator';
+import { IsDefined, IsObject, ValidateIf, ValidateNested } from 'class-validator';
 import { IsNewPassword, IsUserName } from './user-fields';
 
+/** Either field may be left out; `null` is not "left out" and is refused. */
+const unlessAbsent = ValidateIf((_changes: object, value: unknown) => value !== undefined);
+
 export class UserChangesDto {
-  @IsOptional()
+  @unlessAbsent
   @IsUserName()
   name?: string;
 
-  @IsOptional()
+  @unlessAbsent
   @IsNewPassword()
   password?: string;
 }

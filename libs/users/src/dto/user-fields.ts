@@ -27,7 +27,9 @@ export function IsUserName(): PropertyDecorator {
         defaultMessage: () => `name must be 1 to ${NAME_MAX_CHARACTERS} characters`,
       },
     }),
-    Matches(/^\P{Cc}*$/u, { message: 'name must not contain control characters' }),
+    Matches(/^[^\p{Cc}\p{Cs}]*$/u, {
+      message: 'name must not contain control characters or unpaired surrogates',
+    }),
     ValidateBy({
       name: 'notReservedName',
       validator: {

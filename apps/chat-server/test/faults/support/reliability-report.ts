@@ -50,8 +50,9 @@ export function writeReport(reportFile: string, target: string): void {
       '| --- | --- | --- | --- | --- | --- |',
       ...table,
       '',
-      'Recovery time: from the end of the fault until a message was acknowledged again',
-      '(median and worst over the runs).',
+      'Recovery time (median / worst over the runs): from the end of the fault (PostgreSQL or the',
+      'server started again, Redis restarted; for the embedded database, the kill itself) until a',
+      'message was acknowledged again (Redis, embedded database: until readiness answered 200).',
       '',
     ].join('\n'),
   );

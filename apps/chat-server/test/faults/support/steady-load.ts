@@ -10,6 +10,8 @@ interface Peer {
   socket?: WebSocket;
   /** Message ids in the order they arrived (a listener's view of the room). */
   received: number[];
+  /** The newest id received before the current socket opened: where a resume starts. */
+  newestBeforeReconnect: number;
 }
 
 export interface LoadCounts {
@@ -44,7 +46,8 @@ export class SteadyLoad {
     senders: { user: TestUser; baseUrl: string }[],
     listeners: { user: TestUser; baseUrl: string }[],
   ): Promise<SteadyLoad> {
-    const peers = (list: typeof senders) => list.map((peer) => ({ ...peer, received: [] }));
+    const peers = (list: typeof senders) =>
+      list.map((peer) => ({ ...peer, received: [], newestBeforeReconnect: 0 }));
     const load = new SteadyLoad(tag, peers(senders), peers(listeners));
     await load.reconnect();
     return load;
@@ -99,11 +102,14 @@ export class SteadyLoad {
     throw new Error(`no message was acknowledged within ${timeoutMs} ms of the recovery`);
   }
 
-  /** Each listener asks for everything after the newest message it holds (after a reconnect). */
+  /**
+   * Each listener asks for everything after the newest message its previous socket got, as a
+   * client does after a reconnect (live messages may already be arriving on the new one).
+   */
   resumeListeners(): void {
     for (const listener of this.listeners) {
-      const afterId = listener.received.reduce((newest, id) => Math.max(newest, id), 0);
-      listener.socket?.send(JSON.stringify({ action: 'resume', after_id: afterId }));
+      const frame = { action: 'resume', after_id: listener.newestBeforeReconnect };
+      listener.socket?.send(JSON.stringify(frame));
     }
   }
 
@@ -123,6 +129,7 @@ export class SteadyLoad {
 
   private async open(peer: Peer): Promise<void> {
     if (peer.socket && peer.socket.readyState <= WebSocket.OPEN) return;
+    peer.newestBeforeReconnect = peer.received.reduce((newest, id) => Math.max(newest, id), 0);
     const url = `${peer.baseUrl.replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(peer.user.token)}`;
     const socket = new WebSocket(url);
     peer.socket = socket;

@@ -1,0 +1,75 @@
+import { createUser, TestUser } from '../support/factories';
+import { startBuiltServer, exitOf, ServerProcess, stopProcess } from '../support/server-processes';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
+import request from 'supertest';
+import { Client } from 'pg';
+import { recordFigures } from './support/reliability-report';
+import { audit, sleep, SteadyLoad } from './support/steady-load';
+
+const CRASHES = 2;
+const SEND_INTERVAL_MS = 40;
+
+describe('the server killed with SIGKILL under load', () => {
+  let database: TestDatabase;
+  let server: ServerProcess;
+  let db: Client;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    server = await startBuiltServer(database.url);
+    db = new Client({ connectionString: database.url });
+    await db.connect();
+  });
+  afterAll(async () => {
+    await stopProcess(server.server);
+    await db.end();
+    await database.drop();
+  });
+
+  it('loses no acknowledged message, and resending with the same client_id stores nothing twice', async () => {
+    const api = { http: request(server.baseUrl) };
+    const users: TestUser[] = [];
+    for (let i = 0; i < 6; i++) users.push(await createUser(api));
+    const peer = (user: TestUser) => ({ user, baseUrl: server.baseUrl });
+    const load = await SteadyLoad.connect(
+      'crash',
+      users.slice(0, 3).map(peer),
+      users.slice(3).map(peer),
+    );
+    const recoverySeconds: number[] = [];
+    try {
+      load.start(SEND_INTERVAL_MS);
+      for (let crash = 0; crash < CRASHES; crash++) {
+        await sleep(1_500);
+        server.server.kill('SIGKILL');
+        expect(await exitOf(server.server)).toMatchObject({ signal: 'SIGKILL' });
+        const restartedAt = Date.now();
+        server = await startBuiltServer(database.url, { PORT: String(server.port) });
+        await load.reconnect();
+        load.resumeListeners();
+        // The client does not know which of its last messages made it: it sends them all again.
+        load.resendAll();
+        recoverySeconds.push(await load.recoveredAfter(restartedAt, 20_000));
+      }
+      load.stop();
+      await load.resendUntilAcknowledged(20_000);
+      await sleep(500);
+
+      const figures = await audit(
+        load,
+        async (sql, parameters) => (await db.query(sql, parameters)).rows,
+      );
+      recordFigures({
+        scenario: 'Server process killed (SIGKILL) under load',
+        runs: CRASHES,
+        ...figures,
+        recoverySeconds,
+      });
+      expect(load.counts().acknowledged).toBe(load.counts().sent);
+      expect(figures.acknowledged).toBeGreaterThan(100);
+      expect(figures).toMatchObject({ lost: 0, duplicated: 0 });
+    } finally {
+      load.close();
+    }
+  });
+});
