@@ -1,7 +1,9 @@
 import { BeforeApplicationShutdown, Logger } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
+import type { Express } from 'express';
 import type { IncomingMessage } from 'node:http';
-import { RawData, WebSocket, WebSocketServer } from 'ws';
+import { RawData, VerifyClientCallbackAsync, WebSocket, WebSocketServer } from 'ws';
 import { TokenVerifier } from '@chat/auth';
 import { AppConfig } from '@chat/config';
 import { DomainError } from '@chat/errors';
@@ -14,7 +16,7 @@ import {
   CLOSE_TRY_AGAIN_LATER,
   ConnectionObserver,
 } from './client-connection';
-import { ClientAddressOf, clientAddressResolver } from './client-address';
+import { clientAddress } from './client-address';
 import { ConnectionRegistry } from './connection-registry';
 import { FrameHandler } from './frame-handler.service';
 
@@ -27,7 +29,6 @@ export class ChatGateway
     BeforeApplicationShutdown
 {
   private readonly logger = new Logger('ChatGateway');
-  private readonly addressOf: ClientAddressOf;
   private closing = false;
   private readonly observer: ConnectionObserver = {
     slowConsumer: (connection) => {
@@ -48,23 +49,20 @@ export class ChatGateway
     private readonly verifier: TokenVerifier,
     private readonly messages: MessagesService,
     private readonly metrics: ChatMetrics,
-  ) {
-    this.addressOf = clientAddressResolver(config.trustProxy);
-  }
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
 
   afterInit(server: WebSocketServer): void {
     // ws reads these per connection: larger frames close the socket with 1009, and a handshake
     // from an address that already holds its share of sockets gets 429.
     server.options.maxPayload = this.config.socket.maxFrameBytes;
-    server.options.verifyClient = ({ req }: { req: IncomingMessage }, done: VerifyDone) => {
-      if (
-        this.registry.openFrom(this.addressOf(req)) < this.config.socket.maxConnectionsPerAddress
-      ) {
-        return done(true);
-      }
+    const verifyClient: VerifyClientCallbackAsync = ({ req }, done) => {
+      const open = this.registry.openFrom(this.addressOf(req));
+      if (open < this.config.socket.maxConnectionsPerAddress) return done(true);
       this.metrics.connectionsRefused.inc();
       done(false, 429, 'Too many connections from this address');
     };
+    server.options.verifyClient = verifyClient;
     this.registry.startHeartbeat(this.config.socket.pingIntervalMs);
   }
 
@@ -106,6 +104,11 @@ export class ChatGateway
     this.registry.closeAll('Server shutting down');
   }
 
+  /** The client's address behind the proxies TRUST_PROXY trusts, as the HTTP routes see it. */
+  private addressOf(request: IncomingMessage): string {
+    return clientAddress(this.adapterHost.httpAdapter.getInstance<Express>(), request);
+  }
+
   private async authenticateAtConnect(connection: ClientConnection, token: string): Promise<void> {
     try {
       connection.user = await this.verifier.authenticate(token);
@@ -122,8 +125,6 @@ export class ChatGateway
     }
   }
 }
-
-type VerifyDone = (verified: boolean, code?: number, message?: string) => void;
 
 function describe(connection: ClientConnection): string {
   return connection.user ? `user ${connection.user.id}` : 'anonymous';
