@@ -42,6 +42,19 @@ export class MessagesService {
     return this.select('WHERE m.id > $1 ORDER BY m.id LIMIT $2', [afterId, limit]);
   }
 
+  /**
+   * Every message with id above `afterId`, oldest first, a page at a time: the next page is read
+   * only when the caller asks for it.
+   */
+  async *pagesSince(afterId: number, pageSize: number): AsyncGenerator<ChatMessage[]> {
+    for (;;) {
+      const page = await this.since(afterId, pageSize);
+      if (page.length > 0) yield page;
+      if (page.length < pageSize) return;
+      afterId = page[page.length - 1].message_id;
+    }
+  }
+
   /** The id of the newest stored message (0 when there is none). */
   async latestId(): Promise<number> {
     const [{ id }] = (await this.dataSource.query(

@@ -76,12 +76,12 @@ export class FrameHandler {
     connection.hold();
     let lastId = afterId;
     try {
-      for (;;) {
-        const page = await this.messages.since(lastId, REPLAY_PAGE);
-        for (const message of page)
+      for await (const page of this.messages.pagesSince(afterId, REPLAY_PAGE)) {
+        for (const message of page) {
           connection.sendMessage(encodeFrame(message), message.message_id);
-        if (page.length > 0) lastId = page[page.length - 1].message_id;
-        if (page.length < REPLAY_PAGE || !(await drained(connection))) break;
+        }
+        lastId = page[page.length - 1].message_id;
+        if (page.length === REPLAY_PAGE && !(await drained(connection))) break;
       }
     } finally {
       connection.release(lastId);

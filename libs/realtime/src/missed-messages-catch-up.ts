@@ -65,21 +65,18 @@ export class MissedMessagesCatchUp implements OnModuleDestroy {
   }
 
   private async catchUp(): Promise<void> {
-    if (!this.startAfter) return;
+    const startAfter = this.startAfter;
+    if (!startAfter) return;
+    this.startAfter = undefined;
     let read = 0;
     try {
-      let afterId = await this.startAfter;
-      this.startAfter = undefined;
-      while (read < MAX_CAUGHT_UP) {
-        const page = await this.messages.since(afterId, PAGE);
+      for await (const page of this.messages.pagesSince(await startAfter, PAGE)) {
         for (const message of page) this.registry.dispatch({ type: 'message.created', message });
         read += page.length;
-        if (page.length < PAGE) break;
-        afterId = page[page.length - 1].message_id;
+        if (read >= MAX_CAUGHT_UP) break;
       }
       this.logger.log(`Caught up on ${read} messages from the time the instances were apart`);
     } catch (error) {
-      this.startAfter = undefined;
       this.logger.warn(`Catch-up after the outage failed: ${(error as Error).message}`);
     } finally {
       this.overlapTimer = setTimeout(() => this.registry.stopTrackingSentMessages(), OVERLAP_MS);
