@@ -116,9 +116,12 @@ export class ClientConnection {
     this.held = null;
     this.heldBytes = 0;
     for (const frame of held) {
-      // While the socket remembers what it was sent, that decides; after, the replay's last id.
+      // While the socket remembers what it was sent, writeMessage skips repeats; after, the
+      // replay's last id tells what it carried.
       const replayed =
-        !this.trackingEarlyMessages && (frame.messageId ?? Infinity) <= lastReplayedId;
+        !this.trackingEarlyMessages &&
+        frame.messageId !== undefined &&
+        frame.messageId <= lastReplayedId;
       if (!replayed) this.writeMessage(frame.data, frame.messageId);
     }
   }
@@ -154,11 +157,11 @@ export class ClientConnection {
   }
 
   private noteEarlyMessage(messageId: number): void {
-    const ids = (this.earlyMessageIds ??= new Set());
+    const ids = this.earlyMessageIds ?? new Set<number>();
     if (Date.now() - this.openedAt > EARLY_WINDOW_MS || ids.size >= EARLY_WINDOW_MESSAGES) {
       return this.stopTrackingEarlyMessages();
     }
-    ids.add(messageId);
+    this.earlyMessageIds = ids.add(messageId);
   }
 
   private stopTrackingEarlyMessages(): void {
