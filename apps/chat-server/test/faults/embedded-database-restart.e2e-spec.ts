@@ -9,8 +9,8 @@ import {
   startBuiltServer,
   stopProcess,
 } from '../support/server-processes';
-import { recordFigures } from './support/reliability-report';
-import { sleep } from './support/steady-load';
+import { recordChecks } from './support/reliability-report';
+import { secondsUntilReady } from './support/readiness';
 
 const KILLS = 2;
 
@@ -41,14 +41,7 @@ describe('the embedded PostgreSQL killed under a running server', () => {
         (await readFile(join(dataDir, 'postgres/postmaster.pid'), 'utf8')).split('\n')[0],
       );
       process.kill(postmaster, 'SIGKILL');
-      const killedAt = Date.now();
-      let status = 0;
-      while (status !== 200 && Date.now() - killedAt < 30_000) {
-        await sleep(200);
-        status = (await http.get('/health/ready')).status;
-      }
-      expect(status).toBe(200);
-      recoverySeconds.push((Date.now() - killedAt) / 1000);
+      recoverySeconds.push(await secondsUntilReady({ http }));
     }
     await http
       .get('/user/me')
@@ -56,13 +49,6 @@ describe('the embedded PostgreSQL killed under a running server', () => {
       .expect(200);
     await createUser({ http });
     expect(server.output()).toContain('Embedded PostgreSQL had stopped: restarted it');
-    recordFigures({
-      scenario: 'Embedded PostgreSQL killed (SIGKILL)',
-      runs: KILLS,
-      acknowledged: 0,
-      lost: 0,
-      duplicated: 0,
-      recoverySeconds,
-    });
+    recordChecks('Embedded PostgreSQL killed (SIGKILL)', KILLS, recoverySeconds);
   });
 });

@@ -1,5 +1,6 @@
 import { createUser, TestUser } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
+import { secondsUntilReady } from './support/readiness';
 import { RedisProcess } from './support/redis-process';
 import { recordFigures } from './support/reliability-report';
 import { audit, sleep, SteadyLoad } from './support/steady-load';
@@ -7,16 +8,6 @@ import { audit, sleep, SteadyLoad } from './support/steady-load';
 const OUTAGES = 2;
 const OUTAGE_MS = 3_000;
 const SEND_INTERVAL_MS = 50;
-
-/** Polls readiness until 200; the seconds it took. */
-async function secondsUntilReady(t: TestApp, timeoutMs = 20_000): Promise<number> {
-  const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    if ((await t.http.get('/health/ready')).status === 200) return (Date.now() - started) / 1000;
-    await sleep(100);
-  }
-  throw new Error(`${t.baseUrl} was not ready within ${timeoutMs} ms`);
-}
 
 describe('starting while Redis is away', () => {
   let redis: RedisProcess;
@@ -43,7 +34,7 @@ describe('starting while Redis is away', () => {
       load.start(200);
       await load.recoveredAfter(Date.now(), 5_000);
       await redis.start();
-      await secondsUntilReady(t);
+      await secondsUntilReady(t, Date.now(), 20_000);
     } finally {
       load.close();
     }
@@ -88,7 +79,9 @@ describe('Redis killed and restarted under load, two instances', () => {
         await sleep(OUTAGE_MS / 2);
         expect(load.counts().acknowledged).toBeGreaterThan(acknowledgedBefore);
         await redis.start();
-        const times = await Promise.all([first, second].map((t) => secondsUntilReady(t)));
+        const times = await Promise.all(
+          [first, second].map((t) => secondsUntilReady(t, Date.now(), 20_000)),
+        );
         recoverySeconds.push(Math.max(...times));
       }
       load.stop();

@@ -4,7 +4,7 @@ import { AppConfig, validateEnvironment } from '@chat/config';
 import { ChatClient, settle } from '../support/chat-client';
 import { bearer, createUser, login, TestUser } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
-import { recordFigures } from './support/reliability-report';
+import { recordChecks } from './support/reliability-report';
 
 interface Claims {
   sub: string;
@@ -93,13 +93,9 @@ describe('forged, stale and revoked tokens', () => {
     }
     expect(accepted).toEqual([]);
     expect(await t.db.query("SELECT id FROM messages WHERE text LIKE 'forged:%'")).toEqual([]);
-    recordFigures({
-      scenario: `Forged, stale and revoked tokens (${entries.length} kinds, HTTP and socket)`,
-      runs: entries.length * 3,
-      acknowledged: 0,
-      lost: 0,
-      duplicated: 0,
-      recoverySeconds: [],
-    });
+    recordChecks(
+      `Forged, stale and revoked tokens (${entries.length} kinds, HTTP and socket)`,
+      entries.length * 3,
+    );
   });
 });

@@ -20,6 +20,11 @@ export function recordFigures(figures: FaultFigures): void {
   appendFileSync(process.env[REPORT_FILE_VARIABLE]!, `${JSON.stringify(figures)}\n`);
 }
 
+/** A scenario with no message traffic to count: refusals, or a restart and its recovery time. */
+export function recordChecks(scenario: string, runs: number, recoverySeconds: number[] = []): void {
+  recordFigures({ scenario, runs, acknowledged: 0, lost: 0, duplicated: 0, recoverySeconds });
+}
+
 /** Rewrites RELIABILITY.md from this run's figures. */
 export function writeReport(reportFile: string, target: string): void {
   if (!existsSync(reportFile)) return;
