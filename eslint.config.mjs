@@ -15,5 +15,6 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.cjs', '**/*.js'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
+  { files: ['apps/web-client/src/**'], languageOptions: { globals: globals.browser } },
   prettier,
 );

@@ -8,6 +8,7 @@ import { AppConfig } from '@chat/config';
 import { refuseDeepJson } from '@chat/errors';
 import { REQUEST_ID_HEADER } from '@chat/logging';
 import { ChatWsAdapter } from '@chat/realtime';
+import { serveWebClient } from '@chat/web-client';
 
 const MAX_JSON_BODY = '64kb';
 
@@ -20,6 +21,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.set('trust proxy', config.trustProxy);
   app.useWebSocketAdapter(new ChatWsAdapter(app));
   serveAvatarFiles(app, config);
+  serveWebClient(app, config);
   // express.json() itself: Nest's useBodyParser() keeps `verify` for its rawBody option.
   app.use(json({ limit: MAX_JSON_BODY, verify: refuseDeepJson }));
   app.enableCors({

@@ -45,6 +45,8 @@ export class AppConfig {
   };
   readonly redis?: { url: string; prefix: string };
   readonly avatars: { dir: string; concurrency: number };
+  /** The built browser client served at `/`. */
+  readonly webClientDir: string;
 
   constructor(env: Environment) {
     this.nodeEnv = env.NODE_ENV;
@@ -79,6 +81,7 @@ export class AppConfig {
       maxConnectionsPerAddress: env.WS_MAX_CONNECTIONS_PER_ADDRESS,
     };
     this.avatars = { dir: env.AVATAR_DIR, concurrency: env.AVATAR_JOB_CONCURRENCY };
+    this.webClientDir = env.WEB_CLIENT_DIR;
     this.redis = env.REDIS_URL ? { url: env.REDIS_URL, prefix: env.REDIS_PREFIX } : undefined;
   }
 }

@@ -182,6 +182,10 @@ export class Environment {
   @IsInt()
   AVATAR_JOB_CONCURRENCY = 2;
 
+  @MinLength(1)
+  @IsString()
+  WEB_CLIENT_DIR = 'dist/web-client';
+
   @Matches(/^[\w:.-]{1,64}$/, { message: 'REDIS_PREFIX must be 1 to 64 letters, digits or :._-' })
   REDIS_PREFIX = 'chat:';
 }

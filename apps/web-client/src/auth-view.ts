@@ -1,0 +1,58 @@
+import { api } from './api';
+import { h } from './dom';
+
+/** Sign in or create an account; calls `signedIn` with the new token. */
+export function authView(signedIn: (token: string) => void): HTMLElement {
+  const error = h('p', { class: 'error', role: 'alert' });
+  const name = h('input', {
+    id: 'name',
+    name: 'name',
+    autocomplete: 'username',
+    required: true,
+    maxlength: 100,
+  });
+  const password = h('input', {
+    id: 'password',
+    name: 'password',
+    type: 'password',
+    autocomplete: 'current-password',
+    required: true,
+  });
+
+  async function submit(register: boolean): Promise<void> {
+    error.textContent = '';
+    try {
+      if (register) await api.register(name.value, password.value);
+      const { token } = await api.login(name.value, password.value);
+      signedIn(token);
+    } catch (failure) {
+      error.textContent = (failure as Error).message;
+    }
+  }
+
+  const form = h(
+    'form',
+    {
+      class: 'card auth',
+      'aria-labelledby': 'auth-title',
+      onsubmit: (event) => {
+        event.preventDefault();
+        const register = (event as SubmitEvent).submitter?.getAttribute('value') === 'register';
+        void submit(register);
+      },
+    },
+    h('h1', { id: 'auth-title' }, 'Chat'),
+    h('label', { for: 'name' }, 'Name'),
+    name,
+    h('label', { for: 'password' }, 'Password'),
+    password,
+    error,
+    h(
+      'div',
+      { class: 'row' },
+      h('button', { type: 'submit', value: 'login' }, 'Log in'),
+      h('button', { type: 'submit', value: 'register', class: 'secondary' }, 'Create account'),
+    ),
+  );
+  return form;
+}

@@ -1,0 +1,25 @@
+type Child = Node | string | number | null | undefined | false;
+type Attributes = Record<string, string | boolean | number | ((event: Event) => void) | undefined>;
+
+/**
+ * Builds an element. Text always goes in as text nodes, never as HTML, so what users write is
+ * shown as written. `on<event>` attributes become listeners; `true` sets a boolean attribute.
+ */
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Attributes = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (typeof value === 'function') element.addEventListener(name.slice(2), value);
+    else if (value === true) element.setAttribute(name, '');
+    else if (value !== undefined && value !== false) element.setAttribute(name, String(value));
+  }
+  element.append(
+    ...children
+      .filter((child) => child !== null && child !== undefined && child !== false)
+      .map((child) => (typeof child === 'number' ? String(child) : child) as Node | string),
+  );
+  return element;
+}

@@ -1,0 +1,1 @@
+export { serveWebClient } from './serve-web-client';
