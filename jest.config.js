@@ -4,8 +4,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/apps', '<rootDir>/libs'],
   testRegex: '\\.(spec|e2e-spec)\\.ts$',
-  // The deployment and fault suites have their own commands (test:deploy, test:faults).
-  testPathIgnorePatterns: ['/node_modules/', '/test/deploy/', '/test/faults/'],
+  // The deployment, fault and browser suites have their own commands (test:deploy, test:faults,
+  // test:browser).
+  testPathIgnorePatterns: ['/node_modules/', '/test/deploy/', '/test/faults/', '/test/browser/'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   transform: { '\\.(ts|js|mjs)$': '<rootDir>/tools/jest/transformer.cjs' },
   transformIgnorePatterns: [],

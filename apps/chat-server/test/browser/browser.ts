@@ -1,0 +1,116 @@
+import { Browser, BrowserContext, chromium, Locator, Page } from 'playwright-core';
+import { TestUser } from '../support/factories';
+
+/** Debian's package; .ci/run installs it when missing. No browser is downloaded. */
+const CHROMIUM = '/usr/bin/chromium';
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    // Without these Chromium keeps calling out to Google's hosts, which this network refuses.
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export interface ChatPage {
+  context: BrowserContext;
+  page: Page;
+  /** Every host the page sent a request to. */
+  hosts: Set<string>;
+  /** Texts of alert/confirm dialogs the page opened (confirms are accepted). */
+  dialogs: string[];
+}
+
+/** A browser context of its own with the client open at `/`. */
+export async function openClient(browser: Browser, baseUrl: string): Promise<ChatPage> {
+  const context = await browser.newContext({ viewport: { width: 900, height: 700 } });
+  const page = await context.newPage();
+  const hosts = new Set<string>();
+  const dialogs: string[] = [];
+  page.on('request', (request) => hosts.add(new URL(request.url()).host));
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.accept();
+  });
+  await page.goto(baseUrl);
+  return { context, page, hosts, dialogs };
+}
+
+/** Signs in through the form and waits for the room to be connected. */
+export async function signIn(chat: ChatPage, user: Pick<TestUser, 'name' | 'password'>) {
+  const { page } = chat;
+  await page.getByLabel('Name').fill(user.name);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await connected(page);
+}
+
+export async function connected(page: Page): Promise<void> {
+  await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+}
+
+export async function sendMessage(page: Page, text: string): Promise<void> {
+  await page.getByLabel('Message', { exact: true }).fill(text);
+  await page.getByLabel('Message', { exact: true }).press('Enter');
+}
+
+/** The list item of the message whose text is exactly `text`. */
+export function messageItem(page: Page, text: string) {
+  return page.locator('li.message').filter({
+    has: page.locator('p.text', { hasText: new RegExp(`^${escapeRegExp(text)}$`) }),
+  });
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+const WAIT_MS = 10_000;
+
+/**
+ * Polls `probe` until `accept` holds (playwright-core has no `expect`); throws with the last value
+ * after 10 s.
+ */
+export async function waitUntil<T>(
+  probe: () => Promise<T>,
+  accept: (value: T) => boolean,
+  what: string,
+): Promise<T> {
+  const deadline = Date.now() + WAIT_MS;
+  let value = await probe();
+  while (!accept(value)) {
+    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    value = await probe();
+  }
+  return value;
+}
+
+export const hasCount = (locator: Locator, count: number) =>
+  waitUntil(
+    () => locator.count(),
+    (n) => n === count,
+    `count of ${locator}`,
+  );
+
+export const hasText = (locator: Locator, text: string | RegExp) =>
+  waitUntil(
+    async () => ((await locator.textContent()) ?? '').trim(),
+    (value) => (typeof text === 'string' ? value === text : text.test(value)),
+    `text of ${locator}`,
+  );
+
+export const hasAttribute = (locator: Locator, name: string, pattern: RegExp) =>
+  waitUntil(
+    () => locator.getAttribute(name),
+    (value) => value !== null && pattern.test(value),
+    `${name} of ${locator}`,
+  );
