@@ -44,6 +44,8 @@ export async function startServer(
         AUTH_RATE_LIMIT: '1000000',
         MESSAGE_RATE_LIMIT: '1000000',
         MESSAGE_RATE_BURST: '1000000',
+        // Every simulated client comes from 127.0.0.1.
+        WS_MAX_CONNECTIONS_PER_ADDRESS: '1000000',
         ADMIN_JS_SKIP_BUNDLE: 'true',
         ...variables,
       },
