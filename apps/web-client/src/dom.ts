@@ -1,4 +1,4 @@
-type Child = Node | string | number | null | undefined | false;
+type Child = Node | string | null | undefined | false;
 type Attributes = Record<string, string | boolean | number | ((event: Event) => void) | undefined>;
 
 /**
@@ -16,10 +16,6 @@ export function h<K extends keyof HTMLElementTagNameMap>(
     else if (value === true) element.setAttribute(name, '');
     else if (value !== undefined && value !== false) element.setAttribute(name, String(value));
   }
-  element.append(
-    ...children
-      .filter((child) => child !== null && child !== undefined && child !== false)
-      .map((child) => (typeof child === 'number' ? String(child) : child) as Node | string),
-  );
+  for (const child of children) if (child) element.append(child);
   return element;
 }

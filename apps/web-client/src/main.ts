@@ -34,14 +34,19 @@ async function showChat(token: string): Promise<void> {
     me = await api.me(token);
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) return showSignIn();
-    throw error;
+    app.replaceChildren(
+      h('p', { class: 'error', role: 'alert' }, (error as Error).message),
+      h('button', { type: 'button', onclick: () => location.reload() }, 'Try again'),
+    );
+    app.removeAttribute('aria-busy');
+    return;
   }
   const notice = h('p', { class: 'notice', role: 'alert' });
   const report = (error: unknown) => (notice.textContent = (error as Error).message);
   const room = new Room({ me: () => me, token, report });
 
   /** Messages typed but not yet acknowledged, by client_id: sent again after a reconnect. */
-  const outbox = new Map<string, HTMLLIElement>();
+  const outbox = new Map<string, { text: string; item: HTMLLIElement }>();
   const pendingList = h('ol', { class: 'pending', 'aria-label': 'Sending' });
   const send = (clientId: string, text: string) =>
     socket.send({ message: text, client_id: clientId });
@@ -61,7 +66,7 @@ async function showChat(token: string): Promise<void> {
       state.dataset.state = connection;
     },
     opened: () => {
-      for (const [clientId, item] of outbox) send(clientId, item.dataset.text!);
+      for (const [clientId, { text }] of outbox) send(clientId, text);
     },
     frame: (frame) => handle(frame),
   });
@@ -70,7 +75,7 @@ async function showChat(token: string): Promise<void> {
     if (!('event' in frame)) {
       const message = frame as ChatMessage;
       if (message.client_id) {
-        outbox.get(message.client_id)?.remove();
+        outbox.get(message.client_id)?.item.remove();
         outbox.delete(message.client_id);
       }
       return room.show(message);
@@ -132,8 +137,8 @@ async function showChat(token: string): Promise<void> {
         const text = input.value.trim();
         if (!text) return;
         const clientId = crypto.randomUUID();
-        const item = h('li', { 'data-text': text }, text);
-        outbox.set(clientId, item);
+        const item = h('li', {}, text);
+        outbox.set(clientId, { text, item });
         pendingList.append(item);
         send(clientId, text);
         input.value = '';
