@@ -131,6 +131,27 @@ describe('the /ws chat room', () => {
     back.close();
   });
 
+  it('leaves out of a resume what the socket already got live since it connected', async () => {
+    const a = await connect(alice.token);
+    a.send({ message: 'before the reconnect' });
+    const [before] = await a.messages(1);
+
+    const back = await connect();
+    a.send({ message: 'arrived live first' });
+    await back.messages(1);
+    back.send({ action: 'resume', after_id: (before.message_id as number) - 1 });
+    a.send({ message: 'after the resume' });
+    await back.messages(3);
+    await settle();
+    expect(back.frames.filter(isMessage).map((f) => f.message)).toEqual([
+      'arrived live first',
+      'before the reconnect',
+      'after the resume',
+    ]);
+    a.close();
+    back.close();
+  });
+
   it('replays more than one page of history on resume', async () => {
     const [{ max }] = await t.db.query('SELECT coalesce(max(id), 0) AS max FROM messages');
     await t.db.query(

@@ -12,11 +12,10 @@ export const CLOSE_TRY_AGAIN_LATER = 1013;
 /** Frames of one client waiting to be handled; past this the client is told to slow down. */
 const MAX_WAITING_FRAMES = 32;
 /**
- * For this long after connecting (and this many messages), a socket remembers which messages it
- * was sent, so that a resume racing live traffic sends each message once.
+ * After a replay, a live copy of a message it carried may still arrive (stored before the replay
+ * read it, broadcast after): for this long such copies are dropped.
  */
-const EARLY_WINDOW_MS = 10_000;
-const EARLY_WINDOW_MESSAGES = 2_048;
+const REPLAY_REPEAT_GRACE_MS = 5_000;
 
 /** What a connection reports to its owner. */
 export interface ConnectionObserver {
@@ -41,10 +40,13 @@ export class ClientConnection {
   private chain: Promise<void> = Promise.resolve();
   private held: HeldFrame[] | null = null;
   private heldBytes = 0;
-  private readonly openedAt = Date.now();
-  private trackingEarlyMessages = true;
-  /** Ids of messages sent to this socket in its first seconds (see alreadySent). */
-  private earlyMessageIds?: Set<number>;
+  /** The registry's broadcast count when this socket joined (see messagesSentTo). */
+  broadcastsFrom = 0;
+  /** During a replay: messages this socket already got live, which the replay leaves out. */
+  private sentLive: Set<number> | null = null;
+  /** Messages the latest replay sent; their live copies are dropped until `replayedUntil`. */
+  private replayed: Set<number> | null = null;
+  private replayedUntil = 0;
 
   constructor(
     readonly socket: WebSocket,
@@ -75,10 +77,14 @@ export class ClientConnection {
 
   /** A broadcast: sent now, or kept for after a replay that is under way. */
   deliver(data: Buffer, messageId?: number): void {
-    if (!this.held) return this.writeMessage(data, messageId);
-    this.held.push({ data, messageId });
-    this.heldBytes += data.length;
-    if (this.heldBytes > this.maxBufferedBytes) this.dropAsSlow();
+    if (this.held) {
+      this.held.push({ data, messageId });
+      this.heldBytes += data.length;
+      if (this.heldBytes > this.maxBufferedBytes) this.dropAsSlow();
+      return;
+    }
+    if (messageId !== undefined && this.repeatsReplay(messageId)) return;
+    this.write(data);
   }
 
   /** Sends a frame to this client alone. */
@@ -87,11 +93,22 @@ export class ClientConnection {
     this.write(data);
   }
 
-  /** Sends a stored message to this client alone (a replay), unless it already has it. */
-  sendMessage(data: Buffer, messageId: number): void {
-    if (this.alreadySent(messageId)) return;
-    this.observer.frameSent();
-    this.writeMessage(data, messageId);
+  /**
+   * Starts a replay: broadcasts are kept back until release(), and messages in `sentLive` (what
+   * this socket already got live, when known) are not replayed.
+   */
+  startReplay(sentLive: Set<number> | null): void {
+    this.held = [];
+    this.heldBytes = 0;
+    this.sentLive = sentLive;
+    this.replayed = new Set();
+  }
+
+  /** Sends a stored message as part of the replay, unless the socket already has it. */
+  replay(data: Buffer, messageId: number): void {
+    if (!this.replayed || this.replayed.has(messageId) || this.sentLive?.has(messageId)) return;
+    this.replayed.add(messageId);
+    this.send(data);
   }
 
   notify(message: string): void {
@@ -104,41 +121,28 @@ export class ClientConnection {
     if (this.isOpen) this.socket.close(CLOSE_POLICY_VIOLATION, message);
   }
 
-  /** Starts keeping broadcasts back while stored messages are replayed. */
-  hold(): void {
-    this.held = [];
-    this.heldBytes = 0;
-  }
-
-  /** Sends what was kept back, less the messages the replay already carried. */
-  release(lastReplayedId: number): void {
+  /** Ends the replay: sends what was kept back, less the messages the replay carried. */
+  release(): void {
     const held = this.held ?? [];
     this.held = null;
     this.heldBytes = 0;
+    this.sentLive = null;
+    this.replayedUntil = Date.now() + REPLAY_REPEAT_GRACE_MS;
     for (const frame of held) {
-      // While the socket remembers what it was sent, writeMessage skips repeats; after, the
-      // replay's last id tells what it carried.
-      const replayed =
-        !this.trackingEarlyMessages &&
-        frame.messageId !== undefined &&
-        frame.messageId <= lastReplayedId;
-      if (!replayed) this.writeMessage(frame.data, frame.messageId);
+      if (frame.messageId === undefined || !this.replayed?.has(frame.messageId)) {
+        this.write(frame.data);
+      }
     }
   }
 
-  /**
-   * Whether a message already went to this socket. Known for its first seconds, when a client
-   * that reconnected resumes while live messages arrive: each reaches it once.
-   */
-  private alreadySent(messageId: number): boolean {
-    return this.earlyMessageIds?.has(messageId) ?? false;
-  }
-
-  private writeMessage(frame: Buffer, messageId: number | undefined): void {
-    if (messageId === undefined || !this.trackingEarlyMessages) return this.write(frame);
-    if (this.alreadySent(messageId)) return;
-    this.write(frame);
-    this.noteEarlyMessage(messageId);
+  /** Whether the latest replay, within its grace period, already carried this message. */
+  private repeatsReplay(messageId: number): boolean {
+    if (!this.replayed) return false;
+    if (Date.now() > this.replayedUntil) {
+      this.replayed = null;
+      return false;
+    }
+    return this.replayed.has(messageId);
   }
 
   /**
@@ -156,22 +160,11 @@ export class ClientConnection {
     return (this.socket as unknown as { _socket: Socket })._socket;
   }
 
-  private noteEarlyMessage(messageId: number): void {
-    const ids = this.earlyMessageIds ?? new Set<number>();
-    if (Date.now() - this.openedAt > EARLY_WINDOW_MS || ids.size >= EARLY_WINDOW_MESSAGES) {
-      return this.stopTrackingEarlyMessages();
-    }
-    this.earlyMessageIds = ids.add(messageId);
-  }
-
-  private stopTrackingEarlyMessages(): void {
-    this.trackingEarlyMessages = false;
-    this.earlyMessageIds = undefined;
-  }
-
   private dropAsSlow(): void {
     this.held = null;
     this.heldBytes = 0;
+    this.sentLive = null;
+    this.replayed = null;
     this.observer.slowConsumer(this);
     this.socket.terminate();
   }

@@ -4,6 +4,9 @@ import { ChatMetrics } from '@chat/metrics';
 import { ClientConnection, CLOSE_GOING_AWAY } from './client-connection';
 import { encodeFrame } from './frames';
 
+/** How many broadcast message ids are remembered, for resumes sent soon after connecting. */
+const RECENT_BROADCASTS = 4_096;
+
 /** This instance's sockets: turns bus events into frames, serialised once for all of them. */
 @Injectable()
 export class ConnectionRegistry implements OnModuleDestroy {
@@ -11,6 +14,9 @@ export class ConnectionRegistry implements OnModuleDestroy {
   private readonly perAddress = new Map<string, number>();
   /** While set, the ids of messages already sent here: repeats are dropped. */
   private sentMessageIds: Set<number> | null = null;
+  /** The ids of the last RECENT_BROADCASTS messages broadcast, by broadcast count. */
+  private readonly recentBroadcasts: number[] = [];
+  private broadcasts = 0;
   private readonly unsubscribe: () => void;
   private heartbeat?: NodeJS.Timeout;
 
@@ -31,6 +37,7 @@ export class ConnectionRegistry implements OnModuleDestroy {
   }
 
   add(connection: ClientConnection): void {
+    connection.broadcastsFrom = this.broadcasts;
     this.connections.add(connection);
     this.perAddress.set(connection.address, this.openFrom(connection.address) + 1);
     this.metrics.connections.inc();
@@ -81,6 +88,19 @@ export class ConnectionRegistry implements OnModuleDestroy {
     this.sentMessageIds = null;
   }
 
+  /**
+   * The messages broadcast to `connection` since it joined (a resume leaves them out), or null
+   * when more were broadcast than are remembered.
+   */
+  messagesSentTo(connection: ClientConnection): Set<number> | null {
+    if (this.broadcasts - connection.broadcastsFrom > RECENT_BROADCASTS) return null;
+    const sent = new Set<number>();
+    for (let count = connection.broadcastsFrom; count < this.broadcasts; count++) {
+      sent.add(this.recentBroadcasts[count % RECENT_BROADCASTS]);
+    }
+    return sent;
+  }
+
   /** Sends an event to this instance's sockets. */
   dispatch(event: ChatEvent): void {
     switch (event.type) {
@@ -88,6 +108,7 @@ export class ConnectionRegistry implements OnModuleDestroy {
         const { message, clientId } = event;
         if (this.sentMessageIds?.has(message.message_id)) return;
         this.sentMessageIds?.add(message.message_id);
+        this.recentBroadcasts[this.broadcasts++ % RECENT_BROADCASTS] = message.message_id;
         const frame = encodeFrame(clientId ? { ...message, client_id: clientId } : message);
         return this.broadcast(event.type, frame, message.message_id);
       }

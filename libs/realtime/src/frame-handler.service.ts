@@ -4,6 +4,7 @@ import { DomainError } from '@chat/errors';
 import { MessagesService } from '@chat/messages';
 import { ChatMetrics } from '@chat/metrics';
 import { ClientConnection } from './client-connection';
+import { ConnectionRegistry } from './connection-registry';
 import { encodeFrame, parseFrame } from './frames';
 import { MessageRateLimiter } from './message-rate-limiter';
 
@@ -21,6 +22,7 @@ export class FrameHandler {
     private readonly verifier: TokenVerifier,
     private readonly limiter: MessageRateLimiter,
     private readonly metrics: ChatMetrics,
+    private readonly registry: ConnectionRegistry,
   ) {}
 
   async handle(connection: ClientConnection, data: Buffer, isBinary: boolean): Promise<void> {
@@ -73,18 +75,14 @@ export class FrameHandler {
    * the replay is done so that nothing is missed in between. Pages wait for the socket to drain.
    */
   private async replay(connection: ClientConnection, afterId: number): Promise<void> {
-    connection.hold();
-    let lastId = afterId;
+    connection.startReplay(this.registry.messagesSentTo(connection));
     try {
       for await (const page of this.messages.pagesSince(afterId, REPLAY_PAGE)) {
-        for (const message of page) {
-          connection.sendMessage(encodeFrame(message), message.message_id);
-        }
-        lastId = page[page.length - 1].message_id;
+        for (const message of page) connection.replay(encodeFrame(message), message.message_id);
         if (page.length === REPLAY_PAGE && !(await drained(connection))) break;
       }
     } finally {
-      connection.release(lastId);
+      connection.release();
     }
   }
 }
