@@ -4,7 +4,7 @@ import { ChatMetrics } from '@chat/metrics';
 import { ClientConnection, CLOSE_GOING_AWAY } from './client-connection';
 import { encodeFrame } from './frames';
 
-/** How many broadcast message ids are remembered, for resumes sent soon after connecting. */
+/** How many broadcast message ids are remembered (for resumes, and the catch-up after an outage). */
 const RECENT_BROADCASTS = 4_096;
 
 /** This instance's sockets: turns bus events into frames, serialised once for all of them. */
@@ -86,6 +86,11 @@ export class ConnectionRegistry implements OnModuleDestroy {
 
   stopTrackingSentMessages(): void {
     this.sentMessageIds = null;
+  }
+
+  /** The ids of the messages broadcast here most recently (up to RECENT_BROADCASTS). */
+  recentMessageIds(): number[] {
+    return [...this.recentBroadcasts];
   }
 
   /**

@@ -1,10 +1,8 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { ChatEvent, EventBus } from '@chat/events';
+import { EventBus } from '@chat/events';
 import { MessagesService } from '@chat/messages';
 import { ConnectionRegistry } from './connection-registry';
 
-/** How many recently delivered message ids are remembered; the catch-up starts below them. */
-const RECENT_IDS = 1_024;
 const PAGE = 500;
 /** Past this many messages the catch-up stops; clients still have `resume` and `since`. */
 const MAX_CAUGHT_UP = 10_000;
@@ -21,46 +19,34 @@ const OVERLAP_MS = 5_000;
 @Injectable()
 export class MissedMessagesCatchUp implements OnModuleDestroy {
   private readonly logger = new Logger('MissedMessagesCatchUp');
-  private readonly recent: number[] = [];
-  private nextSlot = 0;
   private startAfter?: Promise<number>;
   private overlapTimer?: NodeJS.Timeout;
-  private readonly unsubscribe: (() => void)[];
+  private readonly unsubscribe: () => void;
 
   constructor(
     events: EventBus,
     private readonly messages: MessagesService,
     private readonly registry: ConnectionRegistry,
   ) {
-    this.unsubscribe = [
-      events.subscribe((event) => this.note(event)),
-      events.onConnectionChange((connected) => {
-        if (connected) void this.catchUp();
-        else this.outageBegan();
-      }),
-    ];
+    this.unsubscribe = events.onConnectionChange((connected) => {
+      if (connected) void this.catchUp();
+      else this.outageBegan();
+    });
   }
 
   onModuleDestroy(): void {
     clearTimeout(this.overlapTimer);
-    for (const unsubscribe of this.unsubscribe) unsubscribe();
-  }
-
-  private note(event: ChatEvent): void {
-    if (event.type !== 'message.created') return;
-    this.recent[this.nextSlot] = event.message.message_id;
-    this.nextSlot = (this.nextSlot + 1) % RECENT_IDS;
+    this.unsubscribe();
   }
 
   private outageBegan(): void {
     clearTimeout(this.overlapTimer);
-    this.registry.trackSentMessages(this.recent);
+    const recent = this.registry.recentMessageIds();
+    this.registry.trackSentMessages(recent);
     if (this.startAfter) return;
     // Messages published just before the outage may not have arrived: start below the recent ones.
     this.startAfter =
-      this.recent.length > 0
-        ? Promise.resolve(Math.min(...this.recent) - 1)
-        : this.messages.latestId();
+      recent.length > 0 ? Promise.resolve(Math.min(...recent) - 1) : this.messages.latestId();
     this.startAfter.catch(() => undefined); // reported by catchUp(), which awaits it
   }
 
