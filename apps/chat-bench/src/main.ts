@@ -8,7 +8,14 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { closeSockets, LoadResult, openSockets, runLoad } from './load';
-import { processUsage, RunningServer, ServerKind, startServer, stopServer } from './servers';
+import {
+  collectGarbage,
+  processUsage,
+  RunningServer,
+  ServerKind,
+  startServer,
+  stopServer,
+} from './servers';
 import { median, percentiles } from './stats';
 
 const smoke = process.argv.includes('--smoke');
@@ -162,14 +169,20 @@ async function scaleOutFanout(databaseUrl: string, tokens: string[]): Promise<nu
 }
 
 async function idleGrowth(kind: ServerKind, databaseUrl: string, token: string): Promise<number> {
-  const server = await startServer(kind, { DATABASE_URL: databaseUrl });
+  const server = await startServer(kind, { DATABASE_URL: databaseUrl }, { inspect: true });
+  // Read after a full collection, so the figure is what the connections keep, not garbage.
+  const rss = async () => {
+    await collectGarbage(server);
+    await settle(500);
+    return processUsage(server.process).rssBytes;
+  };
   try {
     await settle(1_000);
-    const before = processUsage(server.process).rssBytes;
+    const before = await rss();
     const url = kind === 'chat' ? `${server.wsUrl}?token=${token}` : server.wsUrl;
     const sockets = await openSockets(() => url, PROFILE.idle);
     await settle(2_000);
-    const after = processUsage(server.process).rssBytes;
+    const after = await rss();
     await closeSockets(sockets);
     return (after - before) / PROFILE.idle;
   } finally {

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { WebSocket } from 'ws';
 
 const REPOSITORY = join(__dirname, '../../..');
 const CHAT_MAIN = join(REPOSITORY, 'dist/apps/chat-server/apps/chat-server/src/main.js');
@@ -22,17 +23,27 @@ export interface RunningServer {
   process: ChildProcess;
   httpUrl: string;
   wsUrl: string;
+  /** The inspector's port, when started with `inspect` (see collectGarbage). */
+  inspectPort?: number;
+}
+
+export interface StartOptions {
+  /** Opens the inspector on loopback, so the bench can ask for a full garbage collection. */
+  inspect?: boolean;
 }
 
 export async function startServer(
   kind: ServerKind,
   variables: Record<string, string> = {},
+  options: StartOptions = {},
 ): Promise<RunningServer> {
   const port = await freePort();
   const httpUrl = `http://127.0.0.1:${port}`;
   const wsUrl = `ws://127.0.0.1:${port}/ws`;
+  const inspectPort = options.inspect ? await freePort() : undefined;
+  const inspect = inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : [];
   if (kind === 'chat') {
-    const child = spawn(process.execPath, [CHAT_MAIN], {
+    const child = spawn(process.execPath, [...inspect, CHAT_MAIN], {
       env: {
         ...process.env,
         // As in production: no AdminJS watcher, JSON logs (only errors), real secrets.
@@ -52,19 +63,19 @@ export async function startServer(
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     await waitForHealth(httpUrl, child);
-    return { kind, process: child, httpUrl, wsUrl };
+    return { kind, process: child, httpUrl, wsUrl, inspectPort };
   }
   const file = join(__dirname, 'baselines', `${kind}.ts`);
   // tsx as a loader inside this very process, so the PID measured is the server's own.
   const child = fork(file, [String(port)], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...inspect],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   await new Promise<void>((resolve, reject) => {
     child.once('message', () => resolve());
     child.once('exit', (code) => reject(new Error(`${kind} baseline exited (${code})`)));
   });
-  return { kind, process: child, httpUrl, wsUrl };
+  return { kind, process: child, httpUrl, wsUrl, inspectPort };
 }
 
 export async function stopServer(server: RunningServer): Promise<void> {
@@ -83,6 +94,30 @@ export function processUsage(child: ChildProcess): { cpuSeconds: number; rssByte
   const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
   const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
   return { cpuSeconds, rssBytes: rssKb * 1024 };
+}
+
+/**
+ * A full garbage collection in a server started with `inspect`, through the inspector protocol,
+ * so that a memory reading counts what is kept rather than garbage not yet collected.
+ */
+export async function collectGarbage(server: RunningServer): Promise<void> {
+  const targets = (await (
+    await fetch(`http://127.0.0.1:${server.inspectPort}/json/list`)
+  ).json()) as { webSocketDebuggerUrl: string }[];
+  const session = new WebSocket(targets[0].webSocketDebuggerUrl);
+  await new Promise<void>((resolve, reject) => {
+    session.once('error', reject);
+    session.once('open', () =>
+      session.send(JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' })),
+    );
+    session.on('message', (data) => {
+      if ((JSON.parse(String(data)) as { id?: number }).id === 1) resolve();
+    });
+  });
+  await new Promise<void>((resolve) => {
+    session.once('close', () => resolve());
+    session.close();
+  });
 }
 
 async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
