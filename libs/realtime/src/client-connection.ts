@@ -47,6 +47,7 @@ export class ClientConnection {
   /** Messages the latest replay sent; their live copies are dropped until `replayedUntil`. */
   private replayed: Set<number> | null = null;
   private replayedUntil = 0;
+  private corked = false;
 
   constructor(
     readonly socket: WebSocket,
@@ -148,11 +149,23 @@ export class ClientConnection {
   /**
    * Writes a complete frame from encodeFrame() straight to the TCP socket: one shared buffer for
    * every recipient instead of ws framing it again per socket. Whole frames keep ws's own frames
-   * (pings, close) intact around them. A client whose unsent data passes the bound is dropped.
+   * (pings, close) intact around them. The socket stays corked until the end of this event-loop
+   * turn, so all the frames a turn brings a client leave in one write (see flush).
    */
   private write(frame: Buffer): void {
     if (!this.isOpen) return;
+    if (!this.corked) {
+      this.corked = true;
+      this.raw.cork();
+      flushAfterThisTurn(this);
+    }
     this.raw.write(frame);
+  }
+
+  /** Sends what this turn wrote; a client whose unsent data passes the bound is dropped. */
+  flush(): void {
+    this.corked = false;
+    this.raw.uncork();
     if (this.socket.bufferedAmount > this.maxBufferedBytes) this.dropAsSlow();
   }
 
@@ -168,4 +181,15 @@ export class ClientConnection {
     this.observer.slowConsumer(this);
     this.socket.terminate();
   }
+}
+
+/** Connections written to in this event-loop turn, flushed together once its I/O is handled. */
+const written: ClientConnection[] = [];
+
+function flushAfterThisTurn(connection: ClientConnection): void {
+  if (written.push(connection) === 1) setImmediate(flushWritten);
+}
+
+function flushWritten(): void {
+  for (const connection of written.splice(0)) connection.flush();
 }
