@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { ChatMessage, EventBus } from '@chat/events';
 import { ChatMetrics } from '@chat/metrics';
-import { MESSAGE_COLUMNS, MessageMapper, MessageRow } from './message-row';
+import { messageJson, StoredMessage } from './message-json';
 
 export interface NewMessage {
   userId: number;
@@ -21,8 +21,8 @@ interface PendingWrite extends NewMessage {
 }
 
 interface Written {
-  inserted: MessageRow[];
-  existing: MessageRow[];
+  inserted: StoredMessage[];
+  existing: StoredMessage[];
 }
 
 const MAX_BATCH = 500;
@@ -40,7 +40,8 @@ export class MessageWriter {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly mapper: MessageMapper,
+    /** TIME_ZONE, for time_send. */
+    private readonly timeZone: string,
     private readonly events: EventBus,
     private readonly metrics: ChatMetrics,
   ) {}
@@ -70,7 +71,7 @@ export class MessageWriter {
   }
 
   private async insert(batch: PendingWrite[]): Promise<Written> {
-    const inserted: MessageRow[] = await this.dataSource.query(
+    const inserted: StoredMessage[] = await this.dataSource.query(
       `WITH inserted AS (
          INSERT INTO messages (user_id, text, client_id)
          SELECT user_id, text, client_id
@@ -80,18 +81,25 @@ export class MessageWriter {
          ON CONFLICT (user_id, client_id) WHERE client_id IS NOT NULL DO NOTHING
          RETURNING *
        )
-       SELECT ${MESSAGE_COLUMNS} FROM inserted m JOIN users u ON u.id = m.user_id ORDER BY m.id`,
-      [batch.map((w) => w.userId), batch.map((w) => w.text), batch.map((w) => w.clientId ?? null)],
+       SELECT m.user_id, m.client_id, ${messageJson('$4')} AS message
+         FROM inserted m JOIN users u ON u.id = m.user_id ORDER BY m.id`,
+      [
+        batch.map((w) => w.userId),
+        batch.map((w) => w.text),
+        batch.map((w) => w.clientId ?? null),
+        this.timeZone,
+      ],
     );
     const duplicates = batch.filter((w) => w.clientId && !inserted.some((row) => sameKey(row, w)));
     // Rows stored before this batch for the keys it repeated.
-    const existing: MessageRow[] =
+    const existing: StoredMessage[] =
       duplicates.length === 0
         ? []
         : await this.dataSource.query(
-            `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN users u ON u.id = m.user_id
+            `SELECT m.user_id, m.client_id, ${messageJson('$3')} AS message
+               FROM messages m JOIN users u ON u.id = m.user_id
               WHERE (m.user_id, m.client_id) IN (SELECT * FROM unnest($1::integer[], $2::text[]))`,
-            [duplicates.map((w) => w.userId), duplicates.map((w) => w.clientId)],
+            [duplicates.map((w) => w.userId), duplicates.map((w) => w.clientId), this.timeZone],
           );
     return { inserted, existing };
   }
@@ -99,7 +107,7 @@ export class MessageWriter {
   /** Publishes the new messages in id order, then answers every writer. */
   private settle(batch: PendingWrite[], rows: Written): void {
     const unkeyedRows = rows.inserted.filter((row) => row.client_id === null);
-    const claimed = new Set<MessageRow>();
+    const claimed = new Set<StoredMessage>();
     const results = batch.map((pending): [PendingWrite, WriteResult] => {
       if (!pending.clientId) return [pending, this.result(unkeyedRows.shift()!, true)];
       const fresh = rows.inserted.find((row) => sameKey(row, pending) && !claimed.has(row));
@@ -121,11 +129,11 @@ export class MessageWriter {
     for (const [pending, result] of results) pending.resolve(result);
   }
 
-  private result(row: MessageRow, created: boolean): WriteResult {
-    return { message: this.mapper.toChatMessage(row), created };
+  private result(row: StoredMessage, created: boolean): WriteResult {
+    return { message: row.message, created };
   }
 }
 
-function sameKey(row: MessageRow, write: NewMessage): boolean {
+function sameKey(row: StoredMessage, write: NewMessage): boolean {
   return row.user_id === write.userId && row.client_id === (write.clientId ?? null);
 }

@@ -3,13 +3,14 @@ import {
   Controller,
   Delete,
   Get,
+  Header,
   HttpCode,
   Patch,
   Post,
   Query,
   UseGuards,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, JwtAuthGuard } from '@chat/auth';
 import { ConflictError } from '@chat/errors';
 import { Role, Roles, RolesGuard } from '@chat/roles';
@@ -22,6 +23,9 @@ import {
 } from './dto/message-requests.dto';
 import { MessagesService } from './messages.service';
 
+/** History pages come from PostgreSQL as JSON text, sent as they are. */
+const JSON_TYPE = 'application/json; charset=utf-8';
+
 @ApiTags('messages')
 @Controller()
 export class MessagesController {
@@ -29,14 +33,18 @@ export class MessagesController {
 
   /** The 50 newest messages, newest first. */
   @Get('routers/last_messages')
-  lastMessages(): Promise<ChatMessageDto[]> {
+  @Header('Content-Type', JSON_TYPE)
+  @ApiOkResponse({ type: ChatMessageDto, isArray: true })
+  lastMessages(): Promise<string> {
     return this.messages.history();
   }
 
   /** Up to 50 messages older than `id_message`, newest first. `/chat/load` is the original's name. */
   @Post(['routers/load', 'chat/load'])
   @HttpCode(200)
-  load(@Body() body: LoadMessagesDto): Promise<ChatMessageDto[]> {
+  @Header('Content-Type', JSON_TYPE)
+  @ApiOkResponse({ type: ChatMessageDto, isArray: true })
+  load(@Body() body: LoadMessagesDto): Promise<string> {
     return this.messages.history(body.id_message);
   }
 

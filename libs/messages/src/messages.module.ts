@@ -8,7 +8,6 @@ import { ChatMetrics, MetricsModule } from '@chat/metrics';
 import { RolesModule } from '@chat/roles';
 import { UsersModule } from '@chat/users';
 import { Message } from './message.entity';
-import { MessageMapper } from './message-row';
 import { MessageWriter } from './message-writer';
 import { MessagesController } from './messages.controller';
 import { MessagesService } from './messages.service';
@@ -26,19 +25,14 @@ import { MessagesService } from './messages.service';
   providers: [
     MessagesService,
     {
-      provide: MessageMapper,
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => new MessageMapper(config.timeZone),
-    },
-    {
       provide: MessageWriter,
-      inject: [getDataSourceToken(), MessageMapper, EventBus, ChatMetrics],
+      inject: [getDataSourceToken(), AppConfig, EventBus, ChatMetrics],
       useFactory: (
         dataSource: DataSource,
-        mapper: MessageMapper,
+        config: AppConfig,
         events: EventBus,
         metrics: ChatMetrics,
-      ) => new MessageWriter(dataSource, mapper, events, metrics),
+      ) => new MessageWriter(dataSource, config.timeZone, events, metrics),
     },
   ],
   exports: [MessagesService],

@@ -2,9 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuthUser } from '@chat/auth';
+import { AppConfig } from '@chat/config';
 import { ConflictError } from '@chat/errors';
 import { ChatMessage, EventBus } from '@chat/events';
-import { MESSAGE_COLUMNS, MessageMapper, MessageRow } from './message-row';
+import { messageJson } from './message-json';
 import { MessageWriter, NewMessage, WriteResult } from './message-writer';
 
 export const HISTORY_PAGE = 50;
@@ -16,8 +17,8 @@ export class MessagesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(MessageWriter) private readonly writer: MessageWriter,
-    private readonly mapper: MessageMapper,
     private readonly events: EventBus,
+    private readonly config: AppConfig,
   ) {}
 
   /** Stores a message and broadcasts it; a repeated client_id answers the stored one instead. */
@@ -30,16 +31,16 @@ export class MessagesService {
     return this.writer.drain();
   }
 
-  /** The newest messages with id below `beforeId` (all when absent), newest first. */
-  history(beforeId?: number): Promise<ChatMessage[]> {
+  /** The newest messages with id below `beforeId` (all when absent), newest first: a JSON array. */
+  history(beforeId?: number): Promise<string> {
     return beforeId === undefined
-      ? this.select('ORDER BY m.id DESC LIMIT $1', [HISTORY_PAGE])
-      : this.select('WHERE m.id < $1 ORDER BY m.id DESC LIMIT $2', [beforeId, HISTORY_PAGE]);
+      ? this.page('', 'DESC', HISTORY_PAGE, [])
+      : this.page('WHERE m.id < $3', 'DESC', HISTORY_PAGE, [beforeId]);
   }
 
   /** Messages with id above `afterId`, oldest first. */
-  since(afterId: number, limit = SINCE_MAX): Promise<ChatMessage[]> {
-    return this.select('WHERE m.id > $1 ORDER BY m.id LIMIT $2', [afterId, limit]);
+  async since(afterId: number, limit = SINCE_MAX): Promise<ChatMessage[]> {
+    return JSON.parse(await this.page('WHERE m.id > $3', 'ASC', limit, [afterId])) as ChatMessage[];
   }
 
   /**
@@ -87,11 +88,20 @@ export class MessagesService {
     this.events.publish({ type: 'message.deleted', messageId });
   }
 
-  private async select(clause: string, parameters: unknown[]): Promise<ChatMessage[]> {
-    const rows: MessageRow[] = await this.dataSource.query(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN users u ON u.id = m.user_id ${clause}`,
-      parameters,
-    );
-    return rows.map((row) => this.mapper.toChatMessage(row));
+  /** Up to `limit` messages in id order, as one JSON array that PostgreSQL builds. */
+  private async page(
+    where: string,
+    order: 'ASC' | 'DESC',
+    limit: number,
+    parameters: unknown[],
+  ): Promise<string> {
+    const [{ page }] = (await this.dataSource.query(
+      `SELECT coalesce(json_agg(message ORDER BY id ${order}), '[]')::text AS page
+         FROM (SELECT m.id, ${messageJson('$1')} AS message
+                 FROM messages m JOIN users u ON u.id = m.user_id
+                ${where} ORDER BY m.id ${order} LIMIT $2) selected`,
+      [this.config.timeZone, limit, ...parameters],
+    )) as [{ page: string }];
+    return page;
   }
 }

@@ -1,0 +1,23 @@
+import { ChatMessage } from '@chat/events';
+
+/**
+ * The wire shape of a message (ChatMessage) as PostgreSQL builds it from `messages m JOIN users u`:
+ * its one definition, for history pages, replays and broadcasts alike, so rows never become
+ * JavaScript objects only to be serialised again. `timeZone` is the placeholder holding TIME_ZONE,
+ * for time_send (HH:MM:SS); created_at is UTC ISO 8601 with milliseconds, as toISOString() writes.
+ */
+export function messageJson(timeZone: string): string {
+  return `json_build_object(
+    'message_id', m.id, 'user_id', m.user_id, 'name', u.name, 'role', u.role,
+    'user_avatar', u.avatar, 'message', m.text,
+    'time_send', to_char(m.created_at AT TIME ZONE ${timeZone}, 'HH24:MI:SS'),
+    'created_at', to_char(m.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+    'edited', m.edited_at IS NOT NULL)`;
+}
+
+/** A stored message with the keys the writer matches on (node-postgres parses the json column). */
+export interface StoredMessage {
+  user_id: number;
+  client_id: string | null;
+  message: ChatMessage;
+}
