@@ -4,10 +4,11 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppConfig, InvalidConfigurationError } from '@chat/config';
 import { AppModule } from './app.module';
 import { configureApp } from './configure-app';
+import { ChatHttpAdapter } from './http-adapter';
 
 async function bootstrap(): Promise<void> {
   // Logs wait until the configured level is known; a failed boot is reported below instead.
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, new ChatHttpAdapter(), {
     abortOnError: false,
     bufferLogs: true,
     autoFlushLogs: false,

@@ -1,3 +1,5 @@
+import type { Express } from 'express';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { bearer, createUser, loginAdmin, PASSWORD, uniqueName } from './support/factories';
 import { startTestApp, TEST_ADMIN, TestApp } from './support/test-app';
 
@@ -10,6 +12,21 @@ describe('HTTP behaviour', () => {
     t = await startTestApp({ CORS_ORIGINS: ORIGIN });
   });
   afterAll(() => t.close());
+
+  it("builds requests and responses with Express's prototypes, so none is swapped per request", async () => {
+    const express = t.app.getHttpAdapter().getInstance<Express>();
+    const built: [object | null, object | null][] = [];
+    const record = (request: IncomingMessage, response: ServerResponse) =>
+      built.push([Object.getPrototypeOf(request), Object.getPrototypeOf(response)]);
+    const server = t.app.getHttpServer() as Server;
+    server.prependListener('request', record);
+    try {
+      await t.http.get('/health/live').expect(200);
+    } finally {
+      server.removeListener('request', record);
+    }
+    expect(built).toEqual([[express.request, express.response]]);
+  });
 
   describe('CORS', () => {
     it.each(['POST', 'PATCH', 'DELETE'])(

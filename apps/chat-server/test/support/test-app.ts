@@ -9,6 +9,7 @@ import TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/configure-app';
+import { ChatHttpAdapter } from '../../src/http-adapter';
 import { createTestDatabase } from './test-database';
 
 export interface TestApp {
@@ -59,7 +60,7 @@ export async function startTestApp(
     .overrideProvider(AppConfig)
     .useValue(config)
     .compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>();
+  const app = moduleRef.createNestApplication<NestExpressApplication>(new ChatHttpAdapter());
   configureApp(app, config);
   await app.listen(0, '127.0.0.1');
   const baseUrl = await app.getUrl();
