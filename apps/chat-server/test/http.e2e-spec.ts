@@ -14,7 +14,7 @@ describe('HTTP behaviour', () => {
   afterAll(() => t.close());
 
   it("builds requests and responses with Express's prototypes, so none is swapped per request", async () => {
-    const express = t.app.getHttpAdapter().getInstance<Express>();
+    const express = t.app.getHttpAdapter().getInstance() as Express;
     const built: [object | null, object | null][] = [];
     const record = (request: IncomingMessage, response: ServerResponse) =>
       built.push([Object.getPrototypeOf(request), Object.getPrototypeOf(response)]);
