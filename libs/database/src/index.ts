@@ -2,3 +2,4 @@ export { DatabaseModule } from './database.module';
 export { dataSourceOptions } from './data-source-options';
 export { EmbeddedDatabase } from './embedded-database';
 export { isUniqueViolation } from './postgres-errors';
+export { SqlPool } from './sql-pool';

@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { SqlPool } from '@chat/database';
 import { ChatMessage, EventBus } from '@chat/events';
 import { ChatMetrics } from '@chat/metrics';
 import { messageJson, StoredMessage } from './message-json';
@@ -39,7 +39,7 @@ export class MessageWriter {
   private flushing: Promise<void> | null = null;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly sql: SqlPool,
     /** TIME_ZONE, for time_send. */
     private readonly timeZone: string,
     private readonly events: EventBus,
@@ -71,7 +71,7 @@ export class MessageWriter {
   }
 
   private async insert(batch: PendingWrite[]): Promise<Written> {
-    const inserted: StoredMessage[] = await this.dataSource.query(
+    const { rows: inserted } = await this.sql.query<StoredMessage>(
       `WITH inserted AS (
          INSERT INTO messages (user_id, text, client_id)
          SELECT user_id, text, client_id
@@ -91,16 +91,14 @@ export class MessageWriter {
       ],
     );
     const duplicates = batch.filter((w) => w.clientId && !inserted.some((row) => sameKey(row, w)));
+    if (duplicates.length === 0) return { inserted, existing: [] };
     // Rows stored before this batch for the keys it repeated.
-    const existing: StoredMessage[] =
-      duplicates.length === 0
-        ? []
-        : await this.dataSource.query(
-            `SELECT m.user_id, m.client_id, ${messageJson('$3')} AS message
-               FROM messages m JOIN users u ON u.id = m.user_id
-              WHERE (m.user_id, m.client_id) IN (SELECT * FROM unnest($1::integer[], $2::text[]))`,
-            [duplicates.map((w) => w.userId), duplicates.map((w) => w.clientId), this.timeZone],
-          );
+    const { rows: existing } = await this.sql.query<StoredMessage>(
+      `SELECT m.user_id, m.client_id, ${messageJson('$3')} AS message
+         FROM messages m JOIN users u ON u.id = m.user_id
+        WHERE (m.user_id, m.client_id) IN (SELECT * FROM unnest($1::integer[], $2::text[]))`,
+      [duplicates.map((w) => w.userId), duplicates.map((w) => w.clientId), this.timeZone],
+    );
     return { inserted, existing };
   }
 

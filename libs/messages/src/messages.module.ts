@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
-import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '@chat/auth';
 import { AppConfig } from '@chat/config';
+import { SqlPool } from '@chat/database';
 import { EventBus, EventsModule } from '@chat/events';
 import { ChatMetrics, MetricsModule } from '@chat/metrics';
 import { RolesModule } from '@chat/roles';
@@ -24,15 +24,12 @@ import { MessagesService } from './messages.service';
   controllers: [MessagesController],
   providers: [
     MessagesService,
+    SqlPool,
     {
       provide: MessageWriter,
-      inject: [getDataSourceToken(), AppConfig, EventBus, ChatMetrics],
-      useFactory: (
-        dataSource: DataSource,
-        config: AppConfig,
-        events: EventBus,
-        metrics: ChatMetrics,
-      ) => new MessageWriter(dataSource, config.timeZone, events, metrics),
+      inject: [SqlPool, AppConfig, EventBus, ChatMetrics],
+      useFactory: (sql: SqlPool, config: AppConfig, events: EventBus, metrics: ChatMetrics) =>
+        new MessageWriter(sql, config.timeZone, events, metrics),
     },
   ],
   exports: [MessagesService],

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AuthUser } from '@chat/auth';
 import { AppConfig } from '@chat/config';
+import { SqlPool } from '@chat/database';
 import { ConflictError } from '@chat/errors';
 import { ChatMessage, EventBus } from '@chat/events';
 import { messageJson } from './message-json';
@@ -15,7 +14,7 @@ const UNAUTHORIZED = 'Unauthorized access';
 @Injectable()
 export class MessagesService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sql: SqlPool,
     @Inject(MessageWriter) private readonly writer: MessageWriter,
     private readonly events: EventBus,
     private readonly config: AppConfig,
@@ -58,10 +57,11 @@ export class MessagesService {
 
   /** The id of the newest stored message (0 when there is none). */
   async latestId(): Promise<number> {
-    const [{ id }] = (await this.dataSource.query(
+    const { rows } = await this.sql.query<{ id: number }>(
       'SELECT coalesce(max(id), 0)::int AS id FROM messages',
-    )) as [{ id: number }];
-    return id;
+      [],
+    );
+    return rows[0].id;
   }
 
   /** Only the author edits; anything else reads as "Unauthorized access", as the contract says. */
@@ -71,20 +71,18 @@ export class MessagesService {
 
   /** Changes a message's text (only the author's, when `authorId` is given) and tells everyone. */
   async rewrite(messageId: number, text: string, authorId?: number): Promise<void> {
-    const [, affected] = (await this.dataSource.query(
+    const { rowCount } = await this.sql.query(
       `UPDATE messages SET text = $1, edited_at = now()
         WHERE id = $2 AND ($3::integer IS NULL OR user_id = $3)`,
       [text, messageId, authorId ?? null],
-    )) as [unknown, number];
-    if (affected === 0) throw new ConflictError(UNAUTHORIZED);
+    );
+    if (rowCount === 0) throw new ConflictError(UNAUTHORIZED);
     this.events.publish({ type: 'message.updated', messageId, text });
   }
 
   async remove(messageId: number): Promise<void> {
-    const [, affected] = (await this.dataSource.query('DELETE FROM messages WHERE id = $1', [
-      messageId,
-    ])) as [unknown, number];
-    if (affected === 0) throw new ConflictError(UNAUTHORIZED);
+    const { rowCount } = await this.sql.query('DELETE FROM messages WHERE id = $1', [messageId]);
+    if (rowCount === 0) throw new ConflictError(UNAUTHORIZED);
     this.events.publish({ type: 'message.deleted', messageId });
   }
 
@@ -95,13 +93,13 @@ export class MessagesService {
     limit: number,
     parameters: unknown[],
   ): Promise<string> {
-    const [{ page }] = (await this.dataSource.query(
+    const { rows } = await this.sql.query<{ page: string }>(
       `SELECT coalesce(json_agg(message ORDER BY id ${order}), '[]')::text AS page
          FROM (SELECT m.id, ${messageJson('$1')} AS message
                  FROM messages m JOIN users u ON u.id = m.user_id
                 ${where} ORDER BY m.id ${order} LIMIT $2) selected`,
       [this.config.timeZone, limit, ...parameters],
-    )) as [{ page: string }];
-    return page;
+    );
+    return rows[0].page;
   }
 }
