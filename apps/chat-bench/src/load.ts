@@ -27,6 +27,8 @@ export interface LoadResult {
 const CONNECT_BATCH = 100;
 const TICK_MS = 5;
 const DRAIN_MS = 2_000;
+/** Between opening the sockets and the first message, so a step measures traffic, not handshakes. */
+const SETTLE_MS = 500;
 const MARK = Buffer.from('"bench:');
 
 /** Opens `count` sockets, `CONNECT_BATCH` at a time. */
@@ -92,6 +94,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   );
   for (const socket of sockets) socket.on('error', () => errors++);
   const senders = sockets.slice(0, spec.senders);
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
 
   let sent = 0;
   const started = performance.now();

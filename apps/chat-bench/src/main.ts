@@ -43,7 +43,7 @@ const PROFILE = smoke
       latencyMs: 8_000,
       idle: 10_000,
       history: 1_000_000,
-      historyRequests: 300,
+      historyRequests: 2_000,
     };
 const KINDS: ServerKind[] = ['naive', 'coalescing', 'chat'];
 const SERVER_DATABASE = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -72,9 +72,7 @@ async function main(): Promise<void> {
       for (const kind of KINDS) {
         const steps = await fanoutRound([servers.get(kind)!], tokensFor(kind));
         fanoutSteps.set(kind, steps);
-        const passing = steps.filter(
-          (s) => s.result.ratio >= 0.99 && s.result.latencyMs.p99 <= 100,
-        );
+        const passing = steps.filter(passes);
         fanout.get(kind)!.push(Math.max(0, ...passing.map((s) => s.result.deliveriesPerSecond)));
       }
     }
@@ -132,7 +130,7 @@ async function fanoutRound(servers: RunningServer[], tokens?: string[]): Promise
   const steps: FanoutStep[] = [];
   const cpu = () =>
     servers.reduce((sum, server) => sum + processUsage(server.process).cpuSeconds, 0);
-  for (const rate of PROFILE.rates) {
+  const step = async (rate: number): Promise<FanoutStep> => {
     const before = cpu();
     const result = await runLoad({
       wsUrls: servers.map((server) => server.wsUrl),
@@ -142,10 +140,25 @@ async function fanoutRound(servers: RunningServer[], tokens?: string[]): Promise
       durationMs: PROFILE.stepMs,
       senderTokens: tokens,
     });
-    steps.push({ rate, result, cpuSeconds: cpu() - before });
-    if (result.ratio < 0.99 || result.latencyMs.p99 > 100) break;
+    return { rate, result, cpuSeconds: cpu() - before };
+  };
+  for (const rate of PROFILE.rates) {
+    // A failed step is run once more before the search stops: one hiccup of these shared cores
+    // (another process, a collection) should not end it.
+    let attempt = await step(rate);
+    if (!passes(attempt)) {
+      steps.push(attempt);
+      attempt = await step(rate);
+    }
+    steps.push(attempt);
+    if (!passes(attempt)) break;
   }
   return steps;
+}
+
+/** A fan-out step passes with at least 99% of deliveries and p99 within 100 ms. */
+function passes(step: FanoutStep): boolean {
+  return step.result.ratio >= 0.99 && step.result.latencyMs.p99 <= 100;
 }
 
 async function scaleOutFanout(databaseUrl: string, tokens: string[]): Promise<number[]> {
@@ -159,7 +172,7 @@ async function scaleOutFanout(databaseUrl: string, tokens: string[]): Promise<nu
     const results: number[] = [];
     for (let round = 0; round < PROFILE.rounds; round++) {
       const steps = await fanoutRound(pair, tokens);
-      const passing = steps.filter((s) => s.result.ratio >= 0.99 && s.result.latencyMs.p99 <= 100);
+      const passing = steps.filter(passes);
       results.push(Math.max(0, ...passing.map((s) => s.result.deliveriesPerSecond)));
     }
     return results;
@@ -207,7 +220,7 @@ async function historyLatency(databaseUrl: string) {
     }
     const [{ max }] = (await client.query('SELECT max(id)::bigint AS max FROM messages')).rows;
     const time = async (send: () => Promise<void>) => {
-      for (let i = 0; i < PROFILE.historyRequests / 5; i++) await send(); // warm-up
+      for (let i = 0; i < PROFILE.historyRequests / 4; i++) await send(); // warm-up
       const samples: number[] = [];
       for (let i = 0; i < PROFILE.historyRequests; i++) {
         const start = performance.now();
@@ -372,6 +385,10 @@ same machine: **naive** (one JSON.stringify, then client.send per client) and **
 frame built once; all frames due for a socket in one event-loop turn written with one write). The
 load generator is one Node process on the same 2 cores, so it competes with the server it
 measures; ratios matter more than absolute numbers. Medians of ${PROFILE.rounds} alternating rounds.
+Each step opens fresh sockets and waits half a second before the first message. In the fan-out
+search a step that fails is run once more before the search stops (both attempts are listed
+below). Idle memory is read after a full garbage collection of the measured process (asked for
+through its inspector), so it counts what the connections keep rather than garbage.
 
 Machine: ${machine}. Run took ${summary.seconds} s.
 
@@ -384,8 +401,9 @@ most 100 ms; server CPU is the share of one core):
 |---|---|---|---|---|---|---|
 ${steps.join('\n')}
 
-History latencies are measured from the load generator over one kept-alive connection; the
-bare-HTTP row is the same client against a Node server that answers at once, the floor any
+History latencies are measured from the load generator over one kept-alive connection, after
+${k(PROFILE.historyRequests / 4)} warm-up requests, over ${k(PROFILE.historyRequests)} requests each;
+the bare-HTTP row is the same client against a Node server that answers at once, the floor any
 figure above includes.
 `;
   return { table, summary, markdown };
