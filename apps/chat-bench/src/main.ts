@@ -29,7 +29,7 @@ const PROFILE = smoke
       rounds: 1,
       latencyRate: 10,
       latencyMs: 1_000,
-      idle: 100,
+      idle: 1_000,
       history: 2_000,
       historyRequests: 20,
     }
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   try {
     // 1. Fan-out: rising rate until fewer than 99% of deliveries arrive or p99 passes 100 ms.
     const fanout = new Map<ServerKind, number[]>(KINDS.map((k) => [k, []]));
-    const fanoutSteps = new Map<ServerKind, FanoutStep[]>();
+    const fanoutSteps = new Map<string, FanoutStep[]>();
     for (let round = 0; round < PROFILE.rounds; round++) {
       for (const kind of KINDS) {
         const steps = await fanoutRound([servers.get(kind)!], tokensFor(kind));
@@ -98,6 +98,7 @@ async function main(): Promise<void> {
 
     // 5. Scale-out: the fan-out again, the sockets spread over two instances joined by Redis.
     const scaleOut = await scaleOutFanout(databaseUrl, tokens);
+    fanoutSteps.set('chat, two instances', scaleOut.lastSteps);
 
     // 3. Idle memory per connection, each on a freshly started server.
     const idle = new Map<ServerKind, number>();
@@ -114,7 +115,7 @@ async function main(): Promise<void> {
       latency,
       idle,
       history,
-      scaleOut,
+      scaleOut: scaleOut.results,
       seconds: (performance.now() - started) / 1000,
     });
     console.log(report.table);
@@ -161,7 +162,10 @@ function passes(step: FanoutStep): boolean {
   return step.result.ratio >= 0.99 && step.result.latencyMs.p99 <= 100;
 }
 
-async function scaleOutFanout(databaseUrl: string, tokens: string[]): Promise<number[]> {
+async function scaleOutFanout(
+  databaseUrl: string,
+  tokens: string[],
+): Promise<{ results: number[]; lastSteps: FanoutStep[] }> {
   const redis = {
     DATABASE_URL: databaseUrl,
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
@@ -170,12 +174,13 @@ async function scaleOutFanout(databaseUrl: string, tokens: string[]): Promise<nu
   const pair = [await startServer('chat', redis), await startServer('chat', redis)];
   try {
     const results: number[] = [];
+    let lastSteps: FanoutStep[] = [];
     for (let round = 0; round < PROFILE.rounds; round++) {
-      const steps = await fanoutRound(pair, tokens);
-      const passing = steps.filter(passes);
+      lastSteps = await fanoutRound(pair, tokens);
+      const passing = lastSteps.filter(passes);
       results.push(Math.max(0, ...passing.map((s) => s.result.deliveriesPerSecond)));
     }
-    return results;
+    return { results, lastSteps };
   } finally {
     for (const server of pair) await stopServer(server);
   }
@@ -307,7 +312,7 @@ function settle(ms: number): Promise<void> {
 
 interface Measurements {
   fanout: Map<ServerKind, number[]>;
-  fanoutSteps: Map<ServerKind, FanoutStep[]>;
+  fanoutSteps: Map<string, FanoutStep[]>;
   latency: Map<ServerKind, LoadResult[]>;
   idle: Map<ServerKind, number>;
   history: Awaited<ReturnType<typeof historyLatency>>;
@@ -395,7 +400,10 @@ Machine: ${machine}. Run took ${summary.seconds} s.
 ${table}
 
 Fan-out steps of the last round (a step passes with a delivery ratio of at least 0.99 and p99 at
-most 100 ms; server CPU is the share of one core):
+most 100 ms; server CPU is the share of one core, both instances together for the pair). The two
+instances share this machine's cores with the load generator, PostgreSQL and Redis, so the pair
+has no more CPU than one instance had: the scale-out row measures the cost of the Redis hop here,
+not the gain of a second machine.
 
 | server | msg/s | deliveries/s | ratio | p50 ms | p99 ms | server CPU |
 |---|---|---|---|---|---|---|

@@ -5,7 +5,7 @@ export interface Percentiles {
   max: number;
 }
 
-export function percentiles(values: number[]): Percentiles {
+export function percentiles(values: ArrayLike<number>): Percentiles {
   if (values.length === 0) return { p50: NaN, p95: NaN, p99: NaN, max: NaN };
   const sorted = Float64Array.from(values).sort();
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
