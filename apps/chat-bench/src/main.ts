@@ -16,7 +16,7 @@ import {
   startServer,
   stopServer,
 } from './servers';
-import { median, percentiles } from './stats';
+import { median, Percentiles, percentiles } from './stats';
 
 const smoke = process.argv.includes('--smoke');
 const write = !smoke && !process.argv.includes('--no-write');
@@ -227,8 +227,15 @@ async function historyLatency(databaseUrl: string) {
       await client.query('CHECKPOINT');
     }
     const [{ max }] = (await client.query('SELECT max(id)::bigint AS max FROM messages')).rows;
+    const routes = {
+      last: () => httpRequest(server.httpUrl, 'GET', '/routers/last_messages'),
+      load: () =>
+        httpRequest(server.httpUrl, 'POST', '/routers/load', {
+          id_message: 1 + Math.floor(Math.random() * Number(max)),
+        }),
+      baseline: () => httpRequest(bare.httpUrl, 'GET', '/'),
+    };
     const time = async (send: () => Promise<void>) => {
-      for (let i = 0; i < PROFILE.historyRequests; i++) await send(); // warm-up
       const samples: number[] = [];
       for (let i = 0; i < PROFILE.historyRequests; i++) {
         const start = performance.now();
@@ -237,19 +244,27 @@ async function historyLatency(databaseUrl: string) {
       }
       return percentiles(samples);
     };
-    const last = await time(() => httpRequest(server.httpUrl, 'GET', '/routers/last_messages'));
-    const load = await time(() =>
-      httpRequest(server.httpUrl, 'POST', '/routers/load', {
-        id_message: 1 + Math.floor(Math.random() * Number(max)),
-      }),
-    );
-    const baseline = await time(() => httpRequest(bare.httpUrl, 'GET', '/'));
+    for (const send of Object.values(routes)) await time(send); // warm-up
+    // Rounds alternate the routes; each figure is the median of the rounds' percentiles.
+    const rounds: Record<keyof typeof routes, Percentiles[]> = { last: [], load: [], baseline: [] };
+    for (let round = 0; round < PROFILE.rounds; round++) {
+      for (const [name, send] of Object.entries(routes)) {
+        rounds[name as keyof typeof routes].push(await time(send));
+      }
+    }
+    const [last, load, baseline] = [rounds.last, rounds.load, rounds.baseline].map(medianOf);
     return { messages: Math.max(count, PROFILE.history), last, load, baseline };
   } finally {
     await stopServer(bare);
     await stopServer(server);
     await client.end();
   }
+}
+
+/** Each percentile's median over several measurements. */
+function medianOf(runs: Percentiles[]): Percentiles {
+  const at = (key: keyof Percentiles) => median(runs.map((run) => run[key]));
+  return { p50: at('p50'), p95: at('p95'), p99: at('p99'), max: at('max') };
 }
 
 const keepAlive = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -413,7 +428,8 @@ not the gain of a second machine.
 ${steps.join('\n')}
 
 History latencies are measured from the load generator over one kept-alive connection, after
-${k(PROFILE.historyRequests)} warm-up requests, over ${k(PROFILE.historyRequests)} requests each;
+${k(PROFILE.historyRequests)} warm-up requests, in ${PROFILE.rounds} alternating rounds of ${k(PROFILE.historyRequests)} requests per route
+(medians of the rounds' percentiles);
 the bare-HTTP row is the same client against a Node server that answers at once, the floor any
 figure above includes.
 `;
