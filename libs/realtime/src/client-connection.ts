@@ -162,11 +162,12 @@ export class ClientConnection {
     this.raw.write(frame);
   }
 
-  /** Sends what this turn wrote; a client whose unsent data passes the bound is dropped. */
+  /** Sends what this turn wrote; an open client whose unsent data passes the bound is dropped. */
   flush(): void {
     this.corked = false;
     this.raw.uncork();
-    if (this.socket.bufferedAmount > this.maxBufferedBytes) this.dropAsSlow();
+    // A socket that closed during the turn is gone, not slow.
+    if (this.isOpen && this.socket.bufferedAmount > this.maxBufferedBytes) this.dropAsSlow();
   }
 
   private get raw(): Socket {
