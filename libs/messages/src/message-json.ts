@@ -2,9 +2,10 @@ import { ChatMessage } from '@chat/events';
 
 /**
  * The wire shape of a message (ChatMessage) as PostgreSQL builds it from `messages m JOIN users u`:
- * its one definition, for history pages, replays and broadcasts alike, so rows never become
- * JavaScript objects only to be serialised again. `timeZone` is the placeholder holding TIME_ZONE,
- * for time_send (HH:MM:SS); created_at is UTC ISO 8601 with milliseconds, as toISOString() writes.
+ * its one definition, for history pages, replays and broadcasts alike. History pages go out as
+ * the text PostgreSQL wrote; replays and broadcasts parse it, since their frames are built per
+ * message. `timeZone` is the placeholder holding TIME_ZONE, for time_send (HH:MM:SS); created_at
+ * is UTC ISO 8601 with milliseconds, as toISOString() writes.
  */
 export function messageJson(timeZone: string): string {
   return `json_build_object(
