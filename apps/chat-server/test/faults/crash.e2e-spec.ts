@@ -1,4 +1,3 @@
-import { createUser, TestUser } from '../support/factories';
 import { startBuiltServer, exitOf, ServerProcess, stopProcess } from '../support/server-processes';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import request from 'supertest';
@@ -27,15 +26,8 @@ describe('the server killed with SIGKILL under load', () => {
   });
 
   it('loses no acknowledged message, and resending with the same client_id stores nothing twice', async () => {
-    const api = { http: request(server.baseUrl) };
-    const users: TestUser[] = [];
-    for (let i = 0; i < 6; i++) users.push(await createUser(api));
-    const peer = (user: TestUser) => ({ user, baseUrl: server.baseUrl });
-    const load = await SteadyLoad.connect(
-      'crash',
-      users.slice(0, 3).map(peer),
-      users.slice(3).map(peer),
-    );
+    const app = { http: request(server.baseUrl), baseUrl: server.baseUrl };
+    const load = await SteadyLoad.ofNewUsers('crash', app, 3, 3);
     const recoverySeconds: number[] = [];
     try {
       load.start(SEND_INTERVAL_MS);

@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedDatabase } from '@chat/database';
-import { createUser, TestUser } from '../support/factories';
 import { freePort } from '../support/server-processes';
 import { startTestApp, TestApp } from '../support/test-app';
 import { recordFigures } from './support/reliability-report';
@@ -34,14 +33,7 @@ describe('PostgreSQL stopped and started under load', () => {
   });
 
   it('keeps serving, refuses with 503 and "Temporarily unavailable", and loses nothing acknowledged', async () => {
-    const users: TestUser[] = [];
-    for (let i = 0; i < 8; i++) users.push(await createUser(t));
-    const peer = (user: TestUser) => ({ user, baseUrl: t.baseUrl });
-    const load = await SteadyLoad.connect(
-      'db-outage',
-      users.slice(0, 3).map(peer),
-      users.slice(3).map(peer),
-    );
+    const load = await SteadyLoad.ofNewUsers('db-outage', t, 3, 5);
     const recoverySeconds: number[] = [];
     try {
       load.start(SEND_INTERVAL_MS);

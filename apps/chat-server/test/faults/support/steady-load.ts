@@ -1,5 +1,5 @@
 import { RawData, WebSocket } from 'ws';
-import { TestUser } from '../../support/factories';
+import { ApiClient, createUser, TestUser } from '../../support/factories';
 
 const OPEN_TIMEOUT_MS = 5_000;
 
@@ -51,6 +51,20 @@ export class SteadyLoad {
     const load = new SteadyLoad(tag, peers(senders), peers(listeners));
     await load.reconnect();
     return load;
+  }
+
+  /** `senders` and `listeners` new users, all on the one server that `app` talks to. */
+  static async ofNewUsers(
+    tag: string,
+    app: ApiClient & { baseUrl: string },
+    senders: number,
+    listeners: number,
+  ): Promise<SteadyLoad> {
+    const peers: { user: TestUser; baseUrl: string }[] = [];
+    for (let i = 0; i < senders + listeners; i++) {
+      peers.push({ user: await createUser(app), baseUrl: app.baseUrl });
+    }
+    return SteadyLoad.connect(tag, peers.slice(0, senders), peers.slice(senders));
   }
 
   /** Each sender sends one new message every `intervalMs`. */
