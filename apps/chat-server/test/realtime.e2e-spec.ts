@@ -13,7 +13,11 @@ describe('the /ws chat room', () => {
   let bob: TestUser;
 
   beforeAll(async () => {
-    t = await startTestApp({ MESSAGE_RATE_LIMIT: '1000', MESSAGE_RATE_BURST: '1000' });
+    t = await startTestApp({
+      MESSAGE_RATE_LIMIT: '1000',
+      MESSAGE_RATE_BURST: '1000',
+      WS_MAX_CONNECTIONS_PER_ADDRESS: '1000',
+    });
     alice = await createUser(t);
     bob = await createUser(t);
   });
@@ -175,6 +179,22 @@ describe('the /ws chat room', () => {
       Array.from({ length: 10 }, (_, i) => `ordered ${i}`),
     );
     a.close();
+  });
+
+  it('sends a burst to more sockets than one flush slice: all of it, to each in id order', async () => {
+    const readers = await Promise.all(Array.from({ length: 250 }, () => connect()));
+    const writer = await connect(alice.token);
+    // 30 frames: fewer than one client may have waiting.
+    for (let i = 0; i < 30; i++) writer.send({ message: `burst ${i}` });
+    const texts = Array.from({ length: 30 }, (_, i) => `burst ${i}`);
+    for (const reader of [...readers, writer]) {
+      const frames = await reader.messages(30);
+      expect(frames.map((f) => f.message)).toEqual(texts);
+      const ids = frames.map((f) => f.message_id as number);
+      expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    }
+    for (const client of [...readers, writer]) client.close();
+    await settle();
   });
 
   it('delivers edits and deletes to every client', async () => {

@@ -149,8 +149,9 @@ export class ClientConnection {
   /**
    * Writes a complete frame from encodeFrame() straight to the TCP socket: one shared buffer for
    * every recipient instead of ws framing it again per socket. Whole frames keep ws's own frames
-   * (pings, close) intact around them. The socket stays corked until the end of this event-loop
-   * turn, so all the frames a turn brings a client leave in one write (see flush).
+   * (pings, close) intact around them. The socket stays corked until its flush, after this
+   * event-loop turn's I/O at the earliest, so all the frames a turn brings a client leave in one
+   * write (see flushWritten).
    */
   private write(frame: Buffer): void {
     if (!this.isOpen) return;
@@ -162,7 +163,7 @@ export class ClientConnection {
     this.raw.write(frame);
   }
 
-  /** Sends what this turn wrote; an open client whose unsent data passes the bound is dropped. */
+  /** Sends what was corked; an open client whose unsent data passes the bound is dropped. */
   flush(): void {
     this.corked = false;
     this.raw.uncork();
@@ -184,7 +185,14 @@ export class ClientConnection {
   }
 }
 
-/** Connections written to in this event-loop turn, flushed together once its I/O is handled. */
+/**
+ * Sockets flushed per event-loop turn. A broadcast to thousands of sockets is sent in slices, and
+ * the frames and database replies that arrive meanwhile are handled between them rather than
+ * after the last socket; until its slice comes a socket stays corked and gathers further frames.
+ */
+const FLUSH_SLICE = 100;
+
+/** Connections written to and not yet flushed, oldest first. */
 const written: ClientConnection[] = [];
 
 function flushAfterThisTurn(connection: ClientConnection): void {
@@ -192,5 +200,6 @@ function flushAfterThisTurn(connection: ClientConnection): void {
 }
 
 function flushWritten(): void {
-  for (const connection of written.splice(0)) connection.flush();
+  for (const connection of written.splice(0, FLUSH_SLICE)) connection.flush();
+  if (written.length > 0) setImmediate(flushWritten);
 }
