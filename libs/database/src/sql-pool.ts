@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool, QueryResult, QueryResultRow } from 'pg';
@@ -12,6 +13,8 @@ import { DataSource } from 'typeorm';
  * Every statement is prepared once per connection under a name of its own, so PostgreSQL does not
  * parse and plan it again on each call. That is why the SQL text must be one of a fixed set of
  * shapes, with every value in `parameters`: each distinct text stays prepared on each connection.
+ * The name is derived from the text, so every module that provides a SqlPool names a statement the
+ * same way on the shared connections.
  */
 @Injectable()
 export class SqlPool {
@@ -27,7 +30,7 @@ export class SqlPool {
   private nameOf(sql: string): string {
     let name = this.names.get(sql);
     if (name === undefined) {
-      name = `chat_${this.names.size + 1}`;
+      name = `chat_${createHash('sha256').update(sql).digest('hex').slice(0, 32)}`;
       this.names.set(sql, name);
     }
     return name;
