@@ -167,7 +167,7 @@ export class ClientConnection {
   flush(): void {
     this.corked = false;
     this.raw.uncork();
-    // A socket that closed during the turn is gone, not slow.
+    // A socket that closed while corked is gone, not slow.
     if (this.isOpen && this.socket.bufferedAmount > this.maxBufferedBytes) this.dropAsSlow();
   }
 
