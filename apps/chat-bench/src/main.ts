@@ -72,8 +72,7 @@ async function main(): Promise<void> {
       for (const kind of KINDS) {
         const steps = await fanoutRound([servers.get(kind)!], tokensFor(kind));
         fanoutSteps.set(kind, steps);
-        const passing = steps.filter(passes);
-        fanout.get(kind)!.push(Math.max(0, ...passing.map((s) => s.result.deliveriesPerSecond)));
+        fanout.get(kind)!.push(highestPassing(steps));
       }
     }
 
@@ -162,6 +161,11 @@ function passes(step: FanoutStep): boolean {
   return step.result.ratio >= 0.99 && step.result.latencyMs.p99 <= 100;
 }
 
+/** The highest deliveries/s among the steps that passed (0 when none did). */
+function highestPassing(steps: FanoutStep[]): number {
+  return Math.max(0, ...steps.filter(passes).map((step) => step.result.deliveriesPerSecond));
+}
+
 async function scaleOutFanout(
   databaseUrl: string,
   tokens: string[],
@@ -177,8 +181,7 @@ async function scaleOutFanout(
     let lastSteps: FanoutStep[] = [];
     for (let round = 0; round < PROFILE.rounds; round++) {
       lastSteps = await fanoutRound(pair, tokens);
-      const passing = lastSteps.filter(passes);
-      results.push(Math.max(0, ...passing.map((s) => s.result.deliveriesPerSecond)));
+      results.push(highestPassing(lastSteps));
     }
     return { results, lastSteps };
   } finally {
