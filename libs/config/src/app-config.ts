@@ -47,6 +47,16 @@ export class AppConfig {
   readonly avatars: { dir: string; concurrency: number };
   /** The built browser client served at `/`. */
   readonly webClientDir: string;
+  /**
+   * A database that hangs rather than refusing: connecting gives up after `connectTimeoutMs`, and
+   * a statement after `queryTimeoutMs` (statement_timeout on the server, and a read timeout on the
+   * client for a server that does not answer at all).
+   */
+  readonly database: { connectTimeoutMs: number; queryTimeoutMs: number };
+  /** Messages one `resume` replays at most; past that the client is told to reload history. */
+  readonly resumeMaxMessages: number;
+  /** Profile changes (rename, password) per minute for one user. */
+  readonly profileUpdateRateLimitPerMinute: number;
 
   constructor(env: Environment) {
     this.nodeEnv = env.NODE_ENV;
@@ -83,6 +93,12 @@ export class AppConfig {
     this.avatars = { dir: env.AVATAR_DIR, concurrency: env.AVATAR_JOB_CONCURRENCY };
     this.webClientDir = env.WEB_CLIENT_DIR;
     this.redis = env.REDIS_URL ? { url: env.REDIS_URL, prefix: env.REDIS_PREFIX } : undefined;
+    this.database = {
+      connectTimeoutMs: env.DB_CONNECT_TIMEOUT_SECONDS * 1000,
+      queryTimeoutMs: env.DB_QUERY_TIMEOUT_SECONDS * 1000,
+    };
+    this.resumeMaxMessages = env.RESUME_MAX_MESSAGES;
+    this.profileUpdateRateLimitPerMinute = env.PROFILE_UPDATE_RATE_LIMIT;
   }
 }
 

@@ -188,6 +188,29 @@ export class Environment {
 
   @Matches(/^[\w:.-]{1,64}$/, { message: 'REDIS_PREFIX must be 1 to 64 letters, digits or :._-' })
   REDIS_PREFIX = 'chat:';
+
+  @Transform(toInt)
+  @Min(1)
+  @Max(600)
+  @IsInt()
+  DB_CONNECT_TIMEOUT_SECONDS = 5;
+
+  @Transform(toInt)
+  @Min(1)
+  @Max(3600)
+  @IsInt()
+  DB_QUERY_TIMEOUT_SECONDS = 10;
+
+  @Transform(toInt)
+  @Min(1)
+  @Max(100000)
+  @IsInt()
+  RESUME_MAX_MESSAGES = 1000;
+
+  @Transform(toInt)
+  @Min(1)
+  @IsInt()
+  PROFILE_UPDATE_RATE_LIMIT = 10;
 }
 
 /** Raised at boot; its message is one line naming every variable that is wrong. */
