@@ -41,6 +41,15 @@ export interface AvatarChangedEvent {
   avatar: string;
 }
 
+/** A user's name, role or avatar changed: clients showing that user update it. */
+export interface UserUpdatedEvent {
+  type: 'user.updated';
+  userId: number;
+  name: string;
+  role: number;
+  avatar: string;
+}
+
 /** An account was deleted; `previousAvatar` was its avatar before. */
 export interface UserDeletedEvent {
   type: 'user.deleted';
@@ -54,4 +63,5 @@ export type ChatEvent =
   | MessageDeletedEvent
   | SessionsRevokedEvent
   | AvatarChangedEvent
+  | UserUpdatedEvent
   | UserDeletedEvent;

@@ -132,6 +132,7 @@ export class ConnectionRegistry implements OnModuleDestroy {
           event.type,
           encodeFrame({ event: 'avatar', user_id: event.userId, user_avatar: event.avatar }),
         );
+      case 'user.updated':
       case 'user.deleted':
         return;
       case 'sessions.revoked': {
