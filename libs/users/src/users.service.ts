@@ -12,6 +12,15 @@ import { PASSWORD_BYTES } from './dto/user-fields';
 import { PasswordHasher } from './password-hasher.service';
 import { User } from './user.entity';
 
+/** A live account as an update left it, with what one column held before. */
+interface ChangedAccount<T> {
+  id: number;
+  name: string;
+  role: Role;
+  avatar: string;
+  previous: T;
+}
+
 export interface NewAccount {
   name: string;
   password: string;
@@ -64,25 +73,32 @@ export class UsersService {
     return this.users.find({ order: { id: 'ASC' } });
   }
 
-  /** Renames and/or changes the password; a new password ends every other session. */
+  /**
+   * Renames and/or changes the password of the caller's live account; a new password ends every
+   * other session. An account deleted meanwhile is left as it is (401).
+   */
   async update(caller: AuthUser, changes: UserChangesDto): Promise<void> {
     if (changes.name === undefined && changes.password === undefined) {
       throw new InvalidInputError([
         { field: 'data_update', message: 'data_update must change name or password' },
       ]);
     }
-    const update: Partial<User> = {};
-    if (changes.name !== undefined) update.name = changes.name;
-    if (changes.password !== undefined)
-      update.passwordHash = await this.hasher.hash(changes.password);
+    const columns: Record<string, unknown> = {};
+    if (changes.name !== undefined) columns.name = changes.name;
+    if (changes.password !== undefined) {
+      columns.password_hash = await this.hasher.hash(changes.password);
+    }
+    let updated: ChangedAccount<string> | null;
     try {
-      await this.users.update({ id: caller.id }, update);
+      updated = await this.updateLiveAccount<string>(caller.id, columns, 'name');
     } catch (error) {
       throw isUniqueViolation(error) ? new ConflictError('Name is occupied') : error;
     }
+    if (!updated) throw new AuthenticationError('Invalid token');
     if (changes.password !== undefined) {
       await this.sessions.revokeAllForUser(caller.id, caller.sessionId);
     }
+    if (changes.name !== undefined) this.publishUpdated(updated);
   }
 
   /**
@@ -90,7 +106,7 @@ export class UsersService {
    * "Deleted #<id>", no password, the deleted-user avatar, every session ended.
    */
   async delete(userId: number): Promise<void> {
-    const previousAvatar = await this.updateLiveAccount<string>(
+    const deleted = await this.updateLiveAccount<string>(
       userId,
       {
         name: `Deleted #${userId}`,
@@ -101,33 +117,42 @@ export class UsersService {
       'avatar',
     );
     await this.sessions.revokeAllForUser(userId);
-    if (previousAvatar !== null) {
-      this.events.publish({ type: 'user.deleted', userId, previousAvatar });
+    if (deleted) {
+      this.events.publish({ type: 'user.deleted', userId, previousAvatar: deleted.previous });
     }
   }
 
   /** Sets a live account's role; a demotion ends all of its sessions. */
   async changeRole(userId: number, role: Role): Promise<void> {
     if (!ROLES.includes(role)) throw new ConflictError('Invalid role');
-    const previousRole = await this.updateLiveAccount<Role>(userId, { role }, 'role');
-    if (previousRole === null) throw new ConflictError('No such account');
-    if (role < previousRole) await this.sessions.revokeAllForUser(userId);
+    const updated = await this.updateLiveAccount<Role>(userId, { role }, 'role');
+    if (!updated) throw new ConflictError('No such account');
+    if (role < updated.previous) await this.sessions.revokeAllForUser(userId);
+    this.publishUpdated(updated);
   }
 
   /** Points a live account at a new avatar; the previous one, or null for a deleted account. */
-  replaceAvatar(userId: number, avatar: string): Promise<string | null> {
-    return this.updateLiveAccount<string>(userId, { avatar }, 'avatar');
+  async replaceAvatar(userId: number, avatar: string): Promise<string | null> {
+    const updated = await this.updateLiveAccount<string>(userId, { avatar }, 'avatar');
+    if (!updated) return null;
+    this.publishUpdated(updated);
+    return updated.previous;
+  }
+
+  private publishUpdated({ id, name, role, avatar }: ChangedAccount<unknown>): void {
+    this.events.publish({ type: 'user.updated', userId: id, name, role, avatar });
   }
 
   /**
-   * Sets columns of a live (not deleted) account in one statement, returning what `previous` held
-   * before, or null when there is no live account. Column names come from this class only.
+   * Sets columns of a live (not deleted) account in one statement, returning the account as it is
+   * now with what `previous` held before, or null when there is no live account. Column names come
+   * from this class only.
    */
   private async updateLiveAccount<T>(
     userId: number,
     columns: Record<string, unknown>,
-    previous: 'avatar' | 'role',
-  ): Promise<T | null> {
+    previous: 'avatar' | 'role' | 'name',
+  ): Promise<ChangedAccount<T> | null> {
     const assignments = Object.keys(columns)
       .map((name, index) => `${name} = $${index + 2}`)
       .join(', ');
@@ -135,10 +160,10 @@ export class UsersService {
       `UPDATE users u SET ${assignments}, updated_at = now()
          FROM (SELECT id, ${previous} AS value FROM users WHERE id = $1 FOR UPDATE) previous
         WHERE u.id = previous.id AND u.deleted_at IS NULL
-        RETURNING previous.value`,
+        RETURNING u.id, u.name, u.role, u.avatar, previous.value AS previous`,
       [userId, ...Object.values(columns)],
-    )) as [{ value: T }[], number];
-    return rows[0]?.value ?? null;
+    )) as [ChangedAccount<T>[], number];
+    return rows[0] ?? null;
   }
 
   async hasActiveAdmin(): Promise<boolean> {
