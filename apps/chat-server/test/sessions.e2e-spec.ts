@@ -89,6 +89,23 @@ describe('login, tokens and sessions', () => {
       await t.http.post('/user/me').send({ token: 12345 }).expect(401);
     });
 
+    it('refuses a token in the query string, which only the avatar upload accepts', async () => {
+      const user = await createUser(t);
+      const query = { token: user.token };
+      expect((await t.http.get('/user/me').query(query).expect(401)).body).toEqual({
+        detail: 'Not authenticated',
+      });
+      await t.http.post('/user/me').query(query).send({}).expect(401);
+      await t.http.post('/user/logout').query(query).expect(401);
+      await t.http.delete('/user/delete').query(query).expect(401);
+      await t.http
+        .patch('/user/update')
+        .query(query)
+        .send({ data_update: { name: uniqueName() } })
+        .expect(401);
+      await me(user).expect(200);
+    });
+
     it('answers 401 Token expired for an expired token', async () => {
       const user = await createUser(t);
       const [, payload] = user.token.split('.');
