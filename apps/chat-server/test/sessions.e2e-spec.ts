@@ -310,5 +310,39 @@ describe('login, tokens and sessions', () => {
         expect(Object.keys(entry).sort()).toEqual(['id', 'name', 'role', 'user_avatar']);
       }
     });
+
+    it('pages by id with ?limit= and ?after_id=', async () => {
+      for (let i = 0; i < 3; i++) await createUser(t);
+      const everyone = (await t.http.get('/user/all').expect(200)).body as { id: number }[];
+      const ids = everyone.map((user) => user.id);
+      expect(ids).toEqual([...ids].sort((a, b) => a - b));
+
+      const first = await t.http.get('/user/all').query({ limit: 2 }).expect(200);
+      expect(first.body).toEqual(everyone.slice(0, 2));
+      const next = await t.http.get('/user/all').query({ limit: 2, after_id: ids[1] }).expect(200);
+      expect(next.body).toEqual(everyone.slice(2, 4));
+      const rest = await t.http.get('/user/all').query({ after_id: ids[0] }).expect(200);
+      expect(rest.body).toEqual(everyone.slice(1));
+      const past = await t.http
+        .get('/user/all')
+        .query({ after_id: ids[ids.length - 1] })
+        .expect(200);
+      expect(past.body).toEqual([]);
+    });
+
+    it.each([
+      ['limit=0'],
+      ['limit=501'],
+      ['limit=-1'],
+      ['limit=ten'],
+      ['limit=1.5'],
+      ['after_id=-1'],
+      ['after_id=abc'],
+      ['after_id=99999999999'],
+      ['limit=1&limit=2'],
+    ])('answers 422 for ?%s', async (query) => {
+      const response = await t.http.get(`/user/all?${query}`).expect(422);
+      expect(response.body.detail).toEqual(expect.any(Array));
+    });
   });
 });

@@ -1,7 +1,18 @@
-import { Body, Controller, Delete, Get, HttpCode, Patch, Post, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Patch,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { AuthUser, CurrentUser, JwtAuthGuard } from '@chat/auth';
+import { ListUsersQueryDto, USERS_PAGE_MAX } from './dto/list-users.dto';
 import { LoginDto } from './dto/login.dto';
 import {
   LoginResponseDto,
@@ -70,8 +81,13 @@ export class UsersController {
       .then(() => new MessageResponseDto('User deleted successfully'));
   }
 
+  /** Every account in id order; `limit` and `after_id` ask for one page of it. */
   @Get('all')
-  async all(): Promise<UserSummaryDto[]> {
-    return (await this.users.list()).map((user) => new UserSummaryDto(user));
+  async all(@Query() query: ListUsersQueryDto): Promise<UserSummaryDto[]> {
+    const paged = query.limit !== undefined || query.after_id !== undefined;
+    const page = paged
+      ? { afterId: query.after_id ?? 0, limit: query.limit ?? USERS_PAGE_MAX }
+      : undefined;
+    return (await this.users.list(page)).map((user) => new UserSummaryDto(user));
   }
 }

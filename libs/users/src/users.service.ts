@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
+import { IsNull, MoreThan, Repository } from 'typeorm';
 import { AuthUser, SessionsService, TokensService } from '@chat/auth';
 import { isUniqueViolation } from '@chat/database';
 import { AuthenticationError, ConflictError, InvalidInputError } from '@chat/errors';
@@ -69,8 +69,14 @@ export class UsersService {
     return user;
   }
 
-  list(): Promise<User[]> {
-    return this.users.find({ order: { id: 'ASC' } });
+  /** Accounts in id order: all of them, or `limit` with ids above `afterId`. */
+  list(page?: { afterId: number; limit: number }): Promise<User[]> {
+    if (!page) return this.users.find({ order: { id: 'ASC' } });
+    return this.users.find({
+      where: { id: MoreThan(page.afterId) },
+      order: { id: 'ASC' },
+      take: page.limit,
+    });
   }
 
   /**
