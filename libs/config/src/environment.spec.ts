@@ -75,6 +75,39 @@ describe('validateEnvironment', () => {
       ).toThrow(/ADMIN_PASSWORD/);
     });
 
+    it.each([
+      ['3 characters', 'abc'],
+      ['7 bytes', 'abcdefg'],
+      ['73 bytes', 'x'.repeat(73)],
+      ['37 two-byte characters (74 bytes)', '\u00e9'.repeat(37)],
+      ['a NUL', 'long enough\u0000password'],
+    ])('refuses an admin password of %s', (_case, password) => {
+      expect(() =>
+        validateEnvironment({
+          NODE_ENV: 'production',
+          ...secrets,
+          ADMIN_NAME: 'root',
+          ADMIN_PASSWORD: password,
+        }),
+      ).toThrow(/ADMIN_PASSWORD/);
+    });
+
+    it.each([
+      ['8 bytes', 'abcdefgh'],
+      ['72 bytes', 'x'.repeat(72)],
+      ['36 two-byte characters', '\u00e9'.repeat(36)],
+    ])('accepts an admin password of %s', (_case, password) => {
+      const config = new AppConfig(
+        validateEnvironment({
+          NODE_ENV: 'production',
+          ...secrets,
+          ADMIN_NAME: 'root',
+          ADMIN_PASSWORD: password,
+        }),
+      );
+      expect(config.initialAdmin).toEqual({ name: 'root', password });
+    });
+
     it('refuses a missing ADMIN_SESSION_SECRET', () => {
       expect(() =>
         validateEnvironment({ NODE_ENV: 'production', JWT_SECRET: strongSecret }),

@@ -14,6 +14,7 @@ import {
   validateSync,
   ValidationError,
 } from 'class-validator';
+import { passwordProblem } from './password-rule';
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
@@ -271,8 +272,13 @@ function productionProblems(environment: Environment): string[] {
       `ADMIN_SESSION_SECRET must be set to a random string of at least ${MIN_PRODUCTION_SECRET_LENGTH} characters in production`,
     );
   }
-  if (environment.ADMIN_PASSWORD === DEVELOPMENT_ADMIN.password) {
+  const adminPassword = environment.ADMIN_PASSWORD;
+  if (adminPassword === DEVELOPMENT_ADMIN.password) {
     problems.push('ADMIN_PASSWORD must not be the development password in production');
+  } else if (adminPassword !== undefined) {
+    // The rules every account's password follows (the API's IsNewPassword).
+    const problem = passwordProblem(adminPassword);
+    if (problem) problems.push(`ADMIN_PASSWORD ${problem} in production`);
   }
   return problems;
 }
