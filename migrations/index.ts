@@ -2,9 +2,11 @@
 import { CreateUsersAndSessions1764280000000 } from './1764280000000-create-users-and-sessions';
 import { CreateMessages1764290000000 } from './1764290000000-create-messages';
 import { CreateAdminSessions1764300000000 } from './1764300000000-create-admin-sessions';
+import { AddSessionExpiry1764310000000 } from './1764310000000-add-session-expiry';
 
 export const migrations = [
   CreateUsersAndSessions1764280000000,
   CreateMessages1764290000000,
   CreateAdminSessions1764300000000,
+  AddSessionExpiry1764310000000,
 ];

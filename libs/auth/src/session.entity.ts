@@ -8,9 +8,14 @@ import {
   PrimaryGeneratedColumn,
 } from 'typeorm';
 
-/** A login: a token is valid only while its session is neither revoked nor its user deleted. */
+/**
+ * A login: a token is valid only while its session is neither revoked nor expired nor its user
+ * deleted. Expired rows, and rows revoked a while ago, are pruned.
+ */
 @Entity('sessions')
 @Index('sessions_user_active_idx', ['userId'], { where: 'revoked_at IS NULL' })
+@Index('sessions_expires_at_idx', ['expiresAt'])
+@Index('sessions_revoked_at_idx', ['revokedAt'], { where: 'revoked_at IS NOT NULL' })
 export class Session {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -28,6 +33,10 @@ export class Session {
 
   @Column({ name: 'last_seen_at', type: 'timestamptz', default: () => 'now()' })
   lastSeenAt!: Date;
+
+  /** When the token issued with it expires (JWT_TTL after the login). */
+  @Column({ name: 'expires_at', type: 'timestamptz' })
+  expiresAt!: Date;
 
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt!: Date | null;
