@@ -15,6 +15,12 @@ export function normalizeMessageText(value: unknown): string | null {
   return length >= 1 && length <= MESSAGE_MAX_CHARACTERS ? text : null;
 }
 
+/** Control characters (NUL among them) and unpaired surrogates have no place in a key. */
+const CLIENT_ID = /^[^\p{Cc}\p{Cs}]+$/u;
+
+/** A client's idempotency key: 1 to 64 UTF-16 units, none of them a control character or half a pair. */
 export function isClientId(value: unknown): value is string {
-  return typeof value === 'string' && value.length >= 1 && value.length <= CLIENT_ID_MAX_CHARACTERS;
+  return (
+    typeof value === 'string' && value.length <= CLIENT_ID_MAX_CHARACTERS && CLIENT_ID.test(value)
+  );
 }

@@ -20,11 +20,6 @@ interface PendingWrite extends NewMessage {
   reject(error: unknown): void;
 }
 
-interface Written {
-  inserted: StoredMessage[];
-  existing: StoredMessage[];
-}
-
 const MAX_BATCH = 500;
 
 /**
@@ -59,19 +54,45 @@ export class MessageWriter {
   }
 
   private async flush(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, MAX_BATCH);
-      try {
-        this.settle(batch, await this.insert(batch));
-      } catch (error) {
-        for (const pending of batch) pending.reject(error);
-      }
-    }
+    while (this.queue.length > 0) await this.store(this.queue.splice(0, MAX_BATCH));
     this.flushing = null;
   }
 
-  private async insert(batch: PendingWrite[]): Promise<Written> {
-    const { rows: inserted } = await this.sql.query<StoredMessage>(
+  /**
+   * Stores a batch in one INSERT. When PostgreSQL refuses a row's data, which fails the whole
+   * statement, each half is stored on its own, down to the bad row alone: only its writer is
+   * refused, and the others keep their order.
+   */
+  private async store(batch: PendingWrite[]): Promise<void> {
+    let inserted: StoredMessage[];
+    try {
+      inserted = await this.insert(batch);
+    } catch (error) {
+      if (batch.length > 1 && isRowError(error)) {
+        const half = Math.ceil(batch.length / 2);
+        await this.store(batch.slice(0, half));
+        return this.store(batch.slice(half));
+      }
+      for (const pending of batch) pending.reject(error);
+      return;
+    }
+    // Committed: from here on every stored row is published and every writer answered on its own.
+    this.publish(inserted);
+    const repeats = batch.filter((w) => w.clientId && !inserted.some((row) => sameKey(row, w)));
+    let existing: StoredMessage[] = [];
+    let lookupError: unknown;
+    if (repeats.length > 0) {
+      try {
+        existing = await this.storedEarlier(repeats);
+      } catch (error) {
+        lookupError = error;
+      }
+    }
+    this.answer(batch, inserted, existing, lookupError);
+  }
+
+  private async insert(batch: PendingWrite[]): Promise<StoredMessage[]> {
+    const { rows } = await this.sql.query<StoredMessage>(
       `WITH inserted AS (
          INSERT INTO messages (user_id, text, client_id)
          SELECT user_id, text, client_id
@@ -86,45 +107,70 @@ export class MessageWriter {
       [
         batch.map((w) => w.userId),
         batch.map((w) => w.text),
-        batch.map((w) => w.clientId ?? null),
+        batch.map((w) => w.clientId || null),
         this.timeZone,
       ],
     );
-    const duplicates = batch.filter((w) => w.clientId && !inserted.some((row) => sameKey(row, w)));
-    if (duplicates.length === 0) return { inserted, existing: [] };
-    // Rows stored before this batch for the keys it repeated.
-    const { rows: existing } = await this.sql.query<StoredMessage>(
+    return rows;
+  }
+
+  /** The rows stored before this batch for the keys it repeated. */
+  private async storedEarlier(repeats: PendingWrite[]): Promise<StoredMessage[]> {
+    const { rows } = await this.sql.query<StoredMessage>(
       `SELECT m.user_id, m.client_id, ${messageJson('$3')} AS message
          FROM messages m JOIN users u ON u.id = m.user_id
         WHERE (m.user_id, m.client_id) IN (SELECT * FROM unnest($1::integer[], $2::text[]))`,
-      [duplicates.map((w) => w.userId), duplicates.map((w) => w.clientId), this.timeZone],
+      [repeats.map((w) => w.userId), repeats.map((w) => w.clientId), this.timeZone],
     );
-    return { inserted, existing };
+    return rows;
   }
 
-  /** Publishes the new messages in id order, then answers every writer. */
-  private settle(batch: PendingWrite[], rows: Written): void {
-    const unkeyedRows = rows.inserted.filter((row) => row.client_id === null);
+  /** Publishes every new row in id order (the INSERT returns them so). */
+  private publish(inserted: StoredMessage[]): void {
+    this.metrics.messagesStored.inc(inserted.length);
+    for (const row of inserted) {
+      this.events.publish({
+        type: 'message.created',
+        message: row.message,
+        clientId: row.client_id ?? undefined,
+      });
+    }
+  }
+
+  /**
+   * Answers each writer with its row: a new one, or for a repeated key the one stored before (or
+   * by an earlier frame of this batch). A writer whose row cannot be told apart (PostgreSQL stored
+   * its key differently from how it was sent, or the earlier rows could not be read) is refused
+   * alone.
+   */
+  private answer(
+    batch: PendingWrite[],
+    inserted: StoredMessage[],
+    existing: StoredMessage[],
+    lookupError: unknown,
+  ): void {
+    const unanswerable = () => lookupError ?? new Error('No stored row for this message');
+    const unkeyed = inserted.filter((row) => row.client_id === null);
     const claimed = new Set<StoredMessage>();
-    const results = batch.map((pending): [PendingWrite, WriteResult] => {
-      if (!pending.clientId) return [pending, this.result(unkeyedRows.shift()!, true)];
-      const fresh = rows.inserted.find((row) => sameKey(row, pending) && !claimed.has(row));
+    for (const pending of batch) {
+      if (!pending.clientId) {
+        const row = unkeyed.shift();
+        if (row) pending.resolve(this.result(row, true));
+        else pending.reject(unanswerable());
+        continue;
+      }
+      const fresh = inserted.find((row) => sameKey(row, pending) && !claimed.has(row));
       if (fresh) {
         claimed.add(fresh);
-        return [pending, this.result(fresh, true)];
+        pending.resolve(this.result(fresh, true));
+        continue;
       }
-      // Stored before, or by an earlier frame with the same key in this very batch.
-      const stored = [...rows.inserted, ...rows.existing].find((row) => sameKey(row, pending));
-      return [pending, this.result(stored!, false)];
-    });
-    const created = results
-      .filter(([, result]) => result.created)
-      .sort(([, a], [, b]) => a.message.message_id - b.message.message_id);
-    this.metrics.messagesStored.inc(created.length);
-    for (const [pending, { message }] of created) {
-      this.events.publish({ type: 'message.created', message, clientId: pending.clientId });
+      const stored =
+        inserted.find((row) => sameKey(row, pending)) ??
+        existing.find((row) => sameKey(row, pending));
+      if (stored) pending.resolve(this.result(stored, false));
+      else pending.reject(unanswerable());
     }
-    for (const [pending, result] of results) pending.resolve(result);
   }
 
   private result(row: StoredMessage, created: boolean): WriteResult {
@@ -132,6 +178,16 @@ export class MessageWriter {
   }
 }
 
+/** An empty client_id is no key, in the INSERT and here alike. */
 function sameKey(row: StoredMessage, write: NewMessage): boolean {
-  return row.user_id === write.userId && row.client_id === (write.clientId ?? null);
+  return row.user_id === write.userId && row.client_id === (write.clientId || null);
+}
+
+/**
+ * A refusal caused by one row's values: data exceptions (class 22, e.g. NUL in text) and
+ * integrity violations (class 23). Anything else (the database away, a timeout) is the batch's.
+ */
+function isRowError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
 }

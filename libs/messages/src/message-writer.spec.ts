@@ -1,0 +1,258 @@
+import fc from 'fast-check';
+import type { SqlPool } from '@chat/database';
+import type { ChatEvent, ChatMessage, EventBus } from '@chat/events';
+import type { ChatMetrics } from '@chat/metrics';
+import { MessageWriter, NewMessage, WriteResult } from './message-writer';
+
+interface Row {
+  id: number;
+  user_id: number;
+  text: string;
+  client_id: string | null;
+}
+
+/** PostgreSQL refuses NUL in text with this SQLSTATE (character_not_in_repertoire). */
+const NUL_REFUSED = '22021';
+
+/**
+ * The writer's two statements as PostgreSQL answers them: the batched INSERT (all or nothing, NUL
+ * refused, ON CONFLICT on the author's client_id) and the look-up of keys stored before. Strings
+ * travel as UTF-8, as node-postgres sends them, so a half surrogate arrives as U+FFFD.
+ */
+class FakeDatabase {
+  readonly rows: Row[] = [];
+  /** The size of each INSERT tried. */
+  readonly inserts: number[] = [];
+  /** Set to fail the next statements with this error. */
+  failure?: unknown;
+  failLookups = false;
+
+  readonly pool = {
+    query: (sql: string, parameters: unknown[]) =>
+      Promise.resolve().then(() => this.query(sql, parameters)),
+  } as unknown as SqlPool;
+
+  private query(sql: string, parameters: unknown[]) {
+    if (this.failure) throw this.failure;
+    if (sql.includes('INSERT INTO messages')) {
+      const [users, texts, keys] = parameters as [number[], string[], (string | null)[]];
+      this.inserts.push(users.length);
+      if ([...texts, ...keys].some((value) => value?.includes('\u0000'))) {
+        throw Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), {
+          code: NUL_REFUSED,
+        });
+      }
+      const inserted: Row[] = [];
+      users.forEach((userId, i) => {
+        const key = keys[i] === null ? null : utf8(keys[i]!);
+        const taken =
+          key !== null && this.rows.some((r) => r.user_id === userId && r.client_id === key);
+        if (taken) return;
+        const row = {
+          id: this.rows.length + 1,
+          user_id: userId,
+          text: utf8(texts[i]),
+          client_id: key,
+        };
+        this.rows.push(row);
+        inserted.push(row);
+      });
+      return { rows: inserted.map(stored) };
+    }
+    if (this.failLookups) throw new Error('connection lost');
+    const [users, keys] = parameters as [number[], string[]];
+    const wanted = users.map((userId, i) => `${userId} ${utf8(keys[i])}`);
+    return {
+      rows: this.rows.filter((r) => wanted.includes(`${r.user_id} ${r.client_id}`)).map(stored),
+    };
+  }
+}
+
+function utf8(value: string): string {
+  return Buffer.from(value, 'utf8').toString('utf8');
+}
+
+function stored(row: Row) {
+  const message = { message_id: row.id, user_id: row.user_id, message: row.text } as ChatMessage;
+  return { user_id: row.user_id, client_id: row.client_id, message };
+}
+
+function setUp() {
+  const db = new FakeDatabase();
+  const published: { message: ChatMessage; clientId?: string }[] = [];
+  const events = {
+    publish: (event: ChatEvent) => {
+      if (event.type === 'message.created') published.push(event);
+    },
+  } as unknown as EventBus;
+  const metrics = { messagesStored: { inc: () => undefined } } as unknown as ChatMetrics;
+  const writer = new MessageWriter(db.pool, 'UTC', events, metrics);
+  return { db, published, writer };
+}
+
+/** Writes everything at once (the first alone, the rest as the next batch) and settles them. */
+async function writeAll(writer: MessageWriter, messages: NewMessage[]) {
+  const outcomes = await Promise.allSettled(messages.map((message) => writer.write(message)));
+  await writer.drain();
+  return outcomes;
+}
+
+const fulfilled = (outcome: PromiseSettledResult<WriteResult>) =>
+  outcome.status === 'fulfilled' ? outcome.value : null;
+
+describe('MessageWriter', () => {
+  it('stores what arrives during a write with the next single INSERT, publishing in id order', async () => {
+    const { db, published, writer } = setUp();
+    const messages = Array.from({ length: 20 }, (_, i) => ({ userId: (i % 3) + 1, text: `m${i}` }));
+    const outcomes = await writeAll(writer, messages);
+    expect(db.inserts).toEqual([1, 19]);
+    expect(outcomes.map((o) => fulfilled(o)?.message.message)).toEqual(messages.map((m) => m.text));
+    expect(outcomes.every((o) => fulfilled(o)?.created)).toBe(true);
+    expect(published.map((e) => e.message.message_id)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
+  });
+
+  it('stores a repeated client_id once: the repeat gets the stored message, published once', async () => {
+    const { db, published, writer } = setUp();
+    const [, first, repeat] = await writeAll(writer, [
+      { userId: 1, text: 'start' },
+      { userId: 1, text: 'once', clientId: 'k' },
+      { userId: 1, text: 'once', clientId: 'k' },
+      { userId: 2, text: 'other author, same key', clientId: 'k' },
+    ]);
+    expect(fulfilled(first)).toMatchObject({ created: true, message: { message: 'once' } });
+    expect(fulfilled(repeat)).toEqual({ ...fulfilled(first), created: false });
+    const [later] = await writeAll(writer, [{ userId: 1, text: 'again', clientId: 'k' }]);
+    expect(fulfilled(later)).toEqual({ ...fulfilled(first), created: false });
+    expect(db.rows).toHaveLength(3);
+    expect(published.map((e) => [e.message.message, e.clientId])).toEqual([
+      ['start', undefined],
+      ['once', 'k'],
+      ['other author, same key', 'k'],
+    ]);
+  });
+
+  it('refuses only the rows PostgreSQL refuses; the rest of the batch is stored in order', async () => {
+    const { db, published, writer } = setUp();
+    const messages: NewMessage[] = Array.from({ length: 40 }, (_, i) => ({
+      userId: 1,
+      text: `good ${i}`,
+    }));
+    messages[7] = { userId: 9, text: 'bad', clientId: 'nul\u0000' };
+    messages[30] = { userId: 9, text: 'nul\u0000text' };
+    const outcomes = await writeAll(writer, messages);
+    expect(outcomes[7].status).toBe('rejected');
+    expect(outcomes[30].status).toBe('rejected');
+    const good = messages.filter((m) => m.userId === 1).map((m) => m.text);
+    expect(db.rows.map((r) => r.text)).toEqual(good);
+    expect(published.map((e) => e.message.message)).toEqual(good);
+    expect(outcomes.filter((o) => fulfilled(o)?.created)).toHaveLength(good.length);
+    // Halving, not one INSERT per row.
+    expect(db.inserts.length).toBeLessThan(messages.length);
+  });
+
+  it('publishes a row whose key PostgreSQL changed, and refuses only its writer', async () => {
+    const { db, published, writer } = setUp();
+    const outcomes = await writeAll(writer, [
+      { userId: 1, text: 'start' },
+      { userId: 1, text: 'before', clientId: 'a' },
+      { userId: 9, text: 'half pair', clientId: 'x\ud800' },
+      { userId: 2, text: 'after' },
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+    ]);
+    expect(db.rows).toHaveLength(4);
+    expect(published.map((e) => e.message.message)).toEqual([
+      'start',
+      'before',
+      'half pair',
+      'after',
+    ]);
+  });
+
+  it('refuses the whole batch when the database fails it, and goes on with the next', async () => {
+    const { db, published, writer } = setUp();
+    db.failure = Object.assign(new Error('terminating connection'), { code: '57P01' });
+    const outcomes = await writeAll(writer, [
+      { userId: 1, text: 'a' },
+      { userId: 2, text: 'b' },
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    expect(db.inserts).toEqual([]);
+    db.failure = undefined;
+    expect(fulfilled((await writeAll(writer, [{ userId: 1, text: 'c' }]))[0])?.created).toBe(true);
+    expect(published.map((e) => e.message.message)).toEqual(['c']);
+  });
+
+  it('publishes and answers the new rows when the look-up of earlier keys fails', async () => {
+    const { db, published, writer } = setUp();
+    await writeAll(writer, [{ userId: 1, text: 'stored before', clientId: 'old' }]);
+    db.failLookups = true;
+    const outcomes = await writeAll(writer, [
+      { userId: 2, text: 'start' },
+      { userId: 1, text: 'stored before', clientId: 'old' },
+      { userId: 2, text: 'new' },
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(published.map((e) => e.message.message)).toEqual(['stored before', 'start', 'new']);
+  });
+
+  describe('against arbitrary input from one hostile user', () => {
+    const hostileCharacter = fc.oneof(
+      fc.constantFrom('\u0000', '\ud800', '\udfff', '\u001b', ' '),
+      fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+    );
+    const hostileString = fc.string({ unit: hostileCharacter, maxLength: 20 });
+    const HOSTILE = 666;
+    const write = fc.oneof(
+      fc.record({
+        userId: fc.constant(HOSTILE),
+        text: hostileString,
+        clientId: fc.option(hostileString, { nil: undefined }),
+      }),
+      fc.record({
+        userId: fc.integer({ min: 1, max: 5 }),
+        text: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }),
+        clientId: fc.option(fc.constantFrom('k1', 'k2', 'k3'), { nil: undefined }),
+      }),
+    );
+
+    it("stores and publishes every other user's message exactly once", async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(write, { maxLength: 60 }), async (messages) => {
+          const { db, published, writer } = setUp();
+          const outcomes = await writeAll(writer, messages);
+          const ids = published.map((e) => e.message.message_id);
+          expect(ids).toEqual([...ids].sort((a, b) => a - b));
+          expect(new Set(ids).size).toBe(ids.length);
+          expect(db.rows.map((r) => r.id)).toEqual(ids);
+          const firstOfKey = new Map<string, number>();
+          messages.forEach((message, i) => {
+            if (message.userId === HOSTILE) return;
+            const outcome = fulfilled(outcomes[i]);
+            expect(outcome).not.toBeNull();
+            const key = message.clientId && `${message.userId} ${message.clientId}`;
+            const first = key ? firstOfKey.get(key) : undefined;
+            if (first === undefined) {
+              if (key) firstOfKey.set(key, i);
+              expect(outcome!.created).toBe(true);
+              expect(outcome!.message.message).toBe(message.text);
+              const copies = published.filter(
+                (e) => e.message.message_id === outcome!.message.message_id,
+              );
+              expect(copies).toHaveLength(1);
+            } else {
+              expect(outcome).toEqual({ ...fulfilled(outcomes[first]), created: false });
+            }
+          });
+        }),
+        { numRuns: 200 },
+      );
+    });
+  });
+});

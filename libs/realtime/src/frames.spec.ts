@@ -1,0 +1,65 @@
+import fc from 'fast-check';
+import { parseFrame } from './frames';
+
+const hostileCharacter = fc.oneof(
+  fc.constantFrom('\u0000', '\ud800', '\udfff', '\u001b', '\u0085', ' ', '"', '\\', '{'),
+  fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+);
+const hostileString = fc.string({ unit: hostileCharacter, maxLength: 70 });
+const anyValue = fc.oneof(
+  hostileString,
+  fc.integer(),
+  fc.constant(null),
+  fc.boolean(),
+  fc.object(),
+);
+const frameText = fc.oneof(
+  hostileString,
+  fc.json(),
+  fc
+    .record(
+      {
+        message: fc.oneof(hostileString, anyValue),
+        token: fc.oneof(hostileString, anyValue),
+        client_id: fc.oneof(hostileString, anyValue),
+        action: fc.oneof(fc.constantFrom('resume', 'auth'), anyValue),
+        after_id: fc.oneof(fc.integer({ min: -5, max: 2 ** 53 }), fc.double(), anyValue),
+      },
+      { requiredKeys: [] },
+    )
+    .map((frame) => JSON.stringify(frame)),
+);
+
+/** What reaches PostgreSQL: the UTF-8 bytes of a string. */
+const asStored = (text: string) => Buffer.from(text, 'utf8').toString('utf8');
+
+describe('parseFrame', () => {
+  it('reads a message frame, with token and client_id', () => {
+    const frame = parseFrame(Buffer.from('{"message":" hi ","token":"t","client_id":"k"}'), false);
+    expect(frame).toEqual({ kind: 'message', text: 'hi', token: 't', clientId: 'k' });
+  });
+
+  it.each([
+    ['a NUL', '"a\\u0000"'],
+    ['a lone surrogate', '"a\\ud800"'],
+    ['a control character', '"a\\u0007"'],
+  ])('refuses a client_id with %s', (_case, clientId) => {
+    expect(parseFrame(Buffer.from(`{"message":"hi","client_id":${clientId}}`), false)).toBeNull();
+  });
+
+  it('never throws, and accepts only messages PostgreSQL stores exactly as sent', () => {
+    fc.assert(
+      fc.property(frameText, fc.boolean(), (text, isBinary) => {
+        const frame = parseFrame(Buffer.from(text, 'utf8'), isBinary);
+        if (frame?.kind !== 'message') return;
+        expect(isBinary).toBe(false);
+        for (const value of [frame.text, frame.clientId ?? 'none']) {
+          expect(value).not.toContain('\u0000');
+          expect(asStored(value)).toBe(value);
+        }
+        expect(frame.text.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+});
