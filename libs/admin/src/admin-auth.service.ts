@@ -1,19 +1,30 @@
 import { Injectable } from '@nestjs/common';
+import { SessionsService } from '@chat/auth';
 import { Role } from '@chat/roles';
 import { PasswordHasher, UsersService } from '@chat/users';
+
+/** How long a panel login lasts (the panel's cookie and its chat session). */
+export const PANEL_SESSION_SECONDS = 8 * 3600;
 
 export interface AdminIdentity {
   email: string;
   id: string;
   title: string;
+  /** The chat session opened by the panel login: revoked with the account's other sessions. */
+  sessionId: string;
 }
 
-/** The panel's login: a live account with role 3 and its bcrypt-checked password. */
+/**
+ * The panel's login: a live account with role 3 and its bcrypt-checked password. Each login opens
+ * a chat session, so whatever ends an account's sessions (demotion, deletion, password change)
+ * ends its panel logins too, on every instance.
+ */
 @Injectable()
 export class AdminAuthService {
   constructor(
     private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
+    private readonly sessions: SessionsService,
   ) {}
 
   /** AdminJS calls the login field "email"; here it holds the account name. */
@@ -22,6 +33,18 @@ export class AdminAuthService {
     const user = await this.users.findForLogin(String(name ?? '').trim(), secret);
     const matches = await this.hasher.matches(secret, user?.passwordHash);
     if (!user || !matches || user.role !== Role.Admin) return null;
-    return { email: user.name, id: String(user.id), title: 'Admin' };
+    const sessionId = await this.sessions.create(user.id, PANEL_SESSION_SECONDS);
+    return { email: user.name, id: String(user.id), title: 'Admin', sessionId };
+  }
+
+  /** Whether a panel login still holds: its session is live and its account a live admin. */
+  async isStillAdmin(identity: AdminIdentity): Promise<boolean> {
+    if (typeof identity.sessionId !== 'string') return false;
+    const user = await this.sessions.resolve(identity.sessionId, Number(identity.id));
+    return user?.role === Role.Admin;
+  }
+
+  async logout(identity: AdminIdentity): Promise<void> {
+    if (typeof identity.sessionId === 'string') await this.sessions.revoke(identity.sessionId);
   }
 }

@@ -1,15 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { SessionOptions } from 'express-session';
+import { AuthModule } from '@chat/auth';
 import { AppConfig } from '@chat/config';
 import { MessagesModule, MessagesService } from '@chat/messages';
 import { UsersModule, UsersService } from '@chat/users';
-import { AdminAuthService } from './admin-auth.service';
+import { AdminAuthService, PANEL_SESSION_SECONDS } from './admin-auth.service';
 import { AdminSessionStore } from './admin-session-store';
 import { panelResources } from './admin-resources';
 
 const ADMIN_ROOT = '/admin';
 const SESSION_COOKIE = 'chat_admin';
-const SESSION_HOURS = 8;
 /** Login attempts per client address per minute (enforced by @adminjs/express). */
 const LOGIN_ATTEMPTS = { count: 5, duration: 60 };
 
@@ -26,7 +26,7 @@ const PANEL_WORDING = {
 };
 
 @Module({
-  imports: [UsersModule, MessagesModule],
+  imports: [AuthModule, UsersModule, MessagesModule],
   providers: [AdminAuthService, AdminSessionStore],
   exports: [AdminAuthService, AdminSessionStore, UsersModule, MessagesModule],
 })
@@ -88,7 +88,7 @@ function sessionOptions(config: AppConfig, store: SessionOptions['store']): Sess
       httpOnly: true,
       secure: config.isProduction,
       sameSite: 'lax',
-      maxAge: SESSION_HOURS * 3600 * 1000,
+      maxAge: PANEL_SESSION_SECONDS * 1000,
     },
   };
 }

@@ -60,12 +60,15 @@ export class SessionsService implements OnApplicationBootstrap, OnModuleDestroy 
     this.unsubscribe();
   }
 
-  /** A new session that ends when the token issued with it does (JWT_TTL, on the database clock). */
-  async create(userId: number): Promise<string> {
+  /**
+   * A new session ending after `lifetimeSeconds` (by default when the token issued with it does:
+   * JWT_TTL), on the database clock.
+   */
+  async create(userId: number, lifetimeSeconds = this.config.jwtTtlSeconds): Promise<string> {
     const [row] = (await this.sessions.query(
       `INSERT INTO sessions (user_id, expires_at) VALUES ($1, now() + $2 * interval '1 second')
        RETURNING id`,
-      [userId, this.config.jwtTtlSeconds],
+      [userId, lifetimeSeconds],
     )) as { id: string }[];
     return row.id;
   }
