@@ -184,7 +184,6 @@ describe('the /ws chat room', () => {
   it('sends a burst to more sockets than one flush slice: all of it, to each in id order', async () => {
     const readers = await Promise.all(Array.from({ length: 250 }, () => connect()));
     const writer = await connect(alice.token);
-    // 30 frames: fewer than one client may have waiting.
     for (let i = 0; i < 30; i++) writer.send({ message: `burst ${i}` });
     const texts = Array.from({ length: 30 }, (_, i) => `burst ${i}`);
     for (const reader of [...readers, writer]) {

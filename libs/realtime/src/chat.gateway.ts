@@ -84,13 +84,7 @@ export class ChatGateway
     socket.on('message', (data: RawData, isBinary: boolean) => {
       this.metrics.framesReceived.inc();
       if (this.closing) return;
-      const accepted = connection.enqueue(() =>
-        this.frames.handle(connection, data as Buffer, isBinary),
-      );
-      if (!accepted) {
-        this.metrics.rateLimited.inc();
-        connection.notify('Rate limit exceeded');
-      }
+      connection.enqueue(() => this.frames.handle(connection, data as Buffer, isBinary));
     });
     const token = new URL(request.url ?? '/', 'http://localhost').searchParams.get('token');
     if (token) connection.enqueue(() => this.authenticateAtConnect(connection, token));

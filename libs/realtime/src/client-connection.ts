@@ -9,8 +9,13 @@ export const CLOSE_GOING_AWAY = 1001;
 export const CLOSE_TOO_LARGE = 1009;
 export const CLOSE_TRY_AGAIN_LATER = 1013;
 
-/** Frames of one client waiting to be handled; past this the client is told to slow down. */
-const MAX_WAITING_FRAMES = 32;
+/**
+ * Frames of one client waiting to be handled. At the high mark the socket is no longer read, so
+ * TCP slows the sender down and the queue holds at most what ws had already read; it is read
+ * again once the queue is down to the low mark.
+ */
+const PAUSE_AT_WAITING_FRAMES = 32;
+const RESUME_AT_WAITING_FRAMES = 8;
 /**
  * After a replay, a live copy of a message it carried may still arrive (stored before the replay
  * read it, broadcast after): for this long such copies are dropped.
@@ -65,15 +70,21 @@ export class ClientConnection {
     return this.socket.bufferedAmount;
   }
 
-  /** Handles this client's frames one at a time, in the order they came; false when too many wait. */
-  enqueue(task: () => Promise<void>): boolean {
-    if (this.waiting >= MAX_WAITING_FRAMES) return false;
-    this.waiting++;
+  get waitingFrames(): number {
+    return this.waiting;
+  }
+
+  /** Handles this client's frames one at a time, in the order they came. */
+  enqueue(task: () => Promise<void>): void {
+    if (++this.waiting === PAUSE_AT_WAITING_FRAMES) this.socket.pause();
     this.chain = this.chain
       .then(task)
       .catch((error: unknown) => this.observer.frameFailed(this, error))
-      .finally(() => this.waiting--);
-    return true;
+      .finally(() => {
+        if (--this.waiting === RESUME_AT_WAITING_FRAMES && this.socket.isPaused) {
+          this.socket.resume();
+        }
+      });
   }
 
   /** A broadcast: sent now, or kept for after a replay that is under way. */
