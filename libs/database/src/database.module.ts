@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '@chat/config';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import { dataSourceOptions } from './data-source-options';
 import { EmbeddedDatabaseService } from './embedded-database.service';
+import { poolOptions } from './pool-options';
 
 // A database that is still starting gets ~10 s; a wrong DATABASE_URL fails the boot soon after.
 const CONNECT_ATTEMPTS = 5;
@@ -14,21 +16,40 @@ class EmbeddedDatabaseModule {}
 /**
  * Connects to DATABASE_URL, or to an embedded PostgreSQL started on demand, and applies pending
  * migrations at start unless MIGRATE_ON_START is off. Entities come from the feature modules'
- * TypeOrmModule.forFeature.
+ * TypeOrmModule.forFeature. The pool's connections carry the configured timeouts; migrations run
+ * on a connection of their own without them.
  */
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
       imports: [EmbeddedDatabaseModule],
       inject: [AppConfig, EmbeddedDatabaseService],
-      useFactory: async (config: AppConfig, embedded: EmbeddedDatabaseService) => ({
-        ...dataSourceOptions(config.databaseUrl ?? (await embedded.start())),
-        autoLoadEntities: true,
-        migrationsRun: config.migrateOnStart,
-        retryAttempts: CONNECT_ATTEMPTS,
-        retryDelay: CONNECT_RETRY_DELAY_MS,
-      }),
+      useFactory: async (config: AppConfig, embedded: EmbeddedDatabaseService) => {
+        const options = dataSourceOptions(config.databaseUrl ?? (await embedded.start()));
+        return {
+          ...options,
+          extra: { ...options.extra, ...poolOptions(config.database) },
+          autoLoadEntities: true,
+          migrationsRun: config.migrateOnStart,
+          retryAttempts: CONNECT_ATTEMPTS,
+          retryDelay: CONNECT_RETRY_DELAY_MS,
+        };
+      },
+      dataSourceFactory: async (options) => {
+        const { url, migrationsRun } = options as DataSourceOptions & { url: string };
+        if (migrationsRun) await migrate(url);
+        return new DataSource({ ...options!, migrationsRun: false } as DataSourceOptions);
+      },
     }),
   ],
 })
 export class DatabaseModule {}
+
+async function migrate(url: string): Promise<void> {
+  const dataSource = await new DataSource(dataSourceOptions(url)).initialize();
+  try {
+    await dataSource.runMigrations();
+  } finally {
+    await dataSource.destroy();
+  }
+}

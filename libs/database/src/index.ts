@@ -1,5 +1,6 @@
 export { DatabaseModule } from './database.module';
 export { dataSourceOptions } from './data-source-options';
 export { EmbeddedDatabase } from './embedded-database';
-export { isUniqueViolation } from './postgres-errors';
+export { isDatabaseUnavailable, isUniqueViolation } from './postgres-errors';
 export { SqlPool } from './sql-pool';
+export { poolOptions } from './pool-options';

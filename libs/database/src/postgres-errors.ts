@@ -8,3 +8,40 @@ export function isUniqueViolation(error: unknown): boolean {
     (error.driverError as { code?: string } | undefined)?.code === UNIQUE_VIOLATION
   );
 }
+
+/**
+ * Errors that mean the database cannot serve right now (refused, dropped or hung connections,
+ * PostgreSQL shutting down or starting, a statement cut off by a timeout): the client may retry,
+ * so 503 rather than 500.
+ */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57014', // query_canceled: statement_timeout
+  '25P03', // idle_in_transaction_session_timeout
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '08000', // connection_exception
+  '08001', // sqlclient_unable_to_establish_sqlconnection
+  '08003', // connection_does_not_exist
+  '08006', // connection_failure
+]);
+
+/**
+ * pg's own errors carry no code, only these messages: a dropped connection, a connection not made
+ * within connectionTimeoutMillis, no pooled connection free within it, and no answer within
+ * query_timeout.
+ */
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Query read timeout/i;
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const failure = error as
+    { code?: string; driverError?: { code?: string }; message?: string } | null | undefined;
+  const code = failure?.driverError?.code ?? failure?.code;
+  if (code !== undefined && UNAVAILABLE_CODES.has(code)) return true;
+  return UNAVAILABLE_MESSAGE.test(failure?.message ?? '');
+}

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
+import { isDatabaseUnavailable } from '@chat/database';
 import {
   AuthenticationError,
   BadRequestError,
@@ -89,32 +90,6 @@ export class ApiExceptionFilter implements ExceptionFilter {
       { detail: 'Internal server error', request_id: requestId },
     ];
   }
-}
-
-/**
- * Errors that mean the database cannot be reached right now (refused or dropped connections,
- * PostgreSQL shutting down or starting): the client may retry, so 503 rather than 500.
- */
-const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  '57P01', // admin_shutdown
-  '57P02', // crash_shutdown
-  '57P03', // cannot_connect_now
-  '08000', // connection_exception
-  '08001', // sqlclient_unable_to_establish_sqlconnection
-  '08003', // connection_does_not_exist
-  '08006', // connection_failure
-]);
-
-function isDatabaseUnavailable(exception: unknown): boolean {
-  const error = exception as
-    { code?: string; driverError?: { code?: string }; message?: string } | null | undefined;
-  const code = error?.driverError?.code ?? error?.code;
-  if (code !== undefined && UNAVAILABLE_CODES.has(code)) return true;
-  return /Connection terminated|connection timeout/i.test(error?.message ?? '');
 }
 
 /** body-parser's refusal of a body that is not JSON or nests too deeply, as Nest wraps it. */

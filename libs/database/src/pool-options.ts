@@ -1,0 +1,34 @@
+import { ReadTimeoutClient } from './read-timeout-client';
+
+export interface DatabaseTimeouts {
+  connectTimeoutMs: number;
+  queryTimeoutMs: number;
+}
+
+/**
+ * The client-side read timeout is this much longer than statement_timeout: a server that runs
+ * answers first with its own error (57014); one that does not answer at all (stopped, cut off) is
+ * given up by the client.
+ */
+const READ_TIMEOUT_MARGIN_MS = 1_000;
+/** A transaction left idle this long (a stuck client) is ended by the server, freeing its locks. */
+const IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
+/** TCP keepalive on every connection, so a vanished host is noticed even on idle connections. */
+const KEEPALIVE_DELAY_MS = 10_000;
+
+/**
+ * The pg pool options of the server's data source. Migrations and the TypeORM CLI run without
+ * them (dataSourceOptions alone): a long migration must not hit a statement timeout.
+ */
+export function poolOptions(timeouts: DatabaseTimeouts) {
+  return {
+    Client: ReadTimeoutClient,
+    // Also bounds the wait for a free pooled connection.
+    connectionTimeoutMillis: timeouts.connectTimeoutMs,
+    statement_timeout: timeouts.queryTimeoutMs,
+    query_timeout: timeouts.queryTimeoutMs + READ_TIMEOUT_MARGIN_MS,
+    idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS,
+  };
+}

@@ -1,0 +1,29 @@
+import { Client } from 'pg';
+
+/** The error pg gives a query that outlived query_timeout (its only mark is the message). */
+const READ_TIMEOUT_MESSAGE = 'Query read timeout';
+
+/**
+ * A pg client that ends itself when a query outlives query_timeout. pg answers such a query with
+ * an error but leaves it on the wire as the connection's active query, and TypeORM's query runners
+ * release their connection to the pool without the error, so the pool would lend out a connection
+ * still waiting on a server that does not answer. end() closes the socket at once (a query is
+ * still active) and marks the client as ending, which makes the pool drop it on release.
+ *
+ * Only promise calls need this: pool.query (SqlPool, the hot path) passes a callback and releases
+ * its client with the error, which already removes it from the pool.
+ */
+export class ReadTimeoutClient extends Client {
+  // The overloads of Client.query, passed through as they are.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  override query(...args: any[]): any {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const result = (super.query as (...args: any[]) => unknown)(...args);
+    if (result instanceof Promise) {
+      result.catch((error: unknown) => {
+        if ((error as Error | undefined)?.message === READ_TIMEOUT_MESSAGE) void this.end();
+      });
+    }
+    return result;
+  }
+}
