@@ -213,6 +213,29 @@ describe('the /ws chat room', () => {
     b.close();
   });
 
+  it('tells every client when a user is renamed, with the name, role and avatar to show', async () => {
+    const renamed = await createUser(t);
+    const a = await connect(renamed.token);
+    const b = await connect();
+    const name = `${renamed.name}-new`;
+    await t.http
+      .patch('/user/update')
+      .set(...bearer(renamed))
+      .send({ data_update: { name } })
+      .expect(201);
+    const user = {
+      event: 'user',
+      user_id: renamed.id,
+      name,
+      role: 1,
+      user_avatar: expect.stringMatching(/^\/static\//),
+    };
+    expect(await a.next((f) => f.event === 'user')).toEqual(user);
+    expect(await b.next((f) => f.event === 'user')).toEqual(user);
+    a.close();
+    b.close();
+  });
+
   describe('refusals', () => {
     const tooLong = 'x'.repeat(1001);
     const formatErrors: [string, unknown][] = [

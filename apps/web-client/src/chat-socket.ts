@@ -7,6 +7,7 @@ export type ServerFrame =
   | { event: 'update'; message_id: number; new_message: string }
   | { event: 'delete'; message_id: number }
   | { event: 'avatar'; user_id: number; user_avatar: string }
+  | { event: 'user'; user_id: number; name: string; role: number; user_avatar: string }
   | { event: 'send user message'; message: string };
 
 export interface SocketHandlers {

@@ -90,7 +90,19 @@ async function showChat(token: string): Promise<void> {
           me = { ...me, user_avatar: frame.user_avatar };
           showProfile();
         }
-        return room.avatarChanged(frame.user_id, frame.user_avatar);
+        return room.userChanged(frame.user_id, { user_avatar: frame.user_avatar });
+      case 'user': {
+        const { user_id, name, role, user_avatar } = frame;
+        const own = user_id === me.user_id;
+        if (own) {
+          me = { ...me, name, role, user_avatar };
+          showProfile();
+        }
+        room.userChanged(user_id, { name, role, user_avatar });
+        // The viewer's own role decides which buttons every message shows.
+        if (own) room.refresh();
+        return;
+      }
       case 'send user message':
         if (frame.message === 'Invalid token') void signOut(false);
         else notice.textContent = frame.message;

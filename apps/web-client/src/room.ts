@@ -79,9 +79,13 @@ export class Room {
     this.shown.delete(messageId);
   }
 
-  avatarChanged(userId: number, avatar: string): void {
+  /** Shows a user's new name, role or avatar on each of their messages. */
+  userChanged(
+    userId: number,
+    changes: Partial<Pick<ChatMessage, 'name' | 'role' | 'user_avatar'>>,
+  ) {
     for (const { message } of [...this.shown.values()]) {
-      if (message.user_id === userId) this.show({ ...message, user_avatar: avatar });
+      if (message.user_id === userId) this.show({ ...message, ...changes });
     }
   }
 

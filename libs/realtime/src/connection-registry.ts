@@ -133,6 +133,16 @@ export class ConnectionRegistry implements OnModuleDestroy {
           encodeFrame({ event: 'avatar', user_id: event.userId, user_avatar: event.avatar }),
         );
       case 'user.updated':
+        return this.broadcast(
+          event.type,
+          encodeFrame({
+            event: 'user',
+            user_id: event.userId,
+            name: event.name,
+            role: event.role,
+            user_avatar: event.avatar,
+          }),
+        );
       case 'user.deleted':
         return;
       case 'sessions.revoked': {

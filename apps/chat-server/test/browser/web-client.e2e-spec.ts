@@ -175,6 +175,23 @@ describe('the web client at /', () => {
     await hasAttribute(a.page.locator('header img.avatar'), 'src', /\/uploads\//);
   });
 
+  it("shows another user's new name on their messages as soon as they rename", async () => {
+    const renamer = await createUser(t, uniqueName('renamer'));
+    const a = await open(alice);
+    const r = await open(renamer);
+    await sendMessage(r.page, 'my name is changing');
+    const atAlice = messageItem(a.page, 'my name is changing');
+    await hasText(atAlice.locator('.author'), renamer.name);
+    const newName = uniqueName('renamed');
+    await t.http
+      .patch('/user/update')
+      .set('Authorization', `Bearer ${renamer.token}`)
+      .send({ data_update: { name: newName } })
+      .expect(201);
+    await hasText(atAlice.locator('.author'), newName);
+    await hasText(r.page.locator('.me'), newName);
+  });
+
   it('keeps history across a reload, and loads older messages when scrolled to the top', async () => {
     await t.db.query(
       `INSERT INTO messages (user_id, text) SELECT $1, 'older ' || n FROM generate_series(1, 120) n`,
