@@ -6,9 +6,11 @@ function fakeSocket() {
   const socket = {
     readyState: WebSocket.OPEN,
     isPaused: false,
-    pause: jest.fn(() => (socket.isPaused = true)),
-    resume: jest.fn(() => (socket.isPaused = false)),
+    pause: jest.fn(),
+    resume: jest.fn(),
   };
+  socket.pause.mockImplementation(() => (socket.isPaused = true));
+  socket.resume.mockImplementation(() => (socket.isPaused = false));
   return socket;
 }
 
