@@ -400,6 +400,39 @@ describe('the /ws chat room', () => {
   });
 });
 
+describe('a socket whose token expires', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ JWT_TTL: '4s' });
+  });
+  afterAll(() => t.close());
+
+  const TOKEN_EXPIRED = { event: 'send user message', message: 'Token expired' };
+
+  it('is told and closed at expiry, and what it sends after is not stored', async () => {
+    const user = await createUser(t);
+    const client = await ChatClient.connect(t.baseUrl, user.token);
+    client.send({ message: 'while the token holds' });
+    await client.messages(1);
+    await settle(6_000);
+    client.send({ message: 'after the token expired' });
+    expect(await client.next((f) => f.event === 'send user message')).toEqual(TOKEN_EXPIRED);
+    expect(await client.closed).toEqual({ code: 1008, reason: 'Token expired' });
+    await settle();
+    const rows = await t.db.query('SELECT text FROM messages WHERE user_id = $1', [user.id]);
+    expect(rows).toEqual([{ text: 'while the token holds' }]);
+  }, 15_000);
+
+  it('closes a socket that sends nothing when its token expires', async () => {
+    const user = await createUser(t);
+    const client = await ChatClient.connect(t.baseUrl, user.token);
+    const closed = await Promise.race([client.closed, settle(6_000).then(() => null)]);
+    expect(closed).toEqual({ code: 1008, reason: 'Token expired' });
+    expect(client.frames).toEqual([TOKEN_EXPIRED]);
+  }, 15_000);
+});
+
 describe('message rate limit', () => {
   let t: TestApp;
 

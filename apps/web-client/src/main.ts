@@ -104,8 +104,11 @@ async function showChat(token: string): Promise<void> {
         return;
       }
       case 'send user message':
-        if (frame.message === 'Invalid token') void signOut(false);
-        else notice.textContent = frame.message;
+        // The session is over (revoked, or the token's time is up): sign in again.
+        if (frame.message === 'Invalid token' || frame.message === 'Token expired') {
+          void signOut(false);
+        } else notice.textContent = frame.message;
+        return;
     }
   }
 

@@ -5,4 +5,6 @@ export interface AuthUser {
   id: number;
   role: Role;
   sessionId: string;
+  /** When the token expires (ms since the epoch); set by TokenVerifier, for sockets to enforce. */
+  expiresAt?: number;
 }

@@ -15,17 +15,19 @@ export class TokenVerifier {
     private readonly sessions: SessionsService,
   ) {}
 
+  /** The caller of a valid token, with its expiry (a socket outlives its handshake). */
   async authenticate(token: string): Promise<AuthUser> {
-    let claims: TokenClaims;
+    let claims: TokenClaims & { exp?: unknown };
     try {
-      claims = await this.jwt.verifyAsync<TokenClaims>(token);
+      claims = await this.jwt.verifyAsync<TokenClaims & { exp?: unknown }>(token);
     } catch (error) {
       const expired = (error as Error).name === 'TokenExpiredError';
       throw new AuthenticationError(expired ? 'Token expired' : 'Invalid token');
     }
     const user = await this.sessions.resolveClaims(claims);
     if (!user) throw new AuthenticationError('Invalid token');
-    return user;
+    // Our tokens always carry exp (JWT_TTL); the session cache's object is shared, so copy it.
+    return typeof claims.exp === 'number' ? { ...user, expiresAt: claims.exp * 1000 } : user;
   }
 
   /** The same caller if its session still holds (answered from the session cache). */

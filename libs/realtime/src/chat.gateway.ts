@@ -77,6 +77,7 @@ export class ChatGateway
     this.registry.add(connection);
     socket.on('close', (code: number) => {
       this.registry.remove(connection);
+      connection.closed();
       this.logger.log(`WebSocket closed (${describe(connection)}, code ${code})`);
       if (code === CLOSE_TOO_LARGE) this.metrics.framesRejected.inc({ reason: 'too_large' });
     });
@@ -105,7 +106,7 @@ export class ChatGateway
 
   private async authenticateAtConnect(connection: ClientConnection, token: string): Promise<void> {
     try {
-      connection.user = await this.verifier.authenticate(token);
+      connection.signIn(await this.verifier.authenticate(token));
       this.logger.log(`WebSocket connected (${describe(connection)})`);
     } catch (error) {
       if (error instanceof DomainError) {

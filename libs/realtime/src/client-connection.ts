@@ -21,6 +21,9 @@ const RESUME_AT_WAITING_FRAMES = 8;
  * read it, broadcast after): for this long such copies are dropped.
  */
 const REPLAY_REPEAT_GRACE_MS = 5_000;
+/** setTimeout's longest delay; a later expiry is waited for in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+export const TOKEN_EXPIRED = 'Token expired';
 
 /** What a connection reports to its owner. */
 export interface ConnectionObserver {
@@ -37,8 +40,8 @@ interface HeldFrame {
 
 /** One socket and what the server knows of it. */
 export class ClientConnection {
-  /** The caller of a token given at connect (`/ws?token=`); frames may then omit theirs. */
-  user: AuthUser | null = null;
+  private caller: AuthUser | null = null;
+  private expiryTimer?: NodeJS.Timeout;
   /** Cleared by each ping, set by the pong that answers it. */
   alive = true;
   private waiting = 0;
@@ -61,6 +64,37 @@ export class ClientConnection {
     private readonly maxBufferedBytes: number,
     private readonly observer: ConnectionObserver,
   ) {}
+
+  /** The caller of the token this socket was given (at connect); frames may then omit theirs. */
+  get user(): AuthUser | null {
+    return this.caller;
+  }
+
+  /** Takes the socket's caller; when the token expires the socket is told so and closed. */
+  signIn(user: AuthUser): void {
+    this.caller = user;
+    clearTimeout(this.expiryTimer);
+    if (user.expiresAt !== undefined) this.closeAt(user.expiresAt);
+  }
+
+  /** Whether the socket's token has expired (its timer may not have fired yet). */
+  tokenExpired(now: number): boolean {
+    return this.caller?.expiresAt !== undefined && now >= this.caller.expiresAt;
+  }
+
+  /** Lets go of what the connection holds, once its socket has closed. */
+  closed(): void {
+    clearTimeout(this.expiryTimer);
+  }
+
+  private closeAt(expiresAt: number): void {
+    const delay = Math.max(expiresAt - Date.now(), 0);
+    this.expiryTimer = setTimeout(
+      () => (delay > MAX_TIMER_MS ? this.closeAt(expiresAt) : this.refuse(TOKEN_EXPIRED)),
+      Math.min(delay, MAX_TIMER_MS),
+    );
+    this.expiryTimer.unref();
+  }
 
   get isOpen(): boolean {
     return this.socket.readyState === WebSocket.OPEN;

@@ -3,7 +3,7 @@ import { AuthUser, TokenVerifier } from '@chat/auth';
 import { DomainError } from '@chat/errors';
 import { MessagesService } from '@chat/messages';
 import { ChatMetrics } from '@chat/metrics';
-import { ClientConnection } from './client-connection';
+import { ClientConnection, TOKEN_EXPIRED } from './client-connection';
 import { ConnectionRegistry } from './connection-registry';
 import { encodeFrame, parseFrame } from './frames';
 import { MessageRateLimiter } from './message-rate-limiter';
@@ -26,6 +26,7 @@ export class FrameHandler {
   ) {}
 
   async handle(connection: ClientConnection, data: Buffer, isBinary: boolean): Promise<void> {
+    if (connection.tokenExpired(Date.now())) return connection.refuse(TOKEN_EXPIRED);
     const frame = parseFrame(data, isBinary);
     if (!frame) {
       this.metrics.framesRejected.inc({ reason: 'invalid_format' });
