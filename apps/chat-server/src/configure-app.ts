@@ -9,6 +9,7 @@ import { refuseDeepJson } from '@chat/errors';
 import { REQUEST_ID_HEADER } from '@chat/logging';
 import { ChatWsAdapter } from '@chat/realtime';
 import { serveWebClient } from '@chat/web-client';
+import { securityHeaders } from './security-headers';
 
 const MAX_JSON_BODY = '64kb';
 
@@ -16,6 +17,7 @@ const MAX_JSON_BODY = '64kb';
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  app.use(securityHeaders(config));
   limitSlowClients(app.getHttpServer() as Server, config);
   // Behind nginx: client addresses (rate limits) and https (secure cookies) come from X-Forwarded-*.
   app.set('trust proxy', config.trustProxy);
