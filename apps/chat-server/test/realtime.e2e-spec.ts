@@ -17,6 +17,7 @@ describe('the /ws chat room', () => {
       MESSAGE_RATE_LIMIT: '1000',
       MESSAGE_RATE_BURST: '1000',
       WS_MAX_CONNECTIONS_PER_ADDRESS: '1000',
+      RESUME_MAX_MESSAGES: '2000',
     });
     alice = await createUser(t);
     bob = await createUser(t);
@@ -118,7 +119,7 @@ describe('the /ws chat room', () => {
     for (let i = 1; i <= 30; i++) a.send({ message: `missed ${i}` });
     await a.messages(31);
 
-    const back = await connect();
+    const back = await connect(bob.token);
     back.send({ action: 'resume', after_id: seen.message_id });
     a.send({ message: 'live after resume' });
     const frames = await back.messages(31);
@@ -140,7 +141,7 @@ describe('the /ws chat room', () => {
     a.send({ message: 'before the reconnect' });
     const [before] = await a.messages(1);
 
-    const back = await connect();
+    const back = await connect(bob.token);
     a.send({ message: 'arrived live first' });
     await back.messages(1);
     back.send({ action: 'resume', after_id: (before.message_id as number) - 1 });
@@ -162,7 +163,7 @@ describe('the /ws chat room', () => {
       `INSERT INTO messages (user_id, text) SELECT $1, 'bulk ' || n FROM generate_series(1, 1200) n`,
       [bob.id],
     );
-    const client = await connect();
+    const client = await connect(alice.token);
     client.send({ action: 'resume', after_id: Number(max) });
     const frames = await client.messages(1200);
     expect(frames.map((f) => f.message)).toEqual(
@@ -397,6 +398,75 @@ describe('the /ws chat room', () => {
       .expect(200);
     expect(await client.next((f) => f.event === 'send user message')).toEqual(INVALID_TOKEN);
     expect((await client.closed).code).toBe(1008);
+  });
+});
+
+describe('resume, bounded', () => {
+  let t: TestApp;
+  let user: TestUser;
+  const BOUND = 10;
+
+  beforeAll(async () => {
+    t = await startTestApp({ RESUME_MAX_MESSAGES: String(BOUND) });
+    user = await createUser(t);
+  });
+  afterAll(() => t.close());
+
+  /** Stores `count` messages; the id before the first of them. */
+  const store = async (count: number, tag: string): Promise<number> => {
+    const [{ max }] = await t.db.query('SELECT coalesce(max(id), 0)::text AS max FROM messages');
+    await t.db.query(
+      `INSERT INTO messages (user_id, text) SELECT $1, $2 || n FROM generate_series(1, $3) n`,
+      [user.id, `${tag} `, count],
+    );
+    return Number(max);
+  };
+  const latestId = async () =>
+    Number((await t.db.query('SELECT max(id)::text AS max FROM messages'))[0].max);
+
+  it('replays up to the bound, then says the replay is complete', async () => {
+    const after = await store(BOUND, 'within');
+    const client = await ChatClient.connect(t.baseUrl, user.token);
+    client.send({ action: 'resume', after_id: after });
+    const done = await client.next((f) => f.event === 'resume');
+    expect(done).toEqual({ event: 'resume', recovered: true, latest_id: await latestId() });
+    const frames = client.frames.slice(0, client.frames.indexOf(done));
+    expect(frames.map((f) => f.message)).toEqual(
+      Array.from({ length: BOUND }, (_, i) => `within ${i + 1}`),
+    );
+    client.close();
+  });
+
+  it('replays nothing past the bound and tells the client to reload history', async () => {
+    const after = await store(BOUND + 1, 'beyond');
+    const client = await ChatClient.connect(t.baseUrl, user.token);
+    client.send({ action: 'resume', after_id: after });
+    expect(await client.next((f) => f.event === 'resume')).toEqual({
+      event: 'resume',
+      recovered: false,
+      latest_id: await latestId(),
+    });
+    await settle();
+    expect(client.frames).toHaveLength(1);
+    // Live traffic goes on.
+    client.send({ message: 'still live' });
+    expect((await client.messages(1))[0]).toMatchObject({ message: 'still live' });
+    client.close();
+  });
+
+  it('replays nothing to an anonymous socket, tells it so, and keeps it open', async () => {
+    await store(3, 'anonymous');
+    const client = await ChatClient.connect(t.baseUrl);
+    client.send({ action: 'resume', after_id: 0 });
+    expect(await client.next((f) => f.event === 'send user message')).toEqual({
+      event: 'send user message',
+      message: 'Not authenticated',
+    });
+    await settle();
+    expect(client.frames).toHaveLength(1);
+    client.send({ message: 'then with a token', token: user.token });
+    expect((await client.messages(1))[0]).toMatchObject({ message: 'then with a token' });
+    client.close();
   });
 });
 

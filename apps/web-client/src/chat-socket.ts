@@ -8,6 +8,7 @@ export type ServerFrame =
   | { event: 'delete'; message_id: number }
   | { event: 'avatar'; user_id: number; user_avatar: string }
   | { event: 'user'; user_id: number; name: string; role: number; user_avatar: string }
+  | { event: 'resume'; recovered: boolean; latest_id: number }
   | { event: 'send user message'; message: string };
 
 export interface SocketHandlers {

@@ -103,6 +103,9 @@ async function showChat(token: string): Promise<void> {
         if (own) room.refresh();
         return;
       }
+      case 'resume':
+        if (!frame.recovered) room.reload().catch(report);
+        return;
       case 'send user message':
         // The session is over (revoked, or the token's time is up): sign in again.
         if (frame.message === 'Invalid token' || frame.message === 'Token expired') {

@@ -56,6 +56,15 @@ export class Room {
     this.scrollToBottom();
   }
 
+  /** Shows the newest page afresh, for when more was missed than the server replays. */
+  async reload(): Promise<void> {
+    this.shown.clear();
+    this.element.replaceChildren();
+    this.newest = 0;
+    this.oldest = Infinity;
+    await this.loadLatest();
+  }
+
   /** Adds a message, or replaces the one with its id. */
   show(message: ChatMessage): void {
     const atBottom = this.isAtBottom();

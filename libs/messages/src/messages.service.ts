@@ -55,6 +55,16 @@ export class MessagesService {
     }
   }
 
+  /** How many messages have an id above `afterId`, counting no further than `atMost`. */
+  async countSince(afterId: number, atMost: number): Promise<number> {
+    const { rows } = await this.sql.query<{ count: number }>(
+      `SELECT count(*)::int AS count
+         FROM (SELECT 1 FROM messages WHERE id > $1 ORDER BY id LIMIT $2) newer`,
+      [afterId, atMost],
+    );
+    return rows[0].count;
+  }
+
   /** The id of the newest stored message (0 when there is none). */
   async latestId(): Promise<number> {
     const { rows } = await this.sql.query<{ id: number }>(

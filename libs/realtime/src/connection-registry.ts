@@ -94,14 +94,15 @@ export class ConnectionRegistry implements OnModuleDestroy {
   }
 
   /**
-   * The messages broadcast to `connection` since it joined (a resume leaves them out), or null
-   * when more were broadcast than are remembered.
+   * The messages after `afterId` broadcast to `connection` since it joined (a resume leaves them
+   * out), or null when more were broadcast than are remembered.
    */
-  messagesSentTo(connection: ClientConnection): Set<number> | null {
+  messagesSentTo(connection: ClientConnection, afterId: number): Set<number> | null {
     if (this.broadcasts - connection.broadcastsFrom > RECENT_BROADCASTS) return null;
     const sent = new Set<number>();
     for (let count = connection.broadcastsFrom; count < this.broadcasts; count++) {
-      sent.add(this.recentBroadcasts[count % RECENT_BROADCASTS]);
+      const id = this.recentBroadcasts[count % RECENT_BROADCASTS];
+      if (id > afterId) sent.add(id);
     }
     return sent;
   }

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AuthUser, TokenVerifier } from '@chat/auth';
+import { AppConfig } from '@chat/config';
 import { DomainError } from '@chat/errors';
 import { MessagesService } from '@chat/messages';
 import { ChatMetrics } from '@chat/metrics';
@@ -9,6 +10,8 @@ import { encodeFrame, parseFrame } from './frames';
 import { MessageRateLimiter } from './message-rate-limiter';
 
 const REPLAY_PAGE = 500;
+/** The answer to `resume` from a socket without a token: nothing is replayed, the socket stays. */
+const NOT_AUTHENTICATED = 'Not authenticated';
 const DRAIN_POLL_MS = 10;
 const DRAIN_TIMEOUT_MS = 10_000;
 
@@ -23,6 +26,7 @@ export class FrameHandler {
     private readonly limiter: MessageRateLimiter,
     private readonly metrics: ChatMetrics,
     private readonly registry: ConnectionRegistry,
+    private readonly config: AppConfig,
   ) {}
 
   async handle(connection: ClientConnection, data: Buffer, isBinary: boolean): Promise<void> {
@@ -32,7 +36,7 @@ export class FrameHandler {
       this.metrics.framesRejected.inc({ reason: 'invalid_format' });
       return connection.refuse('Invalid format');
     }
-    if (frame.kind === 'resume') return this.replay(connection, frame.afterId);
+    if (frame.kind === 'resume') return this.resume(connection, frame.afterId);
 
     const author = await this.authenticate(connection, frame.token);
     if (!author) {
@@ -72,20 +76,59 @@ export class FrameHandler {
   }
 
   /**
-   * Sends every stored message with id > afterId, oldest first, holding live broadcasts back until
-   * the replay is done so that nothing is missed in between. Pages wait for the socket to drain.
+   * For an authenticated socket: replays what it missed after `afterId`, then says the replay is
+   * complete; when more than RESUME_MAX_MESSAGES were stored since, it tells the socket to reload
+   * history instead.
    */
-  private async replay(connection: ClientConnection, afterId: number): Promise<void> {
-    connection.startReplay(this.registry.messagesSentTo(connection));
+  private async resume(connection: ClientConnection, afterId: number): Promise<void> {
+    if (!connection.user) return connection.notify(NOT_AUTHENTICATED);
+    if (!(await this.verifier.recheck(connection.user))) return connection.refuse('Invalid token');
+    const bound = this.config.resumeMaxMessages;
+    if ((await this.messages.countSince(afterId, bound + 1)) > bound) {
+      return this.tellToReload(connection);
+    }
+    connection.startReplay(this.registry.messagesSentTo(connection, afterId));
+    let latestId: number | null;
     try {
-      for await (const page of this.messages.pagesSince(afterId, REPLAY_PAGE)) {
-        for (const message of page) connection.replay(encodeFrame(message), message.message_id);
-        if (page.length === REPLAY_PAGE && !(await drained(connection))) break;
-      }
+      latestId = await this.replay(connection, afterId, bound);
+      if (latestId !== null) connection.send(resumeFrame(true, latestId));
     } finally {
       connection.release();
     }
+    if (latestId === null) await this.tellToReload(connection);
   }
+
+  private async tellToReload(connection: ClientConnection): Promise<void> {
+    connection.send(resumeFrame(false, await this.messages.latestId()));
+  }
+
+  /**
+   * Sends every stored message with id > afterId, oldest first, while live broadcasts are held
+   * back; pages wait for the socket to drain. The id of the newest message read, or null when
+   * more than `bound` turned up (stored since they were counted) or the socket stopped reading:
+   * what a replay holds stays within the bound.
+   */
+  private async replay(
+    connection: ClientConnection,
+    afterId: number,
+    bound: number,
+  ): Promise<number | null> {
+    let latestId = afterId;
+    let read = 0;
+    for await (const page of this.messages.pagesSince(afterId, REPLAY_PAGE)) {
+      read += page.length;
+      if (read > bound) return null;
+      for (const message of page) connection.replay(encodeFrame(message), message.message_id);
+      latestId = page[page.length - 1].message_id;
+      if (page.length === REPLAY_PAGE && !(await drained(connection))) return null;
+    }
+    return latestId;
+  }
+}
+
+/** Ends a resume: `recovered` when every message up to `latestId` was sent. */
+function resumeFrame(recovered: boolean, latestId: number): Buffer {
+  return encodeFrame({ event: 'resume', recovered, latest_id: latestId });
 }
 
 /** Waits, within bounds, until the socket has sent most of what it holds. */

@@ -243,6 +243,21 @@ describe('the web client at /', () => {
     await hasCount(messageItem(b.page, 'typed offline'), 1);
   });
 
+  it('reloads the newest messages after missing more than a resume replays', async () => {
+    const a = await open(alice);
+    await a.context.setOffline(true);
+    await hasText(a.page.getByRole('status'), 'Offline');
+    // More than RESUME_MAX_MESSAGES (1,000 by default) while the page was away.
+    await t.db.query(
+      `INSERT INTO messages (user_id, text) SELECT $1, 'while away ' || n FROM generate_series(1, 1001) n`,
+      [bob.id],
+    );
+    await a.context.setOffline(false);
+    await connected(a.page);
+    await hasCount(messageItem(a.page, 'while away 1001'), 1);
+    await hasCount(a.page.getByRole('log').locator('li.message'), 50);
+  });
+
   it('renames, changes the password, and deletes the account after a confirmation', async () => {
     const user = await createUser(t, uniqueName('leaver'));
     const chat = await open(user);
