@@ -24,6 +24,8 @@ import { createTestDatabase, TestDatabase } from '../support/test-database';
 const run = promisify(execFile);
 const DOCKER = join(REPOSITORY_ROOT, 'docker');
 const PROMETHEUS_WAIT_MS = 40_000;
+/** Where the test's nginx writes its access log (in the work directory). */
+const ACCESS_LOG = 'access.log';
 
 describe('the deployment', () => {
   let database: TestDatabase;
@@ -55,6 +57,23 @@ describe('the deployment', () => {
     await Promise.all(replicas.map((replica) => stopProcess(replica.server)));
     await database.drop();
     await rm(workDir, { recursive: true, force: true });
+  });
+
+  it('logs requests without their query strings, so no ?token= reaches the log', async () => {
+    const secret = `secret-${randomBytes(6).toString('hex')}`;
+    const http = request(nginxUrl);
+    await http
+      .get(`/routers/last_messages?token=${secret}`)
+      .set('Referer', `http://chat.example/?token=${secret}`)
+      .expect(200);
+    await http.get(`/ws?token=${secret}`);
+    await http.post(`/avatar/upload?token=${secret}`);
+    const accessLog = await readFile(join(workDir, ACCESS_LOG), 'utf8');
+    expect(accessLog).toContain('"POST /avatar/upload HTTP/1.1"');
+    expect(accessLog).toContain('"GET /routers/last_messages HTTP/1.1" 200');
+    expect(accessLog).toContain('"GET /ws HTTP/1.1"');
+    expect(accessLog).toContain('"http://chat.example/"');
+    expect(accessLog).not.toContain(secret);
   });
 
   it('serves the API and a chat between clients on different replicas, through nginx', async () => {
@@ -206,8 +225,9 @@ async function startNginx(
   });
   config = config
     .replace('server grafana:3000', `server 127.0.0.1:${await freePort()}`)
-    .replace('listen 80;', `listen 127.0.0.1:${port};`);
-  expect(config).not.toMatch(/app\d:8000|grafana:3000|listen 80;/);
+    .replace('listen 80;', `listen 127.0.0.1:${port};`)
+    .replace('access_log /dev/stdout chat;', `access_log ${join(workDir, ACCESS_LOG)} chat;`);
+  expect(config).not.toMatch(/app\d:8000|grafana:3000|listen 80;|\/dev\/stdout/);
   const file = join(workDir, 'nginx.conf');
   await writeFile(file, config);
   const nginx = spawn(
