@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import pLimit, { LimitFunction } from 'p-limit';
 import { AppConfig } from '@chat/config';
-import { UnavailableError } from '@chat/errors';
+import { TooManyRequestsError, UnavailableError } from '@chat/errors';
 import { EventBus } from '@chat/events';
 import { ChatMetrics } from '@chat/metrics';
 import { UsersService } from '@chat/users';
@@ -10,6 +10,8 @@ import { renderAvatar } from './image-checks';
 
 /** Uploads waiting at most; with 1 MiB each this bounds the memory they hold. */
 const MAX_WAITING_JOBS = 100;
+/** Uploads of one user waiting at most, so that one user cannot fill the queue for everyone. */
+const MAX_WAITING_JOBS_PER_USER = 2;
 
 /**
  * Resizes uploads in the background, AVATAR_JOB_CONCURRENCY at a time, and one user's uploads in
@@ -20,6 +22,7 @@ export class AvatarProcessor implements BeforeApplicationShutdown {
   private readonly logger = new Logger('AvatarProcessor');
   private readonly limit: LimitFunction;
   private readonly lastJobOf = new Map<number, Promise<void>>();
+  private readonly waitingOf = new Map<number, number>();
   private waiting = 0;
 
   constructor(
@@ -33,15 +36,25 @@ export class AvatarProcessor implements BeforeApplicationShutdown {
   }
 
   submit(userId: number, image: Buffer): void {
+    const waitingOfUser = this.waitingOf.get(userId) ?? 0;
+    if (waitingOfUser >= MAX_WAITING_JOBS_PER_USER) {
+      throw new TooManyRequestsError(
+        'Too many avatar uploads waiting; upload again once the previous ones are done',
+      );
+    }
     if (this.waiting >= MAX_WAITING_JOBS) {
       throw new UnavailableError('Too many avatar uploads at once; try again shortly');
     }
     this.waiting++;
+    this.waitingOf.set(userId, waitingOfUser + 1);
     const previous = this.lastJobOf.get(userId) ?? Promise.resolve();
     const job = previous
       .then(() => this.limit(() => this.process(userId, image)))
       .finally(() => {
         this.waiting--;
+        const left = this.waitingOf.get(userId)! - 1;
+        if (left === 0) this.waitingOf.delete(userId);
+        else this.waitingOf.set(userId, left);
         if (this.lastJobOf.get(userId) === job) this.lastJobOf.delete(userId);
       });
     this.lastJobOf.set(userId, job);

@@ -16,6 +16,7 @@ import {
   DomainError,
   InvalidInputError,
   PermissionError,
+  TooManyRequestsError,
   UnavailableError,
 } from './domain-errors';
 
@@ -25,6 +26,7 @@ const STATUS_BY_ERROR = new Map<Function, number>([
   [AuthenticationError, HttpStatus.UNAUTHORIZED],
   [PermissionError, HttpStatus.FORBIDDEN],
   [ConflictError, HttpStatus.CONFLICT],
+  [TooManyRequestsError, HttpStatus.TOO_MANY_REQUESTS],
   [InvalidInputError, HttpStatus.UNPROCESSABLE_ENTITY],
 ]);
 

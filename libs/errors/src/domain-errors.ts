@@ -12,6 +12,9 @@ export class BadRequestError extends DomainError {}
 /** The server cannot take this now; the client may retry later (503). */
 export class UnavailableError extends DomainError {}
 
+/** This caller has asked for too much at once; it may retry once earlier requests are done (429). */
+export class TooManyRequestsError extends DomainError {}
+
 /** No credentials, or credentials that no longer hold (401). */
 export class AuthenticationError extends DomainError {}
 

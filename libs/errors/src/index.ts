@@ -6,6 +6,7 @@ export {
   FieldProblem,
   InvalidInputError,
   PermissionError,
+  TooManyRequestsError,
   UnavailableError,
 } from './domain-errors';
 export { ErrorsModule } from './errors.module';
