@@ -1,4 +1,5 @@
 import type { Express } from 'express';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { bearer, createUser, loginAdmin, PASSWORD, uniqueName } from './support/factories';
 import { startTestApp, TEST_ADMIN, TestApp } from './support/test-app';
@@ -250,5 +251,56 @@ describe('login attempts on one account from many addresses', () => {
     expect(refused.body).toEqual({ detail: 'Too many requests' });
     expect(refused.body).not.toHaveProperty('access_token');
     await attempt('someone-else', '203.0.113.4').expect(409);
+  });
+
+  it('counts the name as accounts are named: case and surrounding spaces share one bucket', async () => {
+    const name = uniqueName('Bucket');
+    const variants = [name, name.toUpperCase(), ` ${name}`, `${name.toLowerCase()}  `];
+    for (const [index, variant] of variants.entries()) {
+      await attempt(variant, `203.0.113.${20 + index}`).expect(409);
+    }
+    await attempt(name.toUpperCase(), '203.0.113.30').expect(429);
+  });
+
+  function attempt(name: string, client: string) {
+    return t.http
+      .post('/user/login')
+      .set('X-Forwarded-For', client)
+      .send({ name, password: 'wrong password' });
+  }
+});
+
+describe('rate limits over Redis, shared by two instances', () => {
+  const redis = (variables: Record<string, string>) => ({
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    REDIS_PREFIX: `chat-throttle-test-${randomBytes(4).toString('hex')}:`,
+    TRUST_PROXY: 'loopback',
+    ...variables,
+  });
+
+  it('holds the per-address and per-account limits across instances', async () => {
+    const variables = redis({ AUTH_RATE_LIMIT: '3', LOGIN_ACCOUNT_RATE_LIMIT: '3' });
+    const first = await startTestApp(variables);
+    const second = await startTestApp(variables, first);
+    try {
+      const login = (t: TestApp, name: string, client: string) =>
+        t.http
+          .post('/user/login')
+          .set('X-Forwarded-For', client)
+          .send({ name, password: 'wrong password' });
+      await login(first, 'nobody-1', '198.51.100.1').expect(409);
+      await login(second, 'nobody-2', '198.51.100.1').expect(409);
+      await login(first, 'nobody-3', '198.51.100.1').expect(409);
+      await login(second, 'nobody-4', '198.51.100.1').expect(429);
+
+      const name = uniqueName('shared');
+      await login(first, name, '198.51.100.11').expect(409);
+      await login(second, name, '198.51.100.12').expect(409);
+      await login(first, name, '198.51.100.13').expect(409);
+      await login(second, name, '198.51.100.14').expect(429);
+    } finally {
+      await second.close();
+      await first.close();
+    }
   });
 });
