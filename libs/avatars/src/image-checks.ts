@@ -4,16 +4,34 @@ import { BadRequestError } from '@chat/errors';
 export const MAX_UPLOAD_BYTES = 1024 * 1024;
 /** Larger pictures are refused before decoding: a small file can unpack to gigabytes. */
 export const MAX_INPUT_PIXELS = 25_000_000;
-const ACCEPTED_FORMATS = new Set(['png', 'jpeg', 'webp']);
+
+type AcceptedFormat = 'png' | 'jpeg' | 'webp';
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const JPEG_SIGNATURE = Buffer.from([0xff, 0xd8, 0xff]);
 
 const invalid = () => new BadRequestError('Invalid image');
 
+/** The accepted format a file's first bytes announce, if any. */
+export function formatBySignature(file: Buffer): AcceptedFormat | undefined {
+  if (startsWith(file, PNG_SIGNATURE)) return 'png';
+  if (startsWith(file, JPEG_SIGNATURE)) return 'jpeg';
+  // RIFF, the size of what follows, then the form type WEBP.
+  if (file.length >= 12 && file.toString('latin1', 0, 4) === 'RIFF') {
+    if (file.toString('latin1', 8, 12) === 'WEBP') return 'webp';
+  }
+  return undefined;
+}
+
 /**
- * Judges an upload by its content alone: a PNG, JPEG or WebP whose header sharp can read, within
- * the pixel limit, and not cut short (each format's container says where it ends). Decoding the
- * pixels is left to the background job.
+ * Judges an upload by its content alone: a PNG, JPEG or WebP by its signature (anything else never
+ * reaches libvips, whose many parsers are attack surface), whose header sharp can read as that
+ * format, within the pixel limit, and not cut short (each format's container says where it ends).
+ * Decoding the pixels is left to the background job.
  */
 export async function checkImage(file: Buffer): Promise<void> {
+  const signature = formatBySignature(file);
+  if (!signature) throw invalid();
   let metadata: sharp.Metadata;
   try {
     metadata = await sharp(file).metadata();
@@ -21,12 +39,16 @@ export async function checkImage(file: Buffer): Promise<void> {
     throw invalid();
   }
   const { format, width, height } = metadata;
-  if (!ACCEPTED_FORMATS.has(format) || !width || !height) throw invalid();
+  if (format !== signature || !width || !height) throw invalid();
   if (width * height > MAX_INPUT_PIXELS) throw invalid();
   if (!isComplete(file, format)) throw invalid();
 }
 
-function isComplete(file: Buffer, format: string): boolean {
+function startsWith(file: Buffer, prefix: Buffer): boolean {
+  return file.length >= prefix.length && file.subarray(0, prefix.length).equals(prefix);
+}
+
+function isComplete(file: Buffer, format: AcceptedFormat): boolean {
   switch (format) {
     case 'png':
       // The last chunk is IEND: length (4 bytes), type, CRC (4 bytes).
@@ -39,9 +61,7 @@ function isComplete(file: Buffer, format: string): boolean {
     }
     case 'webp':
       // RIFF header: the size field counts everything after its own 8 bytes.
-      return file.length >= 12 && file.readUInt32LE(4) + 8 <= file.length;
-    default:
-      return false;
+      return file.readUInt32LE(4) + 8 <= file.length;
   }
 }
 
