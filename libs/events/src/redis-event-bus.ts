@@ -3,11 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { ChatEvent } from './chat-events';
 import { EventBus } from './event-bus';
-
-interface Envelope {
-  origin: string;
-  event: ChatEvent;
-}
+import { Envelope, parseEnvelope } from './event-envelope';
 
 /** Reconnection waits double from this, up to the cap. */
 const RETRY_FIRST_DELAY_MS = 100;
@@ -93,12 +89,11 @@ export class RedisEventBus extends EventBus implements OnModuleInit, OnApplicati
     if (!(first && connected)) this.connectionChanged(connected);
   }
 
+  /** Another instance's event, delivered only if it has every field its type requires. */
   private receive(payload: string): void {
-    let envelope: Envelope;
-    try {
-      envelope = JSON.parse(payload) as Envelope;
-    } catch {
-      this.logger.warn('Ignored a malformed event from Redis');
+    const envelope = parseEnvelope(payload);
+    if (!envelope) {
+      this.logger.warn(`Ignored a malformed event from Redis (${payload.length} characters)`);
       return;
     }
     if (envelope.origin !== this.origin) this.deliver(envelope.event);

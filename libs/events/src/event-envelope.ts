@@ -1,0 +1,61 @@
+import { ChatEvent, ChatMessage } from './chat-events';
+
+/** What instances send each other over Redis: an event and the instance that published it. */
+export interface Envelope {
+  origin: string;
+  event: ChatEvent;
+}
+
+type Fields = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Fields =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+/** Ids and roles: positive integers. */
+const isId = (value: unknown): value is number => Number.isSafeInteger(value) && Number(value) > 0;
+const isString = (value: unknown): value is string => typeof value === 'string';
+
+function isChatMessage(value: unknown): value is ChatMessage {
+  return (
+    isObject(value) &&
+    isId(value.message_id) &&
+    isId(value.user_id) &&
+    isString(value.name) &&
+    isId(value.role) &&
+    isString(value.user_avatar) &&
+    isString(value.message) &&
+    isString(value.time_send) &&
+    isString(value.created_at) &&
+    typeof value.edited === 'boolean'
+  );
+}
+
+/** One check per event type: a new type in ChatEvent does not compile until it has its own. */
+const IS_VALID: { [Type in ChatEvent['type']]: (event: Fields) => boolean } = {
+  'message.created': (e) =>
+    isChatMessage(e.message) && (e.clientId === undefined || isString(e.clientId)),
+  'message.updated': (e) => isId(e.messageId) && isString(e.text),
+  'message.deleted': (e) => isId(e.messageId),
+  'sessions.revoked': (e) => Array.isArray(e.sessionIds) && e.sessionIds.every(isString),
+  'avatar.changed': (e) => isId(e.userId) && isString(e.avatar),
+  'user.updated': (e) => isId(e.userId) && isString(e.name) && isId(e.role) && isString(e.avatar),
+  'user.deleted': (e) => isId(e.userId) && isString(e.previousAvatar),
+};
+
+export function isChatEvent(value: unknown): value is ChatEvent {
+  if (!isObject(value) || !isString(value.type) || !Object.hasOwn(IS_VALID, value.type)) {
+    return false;
+  }
+  return IS_VALID[value.type as ChatEvent['type']](value);
+}
+
+/** The envelope in a payload read from Redis, or undefined if it is not one in every field. */
+export function parseEnvelope(payload: string): Envelope | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(payload);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(value) || !isString(value.origin) || !isChatEvent(value.event)) return undefined;
+  return { origin: value.origin, event: value.event };
+}
