@@ -62,6 +62,31 @@ describe('the /ws chat room', () => {
     a.close();
   });
 
+  it('takes the token from an auth frame, out of the URL, then frames without one', async () => {
+    const a = await connect();
+    a.send({ action: 'auth', token: alice.token });
+    a.send({ message: 'authenticated by frame' });
+    expect(await a.next((f) => f.event === 'auth')).toEqual({ event: 'auth', user_id: alice.id });
+    expect((await a.messages(1))[0]).toMatchObject({
+      user_id: alice.id,
+      message: 'authenticated by frame',
+    });
+    a.send({ action: 'resume', after_id: 0 });
+    expect(await a.next((f) => f.event === 'resume')).toMatchObject({ recovered: true });
+    a.close();
+  });
+
+  it.each([
+    ['a garbage token', 'garbage'],
+    ['an empty token', ''],
+  ])('refuses an auth frame with %s and closes 1008', async (_c, token) => {
+    const a = await connect();
+    a.send({ action: 'auth', token });
+    const notice = await a.next((f) => f.event === 'send user message');
+    expect(notice).toEqual(token ? INVALID_TOKEN : INVALID_FORMAT);
+    expect((await a.closed).code).toBe(1008);
+  });
+
   it('uses the frame token over the connect token', async () => {
     const a = await connect(alice.token);
     a.send({ message: 'as bob', token: bob.token });

@@ -9,6 +9,7 @@ export type ServerFrame =
   | { event: 'avatar'; user_id: number; user_avatar: string }
   | { event: 'user'; user_id: number; name: string; role: number; user_avatar: string }
   | { event: 'resume'; recovered: boolean; latest_id: number }
+  | { event: 'auth'; user_id: number }
   | { event: 'send user message'; message: string };
 
 export interface SocketHandlers {
@@ -23,7 +24,7 @@ const MAX_RETRY_MS = 10_000;
 const CLOSE_POLICY_VIOLATION = 1008;
 
 /**
- * The room's socket: authenticated at connect, and reopened with a growing delay whenever it
+ * The room's socket: authenticated by its first frame, and reopened with a growing delay whenever it
  * drops (at once when the browser comes back online). Each new socket first asks to `resume`
  * after the newest message the page holds, so nothing sent meanwhile is missed.
  */
@@ -63,12 +64,12 @@ export class ChatSocket {
   private open(state: ConnectionState): void {
     this.handlers.state(state);
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    const socket = new WebSocket(
-      `${scheme}://${location.host}/ws?token=${encodeURIComponent(this.token)}`,
-    );
+    // The token goes in the first frame, not the URL, which proxies write to their logs.
+    const socket = new WebSocket(`${scheme}://${location.host}/ws`);
     this.socket = socket;
     socket.onopen = () => {
       this.retryDelay = FIRST_RETRY_MS;
+      socket.send(JSON.stringify({ action: 'auth', token: this.token }));
       socket.send(JSON.stringify({ action: 'resume', after_id: this.newestId() }));
       this.handlers.state('online');
       this.handlers.opened();
@@ -82,7 +83,7 @@ export class ChatSocket {
     };
     socket.onclose = (event) => {
       if (this.socket !== socket || this.stopped) return;
-      // 1008 follows "Invalid token": the frame handler ends the session; retrying cannot help.
+      // 1008 follows "Invalid token" or "Token expired": retrying with this token cannot help.
       if (event.code === CLOSE_POLICY_VIOLATION) return;
       this.scheduleRetry();
     };

@@ -4,16 +4,13 @@ import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/we
 import type { Express } from 'express';
 import type { IncomingMessage } from 'node:http';
 import { RawData, VerifyClientCallbackAsync, WebSocket, WebSocketServer } from 'ws';
-import { TokenVerifier } from '@chat/auth';
 import { AppConfig } from '@chat/config';
-import { DomainError } from '@chat/errors';
 import { MessagesService } from '@chat/messages';
 import { ChatMetrics } from '@chat/metrics';
 import {
   ClientConnection,
   CLOSE_GOING_AWAY,
   CLOSE_TOO_LARGE,
-  CLOSE_TRY_AGAIN_LATER,
   ConnectionObserver,
 } from './client-connection';
 import { clientAddress } from './client-address';
@@ -46,7 +43,6 @@ export class ChatGateway
     private readonly config: AppConfig,
     private readonly registry: ConnectionRegistry,
     private readonly frames: FrameHandler,
-    private readonly verifier: TokenVerifier,
     private readonly messages: MessagesService,
     private readonly metrics: ChatMetrics,
     private readonly adapterHost: HttpAdapterHost,
@@ -88,7 +84,7 @@ export class ChatGateway
       connection.enqueue(() => this.frames.handle(connection, data as Buffer, isBinary));
     });
     const token = new URL(request.url ?? '/', 'http://localhost').searchParams.get('token');
-    if (token) connection.enqueue(() => this.authenticateAtConnect(connection, token));
+    if (token) connection.enqueue(() => this.frames.signIn(connection, token));
     else this.logger.log('WebSocket connected (anonymous)');
   }
 
@@ -102,22 +98,6 @@ export class ChatGateway
   /** The client's address behind the proxies TRUST_PROXY trusts, as the HTTP routes see it. */
   private addressOf(request: IncomingMessage): string {
     return clientAddress(this.adapterHost.httpAdapter.getInstance<Express>(), request);
-  }
-
-  private async authenticateAtConnect(connection: ClientConnection, token: string): Promise<void> {
-    try {
-      connection.signIn(await this.verifier.authenticate(token));
-      this.logger.log(`WebSocket connected (${describe(connection)})`);
-    } catch (error) {
-      if (error instanceof DomainError) {
-        this.logger.log('WebSocket refused at connect: invalid token');
-        return connection.refuse('Invalid token');
-      }
-      // The token could not be checked (the database is away): not the client's fault.
-      this.logger.warn(`WebSocket token check failed: ${(error as Error).message}`);
-      connection.notify('Temporarily unavailable');
-      connection.socket.close(CLOSE_TRY_AGAIN_LATER, 'Temporarily unavailable');
-    }
   }
 }
 

@@ -4,7 +4,7 @@ import { AppConfig } from '@chat/config';
 import { DomainError } from '@chat/errors';
 import { MessagesService } from '@chat/messages';
 import { ChatMetrics } from '@chat/metrics';
-import { ClientConnection, TOKEN_EXPIRED } from './client-connection';
+import { ClientConnection, CLOSE_TRY_AGAIN_LATER, TOKEN_EXPIRED } from './client-connection';
 import { ConnectionRegistry } from './connection-registry';
 import { encodeFrame, parseFrame } from './frames';
 import { MessageRateLimiter } from './message-rate-limiter';
@@ -37,6 +37,7 @@ export class FrameHandler {
       return connection.refuse('Invalid format');
     }
     if (frame.kind === 'resume') return this.resume(connection, frame.afterId);
+    if (frame.kind === 'auth') return this.signIn(connection, frame.token, true);
 
     const author = await this.authenticate(connection, frame.token);
     if (!author) {
@@ -59,6 +60,28 @@ export class FrameHandler {
       this.logger.error(`Message from user ${author.id} not stored`, (error as Error).stack);
       connection.notify('Temporarily unavailable');
     }
+  }
+
+  /**
+   * Authenticates the socket with a token given at connect (`/ws?token=`) or in an auth frame
+   * (`acknowledge`: answered with `{"event": "auth", "user_id"}`); later frames may omit theirs.
+   */
+  async signIn(connection: ClientConnection, token: string, acknowledge = false): Promise<void> {
+    try {
+      connection.signIn(await this.verifier.authenticate(token));
+    } catch (error) {
+      if (error instanceof DomainError) {
+        this.logger.log('WebSocket refused: invalid token');
+        this.metrics.framesRejected.inc({ reason: 'invalid_token' });
+        return connection.refuse('Invalid token');
+      }
+      // The token could not be checked (the database is away): not the client's fault.
+      this.logger.warn(`WebSocket token check failed: ${(error as Error).message}`);
+      connection.notify('Temporarily unavailable');
+      return connection.socket.close(CLOSE_TRY_AGAIN_LATER, 'Temporarily unavailable');
+    }
+    this.logger.log(`WebSocket authenticated (user ${connection.user!.id})`);
+    if (acknowledge) connection.send(encodeFrame({ event: 'auth', user_id: connection.user!.id }));
   }
 
   /** The frame's own token, else the one given at connect, as long as its session holds. */

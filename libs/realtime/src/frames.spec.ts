@@ -39,6 +39,17 @@ describe('parseFrame', () => {
     expect(frame).toEqual({ kind: 'message', text: 'hi', token: 't', clientId: 'k' });
   });
 
+  it('reads an auth frame; one without a token string is no frame', () => {
+    expect(parseFrame(Buffer.from('{"action":"auth","token":"t"}'), false)).toEqual({
+      kind: 'auth',
+      token: 't',
+    });
+    for (const token of ['""', '5', 'null', '{}']) {
+      expect(parseFrame(Buffer.from(`{"action":"auth","token":${token}}`), false)).toBeNull();
+    }
+    expect(parseFrame(Buffer.from('{"action":"auth"}'), false)).toBeNull();
+  });
+
   it.each([
     ['a NUL', '"a\\u0000"'],
     ['a lone surrogate', '"a\\ud800"'],

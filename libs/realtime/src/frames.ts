@@ -2,11 +2,13 @@ import { isClientId, normalizeMessageText } from '@chat/messages';
 
 export type IncomingFrame =
   | { kind: 'message'; text: string; token?: string; clientId?: string }
-  | { kind: 'resume'; afterId: number };
+  | { kind: 'resume'; afterId: number }
+  | { kind: 'auth'; token: string };
 
 /**
- * Reads a client frame: `{"message", "token"?, "client_id"?}` or `{"action": "resume",
- * "after_id"}`. Null for anything else: binary, not JSON, not an object, wrong types or values.
+ * Reads a client frame: `{"message", "token"?, "client_id"?}`, `{"action": "resume", "after_id"}`
+ * or `{"action": "auth", "token"}`. Null for anything else: binary, not JSON, not an object, wrong
+ * types or values.
  */
 export function parseFrame(data: Buffer, isBinary: boolean): IncomingFrame | null {
   if (isBinary) return null;
@@ -34,6 +36,10 @@ export function parseFrame(data: Buffer, isBinary: boolean): IncomingFrame | nul
 }
 
 function parseAction(fields: Record<string, unknown>): IncomingFrame | null {
+  if (fields.action === 'auth') {
+    const token = fields.token;
+    return typeof token === 'string' && token !== '' ? { kind: 'auth', token } : null;
+  }
   const afterId = fields.after_id;
   const validId = typeof afterId === 'number' && Number.isSafeInteger(afterId) && afterId >= 0;
   return fields.action === 'resume' && validId ? { kind: 'resume', afterId } : null;

@@ -74,6 +74,16 @@ describe('the web client at /', () => {
     expect([...chat.hosts]).toEqual([new URL(t.baseUrl).host]);
   });
 
+  it('keeps the token out of the socket URL', async () => {
+    const chat = await open();
+    const urls: string[] = [];
+    chat.page.on('websocket', (socket) => urls.push(socket.url()));
+    await signIn(chat, alice);
+    await sendMessage(chat.page, 'no token in the URL');
+    await messageItem(chat.page, 'no token in the URL').waitFor();
+    expect(urls).toEqual([`${t.baseUrl.replace(/^http/, 'ws')}/ws`]);
+  });
+
   it('registers, shows API errors from detail, logs out and in again', async () => {
     const chat = await open();
     const { page } = chat;
