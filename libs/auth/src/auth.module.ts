@@ -4,8 +4,8 @@ import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '@chat/config';
 import { EventsModule } from '@chat/events';
-import { JwtAuthGuard } from './jwt-auth.guard';
-import { JWT_ALGORITHM, JwtStrategy } from './jwt.strategy';
+import { BearerAuthGuard, JwtAuthGuard } from './jwt-auth.guard';
+import { BearerJwtStrategy, JWT_ALGORITHM, JwtStrategy } from './jwt.strategy';
 import { Session } from './session.entity';
 import { SessionsService } from './sessions.service';
 import { TokenVerifier } from './token-verifier.service';
@@ -25,7 +25,15 @@ import { TokensService } from './tokens.service';
       }),
     }),
   ],
-  providers: [JwtStrategy, JwtAuthGuard, SessionsService, TokensService, TokenVerifier],
-  exports: [JwtAuthGuard, SessionsService, TokensService, TokenVerifier],
+  providers: [
+    JwtStrategy,
+    BearerJwtStrategy,
+    JwtAuthGuard,
+    BearerAuthGuard,
+    SessionsService,
+    TokensService,
+    TokenVerifier,
+  ],
+  exports: [JwtAuthGuard, BearerAuthGuard, SessionsService, TokensService, TokenVerifier],
 })
 export class AuthModule {}

@@ -17,6 +17,12 @@ export function extractToken(request: Request): string | null {
   );
 }
 
+/** Only the `Authorization: Bearer` header, for routes outside the compat contract. */
+export function extractBearerToken(request: Request): string | null {
+  const header = request.headers.authorization;
+  return header ? bearerToken(header) : null;
+}
+
 function bearerToken(header: string): string | null {
   const [scheme, token] = header.split(' ');
   return scheme?.toLowerCase() === 'bearer' && token ? token : null;

@@ -7,6 +7,7 @@ import { EventsModule } from '@chat/events';
 import { RolesModule } from '@chat/roles';
 import { AdminBootstrapService } from './admin-bootstrap.service';
 import { PasswordHasher } from './password-hasher.service';
+import { ProfileController } from './profile.controller';
 import { RegistrationController } from './registration.controller';
 import { throttlerOptions } from './throttling';
 import { User } from './user.entity';
@@ -21,7 +22,7 @@ import { UsersService } from './users.service';
     RolesModule,
     ThrottlerModule.forRootAsync({ inject: [AppConfig], useFactory: throttlerOptions }),
   ],
-  controllers: [RegistrationController, UsersController],
+  controllers: [RegistrationController, UsersController, ProfileController],
   providers: [UsersService, PasswordHasher, AdminBootstrapService],
   exports: [UsersService, PasswordHasher],
 })

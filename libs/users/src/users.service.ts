@@ -69,6 +69,22 @@ export class UsersService {
     return user;
   }
 
+  /** Refuses (409 Invalid credentials) a password that is not the caller's current one. */
+  async checkPassword(caller: AuthUser, password: string): Promise<void> {
+    const user = await this.users
+      .createQueryBuilder('user')
+      .addSelect('user.passwordHash')
+      .where('user.id = :id', { id: caller.id })
+      .andWhere('user.deletedAt IS NULL')
+      .getOne();
+    if (!user) throw new AuthenticationError('Invalid token');
+    const comparable =
+      Buffer.byteLength(password) <= PASSWORD_BYTES.max && !password.includes('\0');
+    if (!(await this.hasher.matches(comparable ? password : '', user.passwordHash))) {
+      throw new ConflictError('Invalid credentials');
+    }
+  }
+
   /** Accounts in id order: all of them, or `limit` with ids above `afterId`. */
   list(page?: { afterId: number; limit: number }): Promise<User[]> {
     if (!page) return this.users.find({ order: { id: 'ASC' } });
