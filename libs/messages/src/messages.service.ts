@@ -67,11 +67,14 @@ export class MessagesService {
 
   /** The id of the newest stored message (0 when there is none). */
   async latestId(): Promise<number> {
-    const { rows } = await this.sql.query<{ id: number }>(
-      'SELECT coalesce(max(id), 0)::int AS id FROM messages',
+    // A bigint: node-postgres reads it as text, which must fit a JavaScript number exactly.
+    const { rows } = await this.sql.query<{ id: string }>(
+      'SELECT coalesce(max(id), 0) AS id FROM messages',
       [],
     );
-    return rows[0].id;
+    const id = Number(rows[0].id);
+    if (!Number.isSafeInteger(id)) throw new Error(`Message id ${rows[0].id} is past 2^53`);
+    return id;
   }
 
   /** Only the author edits; anything else reads as "Unauthorized access", as the contract says. */
