@@ -67,10 +67,9 @@ export const api = {
     call<{ token: string; user_id: number }>('POST', '/user/login', undefined, { name, password }),
   logout: (token: string) => call('POST', '/user/logout', token),
   me: (token: string) => call<Profile>('GET', '/user/me', token),
-  rename: (token: string, name: string) =>
-    call('PATCH', '/user/update', token, { data_update: { name } }),
-  changePassword: (token: string, password: string) =>
-    call('PATCH', '/user/update', token, { data_update: { password } }),
+  rename: (token: string, name: string) => call<Profile>('PATCH', '/api/v1/me', token, { name }),
+  changePassword: (token: string, currentPassword: string, password: string) =>
+    call<Profile>('PATCH', '/api/v1/me', token, { password, current_password: currentPassword }),
   deleteAccount: (token: string) => call('DELETE', '/user/delete', token),
   uploadAvatar: (token: string, image: File) => {
     const form = new FormData();

@@ -10,7 +10,7 @@ export interface ProfileContext {
   deleted(): void;
 }
 
-/** Rename, new password, avatar upload with a preview, and account deletion. */
+/** Rename, new password (asking for the current one), avatar upload with a preview, and account deletion. */
 export function profileDialog(context: ProfileContext): {
   dialog: HTMLDialogElement;
   open(): void;
@@ -34,6 +34,12 @@ export function profileDialog(context: ProfileContext): {
     id: 'profile-name',
     autocomplete: 'username',
     maxlength: 100,
+    required: true,
+  });
+  const currentPassword = h('input', {
+    id: 'profile-current-password',
+    type: 'password',
+    autocomplete: 'current-password',
     required: true,
   });
   const password = h('input', {
@@ -78,10 +84,16 @@ export function profileDialog(context: ProfileContext): {
       {
         onsubmit: (event) => {
           event.preventDefault();
-          void attempt(() => api.changePassword(context.token, password.value), 'Password changed');
+          void attempt(
+            () => api.changePassword(context.token, currentPassword.value, password.value),
+            'Password changed',
+          );
+          currentPassword.value = '';
           password.value = '';
         },
       },
+      h('label', { for: 'profile-current-password' }, 'Current password'),
+      currentPassword,
       h('label', { for: 'profile-password' }, 'New password'),
       h('div', { class: 'row' }, password, h('button', { type: 'submit' }, 'Change')),
     ),
