@@ -13,7 +13,7 @@ import {
   CLOSE_TOO_LARGE,
   ConnectionObserver,
 } from './client-connection';
-import { clientAddress } from './client-address';
+import { addressKey, clientAddress } from './client-address';
 import { ConnectionRegistry } from './connection-registry';
 import { FrameHandler } from './frame-handler.service';
 
@@ -95,9 +95,12 @@ export class ChatGateway
     this.registry.closeAll('Server shutting down');
   }
 
-  /** The client's address behind the proxies TRUST_PROXY trusts, as the HTTP routes see it. */
+  /**
+   * The key of the client's address behind the proxies TRUST_PROXY trusts (as the HTTP routes see
+   * it) for the per-address cap: an IPv6 address counts by its /64.
+   */
   private addressOf(request: IncomingMessage): string {
-    return clientAddress(this.adapterHost.httpAdapter.getInstance<Express>(), request);
+    return addressKey(clientAddress(this.adapterHost.httpAdapter.getInstance<Express>(), request));
   }
 }
 

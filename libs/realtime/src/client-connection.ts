@@ -59,7 +59,7 @@ export class ClientConnection {
 
   constructor(
     readonly socket: WebSocket,
-    /** The client's address (through trusted proxies). */
+    /** The client's address (through trusted proxies) as the per-address cap counts it. */
     readonly address: string,
     private readonly maxBufferedBytes: number,
     private readonly observer: ConnectionObserver,
