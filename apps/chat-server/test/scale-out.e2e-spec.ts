@@ -70,6 +70,24 @@ describe('two instances over Redis', () => {
     onWest.close();
   });
 
+  it('tells clients of the other instance about a rename', async () => {
+    const renamed = await createUser(east);
+    const onWest = await ChatClient.connect(west.baseUrl);
+    const name = `${renamed.name}-new`;
+    await east.http
+      .patch('/user/update')
+      .set(...bearer(renamed))
+      .send({ data_update: { name } })
+      .expect(201);
+    expect(await onWest.next((f) => f.event === 'user')).toMatchObject({
+      event: 'user',
+      user_id: renamed.id,
+      name,
+      role: 1,
+    });
+    onWest.close();
+  });
+
   it('keeps the order in which one instance stored its messages', async () => {
     const bob = await createUser(east);
     const sender = await ChatClient.connect(east.baseUrl, bob.token);
