@@ -125,3 +125,49 @@ describe('/api/v1/me', () => {
     expect(response.body).toEqual({ detail: 'Not authenticated' });
   });
 });
+
+describe('profile changes per user (PROFILE_UPDATE_RATE_LIMIT)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ PROFILE_UPDATE_RATE_LIMIT: '3' });
+  });
+  afterAll(() => t.close());
+
+  it('answers 429 with Retry-After past the limit, counting both routes, for that user only', async () => {
+    const user = await createUser(t);
+    const compat = () =>
+      t.http
+        .patch('/user/update')
+        .send({ jwt_token: { token: user.token }, data_update: { name: uniqueName() } });
+    const bearerRoute = () =>
+      t.http
+        .patch('/api/v1/me')
+        .set(...bearer(user))
+        .send({ name: uniqueName() });
+    await compat().expect(201);
+    await bearerRoute().expect(200);
+    await compat().expect(201);
+    const refused = await bearerRoute().expect(429);
+    expect(refused.body).toEqual({ detail: 'Too many requests' });
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    const refusedCompat = await compat().expect(429);
+    expect(Number(refusedCompat.headers['retry-after'])).toBeGreaterThan(0);
+
+    const other = await createUser(t);
+    await t.http
+      .patch('/api/v1/me')
+      .set(...bearer(other))
+      .send({ name: uniqueName() })
+      .expect(200);
+    // Reading is not a change.
+    await t.http
+      .get('/api/v1/me')
+      .set(...bearer(user))
+      .expect(200);
+  });
+
+  it('does not count logins or sign-ups against it', async () => {
+    for (let i = 0; i < 4; i++) await createUser(t);
+  });
+});

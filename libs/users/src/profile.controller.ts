@@ -1,14 +1,17 @@
 import { Body, Controller, Get, Patch, UseGuards } from '@nestjs/common';
+import { SkipThrottle } from '@nestjs/throttler';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
   ApiOkResponse,
   ApiTags,
+  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { AuthUser, BearerAuthGuard, CurrentUser } from '@chat/auth';
 import { InvalidInputError } from '@chat/errors';
+import { ChatThrottlerGuard } from './chat-throttler.guard';
 import { UserProfileDto } from './dto/responses.dto';
 import { UpdateProfileDto } from './dto/update-profile.dto';
 import { UsersService } from './users.service';
@@ -33,7 +36,10 @@ export class ProfileController {
    * password ends every other session. Answers the profile as it now is.
    */
   @Patch()
+  @UseGuards(ChatThrottlerGuard)
+  @SkipThrottle({ default: true, account: true })
   @ApiOkResponse({ type: UserProfileDto })
+  @ApiTooManyRequestsResponse({ description: 'Over PROFILE_UPDATE_RATE_LIMIT changes a minute' })
   @ApiConflictResponse({
     description: '`Invalid credentials` (wrong current_password) or `Name is occupied`',
   })

@@ -1,8 +1,9 @@
 import { Body, Controller, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { SkipThrottle, ThrottlerGuard } from '@nestjs/throttler';
+import { SkipThrottle } from '@nestjs/throttler';
 import { JwtAuthGuard } from '@chat/auth';
 import { Role, Roles, RolesGuard } from '@chat/roles';
+import { ChatThrottlerGuard } from './chat-throttler.guard';
 import { RegisterAdminDto } from './dto/register-admin.dto';
 import { RegisterUserDto } from './dto/register-user.dto';
 import { MessageResponseDto } from './dto/responses.dto';
@@ -16,8 +17,8 @@ export class RegistrationController {
   constructor(private readonly users: UsersService) {}
 
   @Post('register-user')
-  @UseGuards(ThrottlerGuard)
-  @SkipThrottle({ account: true })
+  @UseGuards(ChatThrottlerGuard)
+  @SkipThrottle({ account: true, profile: true })
   async registerUser(@Body() body: RegisterUserDto): Promise<MessageResponseDto> {
     return this.users.registerUser(body).then(() => new MessageResponseDto(REGISTERED));
   }

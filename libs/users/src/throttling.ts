@@ -13,11 +13,14 @@ export function accountTracker(request: { body?: { name?: unknown } }): string {
   return `account:${typeof name === 'string' ? name.trim().toLowerCase() : ''}`;
 }
 
-/** The login and sign-up limits; counted in Redis, across instances, when REDIS_URL is set. */
+/**
+ * The named throttlers: each route using ChatThrottlerGuard skips the ones that are not its own
+ * (@SkipThrottle). Counted in Redis, across instances, when REDIS_URL is set.
+ */
 export function throttlerOptions(config: AppConfig): ThrottlerModuleOptions {
   return {
     throttlers: [
-      // The unnamed (per address) throttler keeps the plain Retry-After header.
+      // Login and sign-up, per client address.
       { ttl: ONE_MINUTE_MS, limit: config.authRateLimitPerMinute },
       // Password guessing spread over many addresses still meets this one.
       {
@@ -25,6 +28,14 @@ export function throttlerOptions(config: AppConfig): ThrottlerModuleOptions {
         ttl: ONE_MINUTE_MS,
         limit: config.loginAccountRateLimitPerMinute,
         getTracker: accountTracker,
+      },
+      // Profile changes (bcrypt at BCRYPT_COST) per user, both routes in one bucket.
+      {
+        name: 'profile',
+        ttl: ONE_MINUTE_MS,
+        limit: config.profileUpdateRateLimitPerMinute,
+        getTracker: (request: { user?: { id?: number } }) => `user:${request.user?.id}`,
+        generateKey: (_context, tracker, name) => `${name}:${tracker}`,
       },
     ],
     storage: config.redis

@@ -10,9 +10,10 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
+import { SkipThrottle } from '@nestjs/throttler';
 import { AuthUser, CurrentUser, JwtAuthGuard } from '@chat/auth';
 import { ListUsersQueryDto, USERS_PAGE_MAX } from './dto/list-users.dto';
+import { ChatThrottlerGuard } from './chat-throttler.guard';
 import { LoginDto } from './dto/login.dto';
 import {
   LoginResponseDto,
@@ -30,7 +31,8 @@ export class UsersController {
 
   @Post('login')
   @HttpCode(200)
-  @UseGuards(ThrottlerGuard)
+  @UseGuards(ChatThrottlerGuard)
+  @SkipThrottle({ profile: true })
   async login(@Body() body: LoginDto): Promise<LoginResponseDto> {
     const { token, userId } = await this.users.login(body.name, body.password);
     return new LoginResponseDto(token, userId);
@@ -61,7 +63,8 @@ export class UsersController {
   @Patch('update')
   @HttpCode(201)
   @ApiBearerAuth()
-  @UseGuards(JwtAuthGuard)
+  @UseGuards(JwtAuthGuard, ChatThrottlerGuard)
+  @SkipThrottle({ default: true, account: true })
   async update(
     @CurrentUser() caller: AuthUser,
     @Body() body: UpdateUserDto,
