@@ -253,7 +253,7 @@ describe('logs in production', () => {
     const userId: number = login.body.user_id;
     expect(entries.map((entry) => entry.msg)).toEqual(
       expect.arrayContaining([
-        `WebSocket connected (user ${userId})`,
+        `WebSocket authenticated (user ${userId})`,
         expect.stringMatching(new RegExp(`^WebSocket closed \\(user ${userId}, code \\d+\\)$`)),
       ]),
     );
