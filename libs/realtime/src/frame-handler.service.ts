@@ -15,7 +15,7 @@ const NOT_AUTHENTICATED = 'Not authenticated';
 const DRAIN_POLL_MS = 10;
 const DRAIN_TIMEOUT_MS = 10_000;
 
-/** What a client frame does: send a message, or replay what the client missed. */
+/** What a client frame does: send a message, authenticate the socket, or replay what it missed. */
 @Injectable()
 export class FrameHandler {
   private readonly logger = new Logger('FrameHandler');
