@@ -55,3 +55,14 @@ describe('RedisEventBus receiving from other instances', () => {
     expect(warn).toHaveBeenCalledTimes(4);
   });
 });
+
+describe('RedisEventBus shutting down', () => {
+  // Nothing listens on port 1: both connections stay in their retry loop. A shutdown that waited
+  // for Redis would never finish, and the test would fail on its jest timeout.
+  it('finishes while Redis is unreachable', async () => {
+    const bus = new RedisEventBus('redis://127.0.0.1:1', 'chat-test-unreachable:');
+    bus.onModuleInit();
+    bus.publish({ type: 'message.deleted', messageId: 1 });
+    await expect(bus.onApplicationShutdown()).resolves.toBeUndefined();
+  }, 10_000);
+});

@@ -8,6 +8,8 @@ import { Envelope, parseEnvelope } from './event-envelope';
 /** Reconnection waits double from this, up to the cap. */
 const RETRY_FIRST_DELAY_MS = 100;
 const RETRY_MAX_DELAY_MS = 5_000;
+/** How long shutdown waits for Redis to answer QUIT before dropping the connection. */
+const QUIT_TIMEOUT_MS = 1_000;
 
 /**
  * Several instances: each event is delivered locally at once and published on a Redis channel;
@@ -56,13 +58,14 @@ export class RedisEventBus extends EventBus implements OnModuleInit, OnApplicati
       connection.connect().catch(() => undefined); // retried by retryStrategy; see reportState
     }
     this.subscriber.subscribe(this.channel).catch((error: Error) => {
+      if (this.stopping) return; // dropped from the offline queue by shutdown
       this.logger.error(`Redis: could not subscribe to ${this.channel}: ${error.message}`);
     });
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    await Promise.allSettled([this.publisher.quit(), this.subscriber.quit()]);
+    await Promise.allSettled([close(this.publisher), close(this.subscriber)]);
   }
 
   publish(event: ChatEvent): void {
@@ -98,4 +101,19 @@ export class RedisEventBus extends EventBus implements OnModuleInit, OnApplicati
     }
     if (envelope.origin !== this.origin) this.deliver(envelope.event);
   }
+}
+
+/**
+ * Closes a connection without waiting on Redis for long: QUIT if it is up, for at most
+ * QUIT_TIMEOUT_MS, and otherwise drops it at once (QUIT would wait in the offline queue for a
+ * connection that may never come).
+ */
+async function close(connection: Redis): Promise<void> {
+  if (connection.status === 'ready') {
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, QUIT_TIMEOUT_MS)));
+    await Promise.race([connection.quit().catch(() => undefined), bound]);
+    clearTimeout(timer);
+  }
+  if (connection.status !== 'end') connection.disconnect();
 }
