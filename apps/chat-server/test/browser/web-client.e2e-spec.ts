@@ -280,9 +280,11 @@ describe('the web client at /', () => {
     await page.getByLabel('Name', { exact: true }).fill(newName);
     await page.getByRole('button', { name: 'Rename' }).click();
     await hasText(page.locator('.me'), newName);
+    await page.getByLabel('Current password').fill(PASSWORD);
     await page.getByLabel('New password').fill('short');
     await page.getByRole('button', { name: 'Change' }).click();
     await hasText(dialogStatus(chat), /password must be/);
+    await page.getByLabel('Current password').fill(PASSWORD);
     await page.getByLabel('New password').fill('a brand new password');
     await page.getByRole('button', { name: 'Change' }).click();
     await hasText(dialogStatus(chat), 'Password changed');
