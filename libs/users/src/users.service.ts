@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, MoreThan, Repository } from 'typeorm';
 import { AuthUser, SessionsService, TokensService } from '@chat/auth';
+import { PASSWORD_BYTES } from '@chat/config';
 import { isUniqueViolation } from '@chat/database';
 import { AuthenticationError, ConflictError, InvalidInputError } from '@chat/errors';
 import { EventBus } from '@chat/events';
 import { Role, ROLES } from '@chat/roles';
 import { DELETED_USER_AVATAR, randomDefaultAvatar } from './default-avatars';
 import { UserChangesDto } from './dto/update-user.dto';
-import { PASSWORD_BYTES } from './dto/user-fields';
 import { PasswordHasher } from './password-hasher.service';
 import { User } from './user.entity';
 

@@ -1,9 +1,9 @@
 import { applyDecorators } from '@nestjs/common';
+import { passwordProblem } from '@chat/config';
 import { Transform } from 'class-transformer';
-import { IsByteLength, IsString, Matches, ValidateBy } from 'class-validator';
+import { IsString, Matches, ValidateBy } from 'class-validator';
 
 export const NAME_MAX_CHARACTERS = 100;
-export const PASSWORD_BYTES = { min: 8, max: 72 } as const;
 /** Accounts are renamed to this pattern on deletion, so nobody may take it. */
 export const DELETED_NAME_PATTERN = /^deleted #\d+$/i;
 
@@ -40,15 +40,19 @@ export function IsUserName(): PropertyDecorator {
   );
 }
 
-/** A new password: 8 to 72 bytes in UTF-8 (bcrypt reads no further), not only spaces. */
+/**
+ * A new password, by the rule every account's password follows (passwordProblem): 8 to 72 bytes
+ * in UTF-8 (bcrypt reads no further), not only spaces, no NUL (bcrypt would stop reading there).
+ */
 export function IsNewPassword(): PropertyDecorator {
   return applyDecorators(
     IsString(),
-    Matches(/\S/, { message: 'password must not be blank' }),
-    // bcrypt stops reading at a NUL byte: "secret\0anything" would hash as "secret".
-    Matches(/^[^\0]*$/, { message: 'password must not contain NUL characters' }),
-    IsByteLength(PASSWORD_BYTES.min, PASSWORD_BYTES.max, {
-      message: `password must be ${PASSWORD_BYTES.min} to ${PASSWORD_BYTES.max} bytes in UTF-8`,
+    ValidateBy({
+      name: 'newPassword',
+      validator: {
+        validate: (value) => typeof value === 'string' && passwordProblem(value) === null,
+        defaultMessage: (args) => `password ${passwordProblem(String(args?.value))}`,
+      },
     }),
   );
 }
