@@ -3,10 +3,12 @@ import { CreateUsersAndSessions1764280000000 } from './1764280000000-create-user
 import { CreateMessages1764290000000 } from './1764290000000-create-messages';
 import { CreateAdminSessions1764300000000 } from './1764300000000-create-admin-sessions';
 import { AddSessionExpiry1764310000000 } from './1764310000000-add-session-expiry';
+import { AddMessageWriteId1764320000000 } from './1764320000000-add-message-write-id';
 
 export const migrations = [
   CreateUsersAndSessions1764280000000,
   CreateMessages1764290000000,
   CreateAdminSessions1764300000000,
   AddSessionExpiry1764310000000,
+  AddMessageWriteId1764320000000,
 ];

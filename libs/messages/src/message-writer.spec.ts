@@ -9,6 +9,7 @@ interface Row {
   user_id: number;
   text: string;
   client_id: string | null;
+  write_id: string;
 }
 
 /** PostgreSQL refuses NUL in text with this SQLSTATE (character_not_in_repertoire). */
@@ -26,6 +27,8 @@ class FakeDatabase {
   /** Set to fail the next statements with this error. */
   failure?: unknown;
   failLookups = false;
+  /** Set to commit the next INSERT but lose its answer, as a timeout after the commit does. */
+  loseNextAnswer = false;
 
   readonly pool = {
     query: (sql: string, parameters: unknown[]) =>
@@ -35,7 +38,13 @@ class FakeDatabase {
   private query(sql: string, parameters: unknown[]) {
     if (this.failure) throw this.failure;
     if (sql.includes('INSERT INTO messages')) {
-      const [users, texts, keys] = parameters as [number[], string[], (string | null)[]];
+      const [users, texts, keys, , writeId] = parameters as [
+        number[],
+        string[],
+        (string | null)[],
+        string,
+        string,
+      ];
       this.inserts.push(users.length);
       if ([...texts, ...keys].some((value) => value?.includes('\u0000'))) {
         throw Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), {
@@ -53,11 +62,22 @@ class FakeDatabase {
           user_id: userId,
           text: utf8(texts[i]),
           client_id: key,
+          write_id: writeId,
         };
         this.rows.push(row);
         inserted.push(row);
       });
+      if (this.loseNextAnswer) {
+        this.loseNextAnswer = false;
+        throw new Error('Query read timeout');
+      }
       return { rows: inserted.map(stored) };
+    }
+    if (sql.includes('write_id = ANY')) {
+      const [after, writeIds] = parameters as [number, string[]];
+      return {
+        rows: this.rows.filter((r) => r.id > after && writeIds.includes(r.write_id)).map(stored),
+      };
     }
     if (this.failLookups) throw new Error('connection lost');
     const [users, keys] = parameters as [number[], string[]];
@@ -187,6 +207,42 @@ describe('MessageWriter', () => {
     db.failure = undefined;
     expect(fulfilled((await writeAll(writer, [{ userId: 1, text: 'c' }]))[0])?.created).toBe(true);
     expect(published.map((e) => e.message.message)).toEqual(['c']);
+  });
+
+  it('publishes the rows of an INSERT whose answer was lost once the database answers again', async () => {
+    const { db, published, writer } = setUp();
+    await writeAll(writer, [{ userId: 1, text: 'before' }]);
+    db.loseNextAnswer = true;
+    const [lost] = await writeAll(writer, [{ userId: 2, text: 'committed', clientId: 'k' }]);
+    expect(lost.status).toBe('rejected');
+    expect(published.map((e) => e.message.message)).toEqual(['before']);
+
+    // The sender retries with its key: answered as a repeat, and everyone gets the row once.
+    const [retry, next] = await writeAll(writer, [
+      { userId: 2, text: 'committed', clientId: 'k' },
+      { userId: 3, text: 'after' },
+    ]);
+    expect(fulfilled(retry)).toMatchObject({ created: false, message: { message_id: 2 } });
+    expect(fulfilled(next)?.message.message_id).toBe(3);
+    expect(published.map((e) => [e.message.message_id, e.clientId])).toEqual([
+      [1, undefined],
+      [2, 'k'],
+      [3, undefined],
+    ]);
+  });
+
+  it('keeps an INSERT in doubt while the database does not answer, and settles it later', async () => {
+    const { db, published, writer } = setUp();
+    db.loseNextAnswer = true;
+    await writeAll(writer, [{ userId: 1, text: 'committed' }]);
+    db.failure = new Error('Query read timeout');
+    const [refused] = await writeAll(writer, [{ userId: 2, text: 'while away' }]);
+    expect(refused.status).toBe('rejected');
+    expect(published).toEqual([]);
+
+    db.failure = undefined;
+    await writeAll(writer, [{ userId: 3, text: 'back' }]);
+    expect(published.map((e) => e.message.message)).toEqual(['committed', 'back']);
   });
 
   it('publishes and answers the new rows when the look-up of earlier keys fails', async () => {

@@ -1,3 +1,5 @@
+import { Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { SqlPool } from '@chat/database';
 import { ChatMessage, EventBus } from '@chat/events';
 import { ChatMetrics } from '@chat/metrics';
@@ -21,6 +23,16 @@ interface PendingWrite extends NewMessage {
 }
 
 const MAX_BATCH = 500;
+/** INSERTs whose outcome is unknown, remembered at most (oldest forgotten first). */
+const MAX_IN_DOUBT = 100;
+const SETTLE_RETRY_MS = 1_000;
+
+/** An INSERT that may have committed although its answer never came. */
+interface InDoubtWrite {
+  writeId: string;
+  /** The newest id this writer had stored before it: the INSERT's rows can only be above. */
+  after: number;
+}
 
 /**
  * Stores new messages and publishes `message.created` for each, in id order.
@@ -30,8 +42,13 @@ const MAX_BATCH = 500;
  * after another, this instance publishes its messages exactly in the order of their ids.
  */
 export class MessageWriter {
+  private readonly logger = new Logger('MessageWriter');
   private queue: PendingWrite[] = [];
   private flushing: Promise<void> | null = null;
+  private inDoubt: InDoubtWrite[] = [];
+  private settleTimer?: NodeJS.Timeout;
+  /** The newest message id this writer stored. */
+  private newestId = 0;
 
   constructor(
     private readonly sql: SqlPool,
@@ -54,8 +71,65 @@ export class MessageWriter {
   }
 
   private async flush(): Promise<void> {
-    while (this.queue.length > 0) await this.store(this.queue.splice(0, MAX_BATCH));
+    do {
+      // Settled first, so that this writer still publishes in id order.
+      if (this.inDoubt.length > 0) {
+        const failure = await this.settleInDoubt();
+        if (failure) {
+          for (const pending of this.queue.splice(0)) pending.reject(failure);
+          break;
+        }
+      }
+      if (this.queue.length > 0) await this.store(this.queue.splice(0, MAX_BATCH));
+    } while (this.queue.length > 0);
     this.flushing = null;
+  }
+
+  /**
+   * Publishes what the INSERTs in doubt stored, once the database answers again: their writers
+   * were refused, but a timed-out or cut-off INSERT may have committed all the same, and its rows
+   * must reach every client (a sender retrying with its client_id is answered as a repeat, which
+   * goes to the sender alone). The error when the database still does not answer.
+   */
+  private async settleInDoubt(): Promise<unknown> {
+    const writes = this.inDoubt;
+    try {
+      const { rows } = await this.sql.query<StoredMessage>(
+        `SELECT m.user_id, m.client_id, ${messageJson('$3')} AS message
+           FROM messages m JOIN users u ON u.id = m.user_id
+          WHERE m.id > $1 AND m.write_id = ANY($2::uuid[])
+          ORDER BY m.id`,
+        [
+          Math.min(...writes.map((write) => write.after)),
+          writes.map((w) => w.writeId),
+          this.timeZone,
+        ],
+      );
+      this.inDoubt = [];
+      if (rows.length > 0) {
+        this.logger.warn(`Published ${rows.length} messages stored by INSERTs that timed out`);
+      }
+      this.publish(rows);
+      return undefined;
+    } catch (error) {
+      this.settleSoon();
+      return error;
+    }
+  }
+
+  private markInDoubt(writeId: string): void {
+    if (this.inDoubt.push({ writeId, after: this.newestId }) > MAX_IN_DOUBT) {
+      this.logger.error('Too many INSERTs in doubt: the oldest is no longer checked');
+      this.inDoubt.shift();
+    }
+    this.settleSoon();
+  }
+
+  /** Settles the INSERTs in doubt shortly, even if no new message comes to trigger it. */
+  private settleSoon(): void {
+    clearTimeout(this.settleTimer);
+    this.settleTimer = setTimeout(() => (this.flushing ??= this.flush()), SETTLE_RETRY_MS);
+    this.settleTimer.unref();
   }
 
   /**
@@ -65,14 +139,16 @@ export class MessageWriter {
    */
   private async store(batch: PendingWrite[]): Promise<void> {
     let inserted: StoredMessage[];
+    const writeId = randomUUID();
     try {
-      inserted = await this.insert(batch);
+      inserted = await this.insert(batch, writeId);
     } catch (error) {
       if (batch.length > 1 && isRowError(error)) {
         const half = Math.ceil(batch.length / 2);
         await this.store(batch.slice(0, half));
         return this.store(batch.slice(half));
       }
+      if (!isRowError(error)) this.markInDoubt(writeId);
       for (const pending of batch) pending.reject(error);
       return;
     }
@@ -91,11 +167,11 @@ export class MessageWriter {
     this.answer(batch, inserted, existing, lookupError);
   }
 
-  private async insert(batch: PendingWrite[]): Promise<StoredMessage[]> {
+  private async insert(batch: PendingWrite[], writeId: string): Promise<StoredMessage[]> {
     const { rows } = await this.sql.query<StoredMessage>(
       `WITH inserted AS (
-         INSERT INTO messages (user_id, text, client_id)
-         SELECT user_id, text, client_id
+         INSERT INTO messages (user_id, text, client_id, write_id)
+         SELECT user_id, text, client_id, $5::uuid
            FROM unnest($1::integer[], $2::text[], $3::text[]) WITH ORDINALITY
                 AS batch (user_id, text, client_id, position)
           ORDER BY position
@@ -109,6 +185,7 @@ export class MessageWriter {
         batch.map((w) => w.text),
         batch.map((w) => w.clientId || null),
         this.timeZone,
+        writeId,
       ],
     );
     return rows;
@@ -129,6 +206,7 @@ export class MessageWriter {
   private publish(inserted: StoredMessage[]): void {
     this.metrics.messagesStored.inc(inserted.length);
     for (const row of inserted) {
+      this.newestId = Math.max(this.newestId, row.message.message_id);
       this.events.publish({
         type: 'message.created',
         message: row.message,

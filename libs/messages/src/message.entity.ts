@@ -39,4 +39,8 @@ export class Message extends BaseEntity {
   /** The sender's idempotency key: one message per author and key. */
   @Column({ name: 'client_id', type: 'varchar', length: 64, nullable: true })
   clientId!: string | null;
+
+  /** The batched INSERT that stored it (see MessageWriter.settleInDoubt). */
+  @Column({ name: 'write_id', type: 'uuid', nullable: true, select: false })
+  writeId!: string | null;
 }
