@@ -2,5 +2,5 @@ export { DatabaseModule } from './database.module';
 export { dataSourceOptions } from './data-source-options';
 export { EmbeddedDatabase } from './embedded-database';
 export { isDatabaseUnavailable, isUniqueViolation } from './postgres-errors';
-export { SqlPool } from './sql-pool';
+export { backendPidOf, SqlPool } from './sql-pool';
 export { poolOptions } from './pool-options';

@@ -22,9 +22,31 @@ export class SqlPool {
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  query<Row extends QueryResultRow>(sql: string, parameters: unknown[]): Promise<QueryResult<Row>> {
+  /**
+   * Runs one statement on a pooled connection. A failed statement's error carries `backendPid`,
+   * the server process that ran it (see backendPidOf), and its connection is closed rather than
+   * reused, as pool.query does.
+   */
+  async query<Row extends QueryResultRow>(
+    sql: string,
+    parameters: unknown[],
+  ): Promise<QueryResult<Row>> {
     const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
-    return pool.query<Row>({ name: this.nameOf(sql), text: sql, values: parameters });
+    const client = await pool.connect();
+    try {
+      const result = await client.query<Row>({
+        name: this.nameOf(sql),
+        text: sql,
+        values: parameters,
+      });
+      client.release();
+      return result;
+    } catch (error) {
+      client.release(error instanceof Error ? error : true);
+      const backendPid = (client as unknown as { processID: number | null }).processID;
+      if (error instanceof Error) Object.assign(error, { backendPid });
+      throw error;
+    }
   }
 
   private nameOf(sql: string): string {
@@ -35,4 +57,14 @@ export class SqlPool {
     }
     return name;
   }
+}
+
+/**
+ * The server process that ran a statement SqlPool reports as failed, or null when it was never
+ * sent (no connection could be had). A statement whose answer was lost may still commit for as
+ * long as that process lives.
+ */
+export function backendPidOf(error: unknown): number | null {
+  const pid = (error as { backendPid?: unknown } | null)?.backendPid;
+  return typeof pid === 'number' ? pid : null;
 }

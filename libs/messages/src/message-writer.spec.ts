@@ -209,40 +209,49 @@ describe('MessageWriter', () => {
     expect(published.map((e) => e.message.message)).toEqual(['c']);
   });
 
-  it('publishes the rows of an INSERT whose answer was lost once the database answers again', async () => {
-    const { db, published, writer } = setUp();
-    await writeAll(writer, [{ userId: 1, text: 'before' }]);
-    db.loseNextAnswer = true;
-    const [lost] = await writeAll(writer, [{ userId: 2, text: 'committed', clientId: 'k' }]);
-    expect(lost.status).toBe('rejected');
-    expect(published.map((e) => e.message.message)).toEqual(['before']);
+  describe('when the answer to an INSERT is lost', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
 
-    // The sender retries with its key: answered as a repeat, and everyone gets the row once.
-    const [retry, next] = await writeAll(writer, [
-      { userId: 2, text: 'committed', clientId: 'k' },
-      { userId: 3, text: 'after' },
-    ]);
-    expect(fulfilled(retry)).toMatchObject({ created: false, message: { message_id: 2 } });
-    expect(fulfilled(next)?.message.message_id).toBe(3);
-    expect(published.map((e) => [e.message.message_id, e.clientId])).toEqual([
-      [1, undefined],
-      [2, 'k'],
-      [3, undefined],
-    ]);
-  });
+    it('publishes its rows once the database answers again, so a retried key reaches everyone', async () => {
+      const { db, published, writer } = setUp();
+      await writeAll(writer, [{ userId: 1, text: 'before' }]);
+      db.loseNextAnswer = true;
+      const [lost] = await writeAll(writer, [{ userId: 2, text: 'committed', clientId: 'k' }]);
+      expect(lost.status).toBe('rejected');
+      expect(published.map((e) => e.message.message)).toEqual(['before']);
 
-  it('keeps an INSERT in doubt while the database does not answer, and settles it later', async () => {
-    const { db, published, writer } = setUp();
-    db.loseNextAnswer = true;
-    await writeAll(writer, [{ userId: 1, text: 'committed' }]);
-    db.failure = new Error('Query read timeout');
-    const [refused] = await writeAll(writer, [{ userId: 2, text: 'while away' }]);
-    expect(refused.status).toBe('rejected');
-    expect(published).toEqual([]);
+      // The sender retries with its key: answered as a repeat, to the sender alone.
+      const [retry, next] = await writeAll(writer, [
+        { userId: 2, text: 'committed', clientId: 'k' },
+        { userId: 3, text: 'after' },
+      ]);
+      expect(fulfilled(retry)).toMatchObject({ created: false, message: { message_id: 2 } });
+      expect(fulfilled(next)?.message.message_id).toBe(3);
 
-    db.failure = undefined;
-    await writeAll(writer, [{ userId: 3, text: 'back' }]);
-    expect(published.map((e) => e.message.message)).toEqual(['committed', 'back']);
+      await jest.advanceTimersByTimeAsync(1_000);
+      await writer.drain();
+      expect(published.map((e) => [e.message.message_id, e.clientId])).toEqual([
+        [1, undefined],
+        [3, undefined],
+        [2, 'k'],
+      ]);
+    });
+
+    it('keeps the INSERT in doubt while the database does not answer, and settles it later', async () => {
+      const { db, published, writer } = setUp();
+      db.loseNextAnswer = true;
+      await writeAll(writer, [{ userId: 1, text: 'committed' }]);
+      db.failure = new Error('Query read timeout');
+      await jest.advanceTimersByTimeAsync(1_000);
+      await writer.drain();
+      expect(published).toEqual([]);
+
+      db.failure = undefined;
+      await jest.advanceTimersByTimeAsync(1_000);
+      await writer.drain();
+      expect(published.map((e) => e.message.message)).toEqual(['committed']);
+    });
   });
 
   it('publishes and answers the new rows when the look-up of earlier keys fails', async () => {

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { SqlPool } from '@chat/database';
+import { backendPidOf, SqlPool } from '@chat/database';
 import { ChatMessage, EventBus } from '@chat/events';
 import { ChatMetrics } from '@chat/metrics';
 import { messageJson, StoredMessage } from './message-json';
@@ -26,12 +26,17 @@ const MAX_BATCH = 500;
 /** INSERTs whose outcome is unknown, remembered at most (oldest forgotten first). */
 const MAX_IN_DOUBT = 100;
 const SETTLE_RETRY_MS = 1_000;
+/** A server process still running after this long is taken for a reused process id. */
+const MAX_BACKEND_WAIT_MS = 60_000;
 
 /** An INSERT that may have committed although its answer never came. */
 interface InDoubtWrite {
   writeId: string;
   /** The newest id this writer had stored before it: the INSERT's rows can only be above. */
   after: number;
+  /** The server process that ran it: while it lives, the INSERT may still commit. */
+  backendPid: number | null;
+  failedAt: number;
 }
 
 /**
@@ -72,8 +77,8 @@ export class MessageWriter {
 
   private async flush(): Promise<void> {
     do {
-      // Settled first, so that this writer still publishes in id order.
-      if (this.inDoubt.length > 0) {
+      // Not while a retry is due: a database that still hangs would hold every batch meanwhile.
+      if (this.inDoubt.length > 0 && !this.settleTimer) {
         const failure = await this.settleInDoubt();
         if (failure) {
           for (const pending of this.queue.splice(0)) pending.reject(failure);
@@ -89,23 +94,26 @@ export class MessageWriter {
    * Publishes what the INSERTs in doubt stored, once the database answers again: their writers
    * were refused, but a timed-out or cut-off INSERT may have committed all the same, and its rows
    * must reach every client (a sender retrying with its client_id is answered as a repeat, which
-   * goes to the sender alone). The error when the database still does not answer.
+   * goes to the sender alone). The rows are read only once the server processes that ran those
+   * INSERTs are gone, since until then they may still commit; meanwhile new messages are stored,
+   * so these may be published after newer ones. Returns the error when the database does not
+   * answer.
    */
   private async settleInDoubt(): Promise<unknown> {
     const writes = this.inDoubt;
     try {
+      if (await this.stillRunning(writes)) {
+        this.settleSoon();
+        return undefined;
+      }
       const { rows } = await this.sql.query<StoredMessage>(
         `SELECT m.user_id, m.client_id, ${messageJson('$3')} AS message
            FROM messages m JOIN users u ON u.id = m.user_id
           WHERE m.id > $1 AND m.write_id = ANY($2::uuid[])
           ORDER BY m.id`,
-        [
-          Math.min(...writes.map((write) => write.after)),
-          writes.map((w) => w.writeId),
-          this.timeZone,
-        ],
+        [Math.min(...writes.map((w) => w.after)), writes.map((w) => w.writeId), this.timeZone],
       );
-      this.inDoubt = [];
+      this.inDoubt = this.inDoubt.slice(writes.length);
       if (rows.length > 0) {
         this.logger.warn(`Published ${rows.length} messages stored by INSERTs that timed out`);
       }
@@ -117,8 +125,27 @@ export class MessageWriter {
     }
   }
 
-  private markInDoubt(writeId: string): void {
-    if (this.inDoubt.push({ writeId, after: this.newestId }) > MAX_IN_DOUBT) {
+  /** Whether a server process that ran one of these INSERTs still runs (within a bound). */
+  private async stillRunning(writes: InDoubtWrite[]): Promise<boolean> {
+    const pids = writes
+      .filter((w) => w.backendPid !== null && Date.now() - w.failedAt < MAX_BACKEND_WAIT_MS)
+      .map((w) => w.backendPid);
+    if (pids.length === 0) return false;
+    const { rows } = await this.sql.query<{ running: number }>(
+      'SELECT count(*)::int AS running FROM pg_stat_activity WHERE pid = ANY($1::int[])',
+      [pids],
+    );
+    return rows[0].running > 0;
+  }
+
+  private markInDoubt(writeId: string, error: unknown): void {
+    const write = {
+      writeId,
+      after: this.newestId,
+      backendPid: backendPidOf(error),
+      failedAt: Date.now(),
+    };
+    if (this.inDoubt.push(write) > MAX_IN_DOUBT) {
       this.logger.error('Too many INSERTs in doubt: the oldest is no longer checked');
       this.inDoubt.shift();
     }
@@ -128,7 +155,10 @@ export class MessageWriter {
   /** Settles the INSERTs in doubt shortly, even if no new message comes to trigger it. */
   private settleSoon(): void {
     clearTimeout(this.settleTimer);
-    this.settleTimer = setTimeout(() => (this.flushing ??= this.flush()), SETTLE_RETRY_MS);
+    this.settleTimer = setTimeout(() => {
+      this.settleTimer = undefined;
+      this.flushing ??= this.flush();
+    }, SETTLE_RETRY_MS);
     this.settleTimer.unref();
   }
 
@@ -148,7 +178,7 @@ export class MessageWriter {
         await this.store(batch.slice(0, half));
         return this.store(batch.slice(half));
       }
-      if (!isRowError(error)) this.markInDoubt(writeId);
+      if (!isRowError(error)) this.markInDoubt(writeId, error);
       for (const pending of batch) pending.reject(error);
       return;
     }
