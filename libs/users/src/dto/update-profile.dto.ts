@@ -1,19 +1,8 @@
 import { IsString, MaxLength, ValidateIf } from 'class-validator';
-import { IsNewPassword, IsUserName } from './user-fields';
+import { UserChangesDto } from './update-user.dto';
 
-/** Any field may be left out; `null` is not "left out" and is refused. */
-const unlessAbsent = ValidateIf((_changes: object, value: unknown) => value !== undefined);
-
-/** `PATCH /api/v1/me`: a new password needs the current one. */
-export class UpdateProfileDto {
-  @unlessAbsent
-  @IsUserName()
-  name?: string;
-
-  @unlessAbsent
-  @IsNewPassword()
-  password?: string;
-
+/** `PATCH /api/v1/me`: the changes of `PATCH /user/update`, and a new password needs the current one. */
+export class UpdateProfileDto extends UserChangesDto {
   /** Required with `password`; a wrong one is 409 Invalid credentials. */
   @ValidateIf(
     (changes: UpdateProfileDto, value: unknown) =>
