@@ -78,13 +78,7 @@ export class MessageWriter {
   private async flush(): Promise<void> {
     do {
       // Not while a retry is due: a database that still hangs would hold every batch meanwhile.
-      if (this.inDoubt.length > 0 && !this.settleTimer) {
-        const failure = await this.settleInDoubt();
-        if (failure) {
-          for (const pending of this.queue.splice(0)) pending.reject(failure);
-          break;
-        }
-      }
+      if (this.inDoubt.length > 0 && !this.settleTimer) await this.settleInDoubt();
       if (this.queue.length > 0) await this.store(this.queue.splice(0, MAX_BATCH));
     } while (this.queue.length > 0);
     this.flushing = null;
@@ -96,16 +90,13 @@ export class MessageWriter {
    * must reach every client (a sender retrying with its client_id is answered as a repeat, which
    * goes to the sender alone). The rows are read only once the server processes that ran those
    * INSERTs are gone, since until then they may still commit; meanwhile new messages are stored,
-   * so these may be published after newer ones. Returns the error when the database does not
-   * answer.
+   * so these may be published after newer ones. While the database does not answer, it is tried
+   * again a second later.
    */
-  private async settleInDoubt(): Promise<unknown> {
+  private async settleInDoubt(): Promise<void> {
     const writes = this.inDoubt;
     try {
-      if (await this.stillRunning(writes)) {
-        this.settleSoon();
-        return undefined;
-      }
+      if (await this.stillRunning(writes)) return this.settleSoon();
       const { rows } = await this.sql.query<StoredMessage>(
         `SELECT m.user_id, m.client_id, ${messageJson('$3')} AS message
            FROM messages m JOIN users u ON u.id = m.user_id
@@ -118,10 +109,8 @@ export class MessageWriter {
         this.logger.warn(`Published ${rows.length} messages stored by INSERTs that timed out`);
       }
       this.publish(rows);
-      return undefined;
-    } catch (error) {
+    } catch {
       this.settleSoon();
-      return error;
     }
   }
 
