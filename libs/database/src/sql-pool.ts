@@ -33,6 +33,9 @@ export class SqlPool {
   ): Promise<QueryResult<Row>> {
     const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
     const client = await pool.connect();
+    // The connection's own failure also rejects the statement, handled below; as pool.query does,
+    // listen for it meanwhile, since an 'error' event nobody listens to ends the process.
+    client.on('error', ignore);
     try {
       const result = await client.query<Row>({
         name: this.nameOf(sql),
@@ -46,6 +49,8 @@ export class SqlPool {
       const backendPid = (client as unknown as { processID: number | null }).processID;
       if (error instanceof Error) Object.assign(error, { backendPid });
       throw error;
+    } finally {
+      client.off('error', ignore);
     }
   }
 
@@ -58,6 +63,8 @@ export class SqlPool {
     return name;
   }
 }
+
+function ignore(): void {}
 
 /**
  * The server process that ran a statement SqlPool reports as failed, or null when it was never
