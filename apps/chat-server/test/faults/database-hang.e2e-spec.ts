@@ -1,9 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EmbeddedDatabase } from '@chat/database';
-import { freePort } from '../support/server-processes';
-import { startTestApp, TestApp } from '../support/test-app';
+import { TestApp } from '../support/test-app';
+import { AppOnOwnDatabase, startAppOnOwnDatabase } from './support/own-database';
 import { freezePostgres } from './support/postgres-freeze';
 import { recordFigures } from './support/reliability-report';
 import { audit, sleep, SteadyLoad } from './support/steady-load';
@@ -16,26 +13,17 @@ const REQUEST_LIMIT_MS = 10_000;
 
 describe('PostgreSQL hung (SIGSTOP) under load', () => {
   let dir: string;
-  let database: EmbeddedDatabase;
   let t: TestApp;
+  let setup: AppOnOwnDatabase;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'chat-faults-hang-'));
-    database = new EmbeddedDatabase(dir, await freePort());
-    t = await startTestApp({
-      DATABASE_URL: await database.start(),
-      MIGRATE_ON_START: 'true',
-      MESSAGE_RATE_LIMIT: '1000',
-      MESSAGE_RATE_BURST: '1000',
+    setup = await startAppOnOwnDatabase('chat-faults-hang-', {
       DB_CONNECT_TIMEOUT_SECONDS: '1',
       DB_QUERY_TIMEOUT_SECONDS: '1',
     });
+    ({ dir, t } = setup);
   });
-  afterAll(async () => {
-    await t.close();
-    await database.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => setup.close());
 
   it('answers 503 and "Temporarily unavailable" within seconds, recovers by itself, loses nothing acknowledged', async () => {
     const load = await SteadyLoad.ofNewUsers('db-hang', t, 3, 5);

@@ -1,9 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { EmbeddedDatabase } from '@chat/database';
-import { freePort } from '../support/server-processes';
-import { startTestApp, TestApp } from '../support/test-app';
+import { TestApp } from '../support/test-app';
+import { AppOnOwnDatabase, startAppOnOwnDatabase } from './support/own-database';
 import { recordFigures } from './support/reliability-report';
 import { audit, sleep, SteadyLoad } from './support/steady-load';
 
@@ -12,25 +9,15 @@ const OUTAGE_MS = 2_000;
 const SEND_INTERVAL_MS = 50;
 
 describe('PostgreSQL stopped and started under load', () => {
-  let dir: string;
   let database: EmbeddedDatabase;
   let t: TestApp;
+  let setup: AppOnOwnDatabase;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'chat-faults-db-'));
-    database = new EmbeddedDatabase(dir, await freePort());
-    t = await startTestApp({
-      DATABASE_URL: await database.start(),
-      MIGRATE_ON_START: 'true',
-      MESSAGE_RATE_LIMIT: '1000',
-      MESSAGE_RATE_BURST: '1000',
-    });
+    setup = await startAppOnOwnDatabase('chat-faults-db-');
+    ({ database, t } = setup);
   });
-  afterAll(async () => {
-    await t.close();
-    await database.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => setup.close());
 
   it('keeps serving, refuses with 503 and "Temporarily unavailable", and loses nothing acknowledged', async () => {
     const load = await SteadyLoad.ofNewUsers('db-outage', t, 3, 5);
