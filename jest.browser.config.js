@@ -1,10 +1,12 @@
 // `npm run test:browser`: the web client in headless Chromium (Debian's package) against the
 // real server.
-const base = require('./jest.config');
+const { shared, withDatabase } = require('./tools/jest/shared-config.cjs');
 
 /** @type {import('jest').Config} */
 module.exports = {
-  ...base,
+  ...shared,
+  ...withDatabase,
+  reporters: ['default', '<rootDir>/tools/jest/summary-reporter.cjs'],
   roots: ['<rootDir>/apps/chat-server/test/browser'],
   testPathIgnorePatterns: ['/node_modules/'],
   testTimeout: 60_000,

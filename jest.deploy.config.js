@@ -1,9 +1,11 @@
 // `npm run test:deploy`: the deployment suite (nginx and Prometheus from Debian, the built server).
-const base = require('./jest.config');
+const { shared, withDatabase } = require('./tools/jest/shared-config.cjs');
 
 /** @type {import('jest').Config} */
 module.exports = {
-  ...base,
+  ...shared,
+  ...withDatabase,
+  reporters: ['default', '<rootDir>/tools/jest/summary-reporter.cjs'],
   roots: ['<rootDir>/apps/chat-server/test/deploy'],
   testPathIgnorePatterns: ['/node_modules/'],
   testTimeout: 60_000,

@@ -1,10 +1,11 @@
 // `npm run test:faults`: outages, crashes and abuse against real PostgreSQL, Redis and server
 // processes; writes RELIABILITY.md.
-const base = require('./jest.config');
+const { shared } = require('./tools/jest/shared-config.cjs');
 
 /** @type {import('jest').Config} */
 module.exports = {
-  ...base,
+  ...shared,
+  reporters: ['default', '<rootDir>/tools/jest/summary-reporter.cjs'],
   roots: ['<rootDir>/apps/chat-server/test/faults'],
   testPathIgnorePatterns: ['/node_modules/'],
   globalSetup: '<rootDir>/apps/chat-server/test/faults/global-setup.ts',

@@ -1,4 +1,4 @@
-import { SqlPool } from '@chat/database';
+import { PreparedStatements } from '@chat/database';
 import { ChatClient } from './support/chat-client';
 import { bearer, createUser, createUserWithRole, loginAdmin, TestUser } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
@@ -266,9 +266,9 @@ describe('message history and moderation over HTTP', () => {
     });
   });
 
-  describe('SqlPool', () => {
+  describe('PreparedStatements', () => {
     it('lets two pools prepare different statements on the same connections', async () => {
-      const [first, second] = [new SqlPool(t.db), new SqlPool(t.db)];
+      const [first, second] = [new PreparedStatements(t.db), new PreparedStatements(t.db)];
       // One at a time, so the pool hands the same idle connection to both.
       for (let i = 0; i < 3; i++) {
         const { rows: counted } = await first.query<{ n: number }>(

@@ -10,7 +10,7 @@ const READ_TIMEOUT_MESSAGE = 'Query read timeout';
  * still waiting on a server that does not answer. end() closes the socket at once (a query is
  * still active) and marks the client as ending, which makes the pool drop it on release.
  *
- * Only promise calls need this: pool.query (SqlPool, the hot path) passes a callback and releases
+ * Only promise calls need this: pool.query (PreparedStatements, the hot path) passes a callback and releases
  * its client with the error, which already removes it from the pool.
  */
 export class ReadTimeoutClient extends Client {

@@ -4,14 +4,14 @@ import { ChatMessage } from '@chat/events';
  * The wire shape of a message (ChatMessage) as PostgreSQL builds it from `messages m JOIN users u`:
  * its one definition, for history pages, replays and broadcasts alike. History pages go out as
  * the text PostgreSQL wrote; replays and broadcasts parse it, since their frames are built per
- * message. `timeZone` is the placeholder holding TIME_ZONE, for time_send (HH:MM:SS); created_at
+ * message. `timeZonePlaceholder` is the SQL parameter (such as `$3`) holding TIME_ZONE, for time_send (HH:MM:SS); created_at
  * is UTC ISO 8601 with milliseconds, as toISOString() writes.
  */
-export function messageJson(timeZone: string): string {
+export function messageJsonSql(timeZonePlaceholder: string): string {
   return `json_build_object(
     'message_id', m.id, 'user_id', m.user_id, 'name', u.name, 'role', u.role,
     'user_avatar', u.avatar, 'message', m.text,
-    'time_send', to_char(m.created_at AT TIME ZONE ${timeZone}, 'HH24:MI:SS'),
+    'time_send', to_char(m.created_at AT TIME ZONE ${timeZonePlaceholder}, 'HH24:MI:SS'),
     'created_at', to_char(m.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
     'edited', m.edited_at IS NOT NULL)`;
 }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { SqlPool } from '@chat/database';
+import type { PreparedStatements } from '@chat/database';
 import type { ChatEvent, ChatMessage, EventBus } from '@chat/events';
 import type { ChatMetrics } from '@chat/metrics';
 import { MessageWriter, NewMessage, WriteResult } from './message-writer';
@@ -33,7 +33,7 @@ class FakeDatabase {
   readonly pool = {
     query: (sql: string, parameters: unknown[]) =>
       Promise.resolve().then(() => this.query(sql, parameters)),
-  } as unknown as SqlPool;
+  } as unknown as PreparedStatements;
 
   private query(sql: string, parameters: unknown[]) {
     if (this.failure) throw this.failure;

@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { backendPidOf, SqlPool } from '@chat/database';
+import { backendPidOf, PreparedStatements } from '@chat/database';
 import { ChatMessage, EventBus } from '@chat/events';
 import { ChatMetrics } from '@chat/metrics';
-import { messageJson, StoredMessage } from './message-json';
+import { messageJsonSql, StoredMessage } from './message-json';
 
 export interface NewMessage {
   userId: number;
@@ -56,7 +56,7 @@ export class MessageWriter {
   private newestId = 0;
 
   constructor(
-    private readonly sql: SqlPool,
+    private readonly sql: PreparedStatements,
     /** TIME_ZONE, for time_send. */
     private readonly timeZone: string,
     private readonly events: EventBus,
@@ -98,7 +98,7 @@ export class MessageWriter {
     try {
       if (await this.stillRunning(writes)) return this.settleSoon();
       const { rows } = await this.sql.query<StoredMessage>(
-        `SELECT m.user_id, m.client_id, ${messageJson('$3')} AS message
+        `SELECT m.user_id, m.client_id, ${messageJsonSql('$3')} AS message
            FROM messages m JOIN users u ON u.id = m.user_id
           WHERE m.id > $1 AND m.write_id = ANY($2::uuid[])
           ORDER BY m.id`,
@@ -197,7 +197,7 @@ export class MessageWriter {
          ON CONFLICT (user_id, client_id) WHERE client_id IS NOT NULL DO NOTHING
          RETURNING *
        )
-       SELECT m.user_id, m.client_id, ${messageJson('$4')} AS message
+       SELECT m.user_id, m.client_id, ${messageJsonSql('$4')} AS message
          FROM inserted m JOIN users u ON u.id = m.user_id ORDER BY m.id`,
       [
         batch.map((w) => w.userId),
@@ -213,7 +213,7 @@ export class MessageWriter {
   /** The rows stored before this batch for the keys it repeated. */
   private async storedEarlier(repeats: PendingWrite[]): Promise<StoredMessage[]> {
     const { rows } = await this.sql.query<StoredMessage>(
-      `SELECT m.user_id, m.client_id, ${messageJson('$3')} AS message
+      `SELECT m.user_id, m.client_id, ${messageJsonSql('$3')} AS message
          FROM messages m JOIN users u ON u.id = m.user_id
         WHERE (m.user_id, m.client_id) IN (SELECT * FROM unnest($1::integer[], $2::text[]))`,
       [repeats.map((w) => w.userId), repeats.map((w) => w.clientId), this.timeZone],

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '@chat/auth';
 import { AppConfig } from '@chat/config';
-import { SqlPool } from '@chat/database';
+import { PreparedStatements } from '@chat/database';
 import { EventBus, EventsModule } from '@chat/events';
 import { ChatMetrics, MetricsModule } from '@chat/metrics';
 import { RolesModule } from '@chat/roles';
@@ -24,11 +24,11 @@ import { MessagesService } from './messages.service';
   controllers: [MessagesController],
   providers: [
     MessagesService,
-    SqlPool,
+    PreparedStatements,
     {
       provide: MessageWriter,
-      inject: [SqlPool, AppConfig, EventBus, ChatMetrics],
-      useFactory: (sql: SqlPool, config: AppConfig, events: EventBus, metrics: ChatMetrics) =>
+      inject: [PreparedStatements, AppConfig, EventBus, ChatMetrics],
+      useFactory: (sql: PreparedStatements, config: AppConfig, events: EventBus, metrics: ChatMetrics) =>
         new MessageWriter(sql, config.timeZone, events, metrics),
     },
   ],

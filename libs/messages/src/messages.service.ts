@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuthUser } from '@chat/auth';
 import { AppConfig } from '@chat/config';
-import { SqlPool } from '@chat/database';
+import { PreparedStatements } from '@chat/database';
 import { ConflictError } from '@chat/errors';
 import { ChatMessage, EventBus } from '@chat/events';
-import { messageJson } from './message-json';
+import { messageJsonSql } from './message-json';
 import { MessageWriter, NewMessage, WriteResult } from './message-writer';
 
 export const HISTORY_PAGE = 50;
@@ -14,7 +14,7 @@ const UNAUTHORIZED = 'Unauthorized access';
 @Injectable()
 export class MessagesService {
   constructor(
-    private readonly sql: SqlPool,
+    private readonly sql: PreparedStatements,
     @Inject(MessageWriter) private readonly writer: MessageWriter,
     private readonly events: EventBus,
     private readonly config: AppConfig,
@@ -108,7 +108,7 @@ export class MessagesService {
   ): Promise<string> {
     const { rows } = await this.sql.query<{ page: string }>(
       `SELECT coalesce(json_agg(message ORDER BY id ${order}), '[]')::text AS page
-         FROM (SELECT m.id, ${messageJson('$1')} AS message
+         FROM (SELECT m.id, ${messageJsonSql('$1')} AS message
                  FROM messages m JOIN users u ON u.id = m.user_id
                 ${where} ORDER BY m.id ${order} LIMIT $2) selected`,
       [this.config.timeZone, limit, ...parameters],

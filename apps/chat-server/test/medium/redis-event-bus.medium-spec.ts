@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { ChatEvent } from './chat-events';
-import { RedisEventBus } from './redis-event-bus';
+import { ChatEvent } from '@chat/events';
+import { RedisEventBus } from '../../../../libs/events/src/redis-event-bus';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 

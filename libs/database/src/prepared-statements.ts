@@ -13,11 +13,11 @@ import { DataSource } from 'typeorm';
  * Every statement is prepared once per connection under a name of its own, so PostgreSQL does not
  * parse and plan it again on each call. That is why the SQL text must be one of a fixed set of
  * shapes, with every value in `parameters`: each distinct text stays prepared on each connection.
- * The name is derived from the text, so every module that provides a SqlPool names a statement the
+ * The name is derived from the text, so every module that provides a PreparedStatements names a statement the
  * same way on the shared connections.
  */
 @Injectable()
-export class SqlPool {
+export class PreparedStatements {
   private readonly names = new Map<string, string>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -67,7 +67,7 @@ export class SqlPool {
 function ignore(): void {}
 
 /**
- * The server process that ran a statement SqlPool reports as failed, or null when it was never
+ * The server process that ran a statement PreparedStatements reports as failed, or null when it was never
  * sent (no connection could be had). A statement whose answer was lost may still commit for as
  * long as that process lives.
  */

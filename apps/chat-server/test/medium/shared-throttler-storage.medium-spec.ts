@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import Redis from 'ioredis';
-import { SharedThrottlerStorage } from './shared-throttler-storage';
+import { SharedThrottlerStorage } from '../../../../libs/users/src/shared-throttler-storage';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const MINUTE_MS = 60_000;
