@@ -8,6 +8,7 @@ module.exports = {
   ...withDatabase,
   reporters: ['default', '<rootDir>/tools/jest/summary-reporter.cjs'],
   roots: ['<rootDir>/apps/chat-server/test/browser'],
+  testRegex: '\\.e2e-spec\\.ts$',
   testPathIgnorePatterns: ['/node_modules/'],
   testTimeout: 60_000,
   maxWorkers: 1,

@@ -7,6 +7,7 @@ module.exports = {
   ...withDatabase,
   reporters: ['default', '<rootDir>/tools/jest/summary-reporter.cjs'],
   roots: ['<rootDir>/apps/chat-server/test/deploy'],
+  testRegex: '\\.e2e-spec\\.ts$',
   testPathIgnorePatterns: ['/node_modules/'],
   testTimeout: 60_000,
   maxWorkers: 1,

@@ -7,6 +7,7 @@ module.exports = {
   ...shared,
   reporters: ['default', '<rootDir>/tools/jest/summary-reporter.cjs'],
   roots: ['<rootDir>/apps/chat-server/test/faults'],
+  testRegex: '\\.e2e-spec\\.ts$',
   testPathIgnorePatterns: ['/node_modules/'],
   globalSetup: '<rootDir>/apps/chat-server/test/faults/global-setup.ts',
   globalTeardown: '<rootDir>/apps/chat-server/test/faults/global-teardown.ts',

@@ -4,12 +4,14 @@ import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '@chat/config';
 import { EventsModule } from '@chat/events';
-import { BearerAuthGuard, JwtAuthGuard } from './jwt-auth.guard';
-import { BearerJwtStrategy, JWT_ALGORITHM, JwtStrategy } from './jwt.strategy';
 import { Session } from './session.entity';
 import { SessionsService } from './sessions.service';
+import { BearerTokenStrategy, CompatTokenStrategy } from './token.strategy';
 import { TokenVerifier } from './token-verifier.service';
 import { TokensService } from './tokens.service';
+
+/** Tokens are HS256 only, signed and verified (TokenVerifier) with JWT_SECRET. */
+const JWT_ALGORITHM = 'HS256';
 
 @Module({
   imports: [
@@ -26,14 +28,12 @@ import { TokensService } from './tokens.service';
     }),
   ],
   providers: [
-    JwtStrategy,
-    BearerJwtStrategy,
-    JwtAuthGuard,
-    BearerAuthGuard,
+    CompatTokenStrategy,
+    BearerTokenStrategy,
     SessionsService,
     TokensService,
     TokenVerifier,
   ],
-  exports: [JwtAuthGuard, BearerAuthGuard, SessionsService, TokensService, TokenVerifier],
+  exports: [SessionsService, TokensService, TokenVerifier],
 })
 export class AuthModule {}

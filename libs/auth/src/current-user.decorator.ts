@@ -1,7 +1,7 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { AuthUser } from './auth-user';
 
-/** The caller that JwtAuthGuard authenticated. */
+/** The caller that @Authenticated let in. */
 export const CurrentUser = createParamDecorator(
   (_data: unknown, context: ExecutionContext): AuthUser =>
     context.switchToHttp().getRequest<{ user: AuthUser }>().user,

@@ -5,8 +5,8 @@ import { AuthUser } from './auth-user';
 import { SessionsService, TokenClaims } from './sessions.service';
 
 /**
- * Authenticates a bare token, for callers outside HTTP (the WebSocket gateway); HTTP routes use
- * JwtAuthGuard. Both check the signature (HS256 only), the expiry and the live session.
+ * The one place a token is verified, for HTTP routes (through the token strategies behind
+ * @Authenticated) and sockets alike: the signature (HS256 only), the expiry and the live session.
  */
 @Injectable()
 export class TokenVerifier {
@@ -16,7 +16,8 @@ export class TokenVerifier {
   ) {}
 
   /** The caller of a valid token, with its expiry (a socket outlives its handshake). */
-  async authenticate(token: string): Promise<AuthUser> {
+  async authenticate(token: string | null): Promise<AuthUser> {
+    if (!token) throw new AuthenticationError('Not authenticated');
     let claims: TokenClaims & { exp?: unknown };
     try {
       claims = await this.jwt.verifyAsync<TokenClaims & { exp?: unknown }>(token);

@@ -1,15 +1,8 @@
-import {
-  Controller,
-  HttpCode,
-  Post,
-  UploadedFile,
-  UseGuards,
-  UseInterceptors,
-} from '@nestjs/common';
+import { Controller, HttpCode, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { memoryStorage } from 'multer';
-import { AuthUser, CurrentUser, JwtAuthGuard } from '@chat/auth';
+import { Authenticated, AuthUser, CurrentUser } from '@chat/auth';
 import { AvatarsService } from './avatars.service';
 import { MAX_UPLOAD_BYTES } from './image-checks';
 
@@ -24,12 +17,11 @@ export class AvatarsController {
    */
   @Post('upload')
   @HttpCode(201)
-  @ApiBearerAuth()
+  @Authenticated({ compat: true })
   @ApiConsumes('multipart/form-data')
   @ApiBody({
     schema: { type: 'object', properties: { image: { type: 'string', format: 'binary' } } },
   })
-  @UseGuards(JwtAuthGuard)
   @UseInterceptors(
     FileInterceptor('image', {
       storage: memoryStorage(),

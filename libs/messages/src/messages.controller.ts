@@ -8,12 +8,11 @@ import {
   Patch,
   Post,
   Query,
-  UseGuards,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { AuthUser, CurrentUser, JwtAuthGuard } from '@chat/auth';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Authenticated, AuthUser, CurrentUser } from '@chat/auth';
 import { ConflictError } from '@chat/errors';
-import { Role, Roles, RolesGuard } from '@chat/roles';
+import { Role } from '@chat/roles';
 import { ChatMessageDto } from './dto/chat-message.dto';
 import {
   DeleteMessageDto,
@@ -56,8 +55,7 @@ export class MessagesController {
 
   @Patch('routers/update')
   @HttpCode(201)
-  @ApiBearerAuth()
-  @UseGuards(JwtAuthGuard)
+  @Authenticated({ compat: true })
   async update(@CurrentUser() caller: AuthUser, @Body() body: UpdateMessageDto) {
     await this.messages.edit(caller, body.message_id, body.message);
     return { message: 'message updated successfully' };
@@ -65,9 +63,11 @@ export class MessagesController {
 
   @Delete('routers/delete-message')
   @HttpCode(201)
-  @ApiBearerAuth()
-  @UseGuards(JwtAuthGuard, RolesGuard)
-  @Roles(Role.Moderator, () => new ConflictError('Unauthorized access'))
+  @Authenticated({
+    role: Role.Moderator,
+    refusal: () => new ConflictError('Unauthorized access'),
+    compat: true,
+  })
   async delete(@Body() body: DeleteMessageDto) {
     await this.messages.remove(body.id_message);
     return { message: 'message deleted successfully' };

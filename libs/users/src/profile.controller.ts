@@ -1,7 +1,6 @@
 import { Body, Controller, Get, Patch, UseGuards } from '@nestjs/common';
 import { SkipThrottle } from '@nestjs/throttler';
 import {
-  ApiBearerAuth,
   ApiConflictResponse,
   ApiOkResponse,
   ApiTags,
@@ -9,7 +8,7 @@ import {
   ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { AuthUser, BearerAuthGuard, CurrentUser } from '@chat/auth';
+import { Authenticated, AuthUser, CurrentUser } from '@chat/auth';
 import { InvalidInputError } from '@chat/errors';
 import { ChatThrottlerGuard } from './chat-throttler.guard';
 import { UserProfileDto } from './dto/responses.dto';
@@ -18,10 +17,9 @@ import { UsersService } from './users.service';
 
 /** The caller's own profile, with the token in the `Authorization: Bearer` header only. */
 @ApiTags('user')
-@ApiBearerAuth()
 @ApiUnauthorizedResponse({ description: 'No token in the Authorization header, or not valid' })
 @Controller('api/v1/me')
-@UseGuards(BearerAuthGuard)
+@Authenticated()
 export class ProfileController {
   constructor(private readonly users: UsersService) {}
 

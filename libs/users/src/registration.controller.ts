@@ -1,8 +1,8 @@
 import { Body, Controller, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
-import { JwtAuthGuard } from '@chat/auth';
-import { Role, Roles, RolesGuard } from '@chat/roles';
+import { Authenticated } from '@chat/auth';
+import { Role } from '@chat/roles';
 import { ChatThrottlerGuard } from './chat-throttler.guard';
 import { RegisterAdminDto } from './dto/register-admin.dto';
 import { RegisterUserDto } from './dto/register-user.dto';
@@ -24,9 +24,7 @@ export class RegistrationController {
   }
 
   @Post('register-admin')
-  @ApiBearerAuth()
-  @UseGuards(JwtAuthGuard, RolesGuard)
-  @Roles(Role.Admin)
+  @Authenticated({ role: Role.Admin, compat: true })
   async registerAdmin(@Body() body: RegisterAdminDto): Promise<MessageResponseDto> {
     return this.users.registerByAdmin(body).then(() => new MessageResponseDto(REGISTERED));
   }

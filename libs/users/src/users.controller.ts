@@ -9,9 +9,9 @@ import {
   Query,
   UseGuards,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
-import { AuthUser, CurrentUser, JwtAuthGuard } from '@chat/auth';
+import { Authenticated, AuthUser, CurrentUser } from '@chat/auth';
 import { ListUsersQueryDto, USERS_PAGE_MAX } from './dto/list-users.dto';
 import { ChatThrottlerGuard } from './chat-throttler.guard';
 import { LoginDto } from './dto/login.dto';
@@ -40,30 +40,28 @@ export class UsersController {
 
   @Post('logout')
   @HttpCode(200)
-  @ApiBearerAuth()
-  @UseGuards(JwtAuthGuard)
+  @Authenticated({ compat: true })
   async logout(@CurrentUser() caller: AuthUser): Promise<MessageResponseDto> {
     return this.users.logout(caller).then(() => new MessageResponseDto('Logged out successfully'));
   }
 
   @Post('me')
   @HttpCode(200)
-  @UseGuards(JwtAuthGuard)
+  @Authenticated({ compat: true })
   async meCompat(@CurrentUser() caller: AuthUser): Promise<UserProfileDto> {
     return new UserProfileDto(await this.users.profile(caller));
   }
 
   @Get('me')
-  @ApiBearerAuth()
-  @UseGuards(JwtAuthGuard)
+  @Authenticated({ compat: true })
   async me(@CurrentUser() caller: AuthUser): Promise<UserProfileDto> {
     return new UserProfileDto(await this.users.profile(caller));
   }
 
   @Patch('update')
   @HttpCode(201)
-  @ApiBearerAuth()
-  @UseGuards(JwtAuthGuard, ChatThrottlerGuard)
+  @UseGuards(ChatThrottlerGuard)
+  @Authenticated({ compat: true })
   @SkipThrottle({ default: true, account: true })
   async update(
     @CurrentUser() caller: AuthUser,
@@ -76,8 +74,7 @@ export class UsersController {
 
   @Delete('delete')
   @HttpCode(201)
-  @ApiBearerAuth()
-  @UseGuards(JwtAuthGuard)
+  @Authenticated({ compat: true })
   async delete(@CurrentUser() caller: AuthUser): Promise<MessageResponseDto> {
     return this.users
       .delete(caller.id)
