@@ -1,3 +1,3 @@
-export { ChatMetrics } from './chat-metrics';
+export { ChatMetrics } from './chat-metrics.service';
 export { METRIC } from './metric-names';
 export { MetricsModule } from './metrics.module';

@@ -5,7 +5,7 @@ import {
   makeHistogramProvider,
   PrometheusModule,
 } from '@willsoto/nestjs-prometheus';
-import { ChatMetrics } from './chat-metrics';
+import { ChatMetrics } from './chat-metrics.service';
 import { DatabasePoolCollector } from './database-pool.collector';
 import { HttpMetricsMiddleware } from './http-metrics.middleware';
 import { METRIC } from './metric-names';
