@@ -7,13 +7,9 @@ import { RawData, VerifyClientCallbackAsync, WebSocket, WebSocketServer } from '
 import { AppConfig } from '@chat/config';
 import { MessagesService } from '@chat/messages';
 import { ChatMetrics } from '@chat/metrics';
-import {
-  ClientConnection,
-  CLOSE_GOING_AWAY,
-  CLOSE_TOO_LARGE,
-  ConnectionObserver,
-} from './client-connection';
 import { addressKey, clientAddress } from './client-address';
+import { ClientConnection, ConnectionObserver } from './connection/client-connection';
+import { CLOSE_GOING_AWAY, CLOSE_TOO_LARGE } from './connection/close-codes';
 import { ConnectionRegistry } from './connection-registry';
 import { FrameHandler } from './frame-handler.service';
 

@@ -4,14 +4,14 @@ import { AppConfig } from '@chat/config';
 import { DomainError } from '@chat/errors';
 import { MessagesService } from '@chat/messages';
 import { ChatMetrics } from '@chat/metrics';
-import { ClientConnection, CLOSE_TRY_AGAIN_LATER, TOKEN_EXPIRED } from './client-connection';
+import { ClientConnection } from './connection/client-connection';
+import { CLOSE_TRY_AGAIN_LATER } from './connection/close-codes';
 import { ConnectionRegistry } from './connection-registry';
-import { encodeFrame, parseFrame } from './frames';
+import { parseClientFrame } from './frames/client-frames';
+import { authFrame, messageFrame, resumeFrame } from './frames/server-frames';
 import { MessageRateLimiter } from './message-rate-limiter';
 
 const REPLAY_PAGE = 500;
-/** The answer to `resume` from a socket without a token: nothing is replayed, the socket stays. */
-const NOT_AUTHENTICATED = 'Not authenticated';
 const DRAIN_POLL_MS = 10;
 const DRAIN_TIMEOUT_MS = 10_000;
 
@@ -30,8 +30,8 @@ export class FrameHandler {
   ) {}
 
   async handle(connection: ClientConnection, data: Buffer, isBinary: boolean): Promise<void> {
-    if (connection.tokenExpired(Date.now())) return connection.refuse(TOKEN_EXPIRED);
-    const frame = parseFrame(data, isBinary);
+    if (connection.tokenExpired(Date.now())) return connection.refuse('Token expired');
+    const frame = parseClientFrame(data, isBinary);
     if (!frame) {
       this.metrics.framesRejected.inc({ reason: 'invalid_format' });
       return connection.refuse('Invalid format');
@@ -55,7 +55,7 @@ export class FrameHandler {
         clientId: frame.clientId,
       });
       // A new message reaches its sender with the broadcast; a repeat is answered here alone.
-      if (!created) connection.send(encodeFrame({ ...message, client_id: frame.clientId }));
+      if (!created) connection.send(messageFrame(message, frame.clientId));
     } catch (error) {
       this.logger.error(`Message from user ${author.id} not stored`, (error as Error).stack);
       connection.notify('Temporarily unavailable');
@@ -81,7 +81,7 @@ export class FrameHandler {
       return connection.socket.close(CLOSE_TRY_AGAIN_LATER, 'Temporarily unavailable');
     }
     this.logger.log(`WebSocket authenticated (user ${connection.user!.id})`);
-    if (acknowledge) connection.send(encodeFrame({ event: 'auth', user_id: connection.user!.id }));
+    if (acknowledge) connection.send(authFrame(connection.user!.id));
   }
 
   /** The frame's own token, else the one given at connect, as long as its session holds. */
@@ -104,7 +104,8 @@ export class FrameHandler {
    * history instead.
    */
   private async resume(connection: ClientConnection, afterId: number): Promise<void> {
-    if (!connection.user) return connection.notify(NOT_AUTHENTICATED);
+    // Without a token nothing is replayed, but the socket stays.
+    if (!connection.user) return connection.notify('Not authenticated');
     if (!(await this.verifier.recheck(connection.user))) return connection.refuse('Invalid token');
     const bound = this.config.resumeMaxMessages;
     if ((await this.messages.countSince(afterId, bound + 1)) > bound) {
@@ -141,17 +142,12 @@ export class FrameHandler {
     for await (const page of this.messages.pagesSince(afterId, REPLAY_PAGE)) {
       read += page.length;
       if (read > bound) return null;
-      for (const message of page) connection.replay(encodeFrame(message), message.message_id);
+      for (const message of page) connection.replay(message);
       latestId = page[page.length - 1].message_id;
       if (page.length === REPLAY_PAGE && !(await drained(connection))) return null;
     }
     return latestId;
   }
-}
-
-/** Ends a resume: `recovered` when every message up to `latestId` was sent. */
-function resumeFrame(recovered: boolean, latestId: number): Buffer {
-  return encodeFrame({ event: 'resume', recovered, latest_id: latestId });
 }
 
 /** Waits, within bounds, until the socket has sent most of what it holds. */

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { EventBus } from '@chat/events';
 import { MessagesService } from '@chat/messages';
 import { ConnectionRegistry } from './connection-registry';
+import { EventBroadcaster } from './event-broadcaster.service';
 
 const PAGE = 500;
 /** Past this many messages the catch-up stops; clients still have `resume` and `since`. */
@@ -12,7 +13,7 @@ const OVERLAP_MS = 5_000;
 /**
  * While the link between instances is down, this instance's clients miss other instances'
  * messages. When it comes back, the stored messages from just before the outage on are sent to
- * this instance's sockets, each at most once (the registry drops repeats meanwhile); they arrive
+ * this instance's sockets, each at most once (the broadcaster drops repeats meanwhile); they arrive
  * after newer neighbours, and clients order by message_id. Edits and deletions of that time are
  * not replayed.
  */
@@ -27,6 +28,7 @@ export class MissedMessagesCatchUp implements OnModuleDestroy {
     events: EventBus,
     private readonly messages: MessagesService,
     private readonly registry: ConnectionRegistry,
+    private readonly broadcaster: EventBroadcaster,
   ) {
     this.unsubscribe = events.onConnectionChange((connected) => {
       if (connected) void this.catchUp();
@@ -42,7 +44,7 @@ export class MissedMessagesCatchUp implements OnModuleDestroy {
   private outageBegan(): void {
     clearTimeout(this.overlapTimer);
     const recent = this.registry.recentMessageIds();
-    this.registry.trackSentMessages(recent);
+    this.broadcaster.trackSentMessages(recent);
     if (this.startAfter) return;
     // Messages published just before the outage may not have arrived: start below the recent ones.
     this.startAfter =
@@ -57,7 +59,7 @@ export class MissedMessagesCatchUp implements OnModuleDestroy {
     let read = 0;
     try {
       for await (const page of this.messages.pagesSince(await startAfter, PAGE)) {
-        for (const message of page) this.registry.dispatch({ type: 'message.created', message });
+        for (const message of page) this.broadcaster.dispatch({ type: 'message.created', message });
         read += page.length;
         if (read >= MAX_CAUGHT_UP) break;
       }
@@ -65,7 +67,7 @@ export class MissedMessagesCatchUp implements OnModuleDestroy {
     } catch (error) {
       this.logger.warn(`Catch-up after the outage failed: ${(error as Error).message}`);
     } finally {
-      this.overlapTimer = setTimeout(() => this.registry.stopTrackingSentMessages(), OVERLAP_MS);
+      this.overlapTimer = setTimeout(() => this.broadcaster.stopTrackingSentMessages(), OVERLAP_MS);
     }
   }
 }

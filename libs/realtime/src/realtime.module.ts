@@ -5,6 +5,7 @@ import { MessagesModule } from '@chat/messages';
 import { MetricsModule } from '@chat/metrics';
 import { ChatGateway } from './chat.gateway';
 import { ConnectionRegistry } from './connection-registry';
+import { EventBroadcaster } from './event-broadcaster.service';
 import { FrameHandler } from './frame-handler.service';
 import { MessageRateLimiter } from './message-rate-limiter';
 import { MissedMessagesCatchUp } from './missed-messages-catch-up';
@@ -14,6 +15,7 @@ import { MissedMessagesCatchUp } from './missed-messages-catch-up';
   providers: [
     ChatGateway,
     ConnectionRegistry,
+    EventBroadcaster,
     FrameHandler,
     MessageRateLimiter,
     MissedMessagesCatchUp,

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { parseFrame } from './frames';
+import { parseClientFrame } from './client-frames';
 
 const hostileCharacter = fc.oneof(
   fc.constantFrom('\u0000', '\ud800', '\udfff', '\u001b', '\u0085', ' ', '"', '\\', '{'),
@@ -33,21 +33,24 @@ const frameText = fc.oneof(
 /** What reaches PostgreSQL: the UTF-8 bytes of a string. */
 const asStored = (text: string) => Buffer.from(text, 'utf8').toString('utf8');
 
-describe('parseFrame', () => {
+describe('parseClientFrame', () => {
   it('reads a message frame, with token and client_id', () => {
-    const frame = parseFrame(Buffer.from('{"message":" hi ","token":"t","client_id":"k"}'), false);
+    const frame = parseClientFrame(
+      Buffer.from('{"message":" hi ","token":"t","client_id":"k"}'),
+      false,
+    );
     expect(frame).toEqual({ kind: 'message', text: 'hi', token: 't', clientId: 'k' });
   });
 
   it('reads an auth frame; one without a token string is no frame', () => {
-    expect(parseFrame(Buffer.from('{"action":"auth","token":"t"}'), false)).toEqual({
+    expect(parseClientFrame(Buffer.from('{"action":"auth","token":"t"}'), false)).toEqual({
       kind: 'auth',
       token: 't',
     });
     for (const token of ['""', '5', 'null', '{}']) {
-      expect(parseFrame(Buffer.from(`{"action":"auth","token":${token}}`), false)).toBeNull();
+      expect(parseClientFrame(Buffer.from(`{"action":"auth","token":${token}}`), false)).toBeNull();
     }
-    expect(parseFrame(Buffer.from('{"action":"auth"}'), false)).toBeNull();
+    expect(parseClientFrame(Buffer.from('{"action":"auth"}'), false)).toBeNull();
   });
 
   it.each([
@@ -55,13 +58,15 @@ describe('parseFrame', () => {
     ['a lone surrogate', '"a\\ud800"'],
     ['a control character', '"a\\u0007"'],
   ])('refuses a client_id with %s', (_case, clientId) => {
-    expect(parseFrame(Buffer.from(`{"message":"hi","client_id":${clientId}}`), false)).toBeNull();
+    expect(
+      parseClientFrame(Buffer.from(`{"message":"hi","client_id":${clientId}}`), false),
+    ).toBeNull();
   });
 
   it('never throws, and accepts only messages PostgreSQL stores exactly as sent', () => {
     fc.assert(
       fc.property(frameText, fc.boolean(), (text, isBinary) => {
-        const frame = parseFrame(Buffer.from(text, 'utf8'), isBinary);
+        const frame = parseClientFrame(Buffer.from(text, 'utf8'), isBinary);
         if (frame?.kind !== 'message') return;
         expect(isBinary).toBe(false);
         for (const value of [frame.text, frame.clientId ?? 'none']) {

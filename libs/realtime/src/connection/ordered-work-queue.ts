@@ -1,0 +1,43 @@
+import type { WebSocket } from 'ws';
+
+/**
+ * Tasks waiting to be handled. At the high mark the socket is no longer read, so TCP slows the
+ * sender down and the queue holds at most what ws had already read; it is read again once the
+ * queue is down to the low mark.
+ */
+export const PAUSE_AT_WAITING = 32;
+export const RESUME_AT_WAITING = 8;
+
+/** One resolved promise for every queue to start from: an idle socket keeps none of its own. */
+const SETTLED = Promise.resolve();
+
+/** Told of a task that failed; the tasks behind it still run. */
+export interface TaskFailureHandler {
+  taskFailed(error: unknown): void;
+}
+
+/** One client's work (its frames, its sign-in), handled one task at a time in the order given. */
+export class OrderedWorkQueue {
+  private waiting = 0;
+  private chain = SETTLED;
+
+  constructor(
+    private readonly socket: Pick<WebSocket, 'pause' | 'resume' | 'isPaused'>,
+    private readonly failures: TaskFailureHandler,
+  ) {}
+
+  /** Tasks given and not yet finished, the running one included. */
+  get size(): number {
+    return this.waiting;
+  }
+
+  enqueue(task: () => Promise<void>): void {
+    if (++this.waiting === PAUSE_AT_WAITING) this.socket.pause();
+    this.chain = this.chain
+      .then(task)
+      .catch((error: unknown) => this.failures.taskFailed(error))
+      .finally(() => {
+        if (--this.waiting === RESUME_AT_WAITING && this.socket.isPaused) this.socket.resume();
+      });
+  }
+}
