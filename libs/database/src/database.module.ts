@@ -1,10 +1,12 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '@chat/config';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { dataSourceOptions } from './data-source-options';
+import { BackendProcessesRepository } from './backend-processes.repository';
 import { EmbeddedDatabaseService } from './embedded-database.service';
 import { poolOptions } from './pool-options';
+import { PreparedStatements } from './prepared-statements';
 
 // A database that is still starting gets ~10 s; a wrong DATABASE_URL fails the boot soon after.
 const CONNECT_ATTEMPTS = 5;
@@ -18,7 +20,11 @@ class EmbeddedDatabaseModule {}
  * migrations at start unless MIGRATE_ON_START is off. Entities come from the feature modules'
  * TypeOrmModule.forFeature. The pool's connections carry the configured timeouts; migrations run
  * on a connection of their own without them.
+ *
+ * Global, as TypeORM's DataSource is: every repository runs its fixed statements through the one
+ * PreparedStatements.
  */
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -42,6 +48,8 @@ class EmbeddedDatabaseModule {}
       },
     }),
   ],
+  providers: [PreparedStatements, BackendProcessesRepository],
+  exports: [PreparedStatements, BackendProcessesRepository],
 })
 export class DatabaseModule {}
 

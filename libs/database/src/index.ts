@@ -1,4 +1,6 @@
+export { BackendProcessesRepository } from './backend-processes.repository';
 export { DatabaseModule } from './database.module';
+export { poolOf } from './database-pool';
 export { dataSourceOptions } from './data-source-options';
 export { EmbeddedDatabase } from './embedded-database';
 export { isDatabaseUnavailable, isUniqueViolation } from './postgres-errors';

@@ -1,12 +1,17 @@
-import { QueryFailedError } from 'typeorm';
-
 const UNIQUE_VIOLATION = '23505';
 
+/**
+ * A failure's code: PostgreSQL's SQLSTATE or Node's (ECONNRESET...), on pg's error or on the pg
+ * error TypeORM's QueryFailedError wraps.
+ */
+function codeOf(error: unknown): string | undefined {
+  const failure = error as { code?: unknown; driverError?: { code?: unknown } } | null | undefined;
+  const code = failure?.driverError?.code ?? failure?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
 export function isUniqueViolation(error: unknown): boolean {
-  return (
-    error instanceof QueryFailedError &&
-    (error.driverError as { code?: string } | undefined)?.code === UNIQUE_VIOLATION
-  );
+  return codeOf(error) === UNIQUE_VIOLATION;
 }
 
 /**
@@ -39,9 +44,9 @@ const UNAVAILABLE_MESSAGE =
   /Connection terminated|connection timeout|timeout exceeded when trying to connect|Query read timeout/i;
 
 export function isDatabaseUnavailable(error: unknown): boolean {
-  const failure = error as
-    { code?: string; driverError?: { code?: string }; message?: string } | null | undefined;
-  const code = failure?.driverError?.code ?? failure?.code;
+  const code = codeOf(error);
   if (code !== undefined && UNAVAILABLE_CODES.has(code)) return true;
-  return UNAVAILABLE_MESSAGE.test(failure?.message ?? '');
+  return UNAVAILABLE_MESSAGE.test(
+    (error as { message?: string } | null | undefined)?.message ?? '',
+  );
 }

@@ -1,20 +1,22 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Pool, QueryResult, QueryResultRow } from 'pg';
+import type { QueryResult, QueryResultRow } from 'pg';
 import { DataSource } from 'typeorm';
+import { poolOf } from './database-pool';
 
 /**
- * Parameterised SQL straight on the pg pool TypeORM opened, for the hot paths (storing and reading
- * messages). TypeORM's dataSource.query builds a QueryRunner for every call, and at chat rates
+ * Parameterised SQL straight on the pg pool TypeORM opened, for the repositories' statements: the
+ * hot paths (storing and reading messages, checking sessions) and whatever TypeORM's Repository API
+ * cannot say plainly. TypeORM's dataSource.query builds a QueryRunner for every call, and at chat rates
  * those kept much of each request alive past V8's young generation: scavenges took about 10 ms
  * instead of 0.5 ms, the tail of every history page.
  *
  * Every statement is prepared once per connection under a name of its own, so PostgreSQL does not
  * parse and plan it again on each call. That is why the SQL text must be one of a fixed set of
  * shapes, with every value in `parameters`: each distinct text stays prepared on each connection.
- * The name is derived from the text, so every module that provides a PreparedStatements names a statement the
- * same way on the shared connections.
+ * The name is derived from the text, so two instances (as in tests) name a statement the same way
+ * on the shared connections.
  */
 @Injectable()
 export class PreparedStatements {
@@ -31,8 +33,7 @@ export class PreparedStatements {
     sql: string,
     parameters: unknown[],
   ): Promise<QueryResult<Row>> {
-    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
-    const client = await pool.connect();
+    const client = await poolOf(this.dataSource).connect();
     // The connection's own failure also rejects the statement, handled below; as pool.query does,
     // listen for it meanwhile, since an 'error' event nobody listens to ends the process.
     client.on('error', ignore);
@@ -67,8 +68,8 @@ export class PreparedStatements {
 function ignore(): void {}
 
 /**
- * The server process that ran a statement PreparedStatements reports as failed, or null when it was never
- * sent (no connection could be had). A statement whose answer was lost may still commit for as
+ * The server process that ran a statement PreparedStatements reports as failed, or null when it was
+ * never sent (no connection could be had). A statement whose answer was lost may still commit for as
  * long as that process lives.
  */
 export function backendPidOf(error: unknown): number | null {

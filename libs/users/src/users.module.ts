@@ -12,6 +12,7 @@ import { RegistrationController } from './registration.controller';
 import { throttlerOptions } from './throttling';
 import { User } from './user.entity';
 import { UsersController } from './users.controller';
+import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
 @Module({
@@ -23,7 +24,7 @@ import { UsersService } from './users.service';
     ThrottlerModule.forRootAsync({ inject: [AppConfig], useFactory: throttlerOptions }),
   ],
   controllers: [RegistrationController, UsersController, ProfileController],
-  providers: [UsersService, PasswordHasher, AdminBootstrapService],
+  providers: [UsersService, UsersRepository, PasswordHasher, AdminBootstrapService],
   exports: [UsersService, PasswordHasher],
 })
 export class UsersModule {}

@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, MoreThan, Repository } from 'typeorm';
 import { AuthUser, SessionsService, TokensService } from '@chat/auth';
 import { PASSWORD_BYTES } from '@chat/config';
 import { isUniqueViolation } from '@chat/database';
@@ -11,15 +9,7 @@ import { DELETED_USER_AVATAR, randomDefaultAvatar } from './default-avatars';
 import { UserChangesDto } from './dto/update-user.dto';
 import { PasswordHasher } from './password-hasher.service';
 import { User } from './user.entity';
-
-/** A live account as an update left it, with what one column held before. */
-interface ChangedAccount<T> {
-  id: number;
-  name: string;
-  role: Role;
-  avatar: string;
-  previous: T;
-}
+import { UpdatedAccount, UsersRepository } from './users.repository';
 
 export interface NewAccount {
   name: string;
@@ -30,7 +20,7 @@ export interface NewAccount {
 @Injectable()
 export class UsersService {
   constructor(
-    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokensService,
     private readonly sessions: SessionsService,
@@ -64,19 +54,14 @@ export class UsersService {
   }
 
   async profile(caller: AuthUser): Promise<User> {
-    const user = await this.users.findOneBy({ id: caller.id });
+    const user = await this.users.findById(caller.id);
     if (!user || user.deletedAt) throw new AuthenticationError('Invalid token');
     return user;
   }
 
   /** Refuses (409 Invalid credentials) a password that is not the caller's current one. */
   async checkPassword(caller: AuthUser, password: string): Promise<void> {
-    const user = await this.users
-      .createQueryBuilder('user')
-      .addSelect('user.passwordHash')
-      .where('user.id = :id', { id: caller.id })
-      .andWhere('user.deletedAt IS NULL')
-      .getOne();
+    const user = await this.users.findLiveWithPasswordHash(caller.id);
     if (!user) throw new AuthenticationError('Invalid token');
     const comparable =
       Buffer.byteLength(password) <= PASSWORD_BYTES.max && !password.includes('\0');
@@ -87,12 +72,7 @@ export class UsersService {
 
   /** Accounts in id order: all of them, or `limit` with ids above `afterId`. */
   list(page?: { afterId: number; limit: number }): Promise<User[]> {
-    if (!page) return this.users.find({ order: { id: 'ASC' } });
-    return this.users.find({
-      where: { id: MoreThan(page.afterId) },
-      order: { id: 'ASC' },
-      take: page.limit,
-    });
+    return this.users.list(page);
   }
 
   /**
@@ -105,14 +85,11 @@ export class UsersService {
         { field: 'data_update', message: 'data_update must change name or password' },
       ]);
     }
-    const columns: Record<string, unknown> = {};
-    if (changes.name !== undefined) columns.name = changes.name;
-    if (changes.password !== undefined) {
-      columns.password_hash = await this.hasher.hash(changes.password);
-    }
-    let updated: ChangedAccount<string> | null;
+    const passwordHash =
+      changes.password === undefined ? undefined : await this.hasher.hash(changes.password);
+    let updated: UpdatedAccount | null;
     try {
-      updated = await this.updateLiveAccount<string>(caller.id, columns, 'name');
+      updated = await this.users.updateLive(caller.id, { name: changes.name, passwordHash });
     } catch (error) {
       throw isUniqueViolation(error) ? new ConflictError('Name is occupied') : error;
     }
@@ -128,79 +105,45 @@ export class UsersService {
    * "Deleted #<id>", no password, the deleted-user avatar, every session ended.
    */
   async delete(userId: number): Promise<void> {
-    const deleted = await this.updateLiveAccount<string>(
-      userId,
-      {
-        name: `Deleted #${userId}`,
-        password_hash: null,
-        avatar: DELETED_USER_AVATAR,
-        deleted_at: new Date(),
-      },
-      'avatar',
-    );
+    const deleted = await this.users.markDeleted(userId, {
+      name: `Deleted #${userId}`,
+      avatar: DELETED_USER_AVATAR,
+    });
     await this.sessions.revokeAllForUser(userId);
     if (deleted) {
-      this.events.publish({ type: 'user.deleted', userId, previousAvatar: deleted.previous });
+      this.events.publish({ type: 'user.deleted', userId, previousAvatar: deleted.previousAvatar });
     }
   }
 
   /** Sets a live account's role; a demotion ends all of its sessions. */
   async changeRole(userId: number, role: Role): Promise<void> {
     if (!ROLES.includes(role)) throw new ConflictError('Invalid role');
-    const updated = await this.updateLiveAccount<Role>(userId, { role }, 'role');
+    const updated = await this.users.updateLive(userId, { role });
     if (!updated) throw new ConflictError('No such account');
-    if (role < updated.previous) await this.sessions.revokeAllForUser(userId);
+    if (role < updated.previous.role) await this.sessions.revokeAllForUser(userId);
     this.publishUpdated(updated);
   }
 
   /** Points a live account at a new avatar; the previous one, or null for a deleted account. */
   async replaceAvatar(userId: number, avatar: string): Promise<string | null> {
-    const updated = await this.updateLiveAccount<string>(userId, { avatar }, 'avatar');
+    const updated = await this.users.updateLive(userId, { avatar });
     if (!updated) return null;
     this.publishUpdated(updated);
-    return updated.previous;
+    return updated.previous.avatar;
   }
 
-  private publishUpdated({ id, name, role, avatar }: ChangedAccount<unknown>): void {
+  private publishUpdated({ id, name, role, avatar }: UpdatedAccount): void {
     this.events.publish({ type: 'user.updated', userId: id, name, role, avatar });
   }
 
-  /**
-   * Sets columns of a live (not deleted) account in one statement, returning the account as it is
-   * now with what `previous` held before, or null when there is no live account. Column names come
-   * from this class only.
-   */
-  private async updateLiveAccount<T>(
-    userId: number,
-    columns: Record<string, unknown>,
-    previous: 'avatar' | 'role' | 'name',
-  ): Promise<ChangedAccount<T> | null> {
-    const assignments = Object.keys(columns)
-      .map((name, index) => `${name} = $${index + 2}`)
-      .join(', ');
-    const [rows] = (await this.users.query(
-      `UPDATE users u SET ${assignments}, updated_at = now()
-         FROM (SELECT id, ${previous} AS value FROM users WHERE id = $1 FOR UPDATE) previous
-        WHERE u.id = previous.id AND u.deleted_at IS NULL
-        RETURNING u.id, u.name, u.role, u.avatar, previous.value AS previous`,
-      [userId, ...Object.values(columns)],
-    )) as [ChangedAccount<T>[], number];
-    return rows[0] ?? null;
-  }
-
-  async hasActiveAdmin(): Promise<boolean> {
-    return this.users.exists({ where: { role: Role.Admin, deletedAt: IsNull() } });
+  hasActiveAdmin(): Promise<boolean> {
+    return this.users.hasLiveAdmin();
   }
 
   async create(name: string, password: string, role: Role): Promise<User> {
-    const user = this.users.create({
-      name,
-      passwordHash: await this.hasher.hash(password),
-      role,
-      avatar: randomDefaultAvatar(),
-    });
+    const passwordHash = await this.hasher.hash(password);
     try {
-      return await this.users.save(user);
+      return await this.users.insert({ name, passwordHash, role, avatar: randomDefaultAvatar() });
     } catch (error) {
       throw isUniqueViolation(error) ? new ConflictError('Name is occupied') : error;
     }
@@ -217,11 +160,6 @@ export class UsersService {
       !password.includes('\0') &&
       !name.includes('\0');
     if (!comparable) return Promise.resolve(null);
-    return this.users
-      .createQueryBuilder('user')
-      .addSelect('user.passwordHash')
-      .where('lower(user.name) = lower(:name)', { name })
-      .andWhere('user.deletedAt IS NULL')
-      .getOne();
+    return this.users.findLiveByNameWithPasswordHash(name);
   }
 }
