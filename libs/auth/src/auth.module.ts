@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '@chat/config';
 import { EventsModule } from '@chat/events';
 import { Session } from './session.entity';
+import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
 import { BearerTokenStrategy, CompatTokenStrategy } from './token.strategy';
 import { TokenVerifier } from './token-verifier.service';
@@ -31,6 +32,7 @@ const JWT_ALGORITHM = 'HS256';
     CompatTokenStrategy,
     BearerTokenStrategy,
     SessionsService,
+    SessionsRepository,
     TokensService,
     TokenVerifier,
   ],

@@ -1,0 +1,125 @@
+import fc from 'fast-check';
+import { Role } from '@chat/roles';
+import { AuthUser } from './auth-user';
+import { SessionCache } from './session-cache';
+
+const TTL = 5_000;
+
+function setUp(maxEntries = 3) {
+  const clock = { now: 1_000_000 };
+  const cache = new SessionCache(() => clock.now, TTL, maxEntries);
+  return { clock, cache };
+}
+
+const user = (sessionId: string, id = 1): AuthUser => ({ id, role: Role.User, sessionId });
+
+describe('SessionCache', () => {
+  it('answers a check for the TTL, then no longer', () => {
+    const { clock, cache } = setUp();
+    cache.set('a', user('a'));
+    clock.now += TTL - 1;
+    expect(cache.get('a')).toEqual(user('a'));
+    clock.now += 1;
+    expect(cache.get('a')).toBeUndefined();
+  });
+
+  it('never answers past the session expiry, even within the TTL', () => {
+    const { clock, cache } = setUp();
+    cache.set('a', user('a'), clock.now + 1_000);
+    clock.now += 999;
+    expect(cache.get('a')).toEqual(user('a'));
+    clock.now += 1;
+    expect(cache.get('a')).toBeUndefined();
+  });
+
+  it('remembers a refusal (null) apart from a miss (undefined)', () => {
+    const { cache } = setUp();
+    cache.set('refused', null);
+    expect(cache.get('refused')).toBeNull();
+    expect(cache.get('unknown')).toBeUndefined();
+  });
+
+  it('forgets revoked sessions at once', () => {
+    const { cache } = setUp();
+    cache.set('a', user('a'));
+    cache.set('b', user('b'));
+    cache.delete(['a', 'c']);
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.get('b')).toEqual(user('b'));
+  });
+
+  it('when full, sweeps the expired entries and keeps the live ones', () => {
+    const { clock, cache } = setUp(3);
+    cache.set('live', user('live'));
+    cache.set('ends soon', user('ends soon'), clock.now + 10);
+    cache.set('also ends soon', user('also ends soon'), clock.now + 10);
+    clock.now += 10;
+    cache.set('new', user('new'));
+    expect(cache.size).toBe(2);
+    expect(cache.get('live')).toEqual(user('live'));
+    expect(cache.get('new')).toEqual(user('new'));
+  });
+
+  it('when full of live entries, evicts the one set longest ago', () => {
+    const { cache } = setUp(3);
+    for (const id of ['a', 'b', 'c']) cache.set(id, user(id));
+    cache.set('a', user('a', 2)); // set again: now the newest
+    cache.set('d', user('d'));
+    expect(cache.size).toBe(3);
+    expect(cache.get('b')).toBeUndefined();
+    expect(['a', 'c', 'd'].map((id) => cache.get(id)?.sessionId)).toEqual(['a', 'c', 'd']);
+  });
+
+  it('stays bounded and answers only the latest check of a session, within its time', () => {
+    const id = fc.constantFrom('s1', 's2', 's3', 's4', 's5', 's6');
+    const operation = fc.oneof(
+      fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 3_000 }) }),
+      fc.record({
+        kind: fc.constant('set' as const),
+        id,
+        userId: fc.option(fc.integer({ min: 1, max: 3 }), { nil: null }),
+        expiresIn: fc.option(fc.integer({ min: -100, max: 10_000 }), { nil: undefined }),
+      }),
+      fc.record({ kind: fc.constant('delete' as const), id }),
+      fc.record({ kind: fc.constant('get' as const), id }),
+    );
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(operation, { maxLength: 80 }),
+        (maxEntries, operations) => {
+          const { clock, cache } = setUp(maxEntries);
+          // What a correct cache may answer for each session: its latest check, until when.
+          const latest = new Map<string, { user: AuthUser | null; until: number }>();
+          for (const op of operations) {
+            if (op.kind === 'advance') clock.now += op.ms;
+            if (op.kind === 'delete') {
+              cache.delete([op.id]);
+              latest.delete(op.id);
+            }
+            if (op.kind === 'set') {
+              const checked = op.userId === null ? null : user(op.id, op.userId);
+              const expiresAt = op.expiresIn === undefined ? undefined : clock.now + op.expiresIn;
+              cache.set(op.id, checked, expiresAt);
+              const until = Math.min(clock.now + TTL, expiresAt ?? Infinity);
+              latest.set(op.id, { user: checked, until });
+              // Just set and still valid: answered.
+              if (until > clock.now) expect(cache.get(op.id)).toEqual(checked);
+            }
+            if (op.kind === 'get') {
+              const answer = cache.get(op.id);
+              const allowed = latest.get(op.id);
+              if (answer !== undefined) {
+                expect(allowed).toBeDefined();
+                expect(answer).toEqual(allowed!.user);
+                expect(clock.now).toBeLessThan(allowed!.until);
+              }
+            }
+            expect(cache.size).toBeLessThanOrEqual(maxEntries);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,56 @@
+import { AuthUser } from './auth-user';
+
+/** How long an instance trusts a session check; the contract allows revocation to take 5 s. */
+export const SESSION_CACHE_TTL_MS = 5_000;
+export const SESSION_CACHE_MAX_ENTRIES = 10_000;
+
+interface Entry {
+  user: AuthUser | null;
+  until: number;
+}
+
+/**
+ * This instance's recent session checks, the refused ones too (null): each is trusted for the TTL
+ * at most and never past the session's own expiry. Bounded: once full, expired entries are swept,
+ * and if it is still full the oldest entry goes; it is simply checked again.
+ */
+export class SessionCache {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly ttlMs = SESSION_CACHE_TTL_MS,
+    private readonly maxEntries = SESSION_CACHE_MAX_ENTRIES,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The remembered check of a session; undefined when there is none still valid. */
+  get(sessionId: string): AuthUser | null | undefined {
+    const entry = this.entries.get(sessionId);
+    return entry && entry.until > this.now() ? entry.user : undefined;
+  }
+
+  /** Remembers a check; `sessionExpiresAt` (ms since the epoch) is when the session itself ends. */
+  set(sessionId: string, user: AuthUser | null, sessionExpiresAt = Infinity): void {
+    const now = this.now();
+    if (!this.entries.has(sessionId) && this.entries.size >= this.maxEntries) this.makeRoom(now);
+    // Re-inserted, so the oldest entry is always the first one.
+    this.entries.delete(sessionId);
+    this.entries.set(sessionId, { user, until: Math.min(now + this.ttlMs, sessionExpiresAt) });
+  }
+
+  /** Forgets revoked sessions at once. */
+  delete(sessionIds: Iterable<string>): void {
+    for (const id of sessionIds) this.entries.delete(id);
+  }
+
+  private makeRoom(now: number): void {
+    for (const [id, entry] of this.entries) if (entry.until <= now) this.entries.delete(id);
+    if (this.entries.size >= this.maxEntries) {
+      this.entries.delete(this.entries.keys().next().value!);
+    }
+  }
+}

@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { PreparedStatements } from '@chat/database';
+import { Role } from '@chat/roles';
+
+/** A live session and the role of its live user. */
+export interface LiveSession {
+  userId: number;
+  role: Role;
+  /** When the session ends (ms since the epoch). */
+  expiresAt: number;
+}
+
+const INSERT = `
+  INSERT INTO sessions (user_id, expires_at) VALUES ($1, now() + $2 * interval '1 second')
+  RETURNING id`;
+
+/**
+ * The session check, one round trip on every cache miss: the users table is joined here, by name,
+ * rather than asked through the Users module (which depends on this one); the foreign key makes the
+ * join safe. A live session of a deleted user finds nothing.
+ */
+const TOUCH_LIVE = `
+  UPDATE sessions s SET last_seen_at = now()
+    FROM users u
+   WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
+     AND u.id = s.user_id AND u.deleted_at IS NULL
+  RETURNING s.user_id, u.role, s.expires_at`;
+
+const REVOKE = `UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`;
+
+const REVOKE_ALL_OF_USER = `
+  UPDATE sessions SET revoked_at = now()
+   WHERE user_id = $1 AND revoked_at IS NULL AND ($2::uuid IS NULL OR id <> $2::uuid)
+  RETURNING id`;
+
+/** Instances pruning at the same time each skip the rows another is deleting. */
+const DELETE_ENDED = `
+  DELETE FROM sessions WHERE id IN (
+    SELECT id FROM sessions
+     WHERE expires_at <= now() OR revoked_at <= now() - $1 * interval '1 second'
+     LIMIT $2 FOR UPDATE SKIP LOCKED)`;
+
+/**
+ * The sessions table. Every statement is a fixed one through PreparedStatements: the check runs on
+ * the hot path, and all of them compute times on the database clock.
+ */
+@Injectable()
+export class SessionsRepository {
+  constructor(private readonly sql: PreparedStatements) {}
+
+  /** A new session of `userId` ending `lifetimeSeconds` from now; its id. */
+  async insert(userId: number, lifetimeSeconds: number): Promise<string> {
+    const { rows } = await this.sql.query<{ id: string }>(INSERT, [userId, lifetimeSeconds]);
+    return rows[0].id;
+  }
+
+  /**
+   * The session if it is live (neither revoked nor expired) and its user too, recording that it
+   * was seen; null otherwise. `sessionId` must be a UUID.
+   */
+  async touchLive(sessionId: string): Promise<LiveSession | null> {
+    const { rows } = await this.sql.query<{ user_id: number; role: Role; expires_at: Date }>(
+      TOUCH_LIVE,
+      [sessionId],
+    );
+    const row = rows[0];
+    return row
+      ? { userId: row.user_id, role: row.role, expiresAt: row.expires_at.getTime() }
+      : null;
+  }
+
+  async revoke(sessionId: string): Promise<void> {
+    await this.sql.query(REVOKE, [sessionId]);
+  }
+
+  /** Revokes every live session of the user except `keep`; the ids revoked. */
+  async revokeAllOfUser(userId: number, keep?: string): Promise<string[]> {
+    const { rows } = await this.sql.query<{ id: string }>(REVOKE_ALL_OF_USER, [
+      userId,
+      keep || null,
+    ]);
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * Deletes up to `limit` sessions that have expired or were revoked over `revokedKeptSeconds`
+   * ago; how many.
+   */
+  async deleteEnded(revokedKeptSeconds: number, limit: number): Promise<number> {
+    const { rowCount } = await this.sql.query(DELETE_ENDED, [revokedKeptSeconds, limit]);
+    return rowCount ?? 0;
+  }
+}
