@@ -1,9 +1,10 @@
-import { Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { backendPidOf, PreparedStatements } from '@chat/database';
+import { backendPidOf, BackendProcessesRepository } from '@chat/database';
 import { ChatMessage, EventBus } from '@chat/events';
 import { ChatMetrics } from '@chat/metrics';
-import { messageJsonSql, StoredMessage } from './message-json';
+import { StoredMessage } from './message-json';
+import { MessagesRepository } from './messages.repository';
 
 export interface NewMessage {
   userId: number;
@@ -23,18 +24,18 @@ interface PendingWrite extends NewMessage {
 }
 
 const MAX_BATCH = 500;
-/** INSERTs whose outcome is unknown, remembered at most (oldest forgotten first). */
+/** Inserts whose outcome is unknown, remembered at most (oldest forgotten first). */
 const MAX_IN_DOUBT = 100;
 const SETTLE_RETRY_MS = 1_000;
 /** A server process still running after this long is taken for a reused process id. */
 const MAX_BACKEND_WAIT_MS = 60_000;
 
-/** An INSERT that may have committed although its answer never came. */
+/** An insert that may have committed although its answer never came. */
 interface InDoubtWrite {
   writeId: string;
-  /** The newest id this writer had stored before it: the INSERT's rows can only be above. */
+  /** The newest id this writer had stored before it: the insert's rows can only be above. */
   after: number;
-  /** The server process that ran it: while it lives, the INSERT may still commit. */
+  /** The server process that ran it: while it lives, the insert may still commit. */
   backendPid: number | null;
   failedAt: number;
 }
@@ -42,10 +43,11 @@ interface InDoubtWrite {
 /**
  * Stores new messages and publishes `message.created` for each, in id order.
  *
- * Messages that arrive while a write is in flight are stored together by the next single INSERT,
+ * Messages that arrive while a write is in flight are stored together by the next single insert,
  * so the database sees one round trip per batch rather than per message, and since batches run one
  * after another, this instance publishes its messages exactly in the order of their ids.
  */
+@Injectable()
 export class MessageWriter {
   private readonly logger = new Logger('MessageWriter');
   private queue: PendingWrite[] = [];
@@ -56,9 +58,8 @@ export class MessageWriter {
   private newestId = 0;
 
   constructor(
-    private readonly sql: PreparedStatements,
-    /** TIME_ZONE, for time_send. */
-    private readonly timeZone: string,
+    private readonly messages: MessagesRepository,
+    private readonly backends: BackendProcessesRepository,
     private readonly events: EventBus,
     private readonly metrics: ChatMetrics,
   ) {}
@@ -85,11 +86,11 @@ export class MessageWriter {
   }
 
   /**
-   * Publishes what the INSERTs in doubt stored, once the database answers again: their writers
-   * were refused, but a timed-out or cut-off INSERT may have committed all the same, and its rows
+   * Publishes what the inserts in doubt stored, once the database answers again: their writers
+   * were refused, but a timed-out or cut-off insert may have committed all the same, and its rows
    * must reach every client (a sender retrying with its client_id is answered as a repeat, which
    * goes to the sender alone). The rows are read only once the server processes that ran those
-   * INSERTs are gone, since until then they may still commit; meanwhile new messages are stored,
+   * inserts are gone, since until then they may still commit; meanwhile new messages are stored,
    * so these may be published after newer ones. While the database does not answer, it is tried
    * again a second later.
    */
@@ -97,16 +98,13 @@ export class MessageWriter {
     const writes = this.inDoubt;
     try {
       if (await this.stillRunning(writes)) return this.settleSoon();
-      const { rows } = await this.sql.query<StoredMessage>(
-        `SELECT m.user_id, m.client_id, ${messageJsonSql('$3')} AS message
-           FROM messages m JOIN users u ON u.id = m.user_id
-          WHERE m.id > $1 AND m.write_id = ANY($2::uuid[])
-          ORDER BY m.id`,
-        [Math.min(...writes.map((w) => w.after)), writes.map((w) => w.writeId), this.timeZone],
+      const rows = await this.messages.findWritten(
+        Math.min(...writes.map((w) => w.after)),
+        writes.map((w) => w.writeId),
       );
       this.inDoubt = this.inDoubt.slice(writes.length);
       if (rows.length > 0) {
-        this.logger.warn(`Published ${rows.length} messages stored by INSERTs that timed out`);
+        this.logger.warn(`Published ${rows.length} messages stored by inserts that timed out`);
       }
       this.publish(rows);
     } catch {
@@ -114,17 +112,12 @@ export class MessageWriter {
     }
   }
 
-  /** Whether a server process that ran one of these INSERTs still runs (within a bound). */
+  /** Whether a server process that ran one of these inserts still runs (within a bound). */
   private async stillRunning(writes: InDoubtWrite[]): Promise<boolean> {
     const pids = writes
       .filter((w) => w.backendPid !== null && Date.now() - w.failedAt < MAX_BACKEND_WAIT_MS)
-      .map((w) => w.backendPid);
-    if (pids.length === 0) return false;
-    const { rows } = await this.sql.query<{ running: number }>(
-      'SELECT count(*)::int AS running FROM pg_stat_activity WHERE pid = ANY($1::int[])',
-      [pids],
-    );
-    return rows[0].running > 0;
+      .map((w) => w.backendPid!);
+    return pids.length > 0 && this.backends.anyRunning(pids);
   }
 
   private markInDoubt(writeId: string, error: unknown): void {
@@ -135,13 +128,13 @@ export class MessageWriter {
       failedAt: Date.now(),
     };
     if (this.inDoubt.push(write) > MAX_IN_DOUBT) {
-      this.logger.error('Too many INSERTs in doubt: the oldest is no longer checked');
+      this.logger.error('Too many inserts in doubt: the oldest is no longer checked');
       this.inDoubt.shift();
     }
     this.settleSoon();
   }
 
-  /** Settles the INSERTs in doubt shortly, even if no new message comes to trigger it. */
+  /** Settles the inserts in doubt shortly, even if no new message comes to trigger it. */
   private settleSoon(): void {
     clearTimeout(this.settleTimer);
     this.settleTimer = setTimeout(() => {
@@ -152,7 +145,7 @@ export class MessageWriter {
   }
 
   /**
-   * Stores a batch in one INSERT. When PostgreSQL refuses a row's data, which fails the whole
+   * Stores a batch in one insert. When PostgreSQL refuses a row's data, which fails the whole
    * statement, each half is stored on its own, down to the bad row alone: only its writer is
    * refused, and the others keep their order.
    */
@@ -160,7 +153,10 @@ export class MessageWriter {
     let inserted: StoredMessage[];
     const writeId = randomUUID();
     try {
-      inserted = await this.insert(batch, writeId);
+      inserted = await this.messages.insertBatch(
+        batch.map((w) => ({ userId: w.userId, text: w.text, clientId: w.clientId || null })),
+        writeId,
+      );
     } catch (error) {
       if (batch.length > 1 && isRowError(error)) {
         const half = Math.ceil(batch.length / 2);
@@ -178,7 +174,9 @@ export class MessageWriter {
     let lookupError: unknown;
     if (repeats.length > 0) {
       try {
-        existing = await this.storedEarlier(repeats);
+        existing = await this.messages.findByKeys(
+          repeats.map((w) => ({ userId: w.userId, clientId: w.clientId! })),
+        );
       } catch (error) {
         lookupError = error;
       }
@@ -186,42 +184,7 @@ export class MessageWriter {
     this.answer(batch, inserted, existing, lookupError);
   }
 
-  private async insert(batch: PendingWrite[], writeId: string): Promise<StoredMessage[]> {
-    const { rows } = await this.sql.query<StoredMessage>(
-      `WITH inserted AS (
-         INSERT INTO messages (user_id, text, client_id, write_id)
-         SELECT user_id, text, client_id, $5::uuid
-           FROM unnest($1::integer[], $2::text[], $3::text[]) WITH ORDINALITY
-                AS batch (user_id, text, client_id, position)
-          ORDER BY position
-         ON CONFLICT (user_id, client_id) WHERE client_id IS NOT NULL DO NOTHING
-         RETURNING *
-       )
-       SELECT m.user_id, m.client_id, ${messageJsonSql('$4')} AS message
-         FROM inserted m JOIN users u ON u.id = m.user_id ORDER BY m.id`,
-      [
-        batch.map((w) => w.userId),
-        batch.map((w) => w.text),
-        batch.map((w) => w.clientId || null),
-        this.timeZone,
-        writeId,
-      ],
-    );
-    return rows;
-  }
-
-  /** The rows stored before this batch for the keys it repeated. */
-  private async storedEarlier(repeats: PendingWrite[]): Promise<StoredMessage[]> {
-    const { rows } = await this.sql.query<StoredMessage>(
-      `SELECT m.user_id, m.client_id, ${messageJsonSql('$3')} AS message
-         FROM messages m JOIN users u ON u.id = m.user_id
-        WHERE (m.user_id, m.client_id) IN (SELECT * FROM unnest($1::integer[], $2::text[]))`,
-      [repeats.map((w) => w.userId), repeats.map((w) => w.clientId), this.timeZone],
-    );
-    return rows;
-  }
-
-  /** Publishes every new row in id order (the INSERT returns them so). */
+  /** Publishes every new row in id order (the insert returns them so). */
   private publish(inserted: StoredMessage[]): void {
     this.metrics.messagesStored.inc(inserted.length);
     for (const row of inserted) {
@@ -275,7 +238,7 @@ export class MessageWriter {
   }
 }
 
-/** An empty client_id is no key, in the INSERT and here alike. */
+/** An empty client_id is no key, in the insert and here alike. */
 function sameKey(row: StoredMessage, write: NewMessage): boolean {
   return row.user_id === write.userId && row.client_id === (write.clientId || null);
 }

@@ -40,7 +40,7 @@ export class Message extends BaseEntity {
   @Column({ name: 'client_id', type: 'varchar', length: 64, nullable: true })
   clientId!: string | null;
 
-  /** The batched INSERT that stored it (see MessageWriter.settleInDoubt). */
+  /** The batched insert that stored it (see MessageWriter.settleInDoubt). */
   @Column({ name: 'write_id', type: 'uuid', nullable: true, select: false })
   writeId!: string | null;
 }

@@ -1,11 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AuthUser } from '@chat/auth';
-import { AppConfig } from '@chat/config';
-import { PreparedStatements } from '@chat/database';
 import { ConflictError } from '@chat/errors';
 import { ChatMessage, EventBus } from '@chat/events';
-import { messageJsonSql } from './message-json';
 import { MessageWriter, NewMessage, WriteResult } from './message-writer';
+import { MessagesRepository } from './messages.repository';
 
 export const HISTORY_PAGE = 50;
 export const SINCE_MAX = 500;
@@ -14,10 +12,9 @@ const UNAUTHORIZED = 'Unauthorized access';
 @Injectable()
 export class MessagesService {
   constructor(
-    private readonly sql: PreparedStatements,
-    @Inject(MessageWriter) private readonly writer: MessageWriter,
+    private readonly messages: MessagesRepository,
+    private readonly writer: MessageWriter,
     private readonly events: EventBus,
-    private readonly config: AppConfig,
   ) {}
 
   /** Stores a message and broadcasts it; a repeated client_id answers the stored one instead. */
@@ -33,13 +30,13 @@ export class MessagesService {
   /** The newest messages with id below `beforeId` (all when absent), newest first: a JSON array. */
   history(beforeId?: number): Promise<string> {
     return beforeId === undefined
-      ? this.page('', 'DESC', HISTORY_PAGE, [])
-      : this.page('WHERE m.id < $3', 'DESC', HISTORY_PAGE, [beforeId]);
+      ? this.messages.newestPage(HISTORY_PAGE)
+      : this.messages.pageBefore(beforeId, HISTORY_PAGE);
   }
 
   /** Messages with id above `afterId`, oldest first. */
   async since(afterId: number, limit = SINCE_MAX): Promise<ChatMessage[]> {
-    return JSON.parse(await this.page('WHERE m.id > $3', 'ASC', limit, [afterId])) as ChatMessage[];
+    return JSON.parse(await this.messages.pageAfter(afterId, limit)) as ChatMessage[];
   }
 
   /**
@@ -56,24 +53,16 @@ export class MessagesService {
   }
 
   /** How many messages have an id above `afterId`, counting no further than `atMost`. */
-  async countSince(afterId: number, atMost: number): Promise<number> {
-    const { rows } = await this.sql.query<{ count: number }>(
-      `SELECT count(*)::int AS count
-         FROM (SELECT 1 FROM messages WHERE id > $1 ORDER BY id LIMIT $2) newer`,
-      [afterId, atMost],
-    );
-    return rows[0].count;
+  countSince(afterId: number, atMost: number): Promise<number> {
+    return this.messages.countAfter(afterId, atMost);
   }
 
   /** The id of the newest stored message (0 when there is none). */
   async latestId(): Promise<number> {
-    // A bigint: node-postgres reads it as text, which must fit a JavaScript number exactly.
-    const { rows } = await this.sql.query<{ id: string }>(
-      'SELECT coalesce(max(id), 0) AS id FROM messages',
-      [],
-    );
-    const id = Number(rows[0].id);
-    if (!Number.isSafeInteger(id)) throw new Error(`Message id ${rows[0].id} is past 2^53`);
+    // A bigint, which must fit a JavaScript number exactly.
+    const stored = await this.messages.latestId();
+    const id = Number(stored);
+    if (!Number.isSafeInteger(id)) throw new Error(`Message id ${stored} is past 2^53`);
     return id;
   }
 
@@ -84,35 +73,14 @@ export class MessagesService {
 
   /** Changes a message's text (only the author's, when `authorId` is given) and tells everyone. */
   async rewrite(messageId: number, text: string, authorId?: number): Promise<void> {
-    const { rowCount } = await this.sql.query(
-      `UPDATE messages SET text = $1, edited_at = now()
-        WHERE id = $2 AND ($3::integer IS NULL OR user_id = $3)`,
-      [text, messageId, authorId ?? null],
-    );
-    if (rowCount === 0) throw new ConflictError(UNAUTHORIZED);
+    if (!(await this.messages.updateText(messageId, text, authorId))) {
+      throw new ConflictError(UNAUTHORIZED);
+    }
     this.events.publish({ type: 'message.updated', messageId, text });
   }
 
   async remove(messageId: number): Promise<void> {
-    const { rowCount } = await this.sql.query('DELETE FROM messages WHERE id = $1', [messageId]);
-    if (rowCount === 0) throw new ConflictError(UNAUTHORIZED);
+    if (!(await this.messages.delete(messageId))) throw new ConflictError(UNAUTHORIZED);
     this.events.publish({ type: 'message.deleted', messageId });
-  }
-
-  /** Up to `limit` messages in id order, as one JSON array that PostgreSQL builds. */
-  private async page(
-    where: string,
-    order: 'ASC' | 'DESC',
-    limit: number,
-    parameters: unknown[],
-  ): Promise<string> {
-    const { rows } = await this.sql.query<{ page: string }>(
-      `SELECT coalesce(json_agg(message ORDER BY id ${order}), '[]')::text AS page
-         FROM (SELECT m.id, ${messageJsonSql('$1')} AS message
-                 FROM messages m JOIN users u ON u.id = m.user_id
-                ${where} ORDER BY m.id ${order} LIMIT $2) selected`,
-      [this.config.timeZone, limit, ...parameters],
-    );
-    return rows[0].page;
   }
 }
