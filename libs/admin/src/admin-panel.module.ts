@@ -6,6 +6,7 @@ import { MessagesModule, MessagesService } from '@chat/messages';
 import { UsersModule, UsersService } from '@chat/users';
 import { AdminAuthService, PANEL_SESSION_SECONDS } from './admin-auth.service';
 import { AdminSessionStore } from './admin-session-store';
+import { AdminSessionsRepository } from './admin-sessions.repository';
 import { panelResources } from './admin-resources';
 
 const ADMIN_ROOT = '/admin';
@@ -27,7 +28,7 @@ const PANEL_WORDING = {
 
 @Module({
   imports: [AuthModule, UsersModule, MessagesModule],
-  providers: [AdminAuthService, AdminSessionStore],
+  providers: [AdminAuthService, AdminSessionsRepository, AdminSessionStore],
   exports: [AdminAuthService, AdminSessionStore, UsersModule, MessagesModule],
 })
 class AdminPanelServicesModule {}
@@ -67,7 +68,7 @@ export class AdminPanelModule {
               cookiePassword: config.adminSessionSecret,
               maxRetries: LOGIN_ATTEMPTS,
             },
-            sessionOptions: sessionOptions(config, sessions.store),
+            sessionOptions: sessionOptions(config, sessions),
           }),
           // Chosen explicitly: the package's own pick happens too early and misses Express.
           customLoader: ExpressLoader,

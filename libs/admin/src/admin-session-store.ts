@@ -1,68 +1,67 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import connectPgSimple from 'connect-pg-simple';
+import { Injectable } from '@nestjs/common';
 import session, { SessionData } from 'express-session';
-import type { Pool } from 'pg';
-import { DataSource } from 'typeorm';
-import { AdminAuthService, AdminIdentity } from './admin-auth.service';
+import { AdminAuthService } from './admin-auth.service';
+import { AdminSessionsRepository, PanelSession } from './admin-sessions.repository';
 
-const PgSessionStore = connectPgSimple(session);
-
-type PanelSession = SessionData & { adminUser?: AdminIdentity };
 type GetCallback = (error: unknown, session?: SessionData | null) => void;
+type DoneCallback = (error?: unknown) => void;
 
 /**
- * Panel logins kept in PostgreSQL (table admin_sessions) on the app's own connection pool, so
- * every instance knows them and a restart logs nobody out. Expired rows are pruned periodically.
+ * express-session's store for the panel: logins kept in PostgreSQL, so every instance knows them
+ * and a restart logs nobody out.
  *
  * express-session reads the login from here on every panel request, before AdminJS lets the
  * request in: a login whose account is no longer a live admin, or whose chat session was revoked
  * (demotion, deletion, password change), is dropped here, so AdminJS sees no login and redirects
- * to its login page.
+ * to its login page. A logout ends the chat session behind the login too.
  */
-class CheckedSessionStore extends PgSessionStore {
+@Injectable()
+export class AdminSessionStore extends session.Store {
   constructor(
-    options: connectPgSimple.PGStoreOptions,
+    private readonly sessions: AdminSessionsRepository,
     private readonly auth: AdminAuthService,
   ) {
-    super(options);
+    super();
   }
 
   override get(sid: string, callback: GetCallback): void {
-    super.get(sid, (error, found) => {
-      const adminUser = (found as PanelSession | null | undefined)?.adminUser;
-      if (error || !adminUser) return callback(error, found);
-      this.auth.isStillAdmin(adminUser).then(
-        (allowed) =>
-          allowed ? callback(null, found) : super.destroy(sid, () => callback(null, null)),
-        (failure: unknown) => callback(failure),
-      );
-    });
+    this.stillValid(sid).then(
+      (found) => callback(null, found),
+      (error: unknown) => callback(error),
+    );
   }
 
-  /** A logout ends the chat session behind the login too. */
-  override destroy(sid: string, callback?: (error?: unknown) => void): void {
-    super.get(sid, (error, found) => {
-      const adminUser = (found as PanelSession | null | undefined)?.adminUser;
-      const ended = error || !adminUser ? Promise.resolve() : this.auth.logout(adminUser);
-      ended.then(
-        () => super.destroy(sid, callback),
-        (failure: unknown) => callback?.(failure),
-      );
-    });
+  override set(sid: string, data: SessionData, callback?: DoneCallback): void {
+    settle(this.sessions.save(sid, data), callback);
+  }
+
+  override touch(sid: string, data: SessionData, callback?: DoneCallback): void {
+    settle(this.sessions.touch(sid, data), callback);
+  }
+
+  override destroy(sid: string, callback?: DoneCallback): void {
+    settle(this.logout(sid), callback);
+  }
+
+  private async stillValid(sid: string): Promise<PanelSession | null> {
+    const found = await this.sessions.find(sid);
+    if (!found?.adminUser || (await this.auth.isStillAdmin(found.adminUser))) return found;
+    // Dropped whether or not the row could be deleted: it is refused all the same.
+    await this.sessions.delete(sid).catch(() => undefined);
+    return null;
+  }
+
+  private async logout(sid: string): Promise<void> {
+    // A login that cannot be read is still deleted.
+    const found = await this.sessions.find(sid).catch(() => null);
+    if (found?.adminUser) await this.auth.logout(found.adminUser);
+    await this.sessions.delete(sid);
   }
 }
 
-@Injectable()
-export class AdminSessionStore implements OnApplicationShutdown {
-  readonly store: session.Store;
-
-  constructor(@InjectDataSource() dataSource: DataSource, auth: AdminAuthService) {
-    const pool = (dataSource.driver as unknown as { master: Pool }).master;
-    this.store = new CheckedSessionStore({ pool, tableName: 'admin_sessions' }, auth);
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await (this.store as CheckedSessionStore).close();
-  }
+function settle(done: Promise<void>, callback?: DoneCallback): void {
+  done.then(
+    () => callback?.(),
+    (error: unknown) => callback?.(error),
+  );
 }
