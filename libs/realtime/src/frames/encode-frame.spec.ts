@@ -1,7 +1,13 @@
 import fc from 'fast-check';
-import { Receiver } from 'ws';
+import type { Writable } from 'node:stream';
+import * as ws from 'ws';
 import { encodeFrame } from './encode-frame';
 import { noticeFrame, updateFrame } from './server-frames';
+
+/** ws's frame parser, which its type declarations leave out. */
+const { Receiver } = ws as unknown as {
+  Receiver: new (options: { isServer: boolean }) => Writable;
+};
 
 /** What a ws client reads from the bytes: each text message, or the error that stopped it. */
 function readAsClient(bytes: Buffer): string[] {
