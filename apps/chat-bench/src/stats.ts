@@ -17,3 +17,9 @@ export function median(values: number[]): number {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
+
+/** Each percentile's median over several measurements. */
+export function medianOf(runs: Percentiles[]): Percentiles {
+  const at = (key: keyof Percentiles) => median(runs.map((run) => run[key]));
+  return { p50: at('p50'), p95: at('p95'), p99: at('p99'), max: at('max') };
+}

@@ -1,0 +1,51 @@
+/** The load of one run: every phase's size and length. */
+export interface BenchProfile {
+  /** Sockets in each fan-out and latency step. */
+  connections: number;
+  /** Of those sockets, how many send. */
+  senders: number;
+  /** The fan-out search's rates (messages/s, all senders together), tried in order. */
+  rates: number[];
+  stepMs: number;
+  /** Alternating rounds of each phase; every figure is a median over them. */
+  rounds: number;
+  latencyRate: number;
+  latencyMs: number;
+  /** Connections opened to read idle memory per connection. */
+  idle: number;
+  /** Messages stored before the history requests. */
+  history: number;
+  /** Requests per route in each history round (and in the warm-up). */
+  historyRequests: number;
+}
+
+/** `--smoke`: every phase, small and short, to check the bench itself works. */
+const SMOKE: BenchProfile = {
+  connections: 50,
+  senders: 5,
+  rates: [20, 40],
+  stepMs: 1_000,
+  rounds: 1,
+  latencyRate: 10,
+  latencyMs: 1_000,
+  idle: 1_000,
+  history: 2_000,
+  historyRequests: 20,
+};
+
+const FULL: BenchProfile = {
+  connections: 1_000,
+  senders: 10,
+  rates: [25, 35, 50, 70, 100, 140, 200, 280, 400, 560, 800, 1120, 1600],
+  stepMs: 3_000,
+  rounds: 3,
+  latencyRate: 20,
+  latencyMs: 8_000,
+  idle: 10_000,
+  history: 1_000_000,
+  historyRequests: 2_000,
+};
+
+export function benchProfile(smoke: boolean): BenchProfile {
+  return smoke ? SMOKE : FULL;
+}

@@ -1,0 +1,18 @@
+import type { LoadResult } from './load';
+
+/** One rate tried in the fan-out search, with the server CPU it took. */
+export interface FanoutStep {
+  rate: number;
+  result: LoadResult;
+  cpuSeconds: number;
+}
+
+/** A fan-out step passes with at least 99% of deliveries and p99 within 100 ms. */
+export function passes(step: FanoutStep): boolean {
+  return step.result.ratio >= 0.99 && step.result.latencyMs.p99 <= 100;
+}
+
+/** The highest deliveries/s among the steps that passed (0 when none did). */
+export function highestPassing(steps: FanoutStep[]): number {
+  return Math.max(0, ...steps.filter(passes).map((step) => step.result.deliveriesPerSecond));
+}

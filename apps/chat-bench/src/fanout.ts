@@ -1,0 +1,67 @@
+import { BenchProfile } from './bench-profile';
+import { FanoutStep, highestPassing, passes } from './fanout-step';
+import { runLoad } from './load';
+import { processUsage, RunningServer, ServerKind } from './servers';
+
+export interface FanoutRounds {
+  /** Per kind, the highest passing deliveries/s of each round. */
+  highest: Map<ServerKind, number[]>;
+  /** Per kind, the steps of the last round. */
+  lastSteps: Map<string, FanoutStep[]>;
+}
+
+/** The fan-out search on every server, `rounds` times, the servers alternating within a round. */
+export async function fanoutRounds(
+  servers: Map<ServerKind, RunningServer>,
+  tokensFor: (kind: ServerKind) => string[] | undefined,
+  profile: BenchProfile,
+): Promise<FanoutRounds> {
+  const highest = new Map<ServerKind, number[]>([...servers.keys()].map((k) => [k, []]));
+  const lastSteps = new Map<string, FanoutStep[]>();
+  for (let round = 0; round < profile.rounds; round++) {
+    for (const [kind, server] of servers) {
+      const steps = await fanoutSearch([server], profile, tokensFor(kind));
+      lastSteps.set(kind, steps);
+      highest.get(kind)!.push(highestPassing(steps));
+    }
+  }
+  return { highest, lastSteps };
+}
+
+/**
+ * Rising rates until fewer than 99% of deliveries arrive or p99 passes 100 ms. The sockets are
+ * spread over `servers` (several instances of one server) and their CPU is summed.
+ */
+export async function fanoutSearch(
+  servers: RunningServer[],
+  profile: BenchProfile,
+  tokens?: string[],
+): Promise<FanoutStep[]> {
+  const steps: FanoutStep[] = [];
+  const cpu = () =>
+    servers.reduce((sum, server) => sum + processUsage(server.process).cpuSeconds, 0);
+  const step = async (rate: number): Promise<FanoutStep> => {
+    const before = cpu();
+    const result = await runLoad({
+      wsUrls: servers.map((server) => server.wsUrl),
+      connections: profile.connections,
+      senders: profile.senders,
+      rate,
+      durationMs: profile.stepMs,
+      senderTokens: tokens,
+    });
+    return { rate, result, cpuSeconds: cpu() - before };
+  };
+  for (const rate of profile.rates) {
+    // A failed step is run once more before the search stops: one hiccup of these shared cores
+    // (another process, a collection) should not end it.
+    let attempt = await step(rate);
+    if (!passes(attempt)) {
+      steps.push(attempt);
+      attempt = await step(rate);
+    }
+    steps.push(attempt);
+    if (!passes(attempt)) break;
+  }
+  return steps;
+}

@@ -1,0 +1,34 @@
+import { closeSockets, openSockets } from './load';
+import { collectGarbage, processUsage, ServerKind, startServer, stopServer } from './servers';
+
+/** Resident memory each idle connection adds, on a freshly started server. */
+export async function idleGrowth(
+  kind: ServerKind,
+  databaseUrl: string,
+  token: string,
+  connections: number,
+): Promise<number> {
+  const server = await startServer(kind, { DATABASE_URL: databaseUrl }, { inspect: true });
+  // Read after a full collection, so the figure is what the connections keep, not garbage.
+  const rss = async () => {
+    await collectGarbage(server);
+    await settle(500);
+    return processUsage(server.process).rssBytes;
+  };
+  try {
+    await settle(1_000);
+    const before = await rss();
+    const url = kind === 'chat' ? `${server.wsUrl}?token=${token}` : server.wsUrl;
+    const sockets = await openSockets(() => url, connections);
+    await settle(2_000);
+    const after = await rss();
+    await closeSockets(sockets);
+    return (after - before) / connections;
+  } finally {
+    await stopServer(server);
+  }
+}
+
+function settle(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

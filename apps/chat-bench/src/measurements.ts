@@ -1,0 +1,35 @@
+import type { FanoutStep } from './fanout-step';
+import type { HistoryLatency } from './history-latency';
+import type { LoadResult } from './load';
+import type { ServerKind } from './servers';
+import { median } from './stats';
+
+/** Everything one run measured, the report's input. */
+export interface Measurements {
+  /** Per kind, the highest passing fan-out of each round (deliveries/s). */
+  fanout: Map<ServerKind, number[]>;
+  /** The last round's fan-out steps, per server (or pair of servers). */
+  fanoutSteps: Map<string, FanoutStep[]>;
+  latency: Map<ServerKind, LoadResult[]>;
+  /** Idle RSS growth per connection (bytes). */
+  idle: Map<ServerKind, number>;
+  history: HistoryLatency;
+  /** Highest passing fan-out of two chat instances over Redis, per round. */
+  scaleOut: number[];
+  seconds: number;
+  machine: string;
+}
+
+export type LatencyKey = 'p50' | 'p95' | 'p99' | 'max';
+
+export function fanoutMedian(m: Measurements, kind: ServerKind): number {
+  return median(m.fanout.get(kind)!);
+}
+
+export function latencyMedian(m: Measurements, kind: ServerKind, key: LatencyKey): number {
+  return median(m.latency.get(kind)!.map((r) => r.latencyMs[key]));
+}
+
+export function deliveryRatioMedian(m: Measurements, kind: ServerKind): number {
+  return median(m.latency.get(kind)!.map((r) => r.ratio));
+}

@@ -1,0 +1,65 @@
+// The tables of BENCHMARKS.md, one markdown line per row.
+import type { BenchProfile } from './bench-profile';
+import { fixed as f, thousands as k } from './format';
+import type { HistoryLatency } from './history-latency';
+import {
+  deliveryRatioMedian as ratio,
+  fanoutMedian as fan,
+  latencyMedian as p,
+  Measurements,
+} from './measurements';
+import type { Summary } from './summary';
+
+/** The three servers side by side: fan-out, latency, delivery, idle memory, scale-out. */
+export function measuresTable(m: Measurements, summary: Summary, profile: BenchProfile): string[] {
+  return [
+    '| measure | naive | coalescing | chat server | chat / naive | chat / coalescing |',
+    '|---|---|---|---|---|---|',
+    `| fan-out: highest sustained deliveries/s (C=${profile.connections}, S=${profile.senders}) | ${k(fan(m, 'naive'))} | ${k(fan(m, 'coalescing'))} | ${k(fan(m, 'chat'))} | ${f(summary.fanoutVsNaive, 2)}x | ${f(summary.fanoutVsCoalescing, 2)}x |`,
+    ...(['p50', 'p95', 'p99', 'max'] as const).map(
+      (key) =>
+        `| latency ${key} at R=${profile.latencyRate} msg/s (ms) | ${f(p(m, 'naive', key))} | ${f(p(m, 'coalescing', key))} | ${f(p(m, 'chat', key))} | ${f(p(m, 'chat', key) - p(m, 'naive', key))} ms more | |`,
+    ),
+    `| delivery ratio at R=${profile.latencyRate} | ${f(ratio(m, 'naive'), 4)} | ${f(ratio(m, 'coalescing'), 4)} | ${f(ratio(m, 'chat'), 4)} | | |`,
+    `| idle RSS growth per connection (bytes, ${k(profile.idle)} connections) | ${k(m.idle.get('naive')!)} | | ${k(m.idle.get('chat')!)} | ${f(summary.idleVsNaive, 2)}x | |`,
+    `| scale-out: deliveries/s with two instances over Redis | | | ${k(summary.scaleOut.twoInstances)} | ${f(summary.scaleOut.vsOne, 2)}x one instance | |`,
+  ];
+}
+
+export function historyTable(history: HistoryLatency): string[] {
+  return [
+    '| request (with ' + k(history.messages) + ' stored messages) | p50 ms | p99 ms | max ms |',
+    '|---|---|---|---|',
+    `| GET /routers/last_messages | ${f(history.last.p50, 2)} | ${f(history.last.p99, 2)} | ${f(history.last.max, 2)} |`,
+    `| POST /routers/load (random id) | ${f(history.load.p50, 2)} | ${f(history.load.p99, 2)} | ${f(history.load.max, 2)} |`,
+    `| baseline: bare Node HTTP server, same client | ${f(history.baseline.p50, 2)} | ${f(history.baseline.p99, 2)} | ${f(history.baseline.max, 2)} |`,
+  ];
+}
+
+/** The targets of issue #7, each met or not. */
+export function targetsTable(m: Measurements, summary: Summary): string[] {
+  const verdict = (met: boolean) => (met ? 'met' : '**not met**');
+  const historyP99 = Math.max(m.history.last.p99, m.history.load.p99);
+  const chatP99 = p(m, 'chat', 'p99');
+  const naiveP99 = p(m, 'naive', 'p99');
+  return [
+    '| target (issue #7) | measured | |',
+    '|---|---|---|',
+    `| fan-out at least 1.0x naive | ${f(summary.fanoutVsNaive, 2)}x | ${verdict(summary.fanoutVsNaive >= 1)} |`,
+    `| fan-out at least 0.3x coalescing | ${f(summary.fanoutVsCoalescing, 2)}x | ${verdict(summary.fanoutVsCoalescing >= 0.3)} |`,
+    `| latency p99 at most naive + 10 ms | ${f(chatP99 - naiveP99)} ms more | ${verdict(chatP99 <= naiveP99 + 10)} |`,
+    `| idle memory at most 1.5x the baseline | ${f(summary.idleVsNaive, 2)}x | ${verdict(summary.idleVsNaive <= 1.5)} |`,
+    `| history pages p99 under 5 ms | ${f(historyP99, 2)} ms | ${verdict(historyP99 < 5)} |`,
+    `| scale-out: two instances at least 1.6x one | ${f(summary.scaleOut.vsOne, 2)}x | ${verdict(summary.scaleOut.vsOne >= 1.6)} |`,
+  ];
+}
+
+/** The rows (no header) of the last round's fan-out steps, server CPU as a share of one core. */
+export function stepRows(m: Measurements, profile: BenchProfile): string[] {
+  return [...m.fanoutSteps.entries()].flatMap(([kind, list]) =>
+    list.map(
+      (s) =>
+        `| ${kind} | ${s.rate} | ${k(s.result.deliveriesPerSecond)} | ${f(s.result.ratio, 4)} | ${f(s.result.latencyMs.p50)} | ${f(s.result.latencyMs.p99)} | ${f((100 * s.cpuSeconds) / (profile.stepMs / 1000), 0)}% |`,
+    ),
+  );
+}

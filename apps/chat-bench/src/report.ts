@@ -1,0 +1,58 @@
+import type { BenchProfile } from './bench-profile';
+import { thousands } from './format';
+import { Measurements } from './measurements';
+import { historyTable, measuresTable, stepRows, targetsTable } from './report-tables';
+import { Summary, summarize } from './summary';
+
+export interface Report {
+  /** The three tables, for the console. */
+  table: string;
+  summary: Summary;
+  /** The whole of BENCHMARKS.md. */
+  markdown: string;
+}
+
+export function renderReport(m: Measurements, profile: BenchProfile): Report {
+  const summary = summarize(m);
+  const table = [
+    ...measuresTable(m, summary, profile),
+    '',
+    ...historyTable(m.history),
+    '',
+    ...targetsTable(m, summary),
+  ].join('\n');
+  const markdown = `# Benchmarks
+
+Produced by \`npm run bench\` (apps/chat-bench), which rewrites this file. Every figure comes from
+one run in which the chat server and two bare-WebSocket baselines took the identical load on the
+same machine: **naive** (one JSON.stringify, then client.send per client) and **coalescing** (the
+frame built once; all frames due for a socket in one event-loop turn written with one write). The
+load generator is one Node process on the same 2 cores, so it competes with the server it
+measures; ratios matter more than absolute numbers. Medians of ${profile.rounds} alternating rounds.
+Each step opens fresh sockets and waits half a second before the first message. In the fan-out
+search a step that fails is run once more before the search stops (both attempts are listed
+below). Idle memory is read after a full garbage collection of the measured process (asked for
+through its inspector), so it counts what the connections keep rather than garbage.
+
+Machine: ${m.machine}. Run took ${summary.seconds} s.
+
+${table}
+
+Fan-out steps of the last round (a step passes with a delivery ratio of at least 0.99 and p99 at
+most 100 ms; server CPU is the share of one core, both instances together for the pair). The two
+instances share this machine's cores with the load generator, PostgreSQL and Redis, so the pair
+has no more CPU than one instance had: the scale-out row measures the cost of the Redis hop here,
+not the gain of a second machine.
+
+| server | msg/s | deliveries/s | ratio | p50 ms | p99 ms | server CPU |
+|---|---|---|---|---|---|---|
+${stepRows(m, profile).join('\n')}
+
+History latencies are measured from the load generator over one kept-alive connection, after
+${thousands(profile.historyRequests)} warm-up requests, in ${profile.rounds} alternating rounds of ${thousands(profile.historyRequests)} requests per route
+(medians of the rounds' percentiles);
+the bare-HTTP row is the same client against a Node server that answers at once, the floor any
+figure above includes.
+`;
+  return { table, summary, markdown };
+}

@@ -1,0 +1,36 @@
+import {
+  deliveryRatioMedian as ratio,
+  fanoutMedian as fan,
+  latencyMedian as p,
+  Measurements,
+} from './measurements';
+import { median } from './stats';
+
+/** The run's figures and ratios, printed as the BENCH_RESULT line. */
+export function summarize(m: Measurements) {
+  return {
+    fanout: { naive: fan(m, 'naive'), coalescing: fan(m, 'coalescing'), chat: fan(m, 'chat') },
+    fanoutVsNaive: fan(m, 'chat') / fan(m, 'naive'),
+    fanoutVsCoalescing: fan(m, 'chat') / fan(m, 'coalescing'),
+    latencyP99: {
+      naive: p(m, 'naive', 'p99'),
+      coalescing: p(m, 'coalescing', 'p99'),
+      chat: p(m, 'chat', 'p99'),
+    },
+    deliveryRatio: {
+      naive: ratio(m, 'naive'),
+      coalescing: ratio(m, 'coalescing'),
+      chat: ratio(m, 'chat'),
+    },
+    idleBytesPerConnection: { naive: m.idle.get('naive')!, chat: m.idle.get('chat')! },
+    idleVsNaive: m.idle.get('chat')! / m.idle.get('naive')!,
+    history: { messages: m.history.messages, lastMessages: m.history.last, load: m.history.load },
+    scaleOut: {
+      twoInstances: median(m.scaleOut),
+      vsOne: median(m.scaleOut) / fan(m, 'chat'),
+    },
+    seconds: Math.round(m.seconds),
+  };
+}
+
+export type Summary = ReturnType<typeof summarize>;
