@@ -1,4 +1,3 @@
-import { PreparedStatements } from '@chat/database';
 import { ChatClient } from './support/chat-client';
 import { bearer, createUser, createUserWithRole, loginAdmin, TestUser } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
@@ -263,25 +262,6 @@ describe('message history and moderation over HTTP', () => {
 
     it('answers 401 without a token', async () => {
       await t.http.delete('/routers/delete-message').send({ id_message: ids[13] }).expect(401);
-    });
-  });
-
-  describe('PreparedStatements', () => {
-    it('lets two pools prepare different statements on the same connections', async () => {
-      const [first, second] = [new PreparedStatements(t.db), new PreparedStatements(t.db)];
-      // One at a time, so the pool hands the same idle connection to both.
-      for (let i = 0; i < 3; i++) {
-        const { rows: counted } = await first.query<{ n: number }>(
-          'SELECT count(*)::int AS n FROM messages WHERE id <= $1',
-          [ids[9]],
-        );
-        expect(counted).toEqual([{ n: 10 }]);
-        const { rows: newest } = await second.query<{ id: number }>(
-          'SELECT max(id)::int AS id FROM messages WHERE user_id = $1',
-          [author.id],
-        );
-        expect(newest).toEqual([{ id: ids[ids.length - 1] }]);
-      }
     });
   });
 });

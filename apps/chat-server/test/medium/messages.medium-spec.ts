@@ -1,0 +1,312 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { AuthUser } from '@chat/auth';
+import { BackendProcessesRepository, PreparedStatements } from '@chat/database';
+import { ConflictError } from '@chat/errors';
+import { ChatEvent, ChatMessage } from '@chat/events';
+import { MessagesModule, MessagesService } from '@chat/messages';
+import { Role } from '@chat/roles';
+import { User, UsersService } from '@chat/users';
+import { MessagesRepository } from '../../../../libs/messages/src/messages.repository';
+import { createMediumModule, MediumModule, uniqueName } from './support/medium-module';
+
+const MESSAGE_KEYS = [
+  'created_at',
+  'edited',
+  'message',
+  'message_id',
+  'name',
+  'role',
+  'time_send',
+  'user_avatar',
+  'user_id',
+].sort();
+
+const ids = (messages: ChatMessage[]) => messages.map((message) => message.message_id);
+const created = (events: ChatEvent[]) =>
+  events.flatMap((event) => (event.type === 'message.created' ? [event] : []));
+
+describe('messages on PostgreSQL', () => {
+  let m: MediumModule;
+  let repository: MessagesRepository;
+  let messages: MessagesService;
+  let author: User;
+  let other: User;
+
+  beforeAll(async () => {
+    m = await createMediumModule([MessagesModule], { TIME_ZONE: 'Asia/Kolkata' });
+    repository = m.get(MessagesRepository);
+    messages = m.get(MessagesService);
+    const users = m.get(UsersService);
+    author = await users.create(uniqueName('author'), 'correct horse', Role.User);
+    other = await users.create(uniqueName('other'), 'correct horse', Role.User);
+  });
+  afterAll(() => m.close());
+  beforeEach(() => m.takeEvents());
+
+  const storedTexts = async (texts: string[]) =>
+    (await m.db.query('SELECT text FROM messages WHERE text = ANY($1) ORDER BY id', [texts])).map(
+      (row: { text: string }) => row.text,
+    );
+
+  describe('MessagesRepository', () => {
+    it('inserts a batch in its order, marked with its write id, in the wire shape', async () => {
+      const writeId = randomUUID();
+      const inserted = await repository.insertBatch(
+        [
+          { userId: author.id, text: 'batch 1', clientId: null },
+          { userId: other.id, text: 'batch 2', clientId: 'key-1' },
+          { userId: author.id, text: 'batch 3', clientId: null },
+        ],
+        writeId,
+      );
+      expect(inserted.map((row) => [row.user_id, row.client_id, row.message.message])).toEqual([
+        [author.id, null, 'batch 1'],
+        [other.id, 'key-1', 'batch 2'],
+        [author.id, null, 'batch 3'],
+      ]);
+      const messageIds = inserted.map((row) => row.message.message_id);
+      expect(messageIds).toEqual([...messageIds].sort((a, b) => a - b));
+      const message = inserted[0].message;
+      expect(Object.keys(message).sort()).toEqual(MESSAGE_KEYS);
+      expect(message).toMatchObject({ user_id: author.id, name: author.name, role: 1 });
+      expect(message.created_at).toBe(new Date(message.created_at).toISOString());
+      const kolkata = new Date(new Date(message.created_at).getTime() + 330 * 60_000);
+      expect(message.time_send).toBe(kolkata.toISOString().slice(11, 19));
+      const [{ count }] = await m.db.query(
+        'SELECT count(*)::int AS count FROM messages WHERE write_id = $1',
+        [writeId],
+      );
+      expect(count).toBe(3);
+    });
+
+    it('skips a row whose author stored its key before; findByKeys reads the earlier one', async () => {
+      const [first] = await repository.insertBatch(
+        [{ userId: author.id, text: 'keyed', clientId: 'key-2' }],
+        randomUUID(),
+      );
+      const again = await repository.insertBatch(
+        [
+          { userId: author.id, text: 'keyed again', clientId: 'key-2' },
+          { userId: other.id, text: 'same key, other author', clientId: 'key-2' },
+        ],
+        randomUUID(),
+      );
+      expect(again.map((row) => row.message.message)).toEqual(['same key, other author']);
+      const earlier = await repository.findByKeys([{ userId: author.id, clientId: 'key-2' }]);
+      expect(earlier.map((row) => row.message)).toEqual([first.message]);
+    });
+
+    it('finds the rows an insert in doubt stored by its write id, above the id given', async () => {
+      const before = Number(await repository.latestId());
+      const [inDoubt, otherWrite] = [randomUUID(), randomUUID()];
+      const stored = await repository.insertBatch(
+        [
+          { userId: author.id, text: 'in doubt 1', clientId: null },
+          { userId: other.id, text: 'in doubt 2', clientId: null },
+        ],
+        inDoubt,
+      );
+      await repository.insertBatch(
+        [{ userId: author.id, text: 'other write', clientId: null }],
+        otherWrite,
+      );
+      const found = await repository.findWritten(before, [inDoubt]);
+      expect(found).toEqual(stored);
+      expect(await repository.findWritten(stored[0].message.message_id, [inDoubt])).toEqual([
+        stored[1],
+      ]);
+      expect(await repository.findWritten(before, [randomUUID()])).toEqual([]);
+    });
+
+    it('fails a whole batch for one row PostgreSQL refuses', async () => {
+      const batch = repository.insertBatch(
+        [
+          { userId: author.id, text: 'refused with its batch', clientId: null },
+          { userId: author.id, text: 'nul\u0000text', clientId: null },
+        ],
+        randomUUID(),
+      );
+      await expect(batch).rejects.toMatchObject({ code: '22021' });
+      expect(await storedTexts(['refused with its batch'])).toEqual([]);
+    });
+  });
+
+  describe('history pages', () => {
+    let pageIds: number[];
+
+    beforeAll(async () => {
+      await m.db.query('DELETE FROM messages');
+      const rows: { id: string }[] = await m.db.query(
+        `INSERT INTO messages (user_id, text) SELECT $1, 'message ' || n FROM generate_series(1, 120) n
+         RETURNING id`,
+        [author.id],
+      );
+      pageIds = rows.map((row) => Number(row.id));
+    });
+
+    it('gives the 50 newest, newest first, then pages back by id without gaps or repeats', async () => {
+      const newest = JSON.parse(await messages.history()) as ChatMessage[];
+      expect(ids(newest)).toEqual(pageIds.slice(-50).reverse());
+      const seen: number[] = [];
+      let before = pageIds[119] + 1;
+      for (let page = 0; page < 5; page++) {
+        const older = JSON.parse(await messages.history(before)) as ChatMessage[];
+        if (older.length === 0) break;
+        seen.push(...ids(older));
+        before = seen[seen.length - 1];
+      }
+      expect(seen).toEqual([...pageIds].reverse());
+      expect(await messages.history(pageIds[0])).toBe('[]');
+    });
+
+    it('gives newer messages oldest first, at most the limit, and a page at a time', async () => {
+      expect(ids(await messages.since(pageIds[100]))).toEqual(pageIds.slice(101));
+      expect(ids(await messages.since(0, 3))).toEqual(pageIds.slice(0, 3));
+      const pages: number[][] = [];
+      for await (const page of messages.pagesSince(pageIds[69], 20)) pages.push(ids(page));
+      expect(pages).toEqual([pageIds.slice(70, 90), pageIds.slice(90, 110), pageIds.slice(110)]);
+    });
+
+    it('counts newer messages up to a bound, and knows the newest id', async () => {
+      expect(await messages.countSince(pageIds[99], 1_000)).toBe(20);
+      expect(await messages.countSince(0, 7)).toBe(7);
+      expect(await messages.latestId()).toBe(pageIds[119]);
+    });
+  });
+
+  describe('edits and deletes', () => {
+    let caller: AuthUser;
+    beforeAll(() => (caller = { id: author.id, role: Role.User, sessionId: randomUUID() }));
+
+    it('lets only the author edit, marks the message edited and publishes the change', async () => {
+      const [row] = await repository.insertBatch(
+        [{ userId: author.id, text: 'to edit', clientId: null }],
+        randomUUID(),
+      );
+      const messageId = row.message.message_id;
+      m.takeEvents();
+      const stranger = { ...caller, id: other.id };
+      await expect(messages.edit(stranger, messageId, 'hijacked')).rejects.toThrow(
+        new ConflictError('Unauthorized access'),
+      );
+      await messages.edit(caller, messageId, 'edited');
+      expect(m.takeEvents()).toEqual([{ type: 'message.updated', messageId, text: 'edited' }]);
+      const [page] = JSON.parse(await messages.history(messageId + 1)) as ChatMessage[];
+      expect(page).toMatchObject({ message_id: messageId, message: 'edited', edited: true });
+      await messages.rewrite(messageId, 'by a moderator');
+      expect(await storedTexts(['by a moderator'])).toEqual(['by a moderator']);
+    });
+
+    it('deletes a message once, publishing it; a missing one is Unauthorized access', async () => {
+      const [row] = await repository.insertBatch(
+        [{ userId: author.id, text: 'to delete', clientId: null }],
+        randomUUID(),
+      );
+      const messageId = row.message.message_id;
+      m.takeEvents();
+      await messages.remove(messageId);
+      expect(m.takeEvents()).toEqual([{ type: 'message.deleted', messageId }]);
+      await expect(messages.remove(messageId)).rejects.toThrow(ConflictError);
+      await expect(messages.edit(caller, messageId, 'too late')).rejects.toThrow(ConflictError);
+    });
+  });
+
+  describe('MessageWriter through MessagesService', () => {
+    it('stores a batch, refusing only the rows PostgreSQL refuses, and publishes the rest in id order', async () => {
+      const writes = [
+        messages.send({ userId: author.id, text: 'writer alone' }),
+        messages.send({ userId: author.id, text: 'writer 1', clientId: 'w-1' }),
+        messages.send({ userId: other.id, text: 'nul key', clientId: 'nul\u0000key' }),
+        messages.send({ userId: other.id, text: 'writer 2' }),
+        messages.send({ userId: other.id, text: 'nul\u0000text' }),
+        messages.send({ userId: author.id, text: 'writer 3', clientId: 'w-3' }),
+        messages.send({ userId: author.id, text: 'writer 1', clientId: 'w-1' }),
+      ];
+      const outcomes = await Promise.allSettled(writes);
+      await messages.drain();
+      expect(outcomes.map((outcome) => outcome.status)).toEqual([
+        'fulfilled',
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+        'fulfilled',
+      ]);
+      const results = outcomes.map((o) => (o.status === 'fulfilled' ? o.value : null));
+      expect(results[6]).toEqual({ ...results[1], created: false });
+      const good = ['writer alone', 'writer 1', 'writer 2', 'writer 3'];
+      expect(await storedTexts([...good, 'nul key'])).toEqual(good);
+      const published = created(m.takeEvents()).map((event) => event.message);
+      expect(published.map((message) => message.message)).toEqual(good);
+      expect(ids(published)).toEqual([...ids(published)].sort((a, b) => a - b));
+    });
+  });
+
+  describe('PreparedStatements', () => {
+    it('lets two instances prepare different statements on the same connections', async () => {
+      const [first, second] = [new PreparedStatements(m.db), new PreparedStatements(m.db)];
+      const stored: number[] = (await m.db.query('SELECT id FROM messages ORDER BY id')).map(
+        (row: { id: string }) => Number(row.id),
+      );
+      const [{ newest }] = await m.db.query(
+        'SELECT max(id)::int AS newest FROM messages WHERE user_id = $1',
+        [author.id],
+      );
+      // One at a time, so the pool hands the same idle connection to both.
+      for (let i = 0; i < 3; i++) {
+        const { rows: counted } = await first.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM messages WHERE id <= $1',
+          [stored[9]],
+        );
+        expect(counted).toEqual([{ n: 10 }]);
+        const { rows: latest } = await second.query<{ id: number }>(
+          'SELECT max(id)::int AS id FROM messages WHERE user_id = $1',
+          [author.id],
+        );
+        expect(latest).toEqual([{ id: newest }]);
+      }
+    });
+
+    it('marks a failed statement with the server process that ran it', async () => {
+      const statements = m.get(PreparedStatements);
+      const failure = await statements.query('SELECT 1 / $1::int', [0]).catch((e: unknown) => e);
+      expect(failure).toMatchObject({ code: '22012', backendPid: expect.any(Number) });
+    });
+  });
+
+  describe('BackendProcessesRepository', () => {
+    it('tells whether a server process still runs', async () => {
+      const backends = m.get(BackendProcessesRepository);
+      const client = new Client({ connectionString: m.config.databaseUrl });
+      await client.connect();
+      const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      const pid = rows[0].pid;
+      expect(await backends.anyRunning([pid])).toBe(true);
+      await client.end();
+      let running = true;
+      for (let attempt = 0; attempt < 50 && running; attempt++) {
+        running = await backends.anyRunning([pid]);
+        if (running) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(running).toBe(false);
+    });
+  });
+
+  describe('ids past 2^31', () => {
+    it('are read back as numbers, and an id past 2^53 is refused', async () => {
+      await m.db.query(`SELECT setval(pg_get_serial_sequence('messages', 'id'), 3000000000)`);
+      const result = await messages.send({ userId: author.id, text: 'large id' });
+      expect(result.message.message_id).toBe(3_000_000_001);
+      expect(await messages.latestId()).toBe(3_000_000_001);
+      expect(ids(await messages.since(3_000_000_000))).toEqual([3_000_000_001]);
+
+      await m.db.query(`SELECT setval(pg_get_serial_sequence('messages', 'id'), 9007199254740993)`);
+      await m.db.query(`INSERT INTO messages (user_id, text) VALUES ($1, 'past 2^53')`, [
+        author.id,
+      ]);
+      await expect(messages.latestId()).rejects.toThrow('past 2^53');
+    });
+  });
+});

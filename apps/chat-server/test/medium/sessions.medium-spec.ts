@@ -1,0 +1,155 @@
+import { SessionsService } from '@chat/auth';
+import { Role } from '@chat/roles';
+import { UsersModule, UsersService } from '@chat/users';
+import { createMediumModule, MediumModule, uniqueName } from './support/medium-module';
+
+describe('SessionsService on PostgreSQL', () => {
+  let m: MediumModule;
+  let sessions: SessionsService;
+  let users: UsersService;
+
+  beforeAll(async () => {
+    m = await createMediumModule([UsersModule]);
+    sessions = m.get(SessionsService);
+    users = m.get(UsersService);
+  });
+  afterAll(() => m.close());
+  beforeEach(() => m.takeEvents());
+
+  const newUser = (role = Role.User) => users.create(uniqueName(), 'correct horse', role);
+
+  const sessionRow = async (id: string) =>
+    (
+      await m.db.query(
+        `SELECT user_id, created_at, last_seen_at, expires_at, revoked_at FROM sessions
+          WHERE id = $1`,
+        [id],
+      )
+    )[0];
+
+  /** Moves a session's times on the database clock. */
+  const setTimes = (id: string, times: { expires?: string; revoked?: string }) =>
+    m.db.query(
+      `UPDATE sessions SET expires_at = coalesce(now() + $2::interval, expires_at),
+                           revoked_at = coalesce(now() + $3::interval, revoked_at)
+        WHERE id = $1`,
+      [id, times.expires ?? null, times.revoked ?? null],
+    );
+
+  it('creates sessions that expire after the token lifetime (JWT_TTL, 3 h here)', async () => {
+    const user = await newUser();
+    const id = await sessions.create(user.id);
+    const [row] = await m.db.query(
+      `SELECT extract(epoch FROM expires_at - created_at)::int AS seconds FROM sessions
+        WHERE id = $1`,
+      [id],
+    );
+    expect(Math.abs(row.seconds - 3 * 3600)).toBeLessThanOrEqual(5);
+  });
+
+  it('resolves a live session to its user, role and id, and records that it was seen', async () => {
+    const user = await newUser(Role.Moderator);
+    const id = await sessions.create(user.id);
+    const created = await sessionRow(id);
+    expect(await sessions.resolve(id, user.id)).toEqual({
+      id: user.id,
+      role: Role.Moderator,
+      sessionId: id,
+    });
+    expect((await sessionRow(id)).last_seen_at.getTime()).toBeGreaterThan(
+      created.last_seen_at.getTime(),
+    );
+  });
+
+  it.each([
+    ['another user', async (id: string, userId: number) => sessions.resolve(id, userId + 1)],
+    [
+      'a session id that is not a UUID',
+      async (_id: string, userId: number) => sessions.resolve("1' OR '1'='1", userId),
+    ],
+    [
+      'an unknown session id',
+      async (_id: string, userId: number) =>
+        sessions.resolve('00000000-0000-4000-8000-000000000000', userId),
+    ],
+    [
+      'claims without a sid',
+      async (_id: string, userId: number) => sessions.resolveClaims({ sub: String(userId) }),
+    ],
+  ])('resolves nothing for %s', async (_case, resolve) => {
+    const user = await newUser();
+    const id = await sessions.create(user.id);
+    expect(await resolve(id, user.id)).toBeNull();
+    expect(await sessions.resolveClaims({ sub: String(user.id), sid: id })).not.toBeNull();
+  });
+
+  it('ends a session at its expiry on the database clock', async () => {
+    const user = await newUser();
+    expect(await sessions.resolve(await sessions.create(user.id, 0), user.id)).toBeNull();
+    const expired = await sessions.create(user.id);
+    await setTimes(expired, { expires: '-1 second' });
+    expect(await sessions.resolve(expired, user.id)).toBeNull();
+  });
+
+  it('answers from its cache no longer than the session lives', async () => {
+    const user = await newUser();
+    const id = await sessions.create(user.id, 1);
+    expect(await sessions.resolve(id, user.id)).not.toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect(await sessions.resolve(id, user.id)).toBeNull();
+  });
+
+  it('resolves nothing for the session of a deleted user', async () => {
+    const user = await newUser();
+    const id = await sessions.create(user.id);
+    await m.db.query('UPDATE users SET deleted_at = now() WHERE id = $1', [user.id]);
+    expect(await sessions.resolve(id, user.id)).toBeNull();
+  });
+
+  it('revokes one session, at once on this instance, and tells the others', async () => {
+    const user = await newUser();
+    const [revoked, kept] = [await sessions.create(user.id), await sessions.create(user.id)];
+    expect(await sessions.resolve(revoked, user.id)).not.toBeNull();
+    await sessions.revoke(revoked);
+    expect(await sessions.resolve(revoked, user.id)).toBeNull();
+    expect(await sessions.resolve(kept, user.id)).not.toBeNull();
+    expect((await sessionRow(revoked)).revoked_at).toEqual(expect.any(Date));
+    expect(m.takeEvents()).toEqual([{ type: 'sessions.revoked', sessionIds: [revoked] }]);
+  });
+
+  it("revokes all of a user's live sessions but the one kept, naming them on the bus", async () => {
+    const [user, other] = [await newUser(), await newUser()];
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push(await sessions.create(user.id));
+    const otherId = await sessions.create(other.id);
+    await sessions.revoke(ids[0]);
+    m.takeEvents();
+
+    await sessions.revokeAllForUser(user.id, ids[2]);
+    expect(m.takeEvents()).toEqual([{ type: 'sessions.revoked', sessionIds: [ids[1]] }]);
+    expect(await sessions.resolve(ids[1], user.id)).toBeNull();
+    expect(await sessions.resolve(ids[2], user.id)).not.toBeNull();
+    expect(await sessions.resolve(otherId, other.id)).not.toBeNull();
+
+    await sessions.revokeAllForUser(user.id);
+    expect(m.takeEvents()).toEqual([{ type: 'sessions.revoked', sessionIds: [ids[2]] }]);
+    await sessions.revokeAllForUser(user.id);
+    expect(m.takeEvents()).toEqual([]);
+  });
+
+  it('prunes sessions once expired or revoked for a day, and only then', async () => {
+    const user = await newUser();
+    const [expired, longRevoked, justRevoked, live] = await Promise.all(
+      [1, 2, 3, 4].map(() => sessions.create(user.id)),
+    );
+    await setTimes(expired, { expires: '-1 minute' });
+    await setTimes(longRevoked, { revoked: '-25 hours' });
+    await setTimes(justRevoked, { revoked: '-1 hour' });
+    await sessions.prune();
+    const rows: { id: string }[] = await m.db.query('SELECT id FROM sessions WHERE id = ANY($1)', [
+      [expired, longRevoked, justRevoked, live],
+    ]);
+    expect(rows.map((row) => row.id).sort()).toEqual([justRevoked, live].sort());
+    expect(await sessions.resolve(live, user.id)).not.toBeNull();
+  });
+});
