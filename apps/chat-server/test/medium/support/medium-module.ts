@@ -3,7 +3,7 @@ import { Test, TestingModule } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import { AppConfig, validateEnvironment } from '@chat/config';
 import { DatabaseModule } from '@chat/database';
-import { ChatEvent, EventBus } from '@chat/events';
+import { ChatEvent, EventBus, EventsModule } from '@chat/events';
 import { DataSource } from 'typeorm';
 import { createTestDatabase } from '../../support/test-database';
 
@@ -27,8 +27,8 @@ export interface MediumModule {
 }
 
 /**
- * The modules a medium spec exercises, with the database module, on a fresh database copied from
- * the migrated template, and no HTTP server. Lifecycle hooks run (init and close) as in the app.
+ * The modules a medium spec exercises, with the database module and the (in-process) event bus, on
+ * a fresh database copied from the migrated template, and no HTTP server. Lifecycle hooks run (init and close) as in the app.
  */
 export async function createMediumModule(
   imports: (Type | DynamicModule)[],
@@ -41,7 +41,7 @@ export async function createMediumModule(
   let moduleRef: TestingModule;
   try {
     moduleRef = await Test.createTestingModule({
-      imports: [configModule(config), DatabaseModule, ...imports],
+      imports: [configModule(config), DatabaseModule, EventsModule, ...imports],
     }).compile();
     await moduleRef.init();
   } catch (error) {
