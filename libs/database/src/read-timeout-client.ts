@@ -10,8 +10,8 @@ const READ_TIMEOUT_MESSAGE = 'Query read timeout';
  * still waiting on a server that does not answer. end() closes the socket at once (a query is
  * still active) and marks the client as ending, which makes the pool drop it on release.
  *
- * Only promise calls need this: pool.query (PreparedStatements, the hot path) passes a callback and releases
- * its client with the error, which already removes it from the pool.
+ * PreparedStatements releases its client with the error, which already removes it from the pool;
+ * for its statements this is only a second guard.
  */
 export class ReadTimeoutClient extends Client {
   // The overloads of Client.query, passed through as they are.
