@@ -2,13 +2,10 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Gauge } from 'prom-client';
+import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import { poolOf } from '@chat/database';
 import { METRIC } from './metric-names';
-
-interface PgPool {
-  totalCount: number;
-  idleCount: number;
-}
 
 /** Reads the connection pool's busy connections at each scrape. */
 @Injectable()
@@ -20,10 +17,10 @@ export class DatabasePoolCollector implements OnModuleInit {
 
   onModuleInit(): void {
     // prom-client calls `collect` with the gauge as `this` right before it is read.
-    const pool = () => (this.dataSource.driver as unknown as { master?: PgPool }).master;
     const gauge = this.inUse as Gauge & { collect?: () => void };
     gauge.collect = () => {
-      const current = pool();
+      // No pool before the data source connects or after it is destroyed.
+      const current = poolOf(this.dataSource) as Pool | undefined;
       this.inUse.set(current ? current.totalCount - current.idleCount : 0);
     };
   }
