@@ -10,7 +10,7 @@ import { ChatMetrics } from '@chat/metrics';
 import { addressKey, clientAddress } from './client-address';
 import { ClientConnection, ConnectionObserver } from './connection/client-connection';
 import { CLOSE_GOING_AWAY, CLOSE_TOO_LARGE } from './connection/close-codes';
-import { ConnectionRegistry } from './connection-registry';
+import { ConnectionRegistry } from './connection-registry.service';
 import { FrameHandler } from './frame-handler.service';
 
 /** The chat room: a plain WebSocket at /ws speaking JSON frames (see the wire contract). */

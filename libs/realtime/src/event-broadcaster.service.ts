@@ -1,7 +1,7 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { ChatEvent, EventBus } from '@chat/events';
 import { ChatMetrics } from '@chat/metrics';
-import { ConnectionRegistry } from './connection-registry';
+import { ConnectionRegistry } from './connection-registry.service';
 import { encodeFrame } from './frames/encode-frame';
 import { eventFrame } from './frames/event-frames';
 

@@ -6,10 +6,10 @@ import { MessagesService } from '@chat/messages';
 import { ChatMetrics } from '@chat/metrics';
 import { ClientConnection } from './connection/client-connection';
 import { CLOSE_TRY_AGAIN_LATER } from './connection/close-codes';
-import { ConnectionRegistry } from './connection-registry';
+import { ConnectionRegistry } from './connection-registry.service';
 import { parseClientFrame } from './frames/client-frames';
 import { authFrame, messageFrame, resumeFrame } from './frames/server-frames';
-import { MessageRateLimiter } from './message-rate-limiter';
+import { MessageRateLimiter } from './message-rate-limiter.service';
 
 const REPLAY_PAGE = 500;
 const DRAIN_POLL_MS = 10;

@@ -4,11 +4,11 @@ import { EventsModule } from '@chat/events';
 import { MessagesModule } from '@chat/messages';
 import { MetricsModule } from '@chat/metrics';
 import { ChatGateway } from './chat.gateway';
-import { ConnectionRegistry } from './connection-registry';
+import { ConnectionRegistry } from './connection-registry.service';
 import { EventBroadcaster } from './event-broadcaster.service';
 import { FrameHandler } from './frame-handler.service';
-import { MessageRateLimiter } from './message-rate-limiter';
-import { MissedMessagesCatchUp } from './missed-messages-catch-up';
+import { MessageRateLimiter } from './message-rate-limiter.service';
+import { MissedMessagesCatchUp } from './missed-messages-catch-up.service';
 
 @Module({
   imports: [AuthModule, EventsModule, MessagesModule, MetricsModule],

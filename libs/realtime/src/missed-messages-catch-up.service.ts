@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { EventBus } from '@chat/events';
 import { MessagesService } from '@chat/messages';
-import { ConnectionRegistry } from './connection-registry';
+import { ConnectionRegistry } from './connection-registry.service';
 import { EventBroadcaster } from './event-broadcaster.service';
 
 const PAGE = 500;

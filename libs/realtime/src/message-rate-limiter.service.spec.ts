@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { AppConfig } from '@chat/config';
-import { MessageRateLimiter } from './message-rate-limiter';
+import { MessageRateLimiter } from './message-rate-limiter.service';
 
 const limiter = (perSecond: number, burst: number) =>
   new MessageRateLimiter({ messageRate: { perSecond, burst } } as AppConfig);
