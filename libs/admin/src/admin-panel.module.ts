@@ -5,7 +5,7 @@ import { AppConfig } from '@chat/config';
 import { MessagesModule, MessagesService } from '@chat/messages';
 import { UsersModule, UsersService } from '@chat/users';
 import { AdminAuthService, PANEL_SESSION_SECONDS } from './admin-auth.service';
-import { AdminSessionStore } from './admin-session-store';
+import { AdminSessionStore } from './admin-session-store.service';
 import { AdminSessionsRepository } from './admin-sessions.repository';
 import { panelResources } from './admin-resources';
 

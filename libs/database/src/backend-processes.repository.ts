@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PreparedStatements } from './prepared-statements';
+import { PreparedStatements } from './prepared-statements.service';
 
 /** PostgreSQL's own server processes (pg_stat_activity), not a table of ours. */
 @Injectable()

@@ -6,7 +6,7 @@ import { dataSourceOptions } from './data-source-options';
 import { BackendProcessesRepository } from './backend-processes.repository';
 import { EmbeddedDatabaseService } from './embedded-database.service';
 import { poolOptions } from './pool-options';
-import { PreparedStatements } from './prepared-statements';
+import { PreparedStatements } from './prepared-statements.service';
 
 // A database that is still starting gets ~10 s; a wrong DATABASE_URL fails the boot soon after.
 const CONNECT_ATTEMPTS = 5;

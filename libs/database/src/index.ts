@@ -4,5 +4,5 @@ export { poolOf } from './database-pool';
 export { dataSourceOptions } from './data-source-options';
 export { EmbeddedDatabase } from './embedded-database';
 export { isDatabaseUnavailable, isUniqueViolation } from './postgres-errors';
-export { backendPidOf, PreparedStatements } from './prepared-statements';
+export { backendPidOf, PreparedStatements } from './prepared-statements.service';
 export { poolOptions } from './pool-options';

@@ -6,7 +6,7 @@ import { MetricsModule } from '@chat/metrics';
 import { RolesModule } from '@chat/roles';
 import { UsersModule } from '@chat/users';
 import { Message } from './message.entity';
-import { MessageWriter } from './message-writer';
+import { MessageWriter } from './message-writer.service';
 import { MessagesController } from './messages.controller';
 import { MessagesRepository } from './messages.repository';
 import { MessagesService } from './messages.service';

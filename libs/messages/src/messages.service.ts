@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuthUser } from '@chat/auth';
 import { ConflictError } from '@chat/errors';
 import { ChatMessage, EventBus } from '@chat/events';
-import { MessageWriter, NewMessage, WriteResult } from './message-writer';
+import { MessageWriter, NewMessage, WriteResult } from './message-writer.service';
 import { MessagesRepository } from './messages.repository';
 
 export const HISTORY_PAGE = 50;

@@ -4,7 +4,7 @@ import type { BackendProcessesRepository } from '@chat/database';
 import type { ChatEvent, ChatMessage, EventBus } from '@chat/events';
 import type { ChatMetrics } from '@chat/metrics';
 import type { StoredMessage } from './message-json';
-import { MessageWriter, NewMessage, WriteResult } from './message-writer';
+import { MessageWriter, NewMessage, WriteResult } from './message-writer.service';
 import type { MessageRow, MessagesRepository } from './messages.repository';
 
 interface Row {

@@ -1,7 +1,7 @@
 import type { SessionData } from 'express-session';
 import { promisify } from 'node:util';
 import type { AdminAuthService, AdminIdentity } from './admin-auth.service';
-import { AdminSessionStore } from './admin-session-store';
+import { AdminSessionStore } from './admin-session-store.service';
 import type { AdminSessionsRepository, PanelSession } from './admin-sessions.repository';
 
 const ADMIN: AdminIdentity = { email: 'root', id: '1', title: 'Admin', sessionId: 'chat-session' };
