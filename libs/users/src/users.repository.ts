@@ -5,7 +5,10 @@ import { PreparedStatements } from '@chat/database';
 import { Role } from '@chat/roles';
 import { User } from './user.entity';
 
-/** What an update may change on a live account; a column left undefined keeps its value. */
+/**
+ * What an update may change on a live account; a column left undefined keeps its value (so no
+ * update can set a column to NULL: only markDeleted clears the password hash).
+ */
 export interface AccountChanges {
   name?: string;
   passwordHash?: string;
@@ -114,14 +117,19 @@ export class UsersRepository {
     return this.users.exists({ where: { role: Role.Admin, deletedAt: IsNull() } });
   }
 
-  /** Stores a new account; a name taken in any case fails with a unique violation. */
-  insert(account: {
+  /**
+   * Stores a new account; a name taken in any case fails with a unique violation. The account
+   * comes back as a read gives it, without the password hash.
+   */
+  async insert(account: {
     name: string;
     passwordHash: string;
     role: Role;
     avatar: string;
   }): Promise<User> {
-    return this.users.save(this.users.create(account));
+    const saved: Partial<User> = await this.users.save(this.users.create(account));
+    delete saved.passwordHash;
+    return saved as User;
   }
 
   /** Applies `changes` to a live account; null when there is no live account with this id. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { AuthUser } from '@chat/auth';
-import { BackendProcessesRepository, PreparedStatements } from '@chat/database';
+import { BackendProcessesRepository, poolOf, PreparedStatements } from '@chat/database';
 import { ConflictError } from '@chat/errors';
 import { ChatEvent, ChatMessage } from '@chat/events';
 import { MessagesModule, MessagesService } from '@chat/messages';
@@ -273,6 +273,22 @@ describe('messages on PostgreSQL', () => {
       const statements = m.get(PreparedStatements);
       const failure = await statements.query('SELECT 1 / $1::int', [0]).catch((e: unknown) => e);
       expect(failure).toMatchObject({ code: '22012', backendPid: expect.any(Number) });
+    });
+  });
+
+  describe('PreparedStatements after a refused statement', () => {
+    it('keeps the connection when PostgreSQL refuses the statement itself', async () => {
+      const statements = m.get(PreparedStatements);
+      const pool = poolOf(m.db);
+      await statements.query('SELECT 1', []);
+      const connections = pool.totalCount;
+      for (const [sql, parameters] of [
+        ['SELECT 1 / $1::int', [0]],
+        ['INSERT INTO messages (user_id, text) VALUES ($1, $2)', [-1, 'no such author']],
+      ] as const) {
+        await expect(statements.query(sql, [...parameters])).rejects.toHaveProperty('code');
+        expect(pool.totalCount).toBe(connections);
+      }
     });
   });
 

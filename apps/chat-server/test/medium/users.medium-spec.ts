@@ -38,6 +38,8 @@ describe('UsersService on PostgreSQL', () => {
       const user = await users.create(uniqueName(), PASSWORD, Role.Moderator);
       expect(user).toMatchObject({ role: Role.Moderator, deletedAt: null });
       expect(user.avatar).toMatch(/^\/static\/avatars\//);
+      // The hash stays in the database layer: the new account comes back as a read gives it.
+      expect(user).not.toHaveProperty('passwordHash');
       expect((await row(user.id)).password_hash).toMatch(/^\$2[aby]\$04\$/);
     });
 
