@@ -13,6 +13,12 @@ import { CLOSE_GOING_AWAY, CLOSE_TOO_LARGE } from './connection/close-codes';
 import { ConnectionRegistry } from './connection-registry.service';
 import { FrameHandler } from './frame-handler.service';
 
+/**
+ * How long shutdown waits for clients to answer the 1001 close before the adapter destroys the
+ * sockets left; well inside the 10 s a container gets between SIGTERM and SIGKILL.
+ */
+const CLOSE_HANDSHAKE_WAIT_MS = 2_000;
+
 /** The chat room: a plain WebSocket at /ws speaking JSON frames (see the wire contract). */
 @WebSocketGateway({ path: '/ws' })
 export class ChatGateway
@@ -88,7 +94,7 @@ export class ChatGateway
   async beforeApplicationShutdown(): Promise<void> {
     this.closing = true;
     await this.messages.drain();
-    this.registry.closeAll('Server shutting down');
+    await this.registry.closeAll('Server shutting down', CLOSE_HANDSHAKE_WAIT_MS);
   }
 
   /**

@@ -1,5 +1,7 @@
+import { WebSocket } from 'ws';
 import { ChatMetrics } from '@chat/metrics';
-import { ClientConnection } from './connection/client-connection';
+import { ClientConnection, ConnectionObserver } from './connection/client-connection';
+import { CLOSE_GOING_AWAY } from './connection/close-codes';
 import { ConnectionRegistry } from './connection-registry.service';
 
 const metrics = { connections: { inc: jest.fn(), dec: jest.fn() } } as unknown as ChatMetrics;
@@ -47,5 +49,71 @@ describe('ConnectionRegistry', () => {
     registry.broadcast(frame, 4_097);
     expect(registry.messagesSentTo(connection, 0)).toBeNull();
     expect(registry.recentMessageIds()).toHaveLength(4_096);
+  });
+
+  describe('closeAll, at shutdown', () => {
+    const observer: ConnectionObserver = {
+      slowConsumer: () => undefined,
+      frameFailed: () => undefined,
+      frameSent: () => undefined,
+    };
+
+    /** A real connection on a socket whose TCP side records what reaches it. */
+    function openConnection() {
+      const tcp = { corks: 0, sent: [] as string[] };
+      const socket = {
+        readyState: WebSocket.OPEN as number,
+        bufferedAmount: 0,
+        _socket: {
+          cork: () => tcp.corks++,
+          uncork: () => (tcp.corks = Math.max(tcp.corks - 1, 0)),
+          write: (data: Buffer) => tcp.sent.push(data.toString()),
+        },
+        close: jest.fn((code: number, reason: string) => {
+          socket.readyState = WebSocket.CLOSING;
+          // ws writes its close frame on the same TCP socket, behind what is corked there.
+          socket._socket.write(Buffer.from(`close ${code} ${reason}`));
+        }),
+      };
+      const connection = new ClientConnection(
+        socket as unknown as WebSocket,
+        '127.0.0.1',
+        1 << 20,
+        observer,
+      );
+      return { connection, socket, tcp };
+    }
+
+    it('sends every socket its close frame now, not after this event-loop turn', () => {
+      const registry = new ConnectionRegistry(metrics);
+      const { connection, socket, tcp } = openConnection();
+      registry.add(connection);
+      // A broadcast in the same turn corks the socket until the turn is over; the adapter's
+      // shutdown that follows destroys sockets before then.
+      registry.broadcast(frame, 1);
+      void registry.closeAll('Server shutting down', 1_000);
+      expect(socket.close).toHaveBeenCalledWith(CLOSE_GOING_AWAY, 'Server shutting down');
+      expect(tcp.corks).toBe(0);
+    });
+
+    it('waits until every socket has closed, for at most the given time', async () => {
+      const registry = new ConnectionRegistry(metrics);
+      const [first, second] = [openConnection(), openConnection()];
+      registry.add(first.connection);
+      registry.add(second.connection);
+      let done = false;
+      const closing = registry.closeAll('bye', 10_000).then(() => (done = true));
+      registry.remove(first.connection);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(done).toBe(false);
+      registry.remove(second.connection);
+      await closing;
+
+      // A client that never answers the close does not hold the shutdown past the bound.
+      const stuck = openConnection();
+      registry.add(stuck.connection);
+      await registry.closeAll('bye', 50);
+      expect(registry.size).toBe(1);
+    });
   });
 });

@@ -1,7 +1,6 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { ChatMetrics } from '@chat/metrics';
 import { ClientConnection } from './connection/client-connection';
-import { CLOSE_GOING_AWAY } from './connection/close-codes';
 
 /** How many broadcast message ids are remembered (for resumes, and the catch-up after an outage). */
 const RECENT_BROADCASTS = 4_096;
@@ -15,6 +14,8 @@ export class ConnectionRegistry implements OnModuleDestroy {
   private readonly recentBroadcasts: number[] = [];
   private broadcasts = 0;
   private heartbeat?: NodeJS.Timeout;
+  /** Set while closeAll waits for the last socket to go. */
+  private emptied?: () => void;
 
   constructor(private readonly metrics: ChatMetrics) {}
 
@@ -40,6 +41,7 @@ export class ConnectionRegistry implements OnModuleDestroy {
     if (left > 0) this.perAddress.set(connection.address, left);
     else this.perAddress.delete(connection.address);
     this.metrics.connections.dec();
+    if (this.connections.size === 0) this.emptied?.();
   }
 
   /** Pings every socket each interval and drops those that did not answer the previous ping. */
@@ -57,9 +59,22 @@ export class ConnectionRegistry implements OnModuleDestroy {
     this.heartbeat.unref();
   }
 
-  /** Closes every socket with 1001 (going away). */
-  closeAll(reason: string): void {
-    for (const connection of this.connections) connection.socket.close(CLOSE_GOING_AWAY, reason);
+  /**
+   * Closes every socket with 1001 (going away), then waits until the clients have answered and the
+   * sockets are gone, for at most `waitMs`: what is still open afterwards is destroyed with the
+   * server, and its client would see 1006 instead.
+   */
+  async closeAll(reason: string, waitMs: number): Promise<void> {
+    for (const connection of this.connections) connection.goAway(reason);
+    if (this.connections.size === 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, waitMs);
+      this.emptied = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.emptied = undefined;
   }
 
   onModuleDestroy(): void {

@@ -3,7 +3,7 @@ import { AuthUser } from '@chat/auth';
 import { ChatMessage } from '@chat/events';
 import { encodeFrame } from '../frames/encode-frame';
 import { messageFrame, Notice, noticeFrame, ServerFrame } from '../frames/server-frames';
-import { CLOSE_POLICY_VIOLATION } from './close-codes';
+import { CLOSE_GOING_AWAY, CLOSE_POLICY_VIOLATION } from './close-codes';
 import { CorkedWriter, SlowReaderHandler } from './corked-writer';
 import { OrderedWorkQueue, TaskFailureHandler } from './ordered-work-queue';
 import { ReplayHold } from './replay-hold';
@@ -116,6 +116,15 @@ export class ClientConnection implements TaskFailureHandler, SlowReaderHandler {
 
   notify(notice: Notice): void {
     this.send(noticeFrame(notice));
+  }
+
+  /**
+   * Closes with 1001 and sends the close frame at once, with whatever is corked before it: the
+   * server is about to destroy the sockets that are still open.
+   */
+  goAway(reason: string): void {
+    if (this.isOpen) this.socket.close(CLOSE_GOING_AWAY, reason);
+    this.writer.flush();
   }
 
   /** Tells the client why, then closes with 1008. */
