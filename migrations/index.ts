@@ -4,6 +4,7 @@ import { CreateMessages1764290000000 } from './1764290000000-create-messages';
 import { CreateAdminSessions1764300000000 } from './1764300000000-create-admin-sessions';
 import { AddSessionExpiry1764310000000 } from './1764310000000-add-session-expiry';
 import { AddMessageWriteId1764320000000 } from './1764320000000-add-message-write-id';
+import { AddRoomsAndMessageSeq1764330000000 } from './1764330000000-add-rooms-and-message-seq';
 
 export const migrations = [
   CreateUsersAndSessions1764280000000,
@@ -11,4 +12,5 @@ export const migrations = [
   CreateAdminSessions1764300000000,
   AddSessionExpiry1764310000000,
   AddMessageWriteId1764320000000,
+  AddRoomsAndMessageSeq1764330000000,
 ];

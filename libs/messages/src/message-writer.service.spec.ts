@@ -38,9 +38,9 @@ class FakeDatabase {
   backendRunning = false;
 
   readonly messages = {
-    insertBatch: (rows: MessageRow[], writeId: string) =>
+    insertBatch: (_roomId: number, rows: MessageRow[], writeId: string) =>
       this.answer(() => this.insert(rows, writeId)),
-    findByKeys: (keys: { userId: number; clientId: string }[]) =>
+    findByKeys: (_roomId: number, keys: { userId: number; clientId: string }[]) =>
       this.answer(() => {
         if (this.failLookups) throw new Error('connection lost');
         const wanted = keys.map((key) => `${key.userId} ${utf8(key.clientId)}`);

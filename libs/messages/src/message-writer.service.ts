@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { backendPidOf, BackendProcessesRepository } from '@chat/database';
 import { ChatMessage, EventBus } from '@chat/events';
 import { ChatMetrics } from '@chat/metrics';
+import { GENERAL_ROOM_ID } from '@chat/rooms';
 import { StoredMessage } from './message-json';
 import { MessagesRepository } from './messages.repository';
 
@@ -41,7 +42,8 @@ interface InDoubtWrite {
 }
 
 /**
- * Stores new messages and publishes `message.created` for each, in id order.
+ * Stores new messages in the general room (the compat routes and sockets write only there) and
+ * publishes `message.created` for each, in id order.
  *
  * Messages that arrive while a write is in flight are stored together by the next single insert,
  * so the database sees one round trip per batch rather than per message, and since batches run one
@@ -154,6 +156,7 @@ export class MessageWriter {
     const writeId = randomUUID();
     try {
       inserted = await this.messages.insertBatch(
+        GENERAL_ROOM_ID,
         batch.map((w) => ({ userId: w.userId, text: w.text, clientId: w.clientId || null })),
         writeId,
       );
@@ -175,6 +178,7 @@ export class MessageWriter {
     if (repeats.length > 0) {
       try {
         existing = await this.messages.findByKeys(
+          GENERAL_ROOM_ID,
           repeats.map((w) => ({ userId: w.userId, clientId: w.clientId! })),
         );
       } catch (error) {

@@ -7,18 +7,35 @@ import {
   JoinColumn,
   ManyToOne,
   PrimaryGeneratedColumn,
+  Unique,
 } from 'typeorm';
+import { Room } from '@chat/rooms';
 import { User } from '@chat/users';
 
 @Entity('messages')
-@Index('messages_user_client_id_key', ['userId', 'clientId'], {
+@Index('messages_room_user_client_id_key', ['roomId', 'userId', 'clientId'], {
   unique: true,
   where: 'client_id IS NOT NULL',
 })
+@Unique('messages_room_id_seq_key', ['roomId', 'seq'])
 export class Message extends BaseEntity {
   /** bigint: TypeORM hands it over as a string. */
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id!: string;
+
+  @Column({ name: 'room_id', type: 'integer', default: 1 })
+  roomId!: number;
+
+  @ManyToOne(() => Room, { nullable: false })
+  @JoinColumn({ name: 'room_id', foreignKeyConstraintName: 'messages_room_id_fkey' })
+  room?: Room;
+
+  /**
+   * Its number in the room's sequence, gap-free in commit order (see chat_insert_messages in the
+   * migrations). bigint: TypeORM hands it over as a string.
+   */
+  @Column({ type: 'bigint' })
+  seq!: string;
 
   @Column({ name: 'user_id', type: 'integer' })
   userId!: number;
@@ -36,7 +53,7 @@ export class Message extends BaseEntity {
   @Column({ name: 'edited_at', type: 'timestamptz', nullable: true })
   editedAt!: Date | null;
 
-  /** The sender's idempotency key: one message per author and key. */
+  /** The sender's idempotency key: one message per room, author and key. */
   @Column({ name: 'client_id', type: 'varchar', length: 64, nullable: true })
   clientId!: string | null;
 

@@ -4,6 +4,7 @@ import { AuthModule } from '@chat/auth';
 import { EventsModule } from '@chat/events';
 import { MetricsModule } from '@chat/metrics';
 import { RolesModule } from '@chat/roles';
+import { RoomsModule } from '@chat/rooms';
 import { UsersModule } from '@chat/users';
 import { Message } from './message.entity';
 import { MessageWriter } from './message-writer.service';
@@ -18,6 +19,7 @@ import { MessagesService } from './messages.service';
     EventsModule,
     MetricsModule,
     RolesModule,
+    RoomsModule,
     UsersModule,
   ],
   controllers: [MessagesController],

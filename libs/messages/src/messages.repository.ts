@@ -11,24 +11,20 @@ export interface MessageRow {
   clientId: string | null;
 }
 
-/** Rows are inserted in the batch's order, so their ids follow it; a key stored before is skipped. */
+/**
+ * One round trip: chat_insert_messages (see the migrations) numbers the new rows in the room's
+ * sequence and skips rows whose key the room has stored; they come back in id order.
+ */
 const INSERT_BATCH = `
-  WITH inserted AS (
-    INSERT INTO messages (user_id, text, client_id, write_id)
-    SELECT user_id, text, client_id, $5::uuid
-      FROM unnest($1::integer[], $2::text[], $3::text[]) WITH ORDINALITY
-           AS batch (user_id, text, client_id, position)
-     ORDER BY position
-    ON CONFLICT (user_id, client_id) WHERE client_id IS NOT NULL DO NOTHING
-    RETURNING *
-  )
-  SELECT m.user_id, m.client_id, ${messageJsonSql('$4')} AS message
-    FROM inserted m JOIN users u ON u.id = m.user_id ORDER BY m.id`;
+  SELECT m.user_id, m.client_id, ${messageJsonSql('$5')} AS message
+    FROM chat_insert_messages($1, $2, $3, $4, $6) m JOIN users u ON u.id = m.user_id
+   ORDER BY m.id`;
 
 const SELECT_BY_KEYS = `
-  SELECT m.user_id, m.client_id, ${messageJsonSql('$3')} AS message
+  SELECT m.user_id, m.client_id, ${messageJsonSql('$4')} AS message
     FROM messages m JOIN users u ON u.id = m.user_id
-   WHERE (m.user_id, m.client_id) IN (SELECT * FROM unnest($1::integer[], $2::text[]))`;
+   WHERE m.room_id = $1
+     AND (m.user_id, m.client_id) IN (SELECT * FROM unnest($2::integer[], $3::text[]))`;
 
 const SELECT_WRITTEN = `
   SELECT m.user_id, m.client_id, ${messageJsonSql('$3')} AS message
@@ -79,11 +75,13 @@ export class MessagesRepository {
   }
 
   /**
-   * Inserts a batch in one statement, every row marked with `writeId`, skipping rows whose author
-   * already stored their key: the new rows in id order. Fails whole when one row is refused.
+   * Inserts a batch into a room in one statement, every row marked with `writeId`, skipping rows
+   * whose author already stored their key in the room: the new rows in id order. Fails whole when
+   * one row is refused.
    */
-  async insertBatch(rows: MessageRow[], writeId: string): Promise<StoredMessage[]> {
+  async insertBatch(roomId: number, rows: MessageRow[], writeId: string): Promise<StoredMessage[]> {
     const { rows: inserted } = await this.sql.query<StoredMessage>(INSERT_BATCH, [
+      roomId,
       rows.map((row) => row.userId),
       rows.map((row) => row.text),
       rows.map((row) => row.clientId),
@@ -93,9 +91,13 @@ export class MessagesRepository {
     return inserted;
   }
 
-  /** The stored messages with these (author, key) pairs. */
-  async findByKeys(keys: { userId: number; clientId: string }[]): Promise<StoredMessage[]> {
+  /** The messages stored in a room with these (author, key) pairs. */
+  async findByKeys(
+    roomId: number,
+    keys: { userId: number; clientId: string }[],
+  ): Promise<StoredMessage[]> {
     const { rows } = await this.sql.query<StoredMessage>(SELECT_BY_KEYS, [
+      roomId,
       keys.map((key) => key.userId),
       keys.map((key) => key.clientId),
       this.timeZone,

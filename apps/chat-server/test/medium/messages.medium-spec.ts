@@ -6,6 +6,7 @@ import { ConflictError } from '@chat/errors';
 import { ChatEvent, ChatMessage } from '@chat/events';
 import { MessagesModule, MessagesService } from '@chat/messages';
 import { Role } from '@chat/roles';
+import { GENERAL_ROOM_ID } from '@chat/rooms';
 import { User, UsersService } from '@chat/users';
 import { MessagesRepository } from '../../../../libs/messages/src/messages.repository';
 import { createMediumModule, MediumModule, uniqueName } from './support/medium-module';
@@ -53,6 +54,7 @@ describe('messages on PostgreSQL', () => {
     it('inserts a batch in its order, marked with its write id, in the wire shape', async () => {
       const writeId = randomUUID();
       const inserted = await repository.insertBatch(
+        GENERAL_ROOM_ID,
         [
           { userId: author.id, text: 'batch 1', clientId: null },
           { userId: other.id, text: 'batch 2', clientId: 'key-1' },
@@ -82,10 +84,12 @@ describe('messages on PostgreSQL', () => {
 
     it('skips a row whose author stored its key before; findByKeys reads the earlier one', async () => {
       const [first] = await repository.insertBatch(
+        GENERAL_ROOM_ID,
         [{ userId: author.id, text: 'keyed', clientId: 'key-2' }],
         randomUUID(),
       );
       const again = await repository.insertBatch(
+        GENERAL_ROOM_ID,
         [
           { userId: author.id, text: 'keyed again', clientId: 'key-2' },
           { userId: other.id, text: 'same key, other author', clientId: 'key-2' },
@@ -93,7 +97,9 @@ describe('messages on PostgreSQL', () => {
         randomUUID(),
       );
       expect(again.map((row) => row.message.message)).toEqual(['same key, other author']);
-      const earlier = await repository.findByKeys([{ userId: author.id, clientId: 'key-2' }]);
+      const earlier = await repository.findByKeys(GENERAL_ROOM_ID, [
+        { userId: author.id, clientId: 'key-2' },
+      ]);
       expect(earlier.map((row) => row.message)).toEqual([first.message]);
     });
 
@@ -101,6 +107,7 @@ describe('messages on PostgreSQL', () => {
       const before = Number(await repository.latestId());
       const [inDoubt, otherWrite] = [randomUUID(), randomUUID()];
       const stored = await repository.insertBatch(
+        GENERAL_ROOM_ID,
         [
           { userId: author.id, text: 'in doubt 1', clientId: null },
           { userId: other.id, text: 'in doubt 2', clientId: null },
@@ -108,6 +115,7 @@ describe('messages on PostgreSQL', () => {
         inDoubt,
       );
       await repository.insertBatch(
+        GENERAL_ROOM_ID,
         [{ userId: author.id, text: 'other write', clientId: null }],
         otherWrite,
       );
@@ -121,6 +129,7 @@ describe('messages on PostgreSQL', () => {
 
     it('fails a whole batch for one row PostgreSQL refuses', async () => {
       const batch = repository.insertBatch(
+        GENERAL_ROOM_ID,
         [
           { userId: author.id, text: 'refused with its batch', clientId: null },
           { userId: author.id, text: 'nul\u0000text', clientId: null },
@@ -181,6 +190,7 @@ describe('messages on PostgreSQL', () => {
 
     it('lets only the author edit, marks the message edited and publishes the change', async () => {
       const [row] = await repository.insertBatch(
+        GENERAL_ROOM_ID,
         [{ userId: author.id, text: 'to edit', clientId: null }],
         randomUUID(),
       );
@@ -200,6 +210,7 @@ describe('messages on PostgreSQL', () => {
 
     it('deletes a message once, publishing it; a missing one is Unauthorized access', async () => {
       const [row] = await repository.insertBatch(
+        GENERAL_ROOM_ID,
         [{ userId: author.id, text: 'to delete', clientId: null }],
         randomUUID(),
       );
