@@ -13,6 +13,9 @@ import { CLOSE_GOING_AWAY, CLOSE_TOO_LARGE } from './connection/close-codes';
 import { ConnectionRegistry } from './connection-registry.service';
 import { FrameHandler } from './frame-handler.service';
 
+/** How often sockets whose token expired are closed: at most this late after the expiry. */
+const EXPIRY_SWEEP_MS = 1_000;
+
 /**
  * How long shutdown waits for clients to answer the 1001 close before the adapter destroys the
  * sockets left; well inside the 10 s a container gets between SIGTERM and SIGKILL.
@@ -62,6 +65,7 @@ export class ChatGateway
     };
     server.options.verifyClient = verifyClient;
     this.registry.startHeartbeat(this.config.socket.pingIntervalMs);
+    this.registry.startExpirySweep(EXPIRY_SWEEP_MS);
   }
 
   handleConnection(socket: WebSocket, request: IncomingMessage): void {
@@ -75,7 +79,6 @@ export class ChatGateway
     this.registry.add(connection);
     socket.on('close', (code: number) => {
       this.registry.remove(connection);
-      connection.closed();
       this.logger.log(`WebSocket closed (${describe(connection)}, code ${code})`);
       if (code === CLOSE_TOO_LARGE) this.metrics.framesRejected.inc({ reason: 'too_large' });
     });

@@ -116,4 +116,33 @@ describe('ConnectionRegistry', () => {
       expect(registry.size).toBe(1);
     });
   });
+
+  describe('the expiry sweep', () => {
+    beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
+    afterEach(() => jest.useRealTimers());
+
+    it('closes, each interval, the sockets whose token has expired, and only those', () => {
+      const registry = new ConnectionRegistry(metrics);
+      const [expiring, lasting] = [fakeConnection(), fakeConnection()];
+      const closedAt: Record<string, number[]> = { expiring: [], lasting: [] };
+      const expiresAt = { expiring: 1_000_000 + 1_500, lasting: 1_000_000 + 60_000 };
+      for (const [name, connection] of [
+        ['expiring', expiring],
+        ['lasting', lasting],
+      ] as const) {
+        Object.assign(connection, {
+          closeIfExpired: (now: number) => {
+            if (now >= expiresAt[name]) closedAt[name].push(now);
+          },
+        });
+        registry.add(connection);
+      }
+      registry.startExpirySweep(1_000);
+      jest.advanceTimersByTime(1_000);
+      expect(closedAt).toEqual({ expiring: [], lasting: [] });
+      jest.advanceTimersByTime(1_000);
+      expect(closedAt).toEqual({ expiring: [1_002_000], lasting: [] });
+      registry.onModuleDestroy();
+    });
+  });
 });

@@ -14,6 +14,7 @@ export class ConnectionRegistry implements OnModuleDestroy {
   private readonly recentBroadcasts: number[] = [];
   private broadcasts = 0;
   private heartbeat?: NodeJS.Timeout;
+  private expirySweep?: NodeJS.Timeout;
   /** Set while closeAll waits for the last socket to go. */
   private emptied?: () => void;
 
@@ -77,8 +78,18 @@ export class ConnectionRegistry implements OnModuleDestroy {
     this.emptied = undefined;
   }
 
+  /** Closes, every interval, the sockets whose token has expired. */
+  startExpirySweep(intervalMs: number): void {
+    this.expirySweep = setInterval(() => {
+      const now = Date.now();
+      for (const connection of this.connections) connection.closeIfExpired(now);
+    }, intervalMs);
+    this.expirySweep.unref();
+  }
+
   onModuleDestroy(): void {
     clearInterval(this.heartbeat);
+    clearInterval(this.expirySweep);
   }
 
   /** Sends one serialised frame to every socket here; a message's id is remembered for resumes. */

@@ -248,45 +248,42 @@ describe('ClientConnection', () => {
   });
 
   describe('when its token expires', () => {
-    beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
-    afterEach(() => jest.useRealTimers());
-
+    const NOW = 1_000_000;
     const caller = (expiresAt: number): AuthUser =>
       ({ id: 1, sessionId: 's', expiresAt }) as unknown as AuthUser;
 
     it('tells the client and closes the socket, not before', () => {
       const { socket, written, asWebSocket } = recordingSocket();
       const connection = new ClientConnection(asWebSocket, '127.0.0.1', BOUND, observing());
-      connection.signIn(caller(1_000_000 + 5_000));
-      expect(connection.tokenExpired(1_000_000 + 4_999)).toBe(false);
-      expect(connection.tokenExpired(1_000_000 + 5_000)).toBe(true);
-      jest.advanceTimersByTime(4_999);
+      connection.signIn(caller(NOW + 5_000));
+      expect(connection.tokenExpired(NOW + 4_999)).toBe(false);
+      expect(connection.tokenExpired(NOW + 5_000)).toBe(true);
+      connection.closeIfExpired(NOW + 4_999);
       expect(socket.close).not.toHaveBeenCalled();
-      jest.advanceTimersByTime(1);
+      connection.closeIfExpired(NOW + 5_000);
       expect(written).toEqual([{ event: 'send user message', message: 'Token expired' }]);
       expect(socket.close).toHaveBeenCalledWith(CLOSE_POLICY_VIOLATION, 'Token expired');
     });
 
-    it('waits out an expiry later than a timer can be set for', () => {
-      const { socket, asWebSocket } = recordingSocket();
+    it('follows the latest sign-in, and tells a closing socket nothing more', () => {
+      const { socket, written, asWebSocket } = recordingSocket();
       const connection = new ClientConnection(asWebSocket, '127.0.0.1', BOUND, observing());
-      const far = 2 ** 31 + 60_000;
-      connection.signIn(caller(1_000_000 + far));
-      jest.advanceTimersByTime(far - 1);
+      connection.signIn(caller(NOW + 1_000));
+      connection.signIn(caller(NOW + 3_000));
+      connection.closeIfExpired(NOW + 2_000);
       expect(socket.close).not.toHaveBeenCalled();
-      jest.advanceTimersByTime(1);
+      connection.closeIfExpired(NOW + 3_000);
+      connection.closeIfExpired(NOW + 4_000);
       expect(socket.close).toHaveBeenCalledTimes(1);
+      expect(written).toHaveLength(1);
     });
 
-    it('follows the latest sign-in, and stops at close', () => {
+    it('never closes an anonymous socket, nor one whose token has no expiry', () => {
       const { socket, asWebSocket } = recordingSocket();
       const connection = new ClientConnection(asWebSocket, '127.0.0.1', BOUND, observing());
-      connection.signIn(caller(1_000_000 + 1_000));
-      connection.signIn(caller(1_000_000 + 3_000));
-      jest.advanceTimersByTime(2_000);
-      expect(socket.close).not.toHaveBeenCalled();
-      connection.closed();
-      jest.advanceTimersByTime(10_000);
+      connection.closeIfExpired(Number.MAX_SAFE_INTEGER);
+      connection.signIn({ id: 1, sessionId: 's' } as unknown as AuthUser);
+      connection.closeIfExpired(Number.MAX_SAFE_INTEGER);
       expect(socket.close).not.toHaveBeenCalled();
     });
   });
