@@ -29,12 +29,17 @@ export interface MediumModule {
 /**
  * The modules a medium spec exercises, with the database module and the (in-process) event bus, on
  * a fresh database copied from the migrated template, and no HTTP server. Lifecycle hooks run (init and close) as in the app.
+ * Given `sharing`, it runs on that module's database instead (a second server instance), and
+ * leaves the database to it.
  */
 export async function createMediumModule(
   imports: (Type | DynamicModule)[],
   variables: Record<string, string> = {},
+  sharing?: MediumModule,
 ): Promise<MediumModule> {
-  const database = await createTestDatabase();
+  const database = sharing
+    ? { url: sharing.config.databaseUrl!, drop: () => Promise.resolve() }
+    : await createTestDatabase();
   const config = new AppConfig(
     validateEnvironment({ ...MEDIUM_VARIABLES, DATABASE_URL: database.url, ...variables }),
   );
