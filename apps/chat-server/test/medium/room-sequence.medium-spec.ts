@@ -216,7 +216,7 @@ describe('the per-room sequence', () => {
 
       await messages.send({ userId: author.id, text: 'next' });
       // The writer settles its inserts in doubt within a second or two.
-      let published: number[] = [];
+      const published: number[] = [];
       for (let attempt = 0; attempt < 100 && published.length < 2; attempt++) {
         await sleep(50);
         published.push(...publishedIds(m.takeEvents()));
