@@ -6,6 +6,7 @@ import type {
 } from 'adminjs' with { 'resolution-mode': 'import' };
 import { Message, MessagesService, normalizeMessageText } from '@chat/messages';
 import { ROLES } from '@chat/roles';
+import { Room } from '@chat/rooms';
 import { User, UsersService } from '@chat/users';
 
 /** What the panel's custom actions call: the same services as the API, so the same events go out. */
@@ -23,7 +24,7 @@ type Handler = (
 const NAVIGATION = { name: 'Chat', icon: 'MessageCircle' };
 
 export function panelResources(services: PanelServices): ResourceWithOptions[] {
-  return [usersResource(services), messagesResource(services)];
+  return [usersResource(services), messagesResource(services), roomsResource()];
 }
 
 function usersResource({ users }: PanelServices): ResourceWithOptions {
@@ -93,6 +94,28 @@ function messagesResource({ messages }: PanelServices): ResourceWithOptions {
         delete: {
           handler: saveOnPost(async (id) => messages.remove(id), 'Message deleted'),
         },
+      },
+    },
+  };
+}
+
+/**
+ * Read only until rooms have their service: a message's room is a reference the panel must be able
+ * to resolve.
+ */
+function roomsResource(): ResourceWithOptions {
+  return {
+    resource: Room,
+    options: {
+      navigation: NAVIGATION,
+      sort: { sortBy: 'id', direction: 'asc' },
+      listProperties: ['id', 'kind', 'name', 'topic', 'lastSeq', 'createdAt', 'archivedAt'],
+      properties: { createdBy: { reference: 'User', description: 'Creator' } },
+      actions: {
+        new: { isAccessible: false },
+        edit: { isAccessible: false },
+        delete: { isAccessible: false },
+        bulkDelete: { isAccessible: false },
       },
     },
   };
