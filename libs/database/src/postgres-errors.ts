@@ -50,3 +50,12 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     (error as { message?: string } | null | undefined)?.message ?? '',
   );
 }
+
+/**
+ * An answer from PostgreSQL itself (a SQLSTATE: a constraint, bad data) that does not say the
+ * server is going away: the connection that carried the statement is still sound.
+ */
+export function isRefusedByPostgres(error: unknown): boolean {
+  const code = codeOf(error);
+  return code !== undefined && /^[0-9A-Z]{5}$/.test(code) && !isDatabaseUnavailable(error);
+}

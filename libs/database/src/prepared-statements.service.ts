@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { QueryResult, QueryResultRow } from 'pg';
 import { DataSource } from 'typeorm';
 import { poolOf } from './database-pool';
-import { isDatabaseUnavailable } from './postgres-errors';
+import { isRefusedByPostgres } from './postgres-errors';
 
 /**
  * Parameterised SQL straight on the pg pool TypeORM opened, for the repositories' statements: the
@@ -49,7 +49,9 @@ export class PreparedStatements {
     } catch (error) {
       // A statement PostgreSQL refused (a constraint, bad data) leaves its connection sound, with
       // every statement still prepared on it; only a failure of the connection closes it.
-      client.release(refusedByPostgres(error) ? undefined : error instanceof Error ? error : true);
+      client.release(
+        isRefusedByPostgres(error) ? undefined : error instanceof Error ? error : true,
+      );
       const backendPid = (client as unknown as { processID: number | null }).processID;
       if (error instanceof Error) Object.assign(error, { backendPid });
       throw error;
@@ -69,12 +71,6 @@ export class PreparedStatements {
 }
 
 function ignore(): void {}
-
-/** An answer from PostgreSQL (it carries a SQLSTATE) that does not say the server is going away. */
-function refusedByPostgres(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !isDatabaseUnavailable(error);
-}
 
 /**
  * The server process that ran a statement PreparedStatements reports as failed, or null when it was
