@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 /** Paths the chat server answers; `vite` (dev) forwards them to a server on port 8000. */
-const SERVER_PATHS = ['/auth', '/user', '/routers', '/avatar', '/static', '/ws'];
+const SERVER_PATHS = ['/auth', '/user', '/routers', '/api', '/avatar', '/static', '/ws'];
 
 // Built into dist/web-client, which the chat server serves at `/`.
 export default defineConfig({

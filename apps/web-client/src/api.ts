@@ -1,4 +1,7 @@
-/** The chat server's HTTP API, same origin, as the wire contract describes it. */
+/** The account routes of the chat server (sign-in, profile), as the wire contract describes them. */
+import { call } from './http';
+
+export { ApiError } from './http';
 
 export interface Profile {
   user_id: number;
@@ -7,57 +10,12 @@ export interface Profile {
   user_avatar: string;
 }
 
-export interface ChatMessage {
-  message_id: number;
-  user_id: number;
+/** An entry of the user directory (`GET /user/all`). */
+export interface UserEntry {
+  id: number;
   name: string;
   role: number;
   user_avatar: string;
-  message: string;
-  time_send: string;
-  created_at: string;
-  edited: boolean;
-  client_id?: string;
-}
-
-/** An answer other than 2xx, with the server's `detail` made readable. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    detail: unknown,
-  ) {
-    super(describeDetail(status, detail));
-  }
-}
-
-function describeDetail(status: number, detail: unknown): string {
-  if (typeof detail === 'string') return detail;
-  if (Array.isArray(detail)) {
-    return detail
-      .map((problem: { field?: string; message?: string }) => problem.message ?? problem.field)
-      .join('; ');
-  }
-  return status === 0 ? 'The server cannot be reached' : `Request failed (${status})`;
-}
-
-async function call<T>(method: string, path: string, token?: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = {};
-  if (token) headers.Authorization = `Bearer ${token}`;
-  let payload: BodyInit | undefined;
-  if (body instanceof FormData) payload = body;
-  else if (body !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    payload = JSON.stringify(body);
-  }
-  let response: Response;
-  try {
-    response = await fetch(path, { method, headers, body: payload });
-  } catch {
-    throw new ApiError(0, undefined);
-  }
-  const answer = (await response.json().catch(() => ({}))) as { detail?: unknown };
-  if (!response.ok) throw new ApiError(response.status, answer.detail);
-  return answer as T;
 }
 
 export const api = {
@@ -76,11 +34,5 @@ export const api = {
     form.append('image', image);
     return call('POST', '/avatar/upload', token, form);
   },
-  lastMessages: () => call<ChatMessage[]>('GET', '/routers/last_messages'),
-  older: (beforeId: number) =>
-    call<ChatMessage[]>('POST', '/routers/load', undefined, { id_message: beforeId }),
-  edit: (token: string, messageId: number, message: string) =>
-    call('PATCH', '/routers/update', token, { message_id: messageId, message }),
-  remove: (token: string, messageId: number) =>
-    call('DELETE', '/routers/delete-message', token, { id_message: messageId }),
+  users: () => call<UserEntry[]>('GET', '/user/all'),
 };

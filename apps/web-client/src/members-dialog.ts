@@ -1,0 +1,114 @@
+import type { UserEntry } from './api';
+import { dialogStatus } from './dialog-status';
+import { h } from './dom';
+import type { RoomMember } from './protocol';
+import { RoomEntry, RoomsStore } from './rooms-store';
+import { userName } from './user-menu';
+
+export interface MembersContext {
+  store: RoomsStore;
+  myId(): number;
+  canAdd(entry: RoomEntry): boolean;
+  canRemove(entry: RoomEntry): boolean;
+  users(): Promise<UserEntry[]>;
+  add(roomId: number, userId: number): Promise<void>;
+  remove(roomId: number, userId: number): Promise<void>;
+  /** A direct conversation with this user. */
+  message(userId: number): Promise<void>;
+}
+
+/** A room's members, kept live; owners add people by name and remove them. */
+export function membersDialog(context: MembersContext): {
+  dialog: HTMLDialogElement;
+  open(roomId: number): void;
+} {
+  const status = dialogStatus();
+  const title = h('h2', { id: 'members-title' });
+  const list = h('ul', { class: 'members', 'aria-label': 'Members' });
+  const who = h('input', { id: 'add-member-name', list: 'add-member-names', required: true });
+  const names = h('datalist', { id: 'add-member-names' });
+  let roomId = 0;
+  let directory: UserEntry[] = [];
+
+  const addForm = h(
+    'form',
+    {
+      class: 'add-member',
+      onsubmit: (event) => {
+        event.preventDefault();
+        const wanted = who.value.trim().toLowerCase();
+        void status.attempt(async () => {
+          directory = await context.users();
+          const user = directory.find((entry) => entry.name.toLowerCase() === wanted);
+          if (!user) throw new Error(`No user is called "${who.value.trim()}"`);
+          await context.add(roomId, user.id);
+          who.value = '';
+        }, 'Member added');
+      },
+    },
+    h('label', { for: 'add-member-name' }, 'Add a member by name'),
+    h('div', { class: 'row' }, who, names, h('button', { type: 'submit' }, 'Add member')),
+  );
+
+  const item = (entry: RoomEntry, member: RoomMember) => {
+    const me = member.user_id === context.myId();
+    return h(
+      'li',
+      { 'data-user-id': member.user_id },
+      userName(
+        member.name,
+        'member-name',
+        me ? undefined : () => context.message(member.user_id).then(() => dialog.close()),
+      ),
+      member.room_role === 'owner' ? h('span', { class: 'tag' }, ' (owner)') : null,
+      me ? h('span', { class: 'tag' }, ' (you)') : null,
+      !me && context.canRemove(entry)
+        ? h(
+            'button',
+            {
+              type: 'button',
+              class: 'danger',
+              onclick: () =>
+                void status.attempt(() => context.remove(roomId, member.user_id), 'Member removed'),
+            },
+            `Remove ${member.name}`,
+          )
+        : null,
+    );
+  };
+
+  const render = () => {
+    const entry = context.store.get(roomId);
+    if (!entry || !dialog.open) return;
+    title.textContent = `Members of ${context.store.title(entry)}`;
+    list.replaceChildren(...(entry.members ?? []).map((member) => item(entry, member)));
+    addForm.hidden = !context.canAdd(entry);
+  };
+  context.store.subscribe(render);
+
+  const dialog = h(
+    'dialog',
+    { class: 'card form-dialog', 'aria-labelledby': 'members-title' },
+    title,
+    list,
+    addForm,
+    status.element,
+    h('button', { type: 'button', class: 'secondary', onclick: () => dialog.close() }, 'Done'),
+  );
+  const open = (id: number) => {
+    roomId = id;
+    status.report('');
+    list.replaceChildren();
+    dialog.showModal();
+    render();
+    void status.attempt(() => context.store.members(id, true));
+    void context
+      .users()
+      .then((users) => {
+        directory = users;
+        names.replaceChildren(...users.map((user) => h('option', { value: user.name })));
+      })
+      .catch(() => undefined);
+  };
+  return { dialog, open };
+}

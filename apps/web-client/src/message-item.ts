@@ -1,0 +1,90 @@
+import { h } from './dom';
+import type { RoomMessage } from './protocol';
+
+export interface MessageItemContext {
+  myId(): number;
+  canEdit(message: RoomMessage): boolean;
+  canDelete(message: RoomMessage): boolean;
+  /** The author's name, offering what can be done with that user (see user-menu). */
+  author(message: RoomMessage): HTMLElement;
+  edit(message: RoomMessage, text: string): Promise<void>;
+  remove(message: RoomMessage): Promise<void>;
+  report(error: unknown): void;
+}
+
+/** One message: own ones on the right; others with avatar, name and time. */
+export function renderMessage(message: RoomMessage, context: MessageItemContext): HTMLLIElement {
+  const own = message.user_id === context.myId();
+  const text = h('p', { class: 'text' }, message.message);
+  const actions = h('div', { class: 'actions' });
+  if (context.canEdit(message)) {
+    actions.append(
+      h('button', { type: 'button', onclick: () => startEdit(message, text, context) }, 'Edit'),
+    );
+  }
+  if (context.canDelete(message)) {
+    actions.append(
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'danger',
+          onclick: () => void context.remove(message).catch(context.report),
+        },
+        'Delete',
+      ),
+    );
+  }
+  return h(
+    'li',
+    {
+      class: own ? 'message own' : 'message',
+      'data-id': message.message_id,
+      'data-seq': message.seq,
+    },
+    own
+      ? null
+      : h('img', { class: 'avatar', src: message.user_avatar, alt: '', width: 36, height: 36 }),
+    h(
+      'div',
+      { class: 'bubble' },
+      own ? null : context.author(message),
+      text,
+      h(
+        'span',
+        { class: 'meta' },
+        h('time', { datetime: message.created_at }, message.time_send),
+        message.edited ? ' · edited' : null,
+      ),
+      actions,
+    ),
+  );
+}
+
+function startEdit(message: RoomMessage, text: HTMLParagraphElement, context: MessageItemContext) {
+  const input = h('input', {
+    class: 'edit',
+    'aria-label': 'Edit message',
+    maxlength: 1000,
+    value: message.message,
+  });
+  const form = h(
+    'form',
+    {
+      class: 'edit-form',
+      onsubmit: (event) => {
+        event.preventDefault();
+        // The `message.updated` event re-renders it for everyone, this page included.
+        context.edit(message, input.value).catch((error) => {
+          context.report(error);
+          input.focus();
+        });
+      },
+    },
+    input,
+    h('button', { type: 'submit' }, 'Save'),
+    h('button', { type: 'button', onclick: () => form.replaceWith(text) }, 'Cancel'),
+  );
+  text.replaceWith(form);
+  input.focus();
+}

@@ -1,0 +1,175 @@
+import type { Room, RoomMember, RoomRole } from './protocol';
+
+export const GENERAL_ROOM_ID = 1;
+
+export interface RoomEntry {
+  room: Room;
+  /** The viewer's role here; null until known. */
+  roomRole: RoomRole | null;
+  /** Messages from others that came while the room was not on screen. */
+  unread: number;
+  /** Loaded when first needed (the members list, a direct room's name), then kept up to date. */
+  members?: RoomMember[];
+}
+
+export interface RoomsStoreContext {
+  myId(): number;
+  fetchMembers(roomId: number): Promise<RoomMember[]>;
+}
+
+/**
+ * The viewer's rooms, kept as the server says they are (the room list at sign-in, then `room.*`
+ * and `member.*` frames). Views subscribe to hear of any change.
+ */
+export class RoomsStore {
+  private readonly entries = new Map<number, RoomEntry>();
+  private readonly listeners = new Set<() => void>();
+  private readonly loading = new Map<number, Promise<RoomMember[]>>();
+
+  constructor(private readonly context: RoomsStoreContext) {}
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get(roomId: number): RoomEntry | undefined {
+    return this.entries.get(roomId);
+  }
+
+  has(roomId: number): boolean {
+    return this.entries.has(roomId);
+  }
+
+  /** General first, then the other rooms by name, then direct rooms by the other member's name. */
+  list(): RoomEntry[] {
+    const rank = (entry: RoomEntry) =>
+      entry.room.id === GENERAL_ROOM_ID ? 0 : entry.room.kind === 'direct' ? 2 : 1;
+    return [...this.entries.values()].sort(
+      (a, b) => rank(a) - rank(b) || this.title(a).localeCompare(this.title(b)),
+    );
+  }
+
+  /** What a room is called: its name, or for a direct room the other member's name. */
+  title(entry: RoomEntry): string {
+    if (entry.room.name) return entry.room.name;
+    const other = entry.members?.find((member) => member.user_id !== this.context.myId());
+    return other ? other.name : 'Direct message';
+  }
+
+  /** The other member of a direct room, once the members are known. */
+  peer(entry: RoomEntry): RoomMember | undefined {
+    return entry.members?.find((member) => member.user_id !== this.context.myId());
+  }
+
+  /** Adds a room or refreshes what is known of it. */
+  put(room: Room, roomRole?: RoomRole | null): RoomEntry {
+    const existing = this.entries.get(room.id);
+    const entry: RoomEntry = {
+      room,
+      roomRole: roomRole ?? existing?.roomRole ?? null,
+      unread: existing?.unread ?? 0,
+      members: existing?.members,
+    };
+    this.entries.set(room.id, entry);
+    if (room.kind === 'direct' && !entry.members) void this.members(room.id).catch(() => undefined);
+    this.changed();
+    return entry;
+  }
+
+  remove(roomId: number): void {
+    this.loading.delete(roomId);
+    if (this.entries.delete(roomId)) this.changed();
+  }
+
+  /** Every room id at once, for a full reload of the list. */
+  ids(): number[] {
+    return [...this.entries.keys()];
+  }
+
+  updateRoom(room: Room): void {
+    const entry = this.entries.get(room.id);
+    if (!entry) return;
+    entry.room = room;
+    this.changed();
+  }
+
+  countUnread(roomId: number): void {
+    const entry = this.entries.get(roomId);
+    if (!entry) return;
+    entry.unread += 1;
+    this.changed();
+  }
+
+  clearUnread(roomId: number): void {
+    const entry = this.entries.get(roomId);
+    if (!entry || entry.unread === 0) return;
+    entry.unread = 0;
+    this.changed();
+  }
+
+  /** The room's members, from the server the first time (or when `fresh`), then as kept. */
+  members(roomId: number, fresh = false): Promise<RoomMember[]> {
+    const entry = this.entries.get(roomId);
+    if (entry?.members && !fresh) return Promise.resolve(entry.members);
+    let pending = this.loading.get(roomId);
+    if (!pending || fresh) {
+      pending = this.context.fetchMembers(roomId).then((members) => {
+        this.setMembers(roomId, members);
+        return members;
+      });
+      pending.finally(() => this.loading.delete(roomId)).catch(() => undefined);
+      this.loading.set(roomId, pending);
+    }
+    return pending;
+  }
+
+  memberJoined(roomId: number, member: RoomMember): void {
+    const entry = this.entries.get(roomId);
+    if (!entry) return;
+    if (entry.members) {
+      entry.members = [...entry.members.filter((m) => m.user_id !== member.user_id), member];
+    }
+    entry.room = {
+      ...entry.room,
+      member_count: entry.members?.length ?? entry.room.member_count + 1,
+    };
+    if (member.user_id === this.context.myId()) entry.roomRole = member.room_role;
+    this.changed();
+  }
+
+  memberLeft(roomId: number, userId: number): void {
+    const entry = this.entries.get(roomId);
+    if (!entry) return;
+    if (entry.members) entry.members = entry.members.filter((m) => m.user_id !== userId);
+    entry.room = {
+      ...entry.room,
+      member_count: entry.members?.length ?? Math.max(0, entry.room.member_count - 1),
+    };
+    this.changed();
+  }
+
+  /** A user's new name, role or avatar, wherever they are listed as a member. */
+  userChanged(userId: number, changes: Pick<RoomMember, 'name' | 'role' | 'user_avatar'>): void {
+    let touched = false;
+    for (const entry of this.entries.values()) {
+      if (!entry.members?.some((m) => m.user_id === userId)) continue;
+      entry.members = entry.members.map((m) => (m.user_id === userId ? { ...m, ...changes } : m));
+      touched = true;
+    }
+    if (touched) this.changed();
+  }
+
+  private setMembers(roomId: number, members: RoomMember[]): void {
+    const entry = this.entries.get(roomId);
+    if (!entry) return;
+    entry.members = members;
+    const mine = members.find((member) => member.user_id === this.context.myId());
+    if (mine) entry.roomRole = mine.room_role;
+    this.changed();
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
+  }
+}
