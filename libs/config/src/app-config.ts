@@ -57,6 +57,11 @@ export class AppConfig {
   readonly resumeMaxMessages: number;
   /** Profile changes (rename, password) per minute for one user. */
   readonly profileUpdateRateLimitPerMinute: number;
+  /**
+   * Rooms (public or private) one user may create per hour, and rooms one user may be in besides
+   * the general room (direct conversations included).
+   */
+  readonly rooms: { createdPerHour: number; perUser: number };
 
   constructor(env: Environment) {
     this.nodeEnv = env.NODE_ENV;
@@ -99,6 +104,7 @@ export class AppConfig {
     };
     this.resumeMaxMessages = env.RESUME_MAX_MESSAGES;
     this.profileUpdateRateLimitPerMinute = env.PROFILE_UPDATE_RATE_LIMIT;
+    this.rooms = { createdPerHour: env.ROOMS_CREATED_PER_HOUR, perUser: env.ROOMS_PER_USER };
   }
 }
 

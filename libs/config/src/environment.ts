@@ -212,6 +212,16 @@ export class Environment {
   @Min(1)
   @IsInt()
   PROFILE_UPDATE_RATE_LIMIT = 10;
+
+  @Transform(toInt)
+  @Min(1)
+  @IsInt()
+  ROOMS_CREATED_PER_HOUR = 10;
+
+  @Transform(toInt)
+  @Min(1)
+  @IsInt()
+  ROOMS_PER_USER = 500;
 }
 
 /** Raised at boot; its message is one line naming every variable that is wrong. */

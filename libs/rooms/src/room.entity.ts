@@ -4,6 +4,7 @@ import {
   Column,
   CreateDateColumn,
   Entity,
+  Index,
   JoinColumn,
   ManyToOne,
   PrimaryGeneratedColumn,
@@ -13,6 +14,10 @@ import { User } from '@chat/users';
 /** A public or private room, or a direct conversation (a DM has no name). */
 @Entity('rooms')
 @Check('rooms_kind_check', `kind IN ('public', 'private', 'direct')`)
+@Index('rooms_dm_key_key', ['dmKey'], { unique: true })
+@Index('rooms_created_by_created_at_idx', ['createdBy', 'createdAt'])
+// The public directory's order, lower(name) then id: an expression index managed by the migrations.
+@Index('rooms_public_name_idx', { synchronize: false })
 export class Room extends BaseEntity {
   @PrimaryGeneratedColumn()
   id!: number;
@@ -43,6 +48,10 @@ export class Room extends BaseEntity {
    * The room's sequence: the number of the newest change. Only the migration's functions move it,
    * under the row's lock (see chat_insert_messages). bigint: TypeORM hands it over as a string.
    */
+  /** A direct room's two members as "low:high" user ids: one direct room per pair. */
+  @Column({ name: 'dm_key', type: 'varchar', length: 32, nullable: true })
+  dmKey!: string | null;
+
   @Column({ name: 'last_seq', type: 'bigint', default: 0 })
   lastSeq!: string;
 }

@@ -1,0 +1,245 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@chat/config';
+import { PreparedStatements } from '@chat/database';
+import { GENERAL_ROOM_ID } from './general-room';
+import { RoomRole } from './room-membership.entity';
+import { DirectoryRoom, MyRoom, RoomSummary, RoomView } from './room-views';
+import { Sql } from './transaction-runner.service';
+
+const ISO_UTC = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+
+/**
+ * RoomSummary of `rooms r`. Everyone is in the general room, which has no member rows; accounts
+ * deleted since they joined are not counted.
+ */
+const SUMMARY = `
+  r.id, r.kind, r.name, r.topic,
+  to_char(r.created_at AT TIME ZONE 'UTC', ${ISO_UTC}) AS created_at,
+  (CASE WHEN r.id = ${GENERAL_ROOM_ID}
+        THEN (SELECT count(*) FROM users WHERE deleted_at IS NULL)
+        ELSE (SELECT count(*) FROM room_members c JOIN users cu ON cu.id = c.user_id
+               WHERE c.room_id = r.id AND cu.deleted_at IS NULL)
+   END)::int AS member_count,
+  r.last_seq::float8 AS last_seq, r.archived_at IS NOT NULL AS archived`;
+
+/** The other member of a direct room for the reader `$reader`, deleted or not; null otherwise. */
+const peerOf = (reader: string) => `
+  CASE WHEN r.kind = 'direct' THEN (
+    SELECT json_build_object('user_id', pu.id, 'name', pu.name, 'role', pu.role,
+                             'user_avatar', pu.avatar)
+      FROM room_members p JOIN users pu ON pu.id = p.user_id
+     WHERE p.room_id = r.id AND p.user_id <> ${reader}
+     ORDER BY p.user_id LIMIT 1)
+  END AS peer`;
+
+/**
+ * The v2 message shape of `messages lm JOIN users lu`. The same as roomMessageJsonSql in
+ * libs/messages, which this library cannot import (messages imports rooms).
+ */
+const lastMessageJson = (timeZone: string) => `json_build_object(
+    'message_id', lm.id, 'user_id', lm.user_id, 'name', lu.name, 'role', lu.role,
+    'user_avatar', lu.avatar, 'message', lm.text,
+    'time_send', to_char(lm.created_at AT TIME ZONE ${timeZone}, 'HH24:MI:SS'),
+    'created_at', to_char(lm.created_at AT TIME ZONE 'UTC', ${ISO_UTC}),
+    'edited', lm.edited_at IS NOT NULL,
+    'room_id', lm.room_id, 'seq', lm.seq,
+    'edited_at', to_char(lm.edited_at AT TIME ZONE 'UTC', ${ISO_UTC}))`;
+
+const ACCESS = `
+  SELECT r.kind, r.archived_at IS NOT NULL AS archived, m.role AS room_role
+    FROM rooms r LEFT JOIN room_members m ON m.room_id = r.id AND m.user_id = $2
+   WHERE r.id = $1`;
+
+/** The general room is the lowest id, so it comes first. */
+const ROOMS_OF = `
+  SELECT id AS room_id, last_seq::float8 AS last_seq FROM rooms WHERE id = ${GENERAL_ROOM_ID}
+  UNION ALL
+  SELECT r.id, r.last_seq::float8
+    FROM room_members m JOIN rooms r ON r.id = m.room_id
+   WHERE m.user_id = $1 AND m.room_id <> ${GENERAL_ROOM_ID}
+  ORDER BY room_id`;
+
+const SUMMARY_BY_ID = `SELECT ${SUMMARY} FROM rooms r WHERE r.id = $1`;
+
+const VIEW = `
+  SELECT ${SUMMARY},
+         CASE WHEN r.id = ${GENERAL_ROOM_ID} THEN 'member' ELSE m.role END AS room_role,
+         ${peerOf('$2')}
+    FROM rooms r LEFT JOIN room_members m ON m.room_id = r.id AND m.user_id = $2
+   WHERE r.id = $1`;
+
+/** The reader's rooms from their member rows (and the general room): no scan of all rooms. */
+const MINE = `
+  SELECT ${SUMMARY}, mine.role AS room_role, ${peerOf('$1')}, last.message AS last_message
+    FROM (SELECT ${GENERAL_ROOM_ID} AS room_id, 'member'::varchar AS role
+          UNION ALL
+          SELECT room_id, role FROM room_members
+           WHERE user_id = $1 AND room_id <> ${GENERAL_ROOM_ID}) mine
+    JOIN rooms r ON r.id = mine.room_id
+    LEFT JOIN LATERAL (
+      SELECT ${lastMessageJson('$2')} AS message
+        FROM messages lm JOIN users lu ON lu.id = lm.user_id
+       WHERE lm.room_id = r.id
+       ORDER BY lm.seq DESC LIMIT 1) last ON true
+   ORDER BY r.id`;
+
+/**
+ * Public rooms open to join, by lower(name) then id (the index rooms_public_name_idx), after the
+ * cursor ($3, $4), whose lower(name) matches the LIKE pattern $2.
+ */
+const DIRECTORY = `
+  SELECT ${SUMMARY},
+         (r.id = ${GENERAL_ROOM_ID} OR EXISTS (
+            SELECT 1 FROM room_members j WHERE j.room_id = r.id AND j.user_id = $1)) AS joined,
+         lower(r.name) AS sort_name
+    FROM rooms r
+   WHERE r.kind = 'public' AND r.archived_at IS NULL
+     AND lower(r.name) LIKE lower($2)
+     AND (lower(r.name), r.id) > ($3::text, $4::integer)
+   ORDER BY lower(r.name), r.id
+   LIMIT $5`;
+
+const LOCK = `
+  SELECT kind, archived_at IS NOT NULL AS archived FROM rooms WHERE id = $1 FOR NO KEY UPDATE`;
+
+const INSERT = `
+  INSERT INTO rooms (kind, name, topic, created_by) VALUES ($1, $2, $3, $4) RETURNING id`;
+
+/** The unique dm_key keeps one direct room per pair even if two requests race past the lock. */
+const INSERT_DIRECT = `
+  INSERT INTO rooms (kind, created_by, dm_key) VALUES ('direct', $1, $2)
+  ON CONFLICT (dm_key) DO NOTHING RETURNING id`;
+
+const FIND_DIRECT = `SELECT id FROM rooms WHERE dm_key = $1`;
+
+/** Direct rooms are not counted: ROOMS_PER_USER bounds them. */
+const COUNT_CREATED_SINCE = `
+  SELECT count(*)::int AS count FROM rooms
+   WHERE created_by = $1 AND kind <> 'direct' AND created_at > now() - make_interval(secs => $2)`;
+
+const UPDATE = `
+  UPDATE rooms SET name = coalesce($2, name), topic = coalesce($3, topic) WHERE id = $1`;
+
+const ARCHIVE = `
+  UPDATE rooms SET archived_at = now() WHERE id = $1 AND archived_at IS NULL RETURNING id`;
+
+export interface RoomAccessRow {
+  kind: RoomSummary['kind'];
+  archived: boolean;
+  room_role: RoomRole | null;
+}
+
+export interface LockedRoom {
+  kind: RoomSummary['kind'];
+  archived: boolean;
+}
+
+type DirectoryRow = DirectoryRoom & { sort_name: string };
+
+/** The rooms table. */
+@Injectable()
+export class RoomsRepository {
+  private readonly timeZone: string;
+  private readonly sql: Sql;
+
+  constructor(prepared: PreparedStatements, config: AppConfig) {
+    this.timeZone = config.timeZone;
+    this.sql = async <Row>(text: string, parameters: unknown[]) =>
+      (await prepared.query(text, parameters)).rows as Row[];
+  }
+
+  /** A room's kind and state, and `userId`'s member row in it; null when there is no such room. */
+  async access(roomId: number, userId: number): Promise<RoomAccessRow | null> {
+    const [row] = await this.sql<RoomAccessRow>(ACCESS, [roomId, userId]);
+    return row ?? null;
+  }
+
+  /** The general room and every room `userId` has a member row in, with their newest numbers. */
+  roomsOf(userId: number): Promise<{ room_id: number; last_seq: number }[]> {
+    return this.sql(ROOMS_OF, [userId]);
+  }
+
+  async summary(roomId: number, sql: Sql = this.sql): Promise<RoomSummary | null> {
+    const [row] = await sql<RoomSummary>(SUMMARY_BY_ID, [roomId]);
+    return row ?? null;
+  }
+
+  /** The room as `readerId` sees it (whether or not they may). */
+  async view(roomId: number, readerId: number): Promise<RoomView | null> {
+    const [row] = await this.sql<RoomView>(VIEW, [roomId, readerId]);
+    return row ?? null;
+  }
+
+  /** The general room and the reader's rooms, in id order, each with its newest message. */
+  mine(readerId: number): Promise<MyRoom[]> {
+    return this.sql(MINE, [readerId, this.timeZone]);
+  }
+
+  /** Up to `limit` open public rooms after `after`, whose lowered name matches `pattern`. */
+  async directory(
+    readerId: number,
+    pattern: string,
+    after: { sortName: string; id: number },
+    limit: number,
+  ): Promise<{ room: DirectoryRoom; sortName: string }[]> {
+    const rows = await this.sql<DirectoryRow>(DIRECTORY, [
+      readerId,
+      pattern,
+      after.sortName,
+      after.id,
+      limit,
+    ]);
+    return rows.map(({ sort_name, ...room }) => ({ room, sortName: sort_name }));
+  }
+
+  /** Locks the room's row to the transaction's end; null when there is no such room. */
+  async lock(sql: Sql, roomId: number): Promise<LockedRoom | null> {
+    const [row] = await sql<LockedRoom>(LOCK, [roomId]);
+    return row ?? null;
+  }
+
+  async insert(
+    sql: Sql,
+    room: { kind: 'public' | 'private'; name: string; topic: string; createdBy: number },
+  ): Promise<number> {
+    const [row] = await sql<{ id: number }>(INSERT, [
+      room.kind,
+      room.name,
+      room.topic,
+      room.createdBy,
+    ]);
+    return row.id;
+  }
+
+  /** A new direct room under `dmKey`; null when one already has it. */
+  async insertDirect(sql: Sql, dmKey: string, createdBy: number): Promise<number | null> {
+    const [row] = await sql<{ id: number }>(INSERT_DIRECT, [createdBy, dmKey]);
+    return row?.id ?? null;
+  }
+
+  async findDirect(sql: Sql, dmKey: string): Promise<number | null> {
+    const [row] = await sql<{ id: number }>(FIND_DIRECT, [dmKey]);
+    return row?.id ?? null;
+  }
+
+  /** Public and private rooms `userId` created in the last `seconds`. */
+  async countCreatedSince(sql: Sql, userId: number, seconds: number): Promise<number> {
+    const [row] = await sql<{ count: number }>(COUNT_CREATED_SINCE, [userId, seconds]);
+    return row.count;
+  }
+
+  /** Sets the name and/or topic given (null keeps one). */
+  async update(
+    sql: Sql,
+    roomId: number,
+    changes: { name: string | null; topic: string | null },
+  ): Promise<void> {
+    await sql(UPDATE, [roomId, changes.name, changes.topic]);
+  }
+
+  /** Archives an open room; whether it was open. */
+  async archive(sql: Sql, roomId: number): Promise<boolean> {
+    const rows = await sql(ARCHIVE, [roomId]);
+    return rows.length > 0;
+  }
+}
