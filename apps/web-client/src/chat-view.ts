@@ -9,7 +9,7 @@ import { renderMessage } from './message-item';
 import { newRoomDialog } from './new-room-dialog';
 import { Outbox, Outgoing } from './outbox';
 import { profileDialog } from './profile-dialog';
-import type { AckFrame, Room, RoomMessage } from './protocol';
+import type { AckFrame, RoomMessage, RoomView } from './protocol';
 import { applyEvent } from './room-events';
 import { roomList } from './room-list';
 import { RoomPane } from './room-pane';
@@ -122,9 +122,9 @@ export async function showChat(
   }
 
   /** A room we just joined, created or were added to: follow it from the number it had then. */
-  function adopt(room: Room, roomRole?: 'owner' | 'member'): void {
+  function adopt(room: RoomView): void {
     if (!sequence.has(room.id)) sequence.follow(room.id, room.last_seq);
-    store.put(room, roomRole);
+    store.put(room, { roomRole: room.room_role, peer: room.peer });
   }
 
   function roomGone(roomId: number, reason: string): void {
@@ -143,7 +143,7 @@ export async function showChat(
   async function openDirect(userId: number): Promise<void> {
     try {
       const room = await roomsApi.openDirect(token, userId);
-      adopt(room, 'member');
+      adopt(room);
       showRoom(room.id);
     } catch (error) {
       report(error);
@@ -189,7 +189,7 @@ export async function showChat(
     const missing = roomIds.filter((id) => !store.has(id));
     if (missing.length === 0) return;
     for (const mine of await roomsApi.mine(token)) {
-      if (missing.includes(mine.id)) adopt(mine, mine.room_role);
+      if (missing.includes(mine.id)) adopt(mine);
     }
   }
 
@@ -279,7 +279,7 @@ export async function showChat(
           .catch(report);
       },
       join: async (room) => {
-        adopt(await roomsApi.join(token, room.id), 'member');
+        adopt(await roomsApi.join(token, room.id));
         showRoom(room.id);
       },
       report,
@@ -296,14 +296,14 @@ export async function showChat(
 
   const newRoom = newRoomDialog(async (fields) => {
     const room = await roomsApi.create(token, fields);
-    adopt(room, 'owner');
+    adopt(room);
     showRoom(room.id);
   });
   const directory = directoryDialog({
     search: (q, cursor) => roomsApi.directory(token, q, cursor),
     isMember: (roomId) => store.has(roomId),
     join: async (room) => {
-      adopt(await roomsApi.join(token, room.id), 'member');
+      adopt(await roomsApi.join(token, room.id));
       showRoom(room.id);
     },
     open: (roomId) => void openRoom(roomId),
@@ -333,9 +333,7 @@ export async function showChat(
   const settings = roomSettingsDialog({
     update: async (roomId, fields) =>
       store.updateRoom(await roomsApi.update(token, roomId, fields)),
-    archive: async (roomId) => {
-      await roomsApi.archive(token, roomId);
-    },
+    archive: async (roomId) => store.updateRoom(await roomsApi.archive(token, roomId)),
   });
 
   const followAddress = () => void openRoom(roomInAddress() ?? GENERAL_ROOM_ID);
@@ -364,7 +362,7 @@ export async function showChat(
   );
   app.removeAttribute('aria-busy');
   try {
-    for (const mine of await roomsApi.mine(token)) adopt(mine, mine.room_role);
+    for (const mine of await roomsApi.mine(token)) adopt(mine);
   } catch (error) {
     report(error);
   }

@@ -56,14 +56,14 @@ export function directoryDialog(context: DirectoryContext): {
       searched = query.value.trim();
       cursor = null;
     }
-    await status.attempt(async () => {
+    const loaded = await status.attempt(async () => {
       const page = await context.search(searched, cursor ?? undefined);
       if (fresh) results.replaceChildren();
       results.append(...page.rooms.map(item));
       cursor = page.next_cursor;
       more.hidden = !cursor;
-      if (results.childElementCount === 0) status.report('No public room matches');
     });
+    if (loaded && results.childElementCount === 0) status.report('No public room matches');
   };
   more.addEventListener('click', () => void load(false));
 

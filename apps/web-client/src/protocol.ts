@@ -15,6 +15,22 @@ export interface Room {
   archived: boolean;
 }
 
+/** A user as a room shows them. */
+export interface RoomUser {
+  user_id: number;
+  name: string;
+  role: number;
+  user_avatar: string;
+}
+
+/** A room as HTTP shows it to its reader: with the reader's room role and a DM's other member. */
+export interface RoomView extends Room {
+  /** null: a public room the reader is not in. */
+  room_role: RoomRole | null;
+  /** The other member of a direct room; null for other rooms. */
+  peer: RoomUser | null;
+}
+
 export interface RoomMember {
   user_id: number;
   name: string;

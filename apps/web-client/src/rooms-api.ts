@@ -1,10 +1,9 @@
 /** The Version 2 HTTP routes: rooms, memberships, direct messages and messages per room. */
 import { call } from './http';
-import type { Room, RoomKind, RoomMember, RoomMessage, RoomRole } from './protocol';
+import type { Room, RoomKind, RoomMember, RoomMessage, RoomView } from './protocol';
 
 /** One of the caller's rooms as `GET /api/v1/rooms` lists it. */
-export interface MyRoom extends Room {
-  room_role: RoomRole;
+export interface MyRoom extends RoomView {
   last_message: RoomMessage | null;
 }
 
@@ -32,12 +31,12 @@ export const roomsApi = {
   create: (
     token: string,
     fields: { name: string; kind: Exclude<RoomKind, 'direct'>; topic: string },
-  ) => call<Room>('POST', '/api/v1/rooms', token, fields),
-  get: (token: string, id: number) => call<Room>('GET', room(id), token),
+  ) => call<RoomView>('POST', '/api/v1/rooms', token, fields),
+  get: (token: string, id: number) => call<RoomView>('GET', room(id), token),
   update: (token: string, id: number, fields: { name?: string; topic?: string }) =>
-    call<Room>('PATCH', room(id), token, fields),
-  archive: (token: string, id: number) => call<unknown>('DELETE', room(id), token),
-  join: (token: string, id: number) => call<Room>('POST', `${room(id)}/join`, token),
+    call<RoomView>('PATCH', room(id), token, fields),
+  archive: (token: string, id: number) => call<RoomView>('DELETE', room(id), token),
+  join: (token: string, id: number) => call<RoomView>('POST', `${room(id)}/join`, token),
   leave: (token: string, id: number) => call<unknown>('POST', `${room(id)}/leave`, token),
   members: (token: string, id: number) => call<RoomMember[]>('GET', `${room(id)}/members`, token),
   addMember: (token: string, id: number, userId: number) =>
@@ -45,7 +44,7 @@ export const roomsApi = {
   removeMember: (token: string, id: number, userId: number) =>
     call<unknown>('DELETE', `${room(id)}/members/${userId}`, token),
   openDirect: (token: string, userId: number) =>
-    call<Room>('POST', '/api/v1/dms', token, { user_id: userId }),
+    call<RoomView>('POST', '/api/v1/dms', token, { user_id: userId }),
   /** The newest page, or the page before `beforeSeq`; newest first either way. */
   messages: (token: string, id: number, beforeSeq?: number) => {
     const query = new URLSearchParams({ limit: String(HISTORY_PAGE) });

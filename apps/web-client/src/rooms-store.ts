@@ -1,4 +1,4 @@
-import type { Room, RoomMember, RoomRole } from './protocol';
+import type { Room, RoomMember, RoomRole, RoomUser } from './protocol';
 
 export const GENERAL_ROOM_ID = 1;
 
@@ -6,6 +6,8 @@ export interface RoomEntry {
   room: Room;
   /** The viewer's role here; null until known. */
   roomRole: RoomRole | null;
+  /** The other member of a direct room, when known. */
+  peer?: RoomUser;
   /** Messages from others that came while the room was not on screen. */
   unread: number;
   /** Loaded when first needed (the members list, a direct room's name), then kept up to date. */
@@ -52,27 +54,24 @@ export class RoomsStore {
 
   /** What a room is called: its name, or for a direct room the other member's name. */
   title(entry: RoomEntry): string {
-    if (entry.room.name) return entry.room.name;
-    const other = entry.members?.find((member) => member.user_id !== this.context.myId());
-    return other ? other.name : 'Direct message';
+    return entry.room.name ?? entry.peer?.name ?? 'Direct message';
   }
 
-  /** The other member of a direct room, once the members are known. */
-  peer(entry: RoomEntry): RoomMember | undefined {
-    return entry.members?.find((member) => member.user_id !== this.context.myId());
-  }
-
-  /** Adds a room or refreshes what is known of it. */
-  put(room: Room, roomRole?: RoomRole | null): RoomEntry {
+  /**
+   * Adds a room or refreshes what is known of it. Frames carry no `peer`: a direct room that came
+   * that way reads its members for the other one's name.
+   */
+  put(room: Room, known: { roomRole?: RoomRole | null; peer?: RoomUser | null } = {}): RoomEntry {
     const existing = this.entries.get(room.id);
     const entry: RoomEntry = {
       room,
-      roomRole: roomRole ?? existing?.roomRole ?? null,
+      roomRole: known.roomRole ?? existing?.roomRole ?? null,
+      peer: known.peer ?? existing?.peer,
       unread: existing?.unread ?? 0,
       members: existing?.members,
     };
     this.entries.set(room.id, entry);
-    if (room.kind === 'direct' && !entry.members) void this.members(room.id).catch(() => undefined);
+    if (room.kind === 'direct' && !entry.peer) void this.members(room.id).catch(() => undefined);
     this.changed();
     return entry;
   }
@@ -157,6 +156,11 @@ export class RoomsStore {
       entry.members = entry.members.map((m) => (m.user_id === userId ? { ...m, ...changes } : m));
       touched = true;
     }
+    for (const entry of this.entries.values()) {
+      if (entry.peer?.user_id !== userId) continue;
+      entry.peer = { ...entry.peer, ...changes };
+      touched = true;
+    }
     if (touched) this.changed();
   }
 
@@ -166,6 +170,9 @@ export class RoomsStore {
     entry.members = members;
     const mine = members.find((member) => member.user_id === this.context.myId());
     if (mine) entry.roomRole = mine.room_role;
+    if (entry.room.kind === 'direct') {
+      entry.peer = members.find((member) => member.user_id !== this.context.myId()) ?? entry.peer;
+    }
     this.changed();
   }
 

@@ -114,3 +114,46 @@ export const hasAttribute = (locator: Locator, name: string, pattern: RegExp) =>
     (value) => value !== null && pattern.test(value),
     `${name} of ${locator}`,
   );
+
+/** The sidebar link of a room or direct conversation, by (part of) its name. */
+export function roomLink(page: Page, name: string): Locator {
+  return page.getByRole('navigation', { name: 'Rooms' }).getByRole('link', { name });
+}
+
+/** Shows a room through its sidebar link and waits for its heading. */
+export async function switchRoom(page: Page, name: string): Promise<void> {
+  await roomLink(page, name).click();
+  await hasText(page.locator('#room-title'), new RegExp(escapeRegExp(name)));
+}
+
+/** Makes a room through "New room"; answers its id, read from the address it opens at. */
+export async function createRoom(
+  page: Page,
+  room: { name: string; kind: 'public' | 'private'; topic?: string },
+): Promise<number> {
+  await page.getByRole('button', { name: 'New room' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New room' });
+  await dialog.getByLabel('Room name').fill(room.name);
+  if (room.topic) await dialog.getByLabel('Topic').fill(room.topic);
+  await dialog.getByLabel(room.kind === 'public' ? /^Public/ : /^Private/).check();
+  await dialog.getByRole('button', { name: 'Create room' }).click();
+  await hasText(page.locator('#room-title'), room.name);
+  return roomInAddress(page);
+}
+
+/** The room the page's address names (`#/rooms/5`). */
+export function roomInAddress(page: Page): number {
+  const match = /#\/rooms\/(\d+)$/.exec(page.url());
+  if (!match) throw new Error(`no room in the address ${page.url()}`);
+  return Number(match[1]);
+}
+
+/** Opens the client's address of a room, as a link to it would. */
+export async function goToRoom(chat: ChatPage, baseUrl: string, roomId: number): Promise<void> {
+  await chat.page.goto(`${baseUrl}/#/rooms/${roomId}`);
+}
+
+/** How far a scrolling element is scrolled. */
+export function scrollTop(locator: Locator): Promise<number> {
+  return locator.evaluate((element) => (element as unknown as { scrollTop: number }).scrollTop);
+}
