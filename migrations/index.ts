@@ -5,6 +5,7 @@ import { CreateAdminSessions1764300000000 } from './1764300000000-create-admin-s
 import { AddSessionExpiry1764310000000 } from './1764310000000-add-session-expiry';
 import { AddMessageWriteId1764320000000 } from './1764320000000-add-message-write-id';
 import { AddRoomsAndMessageSeq1764330000000 } from './1764330000000-add-rooms-and-message-seq';
+import { AddRoomMembersAndChanges1764340000000 } from './1764340000000-add-room-members-and-changes';
 
 export const migrations = [
   CreateUsersAndSessions1764280000000,
@@ -13,4 +14,5 @@ export const migrations = [
   AddSessionExpiry1764310000000,
   AddMessageWriteId1764320000000,
   AddRoomsAndMessageSeq1764330000000,
+  AddRoomMembersAndChanges1764340000000,
 ];

@@ -92,7 +92,7 @@ function messagesResource({ messages }: PanelServices): ResourceWithOptions {
           }, 'Message saved; open chats show the change'),
         },
         delete: {
-          handler: saveOnPost(async (id) => messages.remove(id), 'Message deleted'),
+          handler: saveOnPost(async (id) => void (await messages.remove(id)), 'Message deleted'),
         },
       },
     },

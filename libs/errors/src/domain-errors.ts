@@ -21,6 +21,12 @@ export class AuthenticationError extends DomainError {}
 /** A known caller without the right to do this (403). */
 export class PermissionError extends DomainError {}
 
+/**
+ * There is no such thing for this caller (404): also what a non-member is told of a private room,
+ * so its existence does not leak.
+ */
+export class NotFoundError extends DomainError {}
+
 /** The request clashes with the current state (409, as the wire contract uses it). */
 export class ConflictError extends DomainError {}
 

@@ -5,6 +5,7 @@ export {
   DomainError,
   FieldProblem,
   InvalidInputError,
+  NotFoundError,
   PermissionError,
   TooManyRequestsError,
   UnavailableError,

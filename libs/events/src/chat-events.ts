@@ -11,22 +11,75 @@ export interface ChatMessage {
   edited: boolean;
 }
 
-export interface MessageCreatedEvent {
+/**
+ * A change in a room: it took the room's next number (`seq`), gap-free and in commit order, so an
+ * instance that sees a number skipped on the bus knows to read it from the database.
+ */
+export interface RoomChange {
+  roomId: number;
+  seq: number;
+}
+
+/** A room as v2 clients see it. */
+export interface RoomSummary {
+  id: number;
+  kind: 'public' | 'private' | 'direct';
+  name: string | null;
+  topic: string;
+  created_at: string;
+  member_count: number;
+  last_seq: number;
+  archived: boolean;
+}
+
+/** A room member as v2 clients see it. */
+export interface RoomMember {
+  user_id: number;
+  name: string;
+  role: number;
+  user_avatar: string;
+  room_role: 'owner' | 'member';
+}
+
+export interface MessageCreatedEvent extends RoomChange {
   type: 'message.created';
   message: ChatMessage;
   /** The sender's idempotency key, echoed to clients so the sender can match its frame. */
   clientId?: string;
+  /** Set when a message read back from the database (a replay) was edited since (ISO 8601). */
+  editedAt?: string;
 }
 
-export interface MessageUpdatedEvent {
+export interface MessageUpdatedEvent extends RoomChange {
   type: 'message.updated';
   messageId: number;
   text: string;
+  /** ISO 8601, UTC. */
+  editedAt: string;
 }
 
-export interface MessageDeletedEvent {
+export interface MessageDeletedEvent extends RoomChange {
   type: 'message.deleted';
   messageId: number;
+}
+
+/** Someone joined or was added: the room as it is now goes to their own sockets. */
+export interface MemberJoinedEvent extends RoomChange {
+  type: 'member.joined';
+  member: RoomMember;
+  room: RoomSummary;
+}
+
+export interface MemberLeftEvent extends RoomChange {
+  type: 'member.left';
+  userId: number;
+  reason: 'left' | 'removed';
+}
+
+/** Renamed, a new topic, or archived. */
+export interface RoomUpdatedEvent extends RoomChange {
+  type: 'room.updated';
+  room: RoomSummary;
 }
 
 export interface SessionsRevokedEvent {
@@ -57,11 +110,24 @@ export interface UserDeletedEvent {
   previousAvatar: string;
 }
 
-export type ChatEvent =
+export type RoomEvent =
   | MessageCreatedEvent
   | MessageUpdatedEvent
   | MessageDeletedEvent
-  | SessionsRevokedEvent
-  | AvatarChangedEvent
-  | UserUpdatedEvent
-  | UserDeletedEvent;
+  | MemberJoinedEvent
+  | MemberLeftEvent
+  | RoomUpdatedEvent;
+
+/** Membership changes reach every instance: the member's sockets may be where the room is not. */
+export type MembershipEvent = MemberJoinedEvent | MemberLeftEvent;
+
+export function isRoomEvent(event: ChatEvent): event is RoomEvent {
+  return 'seq' in event;
+}
+
+export function isMembershipEvent(event: ChatEvent): event is MembershipEvent {
+  return event.type === 'member.joined' || event.type === 'member.left';
+}
+
+export type ChatEvent =
+  RoomEvent | SessionsRevokedEvent | AvatarChangedEvent | UserUpdatedEvent | UserDeletedEvent;

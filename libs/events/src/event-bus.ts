@@ -16,6 +16,15 @@ export abstract class EventBus {
 
   abstract publish(event: ChatEvent): void;
 
+  /**
+   * From now on this instance also receives the other instances' events of this room (every
+   * instance receives the events that are not a room's, and membership changes). Counted: each
+   * call needs its own unwatchRoom().
+   */
+  abstract watchRoom(roomId: number): void;
+
+  abstract unwatchRoom(roomId: number): void;
+
   /** Whether events reach the other instances (always, with only one). */
   abstract isConnected(): boolean;
 
@@ -50,6 +59,10 @@ export class LocalEventBus extends EventBus {
   publish(event: ChatEvent): void {
     this.deliver(event);
   }
+
+  watchRoom(): void {}
+
+  unwatchRoom(): void {}
 
   isConnected(): boolean {
     return true;

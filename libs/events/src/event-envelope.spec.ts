@@ -15,14 +15,53 @@ const message = fc.record({
   edited: fc.boolean(),
 });
 
+const room = fc.record({
+  id,
+  kind: fc.constantFrom('public' as const, 'private' as const, 'direct' as const),
+  name: fc.option(fc.string(), { nil: null }),
+  topic: fc.string(),
+  created_at: fc.string(),
+  member_count: fc.nat(),
+  last_seq: fc.nat(),
+  archived: fc.boolean(),
+});
+const member = fc.record({
+  user_id: id,
+  name: fc.string(),
+  role: fc.integer({ min: 1, max: 3 }),
+  user_avatar: fc.string(),
+  room_role: fc.constantFrom('owner' as const, 'member' as const),
+});
+const change = { roomId: id, seq: id };
+
 /** Every kind of ChatEvent, with any values of the right types. */
 const chatEvent: fc.Arbitrary<ChatEvent> = fc.oneof(
   fc.record(
-    { type: fc.constant('message.created' as const), message, clientId: fc.string() },
-    { requiredKeys: ['type', 'message'] },
+    {
+      type: fc.constant('message.created' as const),
+      ...change,
+      message,
+      clientId: fc.string(),
+      editedAt: fc.string(),
+    },
+    { requiredKeys: ['type', 'roomId', 'seq', 'message'] },
   ),
-  fc.record({ type: fc.constant('message.updated' as const), messageId: id, text: fc.string() }),
-  fc.record({ type: fc.constant('message.deleted' as const), messageId: id }),
+  fc.record({
+    type: fc.constant('message.updated' as const),
+    ...change,
+    messageId: id,
+    text: fc.string(),
+    editedAt: fc.string(),
+  }),
+  fc.record({ type: fc.constant('message.deleted' as const), ...change, messageId: id }),
+  fc.record({ type: fc.constant('member.joined' as const), ...change, member, room }),
+  fc.record({
+    type: fc.constant('member.left' as const),
+    ...change,
+    userId: id,
+    reason: fc.constantFrom('left' as const, 'removed' as const),
+  }),
+  fc.record({ type: fc.constant('room.updated' as const), ...change, room }),
   fc.record({ type: fc.constant('sessions.revoked' as const), sessionIds: fc.array(fc.uuid()) }),
   fc.record({ type: fc.constant('avatar.changed' as const), userId: id, avatar: fc.string() }),
   fc.record({
@@ -78,8 +117,13 @@ describe('parseEnvelope', () => {
     );
     fc.assert(
       fc.property(chatEvent, fc.nat(), otherValue, (event, pick, replacement) => {
+        const optional = (path: string[]) =>
+          path.length === 1 && ['clientId', 'editedAt'].includes(path[0]);
+        const nullable = (path: string[]) => path.join('.') === 'room.name';
         const paths = fieldPaths(event).filter(
-          (path) => !(path.length === 1 && path[0] === 'clientId' && replacement === undefined),
+          (path) =>
+            !(optional(path) && replacement === undefined) &&
+            !(nullable(path) && replacement === null),
         );
         const path = paths[pick % paths.length];
         const broken = withField(event, path, replacement);

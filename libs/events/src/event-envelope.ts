@@ -13,6 +13,8 @@ const isObject = (value: unknown): value is Fields =>
 /** Ids and roles: positive integers. */
 const isId = (value: unknown): value is number => Number.isSafeInteger(value) && Number(value) > 0;
 const isString = (value: unknown): value is string => typeof value === 'string';
+const isCount = (value: unknown): value is number =>
+  Number.isSafeInteger(value) && Number(value) >= 0;
 
 function isChatMessage(value: unknown): value is ChatMessage {
   return (
@@ -29,12 +31,51 @@ function isChatMessage(value: unknown): value is ChatMessage {
   );
 }
 
+const ROOM_KINDS = new Set(['public', 'private', 'direct']);
+
+function isRoomSummary(value: unknown): boolean {
+  return (
+    isObject(value) &&
+    isId(value.id) &&
+    isString(value.kind) &&
+    ROOM_KINDS.has(value.kind) &&
+    (value.name === null || isString(value.name)) &&
+    isString(value.topic) &&
+    isString(value.created_at) &&
+    isCount(value.member_count) &&
+    isCount(value.last_seq) &&
+    typeof value.archived === 'boolean'
+  );
+}
+
+function isRoomMember(value: unknown): boolean {
+  return (
+    isObject(value) &&
+    isId(value.user_id) &&
+    isString(value.name) &&
+    isId(value.role) &&
+    isString(value.user_avatar) &&
+    (value.room_role === 'owner' || value.room_role === 'member')
+  );
+}
+
+/** A room event's room and number. */
+const inRoom = (e: Fields) => isId(e.roomId) && isId(e.seq);
+
 /** One check per event type: a new type in ChatEvent does not compile until it has its own. */
 const IS_VALID: { [Type in ChatEvent['type']]: (event: Fields) => boolean } = {
   'message.created': (e) =>
-    isChatMessage(e.message) && (e.clientId === undefined || isString(e.clientId)),
-  'message.updated': (e) => isId(e.messageId) && isString(e.text),
-  'message.deleted': (e) => isId(e.messageId),
+    inRoom(e) &&
+    isChatMessage(e.message) &&
+    (e.clientId === undefined || isString(e.clientId)) &&
+    (e.editedAt === undefined || isString(e.editedAt)),
+  'message.updated': (e) =>
+    inRoom(e) && isId(e.messageId) && isString(e.text) && isString(e.editedAt),
+  'message.deleted': (e) => inRoom(e) && isId(e.messageId),
+  'member.joined': (e) => inRoom(e) && isRoomMember(e.member) && isRoomSummary(e.room),
+  'member.left': (e) =>
+    inRoom(e) && isId(e.userId) && (e.reason === 'left' || e.reason === 'removed'),
+  'room.updated': (e) => inRoom(e) && isRoomSummary(e.room),
   'sessions.revoked': (e) => Array.isArray(e.sessionIds) && e.sessionIds.every(isString),
   'avatar.changed': (e) => isId(e.userId) && isString(e.avatar),
   'user.updated': (e) => isId(e.userId) && isString(e.name) && isId(e.role) && isString(e.avatar),

@@ -1,7 +1,7 @@
 import { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { ChatEvent } from './chat-events';
+import { ChatEvent, isMembershipEvent, isRoomEvent } from './chat-events';
 import { EventBus } from './event-bus';
 import { Envelope, parseEnvelope } from './event-envelope';
 
@@ -13,8 +13,11 @@ const QUIT_TIMEOUT_MS = 1_000;
 
 /**
  * Several instances: each event is delivered locally at once and published on a Redis channel;
- * every other instance delivers what it receives there. Redis keeps the order of one publisher's
- * messages, so each instance sees another's events in the order that one published them.
+ * every other instance delivers what it receives there. A room's events go on the room's own
+ * channel, which an instance subscribes to only while it serves a member of the room; membership
+ * changes and the events that are no room's go on one channel every instance reads. Redis keeps
+ * the order of one publisher's messages on one channel; across publishers and channels the rooms'
+ * numbers put events back in order (see RoomSequencer).
  *
  * Redis being away never stops an instance: it starts without it, local delivery goes on, both
  * connections retry with a growing delay, and readiness reports the bus down meanwhile. Other
@@ -24,6 +27,9 @@ const QUIT_TIMEOUT_MS = 1_000;
 export class RedisEventBus extends EventBus implements OnModuleInit, OnApplicationShutdown {
   private readonly origin = randomUUID();
   private readonly channel: string;
+  private readonly roomChannelPrefix: string;
+  /** How many watchRoom() calls each watched room has without an unwatchRoom(). */
+  private readonly watchedRooms = new Map<number, number>();
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
   /** Last state reported by reportState(); undefined before the first. */
@@ -33,6 +39,7 @@ export class RedisEventBus extends EventBus implements OnModuleInit, OnApplicati
   constructor(url: string, prefix: string) {
     super();
     this.channel = `${prefix}events`;
+    this.roomChannelPrefix = `${prefix}room:`;
     const retryStrategy = (attempt: number) =>
       Math.min(RETRY_FIRST_DELAY_MS * 2 ** Math.min(attempt - 1, 16), RETRY_MAX_DELAY_MS);
     const options = { lazyConnect: true, retryStrategy };
@@ -57,10 +64,39 @@ export class RedisEventBus extends EventBus implements OnModuleInit, OnApplicati
     for (const connection of [this.publisher, this.subscriber]) {
       connection.connect().catch(() => undefined); // retried by retryStrategy; see reportState
     }
-    this.subscriber.subscribe(this.channel).catch((error: Error) => {
+    this.subscribeTo(this.channel);
+  }
+
+  watchRoom(roomId: number): void {
+    const watchers = this.watchedRooms.get(roomId) ?? 0;
+    this.watchedRooms.set(roomId, watchers + 1);
+    if (watchers === 0) this.subscribeTo(this.roomChannel(roomId));
+  }
+
+  unwatchRoom(roomId: number): void {
+    const watchers = this.watchedRooms.get(roomId);
+    if (watchers === undefined) return;
+    if (watchers > 1) return void this.watchedRooms.set(roomId, watchers - 1);
+    this.watchedRooms.delete(roomId);
+    this.subscriber.unsubscribe(this.roomChannel(roomId)).catch(() => undefined);
+  }
+
+  /** Queued until connected; ioredis subscribes again to every channel after a reconnect. */
+  private subscribeTo(channel: string): void {
+    this.subscriber.subscribe(channel).catch((error: Error) => {
       if (this.stopping) return; // dropped from the offline queue by shutdown
-      this.logger.error(`Redis: could not subscribe to ${this.channel}: ${error.message}`);
+      this.logger.error(`Redis: could not subscribe to ${channel}: ${error.message}`);
     });
+  }
+
+  private roomChannel(roomId: number): string {
+    return `${this.roomChannelPrefix}${roomId}`;
+  }
+
+  private channelOf(event: ChatEvent): string {
+    return isRoomEvent(event) && !isMembershipEvent(event)
+      ? this.roomChannel(event.roomId)
+      : this.channel;
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -71,9 +107,11 @@ export class RedisEventBus extends EventBus implements OnModuleInit, OnApplicati
   publish(event: ChatEvent): void {
     this.deliver(event);
     const envelope: Envelope = { origin: this.origin, event };
-    this.publisher.publish(this.channel, JSON.stringify(envelope)).catch((error: Error) => {
-      this.logger.debug(`${event.type} not sent to other instances: ${error.message}`);
-    });
+    this.publisher
+      .publish(this.channelOf(event), JSON.stringify(envelope))
+      .catch((error: Error) => {
+        this.logger.debug(`${event.type} not sent to other instances: ${error.message}`);
+      });
   }
 
   /** Whether both connections are up (readiness). */

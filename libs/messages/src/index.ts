@@ -2,3 +2,6 @@ export { isClientId, normalizeMessageText } from './message-text';
 export { Message } from './message.entity';
 export { MessagesModule } from './messages.module';
 export { MessagesService } from './messages.service';
+export { RoomMessage, toRoomMessage } from './message-json';
+export { RoomHistory } from './room-history.service';
+export { RoomMessagesService } from './room-messages.service';

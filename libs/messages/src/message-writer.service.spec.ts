@@ -9,6 +9,8 @@ import type { MessageRow, MessagesRepository } from './messages.repository';
 
 interface Row {
   id: number;
+  room_id: number;
+  seq: number;
   user_id: number;
   text: string;
   client_id: string | null;
@@ -37,14 +39,19 @@ class FakeDatabase {
   /** Whether the server process that ran a lost insert still runs (it may yet commit). */
   backendRunning = false;
 
+  /** The room of each insert tried. */
+  readonly insertRooms: number[] = [];
+
   readonly messages = {
-    insertBatch: (_roomId: number, rows: MessageRow[], writeId: string) =>
-      this.answer(() => this.insert(rows, writeId)),
-    findByKeys: (_roomId: number, keys: { userId: number; clientId: string }[]) =>
+    insertBatch: (roomId: number, rows: MessageRow[], writeId: string) =>
+      this.answer(() => this.insert(roomId, rows, writeId)),
+    findByKeys: (roomId: number, keys: { userId: number; clientId: string }[]) =>
       this.answer(() => {
         if (this.failLookups) throw new Error('connection lost');
-        const wanted = keys.map((key) => `${key.userId} ${utf8(key.clientId)}`);
-        return this.rows.filter((r) => wanted.includes(`${r.user_id} ${r.client_id}`)).map(stored);
+        const wanted = keys.map((key) => `${roomId} ${key.userId} ${utf8(key.clientId)}`);
+        return this.rows
+          .filter((r) => wanted.includes(`${r.room_id} ${r.user_id} ${r.client_id}`))
+          .map(stored);
       }),
     findWritten: (afterId: number, writeIds: string[]) =>
       this.answer(() =>
@@ -64,8 +71,9 @@ class FakeDatabase {
     });
   }
 
-  private insert(batch: MessageRow[], writeId: string): StoredMessage[] {
+  private insert(roomId: number, batch: MessageRow[], writeId: string): StoredMessage[] {
     this.inserts.push(batch.length);
+    this.insertRooms.push(roomId);
     if (batch.some((row) => row.text.includes('\u0000') || row.clientId?.includes('\u0000'))) {
       throw Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), {
         code: NUL_REFUSED,
@@ -75,10 +83,13 @@ class FakeDatabase {
     for (const { userId, text, clientId } of batch) {
       const key = clientId === null ? null : utf8(clientId);
       const taken =
-        key !== null && this.rows.some((r) => r.user_id === userId && r.client_id === key);
+        key !== null &&
+        this.rows.some((r) => r.room_id === roomId && r.user_id === userId && r.client_id === key);
       if (taken) continue;
       const row = {
         id: this.rows.length + 1,
+        room_id: roomId,
+        seq: this.rows.filter((r) => r.room_id === roomId).length + 1,
         user_id: userId,
         text: utf8(text),
         client_id: key,
@@ -101,7 +112,13 @@ function utf8(value: string): string {
 
 function stored(row: Row): StoredMessage {
   const message = { message_id: row.id, user_id: row.user_id, message: row.text } as ChatMessage;
-  return { user_id: row.user_id, client_id: row.client_id, message };
+  return {
+    room_id: row.room_id,
+    seq: row.seq,
+    user_id: row.user_id,
+    client_id: row.client_id,
+    message,
+  };
 }
 
 function setUp() {
@@ -117,9 +134,17 @@ function setUp() {
   return { db, published, writer };
 }
 
-/** Writes everything at once (the first alone, the rest as the next batch) and settles them. */
-async function writeAll(writer: MessageWriter, messages: NewMessage[]) {
-  const outcomes = await Promise.allSettled(messages.map((message) => writer.write(message)));
+/** A message to write: in room 1 unless it says. */
+type Write = Omit<NewMessage, 'roomId'> & { roomId?: number };
+
+/**
+ * Writes everything at once (the first alone, the rest as the next batch) and settles them; in
+ * room 1 unless a message names its room.
+ */
+async function writeAll(writer: MessageWriter, messages: Write[]) {
+  const outcomes = await Promise.allSettled(
+    messages.map((message) => writer.write({ roomId: 1, ...message })),
+  );
   await writer.drain();
   return outcomes;
 }
@@ -163,9 +188,40 @@ describe('MessageWriter', () => {
     ]);
   });
 
+  it('stores a batch spanning rooms with one insert per room, each numbered in its room', async () => {
+    const { db, published, writer } = setUp();
+    const rooms = [1, 5, 1, 7, 5, 5, 1];
+    const outcomes = await writeAll(
+      writer,
+      rooms.map((roomId, i) => ({ roomId, userId: 1, text: `m${i}` })),
+    );
+    // The first write goes alone; the other six, of three rooms, as one insert per room.
+    expect(db.insertRooms).toEqual([1, 5, 1, 7]);
+    expect(
+      outcomes.map((o) => fulfilled(o) && [o.status, fulfilled(o)!.roomId, fulfilled(o)!.seq]),
+    ).toEqual([
+      ['fulfilled', 1, 1],
+      ['fulfilled', 5, 1],
+      ['fulfilled', 1, 2],
+      ['fulfilled', 7, 1],
+      ['fulfilled', 5, 2],
+      ['fulfilled', 5, 3],
+      ['fulfilled', 1, 3],
+    ]);
+    expect(published.map((e) => e.message.message)).toEqual([
+      'm0',
+      'm1',
+      'm4',
+      'm5',
+      'm2',
+      'm6',
+      'm3',
+    ]);
+  });
+
   it('refuses only the rows PostgreSQL refuses; the rest of the batch is stored in order', async () => {
     const { db, published, writer } = setUp();
-    const messages: NewMessage[] = Array.from({ length: 40 }, (_, i) => ({
+    const messages: Write[] = Array.from({ length: 40 }, (_, i) => ({
       userId: 1,
       text: `good ${i}`,
     }));

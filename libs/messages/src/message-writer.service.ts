@@ -3,11 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { backendPidOf, BackendProcessesRepository } from '@chat/database';
 import { ChatMessage, EventBus } from '@chat/events';
 import { ChatMetrics } from '@chat/metrics';
-import { GENERAL_ROOM_ID } from '@chat/rooms';
 import { StoredMessage } from './message-json';
 import { MessagesRepository } from './messages.repository';
 
 export interface NewMessage {
+  roomId: number;
   userId: number;
   text: string;
   clientId?: string;
@@ -15,6 +15,9 @@ export interface NewMessage {
 
 export interface WriteResult {
   message: ChatMessage;
+  roomId: number;
+  /** The message's number in its room. */
+  seq: number;
   /** False when the author's client_id was already stored: nothing new was written. */
   created: boolean;
 }
@@ -42,12 +45,12 @@ interface InDoubtWrite {
 }
 
 /**
- * Stores new messages in the general room (the compat routes and sockets write only there) and
- * publishes `message.created` for each, in id order.
+ * Stores new messages and publishes `message.created` for each, in id order.
  *
- * Messages that arrive while a write is in flight are stored together by the next single insert,
- * so the database sees one round trip per batch rather than per message, and since batches run one
- * after another, this instance publishes its messages exactly in the order of their ids.
+ * Messages that arrive while a write is in flight are stored together by the next inserts, one per
+ * room, so the database sees one round trip per room and batch rather than per message, and since
+ * inserts run one after another, this instance publishes its messages exactly in the order of
+ * their ids (and so of their numbers in each room).
  */
 @Injectable()
 export class MessageWriter {
@@ -82,7 +85,7 @@ export class MessageWriter {
     do {
       // Not while a retry is due: a database that still hangs would hold every batch meanwhile.
       if (this.inDoubt.length > 0 && !this.settleTimer) await this.settleInDoubt();
-      if (this.queue.length > 0) await this.store(this.queue.splice(0, MAX_BATCH));
+      for (const batch of byRoom(this.queue.splice(0, MAX_BATCH))) await this.store(batch);
     } while (this.queue.length > 0);
     this.flushing = null;
   }
@@ -147,7 +150,7 @@ export class MessageWriter {
   }
 
   /**
-   * Stores a batch in one insert. When PostgreSQL refuses a row's data, which fails the whole
+   * Stores a batch of one room in one insert. When PostgreSQL refuses a row's data, which fails the whole
    * statement, each half is stored on its own, down to the bad row alone: only its writer is
    * refused, and the others keep their order.
    */
@@ -156,7 +159,7 @@ export class MessageWriter {
     const writeId = randomUUID();
     try {
       inserted = await this.messages.insertBatch(
-        GENERAL_ROOM_ID,
+        batch[0].roomId,
         batch.map((w) => ({ userId: w.userId, text: w.text, clientId: w.clientId || null })),
         writeId,
       );
@@ -178,7 +181,7 @@ export class MessageWriter {
     if (repeats.length > 0) {
       try {
         existing = await this.messages.findByKeys(
-          GENERAL_ROOM_ID,
+          batch[0].roomId,
           repeats.map((w) => ({ userId: w.userId, clientId: w.clientId! })),
         );
       } catch (error) {
@@ -195,6 +198,8 @@ export class MessageWriter {
       this.newestId = Math.max(this.newestId, row.message.message_id);
       this.events.publish({
         type: 'message.created',
+        roomId: row.room_id,
+        seq: row.seq,
         message: row.message,
         clientId: row.client_id ?? undefined,
       });
@@ -238,8 +243,19 @@ export class MessageWriter {
   }
 
   private result(row: StoredMessage, created: boolean): WriteResult {
-    return { message: row.message, created };
+    return { message: row.message, roomId: row.room_id, seq: row.seq, created };
   }
+}
+
+/** The writes of each room, in the order they came. */
+function byRoom(writes: PendingWrite[]): PendingWrite[][] {
+  const rooms = new Map<number, PendingWrite[]>();
+  for (const write of writes) {
+    const room = rooms.get(write.roomId);
+    if (room) room.push(write);
+    else rooms.set(write.roomId, [write]);
+  }
+  return [...rooms.values()];
 }
 
 /** An empty client_id is no key, in the insert and here alike. */

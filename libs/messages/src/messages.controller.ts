@@ -69,7 +69,7 @@ export class MessagesController {
     compat: true,
   })
   async delete(@Body() body: DeleteMessageDto) {
-    await this.messages.remove(body.id_message);
+    await this.messages.removeFromGeneral(body.id_message);
     return { message: 'message deleted successfully' };
   }
 }

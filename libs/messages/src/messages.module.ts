@@ -11,6 +11,10 @@ import { MessageWriter } from './message-writer.service';
 import { MessagesController } from './messages.controller';
 import { MessagesRepository } from './messages.repository';
 import { MessagesService } from './messages.service';
+import { RoomChangesRepository } from './room-changes.repository';
+import { RoomHistory } from './room-history.service';
+import { RoomMessagesController } from './room-messages.controller';
+import { RoomMessagesService } from './room-messages.service';
 
 @Module({
   imports: [
@@ -22,8 +26,15 @@ import { MessagesService } from './messages.service';
     RoomsModule,
     UsersModule,
   ],
-  controllers: [MessagesController],
-  providers: [MessagesService, MessagesRepository, MessageWriter],
-  exports: [MessagesService],
+  controllers: [MessagesController, RoomMessagesController],
+  providers: [
+    MessagesService,
+    MessagesRepository,
+    MessageWriter,
+    RoomChangesRepository,
+    RoomHistory,
+    RoomMessagesService,
+  ],
+  exports: [MessagesService, RoomHistory, RoomMessagesService],
 })
 export class MessagesModule {}

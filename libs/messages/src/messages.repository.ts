@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@chat/config';
 import { PreparedStatements } from '@chat/database';
-import { messageJsonSql, StoredMessage } from './message-json';
+import { GENERAL_ROOM_ID } from '@chat/rooms';
+import { messageJsonSql, RoomMessage, roomMessageJsonSql, StoredMessage } from './message-json';
 
 /** One message of a batch to insert. */
 export interface MessageRow {
@@ -16,47 +17,97 @@ export interface MessageRow {
  * sequence and skips rows whose key the room has stored; they come back in id order.
  */
 const INSERT_BATCH = `
-  SELECT m.user_id, m.client_id, ${messageJsonSql('$5')} AS message
+  SELECT m.room_id, m.seq::float8 AS seq, m.user_id, m.client_id, ${messageJsonSql('$5')} AS message
     FROM chat_insert_messages($1, $2, $3, $4, $6) m JOIN users u ON u.id = m.user_id
    ORDER BY m.id`;
 
 const SELECT_BY_KEYS = `
-  SELECT m.user_id, m.client_id, ${messageJsonSql('$4')} AS message
+  SELECT m.room_id, m.seq::float8 AS seq, m.user_id, m.client_id, ${messageJsonSql('$4')} AS message
     FROM messages m JOIN users u ON u.id = m.user_id
    WHERE m.room_id = $1
      AND (m.user_id, m.client_id) IN (SELECT * FROM unnest($2::integer[], $3::text[]))`;
 
 const SELECT_WRITTEN = `
-  SELECT m.user_id, m.client_id, ${messageJsonSql('$3')} AS message
+  SELECT m.room_id, m.seq::float8 AS seq, m.user_id, m.client_id, ${messageJsonSql('$3')} AS message
     FROM messages m JOIN users u ON u.id = m.user_id
    WHERE m.id > $1 AND m.write_id = ANY($2::uuid[])
    ORDER BY m.id`;
 
-/** A page of up to $2 messages as one JSON array that PostgreSQL builds; $1 is TIME_ZONE. */
-function pageSql(where: string, order: 'ASC' | 'DESC'): string {
+/**
+ * A page of up to $2 messages as one JSON array that PostgreSQL builds; $1 is TIME_ZONE. The
+ * compat pages read the general room by id (within a room ids and numbers agree in order); the
+ * room pages read any room by number, on the (room_id, seq) index.
+ */
+function pageSql(json: string, where: string, key: 'id' | 'seq', order: 'ASC' | 'DESC'): string {
   return `
-    SELECT coalesce(json_agg(message ORDER BY id ${order}), '[]')::text AS page
-      FROM (SELECT m.id, ${messageJsonSql('$1')} AS message
+    SELECT coalesce(json_agg(message ORDER BY key ${order}), '[]')::text AS page
+      FROM (SELECT m.${key} AS key, ${json} AS message
               FROM messages m JOIN users u ON u.id = m.user_id
-             ${where} ORDER BY m.id ${order} LIMIT $2) selected`;
+             WHERE ${where} ORDER BY m.${key} ${order} LIMIT $2) selected`;
 }
 
-const NEWEST_PAGE = pageSql('', 'DESC');
-const PAGE_BEFORE = pageSql('WHERE m.id < $3', 'DESC');
-const PAGE_AFTER = pageSql('WHERE m.id > $3', 'ASC');
+const GENERAL = `m.room_id = ${GENERAL_ROOM_ID}`;
+const compatPage = (where: string, order: 'ASC' | 'DESC') =>
+  pageSql(messageJsonSql('$1'), where, 'id', order);
+const NEWEST_PAGE = compatPage(GENERAL, 'DESC');
+const PAGE_BEFORE = compatPage(`${GENERAL} AND m.id < $3`, 'DESC');
+const PAGE_AFTER = compatPage(`${GENERAL} AND m.id > $3`, 'ASC');
+
+const roomPage = (where: string, order: 'ASC' | 'DESC') =>
+  pageSql(roomMessageJsonSql('$1'), `m.room_id = $3 ${where}`, 'seq', order);
+const ROOM_NEWEST_PAGE = roomPage('', 'DESC');
+const ROOM_PAGE_BEFORE = roomPage('AND m.seq < $4', 'DESC');
+const ROOM_PAGE_AFTER = roomPage('AND m.seq > $4', 'ASC');
 
 const COUNT_AFTER = `
   SELECT count(*)::int AS count
-    FROM (SELECT 1 FROM messages WHERE id > $1 ORDER BY id LIMIT $2) newer`;
+    FROM (SELECT 1 FROM messages m WHERE ${GENERAL} AND id > $1 ORDER BY id LIMIT $2) newer`;
 
 /** max(id) is a bigint, which node-postgres reads as text. */
-const LATEST_ID = 'SELECT coalesce(max(id), 0) AS id FROM messages';
+const LATEST_ID = `SELECT coalesce(max(id), 0) AS id FROM messages m WHERE ${GENERAL}`;
 
+const SELECT_PLACE = `
+  SELECT room_id, user_id FROM messages WHERE id = $1`;
+
+const SELECT_ONE = `
+  SELECT ${roomMessageJsonSql('$2')} AS message
+    FROM messages m JOIN users u ON u.id = m.user_id WHERE m.id = $1`;
+
+/**
+ * Sets the text (only of `$3`'s messages in room `$4`, when given) and logs the edit under the
+ * room's next number, in one statement: the edit and its number commit together.
+ */
 const UPDATE_TEXT = `
-  UPDATE messages SET text = $1, edited_at = now()
-   WHERE id = $2 AND ($3::integer IS NULL OR user_id = $3)`;
+  WITH edited AS (
+    UPDATE messages SET text = $1, edited_at = now()
+     WHERE id = $2 AND ($3::integer IS NULL OR user_id = $3)
+       AND ($4::integer IS NULL OR room_id = $4)
+    RETURNING id, room_id, text,
+              to_char(edited_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS edited_at)
+  SELECT room_id, edited_at,
+         chat_log_change(room_id, 'message.updated',
+           jsonb_build_object('messageId', id, 'text', text, 'editedAt', edited_at))::float8 AS seq
+    FROM edited`;
 
-const DELETE = 'DELETE FROM messages WHERE id = $1';
+/** Deletes (only in room `$2`, when given) and logs it, naming the message's own number. */
+const DELETE = `
+  WITH deleted AS (
+    DELETE FROM messages WHERE id = $1 AND ($2::integer IS NULL OR room_id = $2)
+    RETURNING id, room_id, seq)
+  SELECT room_id,
+         chat_log_change(room_id, 'message.deleted', jsonb_build_object('messageId', id), seq)::float8
+           AS seq
+    FROM deleted`;
+
+/** A change to a message, logged under its room's number. */
+export interface LoggedChange {
+  room_id: number;
+  seq: number;
+}
+
+export interface LoggedEdit extends LoggedChange {
+  edited_at: string;
+}
 
 /**
  * The messages table, every statement a fixed one through PreparedStatements (the hot path). A
@@ -115,7 +166,39 @@ export class MessagesRepository {
     return rows;
   }
 
-  /** The `limit` newest messages, newest first, as JSON text. */
+  /** The `limit` newest messages of a room, newest first, as JSON text (room message shape). */
+  roomNewestPage(roomId: number, limit: number): Promise<string> {
+    return this.page(ROOM_NEWEST_PAGE, [limit, roomId]);
+  }
+
+  /** The `limit` newest messages of a room numbered below `beforeSeq`, newest first. */
+  roomPageBefore(roomId: number, beforeSeq: number, limit: number): Promise<string> {
+    return this.page(ROOM_PAGE_BEFORE, [limit, roomId, beforeSeq]);
+  }
+
+  /** The `limit` oldest messages of a room numbered above `afterSeq`, oldest first. */
+  roomPageAfter(roomId: number, afterSeq: number, limit: number): Promise<string> {
+    return this.page(ROOM_PAGE_AFTER, [limit, roomId, afterSeq]);
+  }
+
+  /** A message's room and author, or null when there is no such message. */
+  async findPlace(messageId: number): Promise<{ room_id: number; user_id: number } | null> {
+    const { rows } = await this.sql.query<{ room_id: number; user_id: number }>(SELECT_PLACE, [
+      messageId,
+    ]);
+    return rows[0] ?? null;
+  }
+
+  /** One message in the room message shape, or null. */
+  async findOne(messageId: number): Promise<RoomMessage | null> {
+    const { rows } = await this.sql.query<{ message: RoomMessage }>(SELECT_ONE, [
+      messageId,
+      this.timeZone,
+    ]);
+    return rows[0]?.message ?? null;
+  }
+
+  /** The general room's `limit` newest messages, newest first, as JSON text. */
   newestPage(limit: number): Promise<string> {
     return this.page(NEWEST_PAGE, [limit]);
   }
@@ -142,16 +225,28 @@ export class MessagesRepository {
     return rows[0].id;
   }
 
-  /** Sets a message's text, only if `authorId` wrote it when given; whether it did. */
-  async updateText(messageId: number, text: string, authorId?: number): Promise<boolean> {
-    const { rowCount } = await this.sql.query(UPDATE_TEXT, [text, messageId, authorId ?? null]);
-    return rowCount !== 0;
+  /**
+   * Sets a message's text, only if `only.authorId` wrote it and it is in `only.roomId` when given,
+   * and logs the edit: its room, number and time, or null when no message matched.
+   */
+  async updateText(
+    messageId: number,
+    text: string,
+    only: { authorId?: number; roomId?: number } = {},
+  ): Promise<LoggedEdit | null> {
+    const { rows } = await this.sql.query<LoggedEdit>(UPDATE_TEXT, [
+      text,
+      messageId,
+      only.authorId ?? null,
+      only.roomId ?? null,
+    ]);
+    return rows[0] ?? null;
   }
 
-  /** Whether there was such a message. */
-  async delete(messageId: number): Promise<boolean> {
-    const { rowCount } = await this.sql.query(DELETE, [messageId]);
-    return rowCount !== 0;
+  /** Deletes a message (only in `onlyRoomId` when given) and logs it; null when there was none. */
+  async delete(messageId: number, onlyRoomId?: number): Promise<LoggedChange | null> {
+    const { rows } = await this.sql.query<LoggedChange>(DELETE, [messageId, onlyRoomId ?? null]);
+    return rows[0] ?? null;
   }
 
   private async page(sql: string, parameters: unknown[]): Promise<string> {

@@ -2,13 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { AuthUser } from '@chat/auth';
 import { ConflictError } from '@chat/errors';
 import { ChatMessage, EventBus } from '@chat/events';
+import { GENERAL_ROOM_ID } from '@chat/rooms';
 import { MessageWriter, NewMessage, WriteResult } from './message-writer.service';
-import { MessagesRepository } from './messages.repository';
+import { LoggedChange, MessagesRepository } from './messages.repository';
 
 export const HISTORY_PAGE = 50;
 export const SINCE_MAX = 500;
 const UNAUTHORIZED = 'Unauthorized access';
 
+/**
+ * The general room as the compat routes and sockets see it, and the message changes every room
+ * shares (storing, editing, deleting, each announced with the room's number).
+ */
 @Injectable()
 export class MessagesService {
   constructor(
@@ -17,9 +22,12 @@ export class MessagesService {
     private readonly events: EventBus,
   ) {}
 
-  /** Stores a message and broadcasts it; a repeated client_id answers the stored one instead. */
-  send(message: NewMessage): Promise<WriteResult> {
-    return this.writer.write(message);
+  /**
+   * Stores a message (in the general room unless told) and broadcasts it; a repeated client_id
+   * answers the stored one instead.
+   */
+  send(message: Omit<NewMessage, 'roomId'> & { roomId?: number }): Promise<WriteResult> {
+    return this.writer.write({ roomId: GENERAL_ROOM_ID, ...message });
   }
 
   /** Waits until every message accepted so far is stored and broadcast. */
@@ -66,21 +74,51 @@ export class MessagesService {
     return id;
   }
 
-  /** Only the author edits; anything else reads as "Unauthorized access", as the contract says. */
-  edit(caller: AuthUser, messageId: number, text: string): Promise<void> {
-    return this.rewrite(messageId, text, caller.id);
+  /**
+   * Only the author edits, only in the general room; anything else reads as "Unauthorized access",
+   * as the contract says.
+   */
+  async edit(caller: AuthUser, messageId: number, text: string): Promise<void> {
+    await this.rewrite(messageId, text, { authorId: caller.id, roomId: GENERAL_ROOM_ID });
   }
 
-  /** Changes a message's text (only the author's, when `authorId` is given) and tells everyone. */
-  async rewrite(messageId: number, text: string, authorId?: number): Promise<void> {
-    if (!(await this.messages.updateText(messageId, text, authorId))) {
-      throw new ConflictError(UNAUTHORIZED);
-    }
-    this.events.publish({ type: 'message.updated', messageId, text });
+  /** A compat deletion: only in the general room. */
+  async removeFromGeneral(messageId: number): Promise<void> {
+    await this.remove(messageId, GENERAL_ROOM_ID);
   }
 
-  async remove(messageId: number): Promise<void> {
-    if (!(await this.messages.delete(messageId))) throw new ConflictError(UNAUTHORIZED);
-    this.events.publish({ type: 'message.deleted', messageId });
+  /**
+   * Changes a message's text (only the author's, and only in the room, when given), takes the
+   * room's next number and tells the room; ConflictError when no message matched.
+   */
+  async rewrite(
+    messageId: number,
+    text: string,
+    only: { authorId?: number; roomId?: number } = {},
+  ): Promise<LoggedChange> {
+    const edit = await this.messages.updateText(messageId, text, only);
+    if (!edit) throw new ConflictError(UNAUTHORIZED);
+    this.events.publish({
+      type: 'message.updated',
+      roomId: edit.room_id,
+      seq: edit.seq,
+      messageId,
+      text,
+      editedAt: edit.edited_at,
+    });
+    return edit;
+  }
+
+  /** Deletes a message (only in the room, when given) and tells the room; ConflictError if none. */
+  async remove(messageId: number, onlyRoomId?: number): Promise<LoggedChange> {
+    const deletion = await this.messages.delete(messageId, onlyRoomId);
+    if (!deletion) throw new ConflictError(UNAUTHORIZED);
+    this.events.publish({
+      type: 'message.deleted',
+      roomId: deletion.room_id,
+      seq: deletion.seq,
+      messageId,
+    });
+    return deletion;
   }
 }

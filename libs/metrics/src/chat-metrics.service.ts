@@ -17,6 +17,8 @@ export class ChatMetrics {
     @InjectMetric(METRIC.messagesStored) readonly messagesStored: Counter,
     @InjectMetric(METRIC.eventsBroadcast) readonly eventsBroadcast: Counter<'type'>,
     @InjectMetric(METRIC.broadcastDuration) readonly broadcastDuration: Histogram,
+    @InjectMetric(METRIC.roomChangesFilled) readonly roomChangesFilled: Counter,
+    @InjectMetric(METRIC.roomChangesSkipped) readonly roomChangesSkipped: Counter,
     @InjectMetric(METRIC.avatarJobs) readonly avatarJobs: Counter<'outcome'>,
     @InjectMetric(METRIC.avatarJobDuration) readonly avatarJobDuration: Histogram,
   ) {}

@@ -12,6 +12,8 @@ export const METRIC = {
   messagesStored: 'chat_messages_stored_total',
   eventsBroadcast: 'chat_events_broadcast_total',
   broadcastDuration: 'chat_broadcast_duration_seconds',
+  roomChangesFilled: 'chat_room_changes_filled_total',
+  roomChangesSkipped: 'chat_room_changes_skipped_total',
   avatarJobs: 'chat_avatar_jobs_total',
   avatarJobDuration: 'chat_avatar_job_duration_seconds',
   databasePoolInUse: 'chat_db_pool_connections_in_use',

@@ -46,6 +46,14 @@ const metricProviders = [
   }),
   makeCounterProvider({ name: METRIC.messagesStored, help: 'Chat messages stored' }),
   makeCounterProvider({
+    name: METRIC.roomChangesFilled,
+    help: 'Room changes read from the database because they did not arrive over the bus',
+  }),
+  makeCounterProvider({
+    name: METRIC.roomChangesSkipped,
+    help: 'Room change numbers given up on: unreadable in time, or too many to read',
+  }),
+  makeCounterProvider({
     name: METRIC.eventsBroadcast,
     help: "Chat events sent to this instance's sockets, by type",
     labelNames: ['type'],

@@ -12,6 +12,14 @@ import { ClientConnection, ConnectionObserver } from './connection/client-connec
 import { CLOSE_GOING_AWAY, CLOSE_TOO_LARGE } from './connection/close-codes';
 import { ConnectionRegistry } from './connection-registry.service';
 import { FrameHandler } from './frame-handler.service';
+import { RoomStreams } from './v2/room-streams';
+import { V2FrameHandler } from './v2/v2-frame-handler.service';
+
+/** The subprotocol of the v2 socket (docs/protocol.md); a socket without it is a compat socket. */
+export const V2_PROTOCOL = 'chat.v2';
+
+/** How long a v2 socket has to send its auth frame. */
+const AUTH_TIMEOUT_MS = 10_000;
 
 /** How often sockets whose token expired are closed: at most this late after the expiry. */
 const EXPIRY_SWEEP_MS = 1_000;
@@ -48,6 +56,7 @@ export class ChatGateway
     private readonly config: AppConfig,
     private readonly registry: ConnectionRegistry,
     private readonly frames: FrameHandler,
+    private readonly v2Frames: V2FrameHandler,
     private readonly messages: MessagesService,
     private readonly metrics: ChatMetrics,
     private readonly adapterHost: HttpAdapterHost,
@@ -64,6 +73,9 @@ export class ChatGateway
       done(false, 429, 'Too many connections from this address');
     };
     server.options.verifyClient = verifyClient;
+    // Only chat.v2 is agreed to; a client offering anything else gets no subprotocol (compat).
+    server.options.handleProtocols = (offered: Set<string>) =>
+      offered.has(V2_PROTOCOL) ? V2_PROTOCOL : false;
     this.registry.startHeartbeat(this.config.socket.pingIntervalMs);
     this.registry.startExpirySweep(EXPIRY_SWEEP_MS);
   }
@@ -76,8 +88,14 @@ export class ChatGateway
       this.config.socket.maxBufferedBytes,
       this.observer,
     );
+    const v2 = socket.protocol === V2_PROTOCOL;
+    if (v2) connection.streams = new RoomStreams(this.config.socket.maxBufferedBytes);
     this.registry.add(connection);
+    const authTimer = v2
+      ? setTimeout(() => this.v2Frames.closeUnauthenticated(connection), AUTH_TIMEOUT_MS)
+      : undefined;
     socket.on('close', (code: number) => {
+      clearTimeout(authTimer);
       this.registry.remove(connection);
       this.logger.log(`WebSocket closed (${describe(connection)}, code ${code})`);
       if (code === CLOSE_TOO_LARGE) this.metrics.framesRejected.inc({ reason: 'too_large' });
@@ -86,8 +104,10 @@ export class ChatGateway
     socket.on('message', (data: RawData, isBinary: boolean) => {
       this.metrics.framesReceived.inc();
       if (this.closing) return;
-      connection.enqueue(() => this.frames.handle(connection, data as Buffer, isBinary));
+      const frames = v2 ? this.v2Frames : this.frames;
+      connection.enqueue(() => frames.handle(connection, data as Buffer, isBinary));
     });
+    if (v2) return this.logger.log('WebSocket connected (chat.v2)');
     const token = new URL(request.url ?? '/', 'http://localhost').searchParams.get('token');
     if (token) connection.enqueue(() => this.frames.signIn(connection, token));
     else this.logger.log('WebSocket connected (anonymous)');

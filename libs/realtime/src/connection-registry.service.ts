@@ -5,10 +5,21 @@ import { ClientConnection } from './connection/client-connection';
 /** How many broadcast message ids are remembered (for resumes, and the catch-up after an outage). */
 const RECENT_BROADCASTS = 4_096;
 
-/** This instance's sockets: who is connected, from where, and what was broadcast to them. */
+/**
+ * This instance's sockets: who is connected, from where, which rooms each v2 socket is in, and
+ * what was broadcast to the compat sockets.
+ */
 @Injectable()
 export class ConnectionRegistry implements OnModuleDestroy {
   private readonly connections = new Set<ClientConnection>();
+  /** The compat sockets: the general room, in the v1 shapes. */
+  private readonly compat = new Set<ClientConnection>();
+  /** The v2 sockets of each room. */
+  private readonly rooms = new Map<number, Set<ClientConnection>>();
+  /** The signed-in v2 sockets of each user. */
+  private readonly users = new Map<number, Set<ClientConnection>>();
+  /** Told when the last socket of a room here leaves it (see RoomFanout). */
+  roomEmptied: (roomId: number) => void = () => undefined;
   private readonly perAddress = new Map<string, number>();
   /** The ids of the last RECENT_BROADCASTS messages broadcast, by broadcast count. */
   private readonly recentBroadcasts: number[] = [];
@@ -32,12 +43,18 @@ export class ConnectionRegistry implements OnModuleDestroy {
   add(connection: ClientConnection): void {
     connection.broadcastsFrom = this.broadcasts;
     this.connections.add(connection);
+    if (!connection.streams) this.compat.add(connection);
     this.perAddress.set(connection.address, this.openFrom(connection.address) + 1);
     this.metrics.connections.inc();
   }
 
   remove(connection: ClientConnection): void {
     if (!this.connections.delete(connection)) return;
+    this.compat.delete(connection);
+    if (connection.streams) {
+      for (const roomId of connection.streams.roomIds()) this.leaveRoom(connection, roomId);
+      if (connection.user) removeFrom(this.users, connection.user.id, connection);
+    }
     const left = this.openFrom(connection.address) - 1;
     if (left > 0) this.perAddress.set(connection.address, left);
     else this.perAddress.delete(connection.address);
@@ -92,12 +109,60 @@ export class ConnectionRegistry implements OnModuleDestroy {
     clearInterval(this.expirySweep);
   }
 
-  /** Sends one serialised frame to every socket here; a message's id is remembered for resumes. */
-  broadcast(frame: Buffer, messageId?: number): void {
+  /**
+   * Sends one serialised v1 frame to every compat socket here; a message's id is remembered for
+   * their resumes. The number of sockets it went to.
+   */
+  broadcast(frame: Buffer, messageId?: number): number {
     if (messageId !== undefined) {
       this.recentBroadcasts[this.broadcasts++ % RECENT_BROADCASTS] = messageId;
     }
-    for (const connection of this.connections) connection.deliver(frame, messageId);
+    for (const connection of this.compat) connection.deliver(frame, messageId);
+    return this.compat.size;
+  }
+
+  /** Sends one serialised v2 frame to every signed-in v2 socket here; how many. */
+  broadcastV2(frame: Buffer): number {
+    let sent = 0;
+    for (const sockets of this.users.values()) {
+      for (const connection of sockets) connection.sendEncoded([frame]);
+      sent += sockets.size;
+    }
+    return sent;
+  }
+
+  /** Sends a room's change, serialised once, to the room's v2 sockets here; how many. */
+  deliverToRoom(frame: Buffer, roomId: number, seq: number): number {
+    const sockets = this.rooms.get(roomId);
+    if (!sockets) return 0;
+    for (const connection of sockets) connection.deliverToRoom(frame, roomId, seq);
+    return sockets.size;
+  }
+
+  /** A v2 socket has signed in as its user. */
+  signedIn(connection: ClientConnection): void {
+    if (connection.streams && connection.user) addTo(this.users, connection.user.id, connection);
+  }
+
+  /** The signed-in v2 sockets of a user here. */
+  socketsOf(userId: number): ReadonlySet<ClientConnection> {
+    return this.users.get(userId) ?? NONE;
+  }
+
+  /** Puts a v2 socket in a room; true when it is the room's first socket here. */
+  joinRoom(connection: ClientConnection, roomId: number): boolean {
+    return addTo(this.rooms, roomId, connection);
+  }
+
+  /** Takes a v2 socket out of a room (see roomEmptied). */
+  leaveRoom(connection: ClientConnection, roomId: number): void {
+    connection.streams?.close(roomId);
+    if (removeFrom(this.rooms, roomId, connection)) this.roomEmptied(roomId);
+  }
+
+  /** Whether any v2 socket here is in the room. */
+  serves(roomId: number): boolean {
+    return this.rooms.has(roomId);
   }
 
   /** The sockets signed in with one of `sessionIds`. */
@@ -125,4 +190,33 @@ export class ConnectionRegistry implements OnModuleDestroy {
     }
     return sent;
   }
+}
+
+const NONE: ReadonlySet<ClientConnection> = new Set();
+
+/** Adds to the set under `key`; true when the set was new. */
+function addTo<K>(
+  sets: Map<K, Set<ClientConnection>>,
+  key: K,
+  connection: ClientConnection,
+): boolean {
+  const set = sets.get(key);
+  if (set) {
+    set.add(connection);
+    return false;
+  }
+  sets.set(key, new Set([connection]));
+  return true;
+}
+
+/** Removes from the set under `key`; true when that emptied it (it is then dropped). */
+function removeFrom<K>(
+  sets: Map<K, Set<ClientConnection>>,
+  key: K,
+  connection: ClientConnection,
+): boolean {
+  const set = sets.get(key);
+  if (!set?.delete(connection) || set.size > 0) return false;
+  sets.delete(key);
+  return true;
 }

@@ -1,42 +1,24 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { ChatEvent, EventBus } from '@chat/events';
+import { Injectable } from '@nestjs/common';
+import { ChatEvent, RoomEvent } from '@chat/events';
 import { ChatMetrics } from '@chat/metrics';
+import { GENERAL_ROOM_ID } from '@chat/rooms';
 import { ConnectionRegistry } from './connection-registry.service';
 import { encodeFrame } from './frames/encode-frame';
 import { eventFrame } from './frames/event-frames';
+import { v2RoomFrame, v2UserFrame } from './v2/v2-event-frames';
 
-/** Shows the bus's events to this instance's sockets, each as one frame serialised once. */
+/**
+ * Shows events to this instance's sockets, each as one frame serialised once per protocol: the
+ * compat sockets see the general room in the v1 shapes, the v2 sockets their rooms.
+ */
 @Injectable()
-export class EventBroadcaster implements OnModuleDestroy {
-  /** While set, the ids of messages already sent here: repeats are dropped. */
-  private sentMessageIds: Set<number> | null = null;
-  private readonly unsubscribe: () => void;
-
+export class EventBroadcaster {
   constructor(
-    events: EventBus,
     private readonly registry: ConnectionRegistry,
     private readonly metrics: ChatMetrics,
-  ) {
-    this.unsubscribe = events.subscribe((event) => this.dispatch(event));
-  }
+  ) {}
 
-  onModuleDestroy(): void {
-    this.unsubscribe();
-  }
-
-  /**
-   * From now until stopTrackingSentMessages(), a message is sent to this instance's sockets at
-   * most once, counting `alreadySent`. Used while a catch-up and live traffic may overlap.
-   */
-  trackSentMessages(alreadySent: Iterable<number>): void {
-    this.sentMessageIds ??= new Set(alreadySent);
-  }
-
-  stopTrackingSentMessages(): void {
-    this.sentMessageIds = null;
-  }
-
-  /** Sends an event to this instance's sockets. */
+  /** An event that is no room's: revoked sessions, and users' changes. */
   dispatch(event: ChatEvent): void {
     if (event.type === 'sessions.revoked') {
       for (const connection of this.registry.signedInWith(new Set(event.sessionIds))) {
@@ -44,19 +26,37 @@ export class EventBroadcaster implements OnModuleDestroy {
       }
       return;
     }
-    let messageId: number | undefined;
-    if (event.type === 'message.created') {
-      messageId = event.message.message_id;
-      if (this.sentMessageIds?.has(messageId)) return;
-      this.sentMessageIds?.add(messageId);
-    }
-    const frame = eventFrame(event);
-    if (frame === null) return;
-    const data = encodeFrame(frame);
     const stop = this.metrics.broadcastDuration.startTimer();
-    this.registry.broadcast(data, messageId);
+    let sent = 0;
+    const compat = eventFrame(event);
+    if (compat !== null) sent += this.registry.broadcast(encodeFrame(compat));
+    const v2 = v2UserFrame(event);
+    if (v2 !== null) sent += this.registry.broadcastV2(encodeFrame(v2));
     stop();
+    this.count(event, sent);
+  }
+
+  /**
+   * A room's change, in its order (see RoomSequencer), to the room's v2 sockets here, and for the
+   * general room's messages to the compat sockets.
+   */
+  dispatchRoom(event: RoomEvent): void {
+    const stop = this.metrics.broadcastDuration.startTimer();
+    let sent = 0;
+    if (event.roomId === GENERAL_ROOM_ID) {
+      const compat = eventFrame(event);
+      if (compat !== null) {
+        const messageId = event.type === 'message.created' ? event.message.message_id : undefined;
+        sent += this.registry.broadcast(encodeFrame(compat), messageId);
+      }
+    }
+    sent += this.registry.deliverToRoom(encodeFrame(v2RoomFrame(event)), event.roomId, event.seq);
+    stop();
+    this.count(event, sent);
+  }
+
+  private count(event: ChatEvent, sent: number): void {
     this.metrics.eventsBroadcast.inc({ type: event.type });
-    this.metrics.framesSent.inc(this.registry.size);
+    this.metrics.framesSent.inc(sent);
   }
 }

@@ -5,6 +5,7 @@ import { DomainError } from '@chat/errors';
 import { MessagesService } from '@chat/messages';
 import { ChatMetrics } from '@chat/metrics';
 import { ClientConnection } from './connection/client-connection';
+import { drained } from './connection/drained';
 import { CLOSE_TRY_AGAIN_LATER } from './connection/close-codes';
 import { ConnectionRegistry } from './connection-registry.service';
 import { parseClientFrame } from './frames/client-frames';
@@ -12,8 +13,6 @@ import { authFrame, messageFrame, resumeFrame } from './frames/server-frames';
 import { MessageRateLimiter } from './message-rate-limiter.service';
 
 const REPLAY_PAGE = 500;
-const DRAIN_POLL_MS = 10;
-const DRAIN_TIMEOUT_MS = 10_000;
 
 /** What a client frame does: send a message, authenticate the socket, or replay what it missed. */
 @Injectable()
@@ -148,14 +147,4 @@ export class FrameHandler {
     }
     return latestId;
   }
-}
-
-/** Waits, within bounds, until the socket has sent most of what it holds. */
-async function drained(connection: ClientConnection): Promise<boolean> {
-  const deadline = Date.now() + DRAIN_TIMEOUT_MS;
-  while (connection.isOpen && connection.bufferedBytes > 0) {
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
-  }
-  return connection.isOpen;
 }

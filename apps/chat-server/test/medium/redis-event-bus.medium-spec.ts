@@ -19,7 +19,7 @@ describe('RedisEventBus receiving from other instances', () => {
     const unsubscribe = bus.subscribe(() => (arrived = true));
     const probe = JSON.stringify({
       origin: 'probe',
-      event: { type: 'message.deleted', messageId: 1 },
+      event: { type: 'user.deleted', userId: 1, previousAvatar: '/a' },
     });
     for (let attempt = 0; attempt < 100 && !arrived; attempt++) {
       await other.publish(`${prefix}events`, probe);
@@ -38,10 +38,10 @@ describe('RedisEventBus receiving from other instances', () => {
     const delivered: ChatEvent[] = [];
     bus.subscribe((event) => delivered.push(event));
     const warn = jest.spyOn((bus as unknown as { logger: { warn: () => void } }).logger, 'warn');
-    const valid: ChatEvent = { type: 'message.deleted', messageId: 7 };
+    const valid: ChatEvent = { type: 'avatar.changed', userId: 7, avatar: '/a' };
     for (const payload of [
       'not json',
-      JSON.stringify({ origin: 'other', event: { type: 'message.deleted' } }),
+      JSON.stringify({ origin: 'other', event: { type: 'avatar.changed' } }),
       JSON.stringify({ origin: 'other', event: { type: 'sessions.revoked', sessionIds: 'all' } }),
       JSON.stringify({ origin: 'other', event: { type: 'message.created', message: null } }),
       JSON.stringify({ origin: 'other', event: valid }),
@@ -62,7 +62,77 @@ describe('RedisEventBus shutting down', () => {
   it('finishes while Redis is unreachable', async () => {
     const bus = new RedisEventBus('redis://127.0.0.1:1', 'chat-test-unreachable:');
     bus.onModuleInit();
-    bus.publish({ type: 'message.deleted', messageId: 1 });
+    bus.publish({ type: 'message.deleted', roomId: 1, seq: 1, messageId: 1 });
     await expect(bus.onApplicationShutdown()).resolves.toBeUndefined();
   }, 10_000);
+});
+
+describe('RedisEventBus rooms', () => {
+  const prefix = `chat-test-${randomBytes(4).toString('hex')}:`;
+  const buses: RedisEventBus[] = [];
+  let redis: Redis;
+
+  const newBus = () => {
+    const bus = new RedisEventBus(REDIS_URL, prefix);
+    bus.onModuleInit();
+    buses.push(bus);
+    return bus;
+  };
+  const subscribers = async (channel: string) =>
+    Number(((await redis.call('PUBSUB', 'NUMSUB', `${prefix}${channel}`)) as [string, number])[1]);
+  const until = async (check: () => Promise<boolean> | boolean) => {
+    for (let attempt = 0; attempt < 100 && !(await check()); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  const message = (roomId: number, seq: number): ChatEvent => ({
+    type: 'message.deleted',
+    roomId,
+    seq,
+    messageId: seq,
+  });
+
+  beforeAll(() => (redis = new Redis(REDIS_URL)));
+  afterAll(async () => {
+    await Promise.all(buses.map((bus) => bus.onApplicationShutdown()));
+    redis.disconnect();
+  });
+
+  it("delivers a room's events only to the instances watching it; membership changes to all", async () => {
+    const [publisher, watching, notWatching] = [newBus(), newBus(), newBus()];
+    const received = new Map<RedisEventBus, ChatEvent[]>();
+    for (const bus of [watching, notWatching]) {
+      received.set(bus, []);
+      bus.subscribe((event) => received.get(bus)!.push(event));
+    }
+    watching.watchRoom(5);
+    watching.watchRoom(5); // a second socket of the same room: still one subscription
+    await until(
+      async () => (await subscribers('room:5')) === 1 && (await subscribers('events')) === 3,
+    );
+    expect(await subscribers('room:5')).toBe(1);
+
+    const joined: ChatEvent = {
+      type: 'member.left',
+      roomId: 5,
+      seq: 2,
+      userId: 9,
+      reason: 'removed',
+    };
+    publisher.publish(message(5, 1));
+    publisher.publish(joined);
+    publisher.publish(message(6, 1));
+    await until(
+      () => received.get(watching)!.length >= 2 && received.get(notWatching)!.length >= 1,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(received.get(watching)).toEqual([message(5, 1), joined]);
+    expect(received.get(notWatching)).toEqual([joined]);
+
+    watching.unwatchRoom(5);
+    expect(await subscribers('room:5')).toBe(1);
+    watching.unwatchRoom(5);
+    await until(async () => (await subscribers('room:5')) === 0);
+    expect(await subscribers('room:5')).toBe(0);
+  });
 });

@@ -3,10 +3,22 @@ import { AuthUser } from '@chat/auth';
 import { ChatMessage } from '@chat/events';
 import { encodeFrame } from '../frames/encode-frame';
 import { messageFrame, Notice, noticeFrame, ServerFrame } from '../frames/server-frames';
+import { RoomStreams } from '../v2/room-streams';
+import { ErrorCode, errorFrame, V2ServerFrame } from '../v2/v2-server-frames';
 import { CLOSE_GOING_AWAY, CLOSE_POLICY_VIOLATION } from './close-codes';
 import { CorkedWriter, SlowReaderHandler } from './corked-writer';
 import { OrderedWorkQueue, TaskFailureHandler } from './ordered-work-queue';
 import { ReplayHold } from './replay-hold';
+
+/** How a v2 socket is told what a notice tells a compat one. */
+const V2_CODES: Record<Notice, ErrorCode> = {
+  'Invalid format': 'invalid_frame',
+  'Invalid token': 'invalid_token',
+  'Token expired': 'token_expired',
+  'Not authenticated': 'not_authenticated',
+  'Rate limit exceeded': 'rate_limited',
+  'Temporarily unavailable': 'unavailable',
+};
 
 /** What a connection reports to its owner. */
 export interface ConnectionObserver {
@@ -31,6 +43,8 @@ export class ClientConnection implements TaskFailureHandler, SlowReaderHandler {
   private readonly writer: CorkedWriter;
   /** The latest resume, until its grace period is over. */
   private replayHold: ReplayHold | null = null;
+  /** For a chat.v2 socket, its rooms (see RoomStreams); null for a compat socket. */
+  streams: RoomStreams | null = null;
 
   constructor(
     readonly socket: WebSocket,
@@ -99,14 +113,28 @@ export class ClientConnection implements TaskFailureHandler, SlowReaderHandler {
     this.writer.write(data);
   }
 
+  /** A room's change, serialised once for its members: sent unless this v2 socket has it. */
+  deliverToRoom(data: Buffer, roomId: number, seq: number): void {
+    const verdict = this.streams?.admitLive(roomId, seq, data);
+    if (verdict === 'send') this.writer.write(data);
+    else if (verdict === 'overflow') this.dropAsSlow();
+  }
+
   /** Sends a frame to this client alone. */
-  send(frame: ServerFrame): void {
+  send(frame: ServerFrame | V2ServerFrame): void {
     this.observer.frameSent();
     this.writer.write(encodeFrame(frame));
   }
 
+  /** Sends frames serialised for several sockets, to this one. */
+  sendEncoded(frames: Buffer[]): void {
+    for (const data of frames) this.writer.write(data);
+  }
+
+  /** A notice, as a v1 notice or, on a v2 socket, as an error frame. */
   notify(notice: Notice): void {
-    this.send(noticeFrame(notice));
+    if (this.streams) this.send(errorFrame(undefined, V2_CODES[notice], notice));
+    else this.send(noticeFrame(notice));
   }
 
   /**

@@ -1,10 +1,11 @@
+import { V2ServerFrame } from '../v2/v2-server-frames';
 import { ServerFrame } from './server-frames';
 
 /**
  * A server frame, serialised once: the JSON text wrapped in a complete WebSocket text frame
  * (RFC 6455, unmasked as servers send), so the very same bytes are written to every socket.
  */
-export function encodeFrame(frame: ServerFrame): Buffer {
+export function encodeFrame(frame: ServerFrame | V2ServerFrame): Buffer {
   const text = Buffer.from(JSON.stringify(frame));
   return Buffer.concat([textFrameHeader(text.length), text]);
 }

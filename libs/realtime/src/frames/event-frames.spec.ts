@@ -17,15 +17,27 @@ const messageJson =
   '{"message_id":42,"user_id":7,"name":"ann","role":1,"user_avatar":"/static/a.webp",' +
   '"message":"hi","time_send":"12:00:00","created_at":"2026-01-01T12:00:00.000Z","edited":false';
 
+/** The general room, where the compat frames are shown. */
+const at = { roomId: 1, seq: 1 };
+
 describe('eventFrame', () => {
   it.each<[ChatEvent, string]>([
-    [{ type: 'message.created', message }, `${messageJson}}`],
-    [{ type: 'message.created', message, clientId: 'k1' }, `${messageJson},"client_id":"k1"}`],
+    [{ type: 'message.created', ...at, message }, `${messageJson}}`],
     [
-      { type: 'message.updated', messageId: 42, text: 'edited' },
+      { type: 'message.created', ...at, message, clientId: 'k1' },
+      `${messageJson},"client_id":"k1"}`,
+    ],
+    [
+      {
+        type: 'message.updated',
+        ...at,
+        messageId: 42,
+        text: 'edited',
+        editedAt: '2026-01-01T12:00:01.000Z',
+      },
       '{"event":"update","message_id":42,"new_message":"edited"}',
     ],
-    [{ type: 'message.deleted', messageId: 42 }, '{"event":"delete","message_id":42}'],
+    [{ type: 'message.deleted', ...at, messageId: 42 }, '{"event":"delete","message_id":42}'],
     [
       { type: 'avatar.changed', userId: 7, avatar: '/static/b.webp' },
       '{"event":"avatar","user_id":7,"user_avatar":"/static/b.webp"}',
@@ -41,6 +53,7 @@ describe('eventFrame', () => {
   it.each<ChatEvent>([
     { type: 'user.deleted', userId: 7, previousAvatar: '/static/a.webp' },
     { type: 'sessions.revoked', sessionIds: ['s1'] },
+    { type: 'member.left', ...at, userId: 7, reason: 'left' },
   ])('broadcasts no frame for $type', (event) => {
     expect(eventFrame(event)).toBeNull();
   });
@@ -61,6 +74,7 @@ describe('eventFrame', () => {
       fc.property(anyMessage, fc.option(fc.string({ minLength: 1 })), (stored, clientId) => {
         const frame = eventFrame({
           type: 'message.created',
+          ...at,
           message: stored,
           clientId: clientId ?? undefined,
         });

@@ -9,8 +9,10 @@ import {
 } from './server-frames';
 
 /**
- * The frame that shows a bus event to every client, or null for an event clients are not shown: a
- * deleted account (for the avatar store to clean up) and revoked sessions (their sockets close).
+ * The v1 frame that shows a bus event to the compat sockets, or null for an event they are not
+ * shown: a deleted account (for the avatar store to clean up), revoked sessions (their sockets
+ * close) and the rooms' membership and settings, which v1 does not know. Only the general room's
+ * message events reach here.
  */
 export function eventFrame(event: ChatEvent): ServerFrame | null {
   switch (event.type) {
@@ -26,6 +28,9 @@ export function eventFrame(event: ChatEvent): ServerFrame | null {
       return userFrame(event.userId, event.name, event.role, event.avatar);
     case 'user.deleted':
     case 'sessions.revoked':
+    case 'member.joined':
+    case 'member.left':
+    case 'room.updated':
       return null;
   }
 }

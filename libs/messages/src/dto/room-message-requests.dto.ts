@@ -1,0 +1,75 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsOptional, Max, Min, ValidateBy } from 'class-validator';
+import { isClientId } from '../message-text';
+import { IntegerParameter, IsMessageText } from './message-fields';
+
+/** PostgreSQL integer ids: 1 to 2^31-1. */
+const ID_MAX = 2_147_483_647;
+export const ROOM_PAGE_MAX = 100;
+export const ROOM_PAGE_DEFAULT = 50;
+
+export class RoomPathDto {
+  @IntegerParameter
+  @Min(1)
+  @Max(ID_MAX)
+  @IsInt()
+  id!: number;
+}
+
+export class MessagePathDto {
+  @IntegerParameter
+  @Min(1)
+  @Max(ID_MAX)
+  @IsInt()
+  id!: number;
+}
+
+export class RoomPageQueryDto {
+  /** Messages numbered below this one, newest first. */
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IntegerParameter
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  @IsInt()
+  before_seq?: number;
+
+  /** Messages numbered above this one, oldest first. */
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IntegerParameter
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  @IsInt()
+  after_seq?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: ROOM_PAGE_MAX, default: ROOM_PAGE_DEFAULT })
+  @IsOptional()
+  @IntegerParameter
+  @Min(1)
+  @Max(ROOM_PAGE_MAX)
+  @IsInt()
+  limit?: number;
+}
+
+export class PostRoomMessageDto {
+  @IsMessageText()
+  text!: string;
+
+  /** The sender's idempotency key: a repeat stores nothing and answers the first message. */
+  @ApiPropertyOptional()
+  @IsOptional()
+  @ValidateBy({
+    name: 'clientId',
+    validator: {
+      validate: isClientId,
+      defaultMessage: () => 'client_id must be 1 to 64 characters without control characters',
+    },
+  })
+  client_id?: string;
+}
+
+export class EditRoomMessageDto {
+  @IsMessageText()
+  text!: string;
+}

@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { RoomEvent } from '@chat/events';
+import { RoomChangesRepository } from './room-changes.repository';
+import { changeEvent } from './stored-change';
+
+/** A room's past changes, as the events that announced them: for resumes and gap filling. */
+@Injectable()
+export class RoomHistory {
+  constructor(private readonly changes: RoomChangesRepository) {}
+
+  /**
+   * The changes numbered after `afterSeq` up to `upToSeq`, oldest first, `pageSize` numbers a
+   * page: the next page is read only when the caller asks for it.
+   */
+  async *eventsBetween(
+    roomId: number,
+    afterSeq: number,
+    upToSeq: number,
+    pageSize: number,
+  ): AsyncGenerator<RoomEvent[]> {
+    for (let from = afterSeq; from < upToSeq; from += pageSize) {
+      const to = Math.min(from + pageSize, upToSeq);
+      const page = await this.changes.between(roomId, from, to);
+      if (page.length > 0) yield page.map((change) => changeEvent(roomId, change));
+    }
+  }
+
+  /** Each room's newest number; rooms that do not exist are left out. */
+  lastSeqs(roomIds: number[]): Promise<Map<number, number>> {
+    return this.changes.lastSeqs(roomIds);
+  }
+}

@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import { AuthUser } from '@chat/auth';
+import { ConflictError, NotFoundError, PermissionError } from '@chat/errors';
+import { GENERAL_ROOM_ID, RoomAccess, RoomAccessResult } from '@chat/rooms';
+import { RoomMessage, toRoomMessage } from './message-json';
+import { LoggedChange, MessagesRepository } from './messages.repository';
+import { MessagesService } from './messages.service';
+
+export interface RoomPageQuery {
+  beforeSeq?: number;
+  afterSeq?: number;
+  limit: number;
+}
+
+export interface SentRoomMessage {
+  message: RoomMessage;
+  /** False when the author's client_id was stored before: the first message is answered. */
+  created: boolean;
+}
+
+const MESSAGE_NOT_FOUND = 'Message not found';
+
+/**
+ * Messages in any room, as v2 clients and bots use them: every call checks that the caller may
+ * read or write the room (a room they cannot see is "not found", like a message in it).
+ */
+@Injectable()
+export class RoomMessagesService {
+  constructor(
+    private readonly messages: MessagesService,
+    private readonly repository: MessagesRepository,
+    private readonly access: RoomAccess,
+  ) {}
+
+  /** A page of a room as JSON text: newest first, or oldest first after `afterSeq`. */
+  async page(caller: AuthUser, roomId: number, query: RoomPageQuery): Promise<string> {
+    await this.access.member(caller, roomId);
+    if (query.afterSeq !== undefined) {
+      return this.repository.roomPageAfter(roomId, query.afterSeq, query.limit);
+    }
+    if (query.beforeSeq !== undefined) {
+      return this.repository.roomPageBefore(roomId, query.beforeSeq, query.limit);
+    }
+    return this.repository.roomNewestPage(roomId, query.limit);
+  }
+
+  /** Stores a message in a room the caller may write to (everyone may write to general). */
+  async send(
+    caller: AuthUser,
+    roomId: number,
+    text: string,
+    clientId?: string,
+  ): Promise<SentRoomMessage> {
+    if (roomId !== GENERAL_ROOM_ID) await this.access.writable(caller, roomId);
+    const written = await this.messages.send({ roomId, userId: caller.id, text, clientId });
+    // A repeat may have been edited since: read it back as it is now.
+    const message = written.created
+      ? toRoomMessage(written.message, written.roomId, written.seq, null)
+      : await this.repository.findOne(written.message.message_id);
+    if (!message) throw new NotFoundError(MESSAGE_NOT_FOUND);
+    return { message, created: written.created };
+  }
+
+  /** The author edits their message, in a room they are still in and that is not archived. */
+  async edit(caller: AuthUser, messageId: number, text: string): Promise<LoggedChange> {
+    const place = await this.placeOf(messageId);
+    await this.accessTo(() => this.access.writable(caller, place.room_id));
+    if (place.user_id !== caller.id) throw new PermissionError('Only the author edits a message');
+    return this.orNotFound(() => this.messages.rewrite(messageId, text, { authorId: caller.id }));
+  }
+
+  /**
+   * The author, the room's owner, or a site moderator in a public room deletes a message; not in
+   * an archived room.
+   */
+  async remove(caller: AuthUser, messageId: number): Promise<LoggedChange> {
+    const place = await this.placeOf(messageId);
+    const room = await this.accessTo(() => this.access.visible(caller, place.room_id));
+    if (place.user_id !== caller.id && !this.access.actsAsOwner(caller, room)) {
+      throw new PermissionError('Only the author, the room owner or a moderator deletes a message');
+    }
+    if (room.archived) throw new PermissionError('The room is archived');
+    return this.orNotFound(() => this.messages.remove(messageId));
+  }
+
+  /** A message as it is now, for a caller who may read its room. */
+  async findOne(caller: AuthUser, messageId: number): Promise<RoomMessage> {
+    const place = await this.placeOf(messageId);
+    await this.accessTo(() => this.access.member(caller, place.room_id));
+    const message = await this.repository.findOne(messageId);
+    if (!message) throw new NotFoundError(MESSAGE_NOT_FOUND);
+    return message;
+  }
+
+  private async placeOf(messageId: number): Promise<{ room_id: number; user_id: number }> {
+    const place = await this.repository.findPlace(messageId);
+    if (!place) throw new NotFoundError(MESSAGE_NOT_FOUND);
+    return place;
+  }
+
+  /** A room the caller cannot see hides its messages too: "message not found". */
+  private async accessTo(check: () => Promise<RoomAccessResult>): Promise<RoomAccessResult> {
+    try {
+      return await check();
+    } catch (error) {
+      if (error instanceof NotFoundError) throw new NotFoundError(MESSAGE_NOT_FOUND);
+      throw error;
+    }
+  }
+
+  /** Deleted between the check and the change: not found. */
+  private async orNotFound(change: () => Promise<LoggedChange>): Promise<LoggedChange> {
+    try {
+      return await change();
+    } catch (error) {
+      if (error instanceof ConflictError) {
+        throw new NotFoundError(MESSAGE_NOT_FOUND);
+      }
+      throw error;
+    }
+  }
+}

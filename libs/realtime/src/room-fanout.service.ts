@@ -1,0 +1,160 @@
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import {
+  ChatEvent,
+  EventBus,
+  isRoomEvent,
+  MemberJoinedEvent,
+  MemberLeftEvent,
+  RoomEvent,
+} from '@chat/events';
+import { RoomHistory } from '@chat/messages';
+import { ChatMetrics } from '@chat/metrics';
+import { GENERAL_ROOM_ID } from '@chat/rooms';
+import { ClientConnection } from './connection/client-connection';
+import { ConnectionRegistry } from './connection-registry.service';
+import { EventBroadcaster } from './event-broadcaster.service';
+import { RoomSequencer } from './room-sequencer';
+import { roomAddedFrame, roomRemovedFrame } from './v2/v2-server-frames';
+
+/** How often the followed rooms are compared with the database (see RoomSequencer.sweep). */
+const SWEEP_MS = 5_000;
+const GAP_WAIT_MS = 100;
+const GIVE_UP_MS = 5_000;
+const MAX_FILL = 10_000;
+const READ_PAGE = 500;
+
+/**
+ * Routes the bus's events to this instance's sockets: each room's changes in order and once (the
+ * sequencer), only for the rooms that have a socket here (the bus subscribes to exactly those),
+ * and membership changes to the members' own sockets, which join or leave the room at once.
+ */
+@Injectable()
+export class RoomFanout implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('RoomFanout');
+  private readonly sequencer: RoomSequencer;
+  private readonly unsubscribes: (() => void)[] = [];
+  private sweepTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly events: EventBus,
+    private readonly registry: ConnectionRegistry,
+    private readonly broadcaster: EventBroadcaster,
+    private readonly history: RoomHistory,
+    private readonly metrics: ChatMetrics,
+  ) {
+    this.sequencer = new RoomSequencer(
+      {
+        emit: (event) => this.emit(event),
+        read: (roomId, afterSeq, upToSeq) => this.read(roomId, afterSeq, upToSeq),
+        skipped: (roomId, afterSeq, upToSeq) => {
+          this.metrics.roomChangesSkipped.inc(upToSeq - afterSeq);
+          this.logger.warn(`Room ${roomId}: changes ${afterSeq + 1}-${upToSeq} skipped`);
+        },
+      },
+      { gapWaitMs: GAP_WAIT_MS, giveUpMs: GIVE_UP_MS, maxFill: MAX_FILL },
+    );
+    registry.roomEmptied = (roomId) => this.roomEmptied(roomId);
+  }
+
+  onModuleInit(): void {
+    // Every instance serves the general room: the compat sockets are all in it.
+    this.events.watchRoom(GENERAL_ROOM_ID);
+    this.unsubscribes.push(
+      this.events.subscribe((event) => this.receive(event)),
+      this.events.onConnectionChange((connected) => {
+        if (connected) void this.sweep(true);
+      }),
+    );
+    this.sweepTimer = setInterval(() => void this.sweep(false), SWEEP_MS);
+    this.sweepTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.sweepTimer);
+    for (const unsubscribe of this.unsubscribes) unsubscribe();
+    this.sequencer.stop();
+  }
+
+  /** Puts a signed-in v2 socket in a room whose changes up to `seq` it need not be sent. */
+  join(connection: ClientConnection, roomId: number, seq: number): void {
+    connection.streams?.open(roomId, seq);
+    if (this.registry.joinRoom(connection, roomId)) this.follow(roomId, seq);
+  }
+
+  private receive(event: ChatEvent): void {
+    if (!isRoomEvent(event)) return this.broadcaster.dispatch(event);
+    if (!this.sequencer.isFollowing(event.roomId)) {
+      // A room starts being followed here when one of its members is; the general room always.
+      const joinsHere =
+        event.type === 'member.joined' && this.registry.socketsOf(event.member.user_id).size > 0;
+      if (event.roomId !== GENERAL_ROOM_ID && !joinsHere) return;
+      this.follow(event.roomId, event.seq - 1);
+    }
+    this.sequencer.accept(event);
+  }
+
+  private follow(roomId: number, seq: number): void {
+    if (this.sequencer.isFollowing(roomId)) return;
+    if (roomId !== GENERAL_ROOM_ID) this.events.watchRoom(roomId);
+    this.sequencer.follow(roomId, seq);
+  }
+
+  private roomEmptied(roomId: number): void {
+    if (roomId === GENERAL_ROOM_ID || !this.sequencer.isFollowing(roomId)) return;
+    this.sequencer.unfollow(roomId);
+    this.events.unwatchRoom(roomId);
+  }
+
+  /** A room's next change, in order. */
+  private emit(event: RoomEvent): void {
+    try {
+      if (event.type === 'member.joined') this.memberJoined(event);
+      else if (event.type === 'member.left') this.memberLeft(event);
+      this.broadcaster.dispatchRoom(event);
+    } catch (error) {
+      this.logger.error(`Room ${event.roomId}: ${event.type} not shown`, (error as Error).stack);
+    }
+  }
+
+  /** The new member's sockets here join the room: room.added, then its changes after this one. */
+  private memberJoined(event: MemberJoinedEvent): void {
+    for (const connection of this.registry.socketsOf(event.member.user_id)) {
+      if (connection.streams?.has(event.roomId)) continue;
+      this.join(connection, event.roomId, event.seq);
+      connection.send(roomAddedFrame(event.room, event.seq));
+    }
+  }
+
+  /** The member's sockets here leave the room at once: room.removed, and nothing more of it. */
+  private memberLeft(event: MemberLeftEvent): void {
+    for (const connection of this.registry.socketsOf(event.userId)) {
+      if (!connection.streams?.has(event.roomId)) continue;
+      this.registry.leaveRoom(connection, event.roomId);
+      connection.send(roomRemovedFrame(event.roomId, event.seq, event.reason));
+    }
+  }
+
+  private async read(roomId: number, afterSeq: number, upToSeq: number): Promise<RoomEvent[]> {
+    const events: RoomEvent[] = [];
+    for await (const page of this.history.eventsBetween(roomId, afterSeq, upToSeq, READ_PAGE)) {
+      events.push(...page);
+    }
+    this.metrics.roomChangesFilled.inc(events.length);
+    return events;
+  }
+
+  /** Compares the followed rooms (and the general room) with the database; see the sequencer. */
+  private async sweep(now: boolean): Promise<void> {
+    const rooms = new Set([GENERAL_ROOM_ID, ...this.sequencer.followedRooms()]);
+    let lastSeqs: Map<number, number>;
+    try {
+      lastSeqs = await this.history.lastSeqs([...rooms]);
+    } catch (error) {
+      this.logger.debug(`Room sweep skipped: ${(error as Error).message}`);
+      return;
+    }
+    const general = lastSeqs.get(GENERAL_ROOM_ID);
+    if (general !== undefined) this.follow(GENERAL_ROOM_ID, general);
+    this.sequencer.sweep(lastSeqs, now);
+  }
+}

@@ -1,0 +1,173 @@
+import { RoomEvent } from '@chat/events';
+
+/** What the sequencer needs from its owner. */
+export interface SequencerHooks {
+  /** A room's next change, in order, once. */
+  emit(event: RoomEvent): void;
+  /** The stored changes of a room numbered in (afterSeq, upToSeq], in order. */
+  read(roomId: number, afterSeq: number, upToSeq: number): Promise<RoomEvent[]>;
+  /** Numbers given up on: they could not be read in time, or were too many to read. */
+  skipped(roomId: number, afterSeq: number, upToSeq: number): void;
+}
+
+export interface SequencerOptions {
+  /** How long a gap may wait for its changes to arrive on the bus before they are read. */
+  gapWaitMs: number;
+  /** How long a gap that cannot be read (the database is away) holds its room back. */
+  giveUpMs: number;
+  /** The most numbers one fill reads; a larger gap is skipped. */
+  maxFill: number;
+}
+
+interface RoomState {
+  delivered: number;
+  pending: Map<number, RoomEvent>;
+  timer?: NodeJS.Timeout;
+  filling: boolean;
+  /** When the oldest unfilled gap was first seen. */
+  gapSince?: number;
+  /** The room's number in the database at the previous sweep. */
+  seenAtLastSweep?: number;
+}
+
+/**
+ * Passes each followed room's changes on exactly once and in number order, whatever order the bus
+ * brings them in (instances publish on their own, and Redis may have been away from one of them).
+ * A number that does not arrive within gapWaitMs is read from the database; so is anything a
+ * sweep finds stored but still not passed on a whole sweep later.
+ */
+export class RoomSequencer {
+  private readonly rooms = new Map<number, RoomState>();
+
+  constructor(
+    private readonly hooks: SequencerHooks,
+    private readonly options: SequencerOptions,
+  ) {}
+
+  isFollowing(roomId: number): boolean {
+    return this.rooms.has(roomId);
+  }
+
+  followedRooms(): number[] {
+    return [...this.rooms.keys()];
+  }
+
+  /** Follows a room whose changes up to `seq` need not be passed on; no-op when followed. */
+  follow(roomId: number, seq: number): void {
+    if (!this.rooms.has(roomId))
+      this.rooms.set(roomId, { delivered: seq, pending: new Map(), filling: false });
+  }
+
+  unfollow(roomId: number): void {
+    clearTimeout(this.rooms.get(roomId)?.timer);
+    this.rooms.delete(roomId);
+  }
+
+  /** Takes a change from the bus: passed on now, held for an earlier one, or dropped as a repeat. */
+  accept(event: RoomEvent): void {
+    const room = this.rooms.get(event.roomId);
+    if (!room || event.seq <= room.delivered || room.pending.has(event.seq)) return;
+    if (event.seq === room.delivered + 1) {
+      room.delivered = event.seq;
+      this.hooks.emit(event);
+      this.passOn(event.roomId, room);
+      return;
+    }
+    room.pending.set(event.seq, event);
+    room.gapSince ??= Date.now();
+    this.fillSoon(event.roomId, room, this.options.gapWaitMs);
+  }
+
+  /**
+   * Compares the rooms' numbers in the database with what was passed on: a room behind by numbers
+   * the previous sweep already saw stored (or any, when `now`, after the bus came back) is filled.
+   */
+  sweep(lastSeqs: Map<number, number>, now: boolean): void {
+    for (const [roomId, lastSeq] of lastSeqs) {
+      const room = this.rooms.get(roomId);
+      if (!room) continue;
+      const due = now ? lastSeq : Math.min(lastSeq, room.seenAtLastSweep ?? 0);
+      room.seenAtLastSweep = lastSeq;
+      if (due > room.delivered && !room.filling) void this.fill(roomId, room, due);
+    }
+  }
+
+  stop(): void {
+    for (const room of this.rooms.values()) clearTimeout(room.timer);
+    this.rooms.clear();
+  }
+
+  private fillSoon(roomId: number, room: RoomState, delayMs: number): void {
+    if (room.timer || room.filling) return;
+    room.timer = setTimeout(() => {
+      room.timer = undefined;
+      void this.fill(roomId, room, Math.max(...room.pending.keys()));
+    }, delayMs);
+    room.timer.unref();
+  }
+
+  /** Reads the changes after what was passed on up to `upTo`, then passes on all it can. */
+  private async fill(roomId: number, room: RoomState, upTo: number): Promise<void> {
+    const from = room.delivered;
+    if (upTo <= from) return;
+    if (upTo - from > this.options.maxFill) return this.skip(roomId, room, upTo);
+    room.filling = true;
+    let stored: RoomEvent[];
+    try {
+      stored = await this.hooks.read(roomId, from, upTo);
+    } catch {
+      room.filling = false;
+      if (this.rooms.get(roomId) !== room) return;
+      if (Date.now() - (room.gapSince ?? Date.now()) > this.options.giveUpMs) {
+        return this.skip(roomId, room, Math.min(...room.pending.keys()) - 1);
+      }
+      return this.fillSoon(roomId, room, this.options.gapWaitMs);
+    }
+    room.filling = false;
+    if (this.rooms.get(roomId) !== room) return;
+    for (const event of stored) {
+      if (event.seq > room.delivered && event.seq <= upTo) room.pending.set(event.seq, event);
+    }
+    // Everything up to upTo is known now: a number with no change stored has none to pass on.
+    while (room.delivered < upTo) {
+      const next = room.pending.get(room.delivered + 1);
+      room.delivered += 1;
+      if (next) {
+        room.pending.delete(next.seq);
+        this.hooks.emit(next);
+      }
+    }
+    this.passOn(roomId, room);
+  }
+
+  /** Gives up on the numbers up to `upTo`: what is held after them is passed on. */
+  private skip(roomId: number, room: RoomState, upTo: number): void {
+    if (upTo > room.delivered) {
+      this.hooks.skipped(roomId, room.delivered, upTo);
+      for (const seq of room.pending.keys()) if (seq <= upTo) room.pending.delete(seq);
+      room.delivered = upTo;
+    }
+    this.passOn(roomId, room);
+  }
+
+  /** Passes on the held changes that now follow in order; waits again if a gap remains. */
+  private passOn(roomId: number, room: RoomState): void {
+    for (
+      let next = room.pending.get(room.delivered + 1);
+      next;
+      next = room.pending.get(room.delivered + 1)
+    ) {
+      room.pending.delete(next.seq);
+      room.delivered = next.seq;
+      this.hooks.emit(next);
+    }
+    if (room.pending.size === 0) {
+      room.gapSince = undefined;
+      clearTimeout(room.timer);
+      room.timer = undefined;
+    } else {
+      room.gapSince ??= Date.now();
+      this.fillSoon(roomId, room, this.options.gapWaitMs);
+    }
+  }
+}

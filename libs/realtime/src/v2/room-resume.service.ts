@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@chat/config';
+import { RoomHistory } from '@chat/messages';
+import { ClientConnection } from '../connection/client-connection';
+import { drained } from '../connection/drained';
+import { errorFrame, resumedFrame } from './v2-server-frames';
+import { v2RoomFrame } from './v2-event-frames';
+
+const REPLAY_PAGE = 500;
+
+/**
+ * `resume` on a v2 socket: for each room, every change after the client's number, oldest first,
+ * while the room's live frames wait; then `resumed`, then the live frames it still lacks.
+ */
+@Injectable()
+export class RoomResume {
+  private readonly bound: number;
+
+  constructor(
+    private readonly history: RoomHistory,
+    config: AppConfig,
+  ) {
+    this.bound = config.resumeMaxMessages;
+  }
+
+  async resume(
+    connection: ClientConnection,
+    req: string | undefined,
+    points: Map<number, number>,
+  ): Promise<void> {
+    const streams = connection.streams!;
+    const rooms = [...points.keys()].filter((roomId) => streams.has(roomId));
+    const lastSeqs = await this.history.lastSeqs(rooms);
+    for (const [roomId, afterSeq] of points) {
+      const lastSeq = lastSeqs.get(roomId);
+      if (!streams.has(roomId) || lastSeq === undefined) {
+        connection.send(errorFrame(req, 'not_found', 'Room not found', roomId));
+        continue;
+      }
+      if (afterSeq > lastSeq || lastSeq - afterSeq > this.bound) {
+        this.reload(connection, roomId, lastSeq);
+        continue;
+      }
+      if (!(await this.replay(connection, roomId, afterSeq, lastSeq))) return;
+    }
+  }
+
+  /** Too far behind (or ahead): the client reloads the room; live frames go on from lastSeq. */
+  private reload(connection: ClientConnection, roomId: number, lastSeq: number): void {
+    const held = connection.streams!.restartAt(roomId, lastSeq);
+    connection.send(resumedFrame(roomId, false, lastSeq));
+    connection.sendEncoded(held);
+  }
+
+  /** Replays one room; false when the socket stopped reading or closed (nothing more to do). */
+  private async replay(
+    connection: ClientConnection,
+    roomId: number,
+    afterSeq: number,
+    lastSeq: number,
+  ): Promise<boolean> {
+    const streams = connection.streams!;
+    streams.startReplay(roomId);
+    try {
+      for await (const page of this.history.eventsBetween(roomId, afterSeq, lastSeq, REPLAY_PAGE)) {
+        for (const event of page) {
+          if (streams.admitReplay(roomId, afterSeq, event.seq)) connection.send(v2RoomFrame(event));
+        }
+        if (!(await drained(connection))) return false;
+      }
+    } catch (error) {
+      // The stored changes could not be read: the client reloads the room instead.
+      this.reload(connection, roomId, lastSeq);
+      throw error;
+    }
+    const held = streams.finishReplay(roomId, afterSeq, lastSeq);
+    connection.send(resumedFrame(roomId, true, lastSeq));
+    connection.sendEncoded(held);
+    return true;
+  }
+}
