@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -11,7 +11,7 @@ import { Authenticated, AuthUser, CurrentUser } from '@chat/auth';
 import { RoomMember } from '@chat/events';
 import { MembersQueryDto, UserIdDto } from './dto/room-requests.dto';
 import { RoomMemberDto, RoomViewDto } from './dto/room-responses.dto';
-import { IdParamPipe } from './id-param.pipe';
+import { PathId } from './path-id.decorator';
 import { Outcome, RoomMembershipsService } from './room-memberships.service';
 import { RoomView } from './room-views';
 
@@ -36,7 +36,7 @@ export class RoomMembersController {
   @ApiNotFoundResponse({ description: NOT_FOUND })
   async join(
     @CurrentUser() caller: AuthUser,
-    @Param('id', IdParamPipe) id: number,
+    @PathId('id') id: number,
     @Res({ passthrough: true }) response: Response,
   ): Promise<RoomView> {
     return answer(response, await this.memberships.join(caller, id));
@@ -47,7 +47,7 @@ export class RoomMembersController {
   @HttpCode(204)
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ description: NOT_FOUND })
-  leave(@CurrentUser() caller: AuthUser, @Param('id', IdParamPipe) id: number): Promise<void> {
+  leave(@CurrentUser() caller: AuthUser, @PathId('id') id: number): Promise<void> {
     return this.memberships.leave(caller, id);
   }
 
@@ -57,7 +57,7 @@ export class RoomMembersController {
   @ApiNotFoundResponse({ description: NOT_FOUND })
   list(
     @CurrentUser() caller: AuthUser,
-    @Param('id', IdParamPipe) id: number,
+    @PathId('id') id: number,
     @Query() query: MembersQueryDto,
   ): Promise<RoomMember[]> {
     return this.memberships.list(caller, id, { afterId: query.after_id, limit: query.limit });
@@ -70,7 +70,7 @@ export class RoomMembersController {
   @ApiNotFoundResponse({ description: `${NOT_FOUND}; or no such user` })
   async add(
     @CurrentUser() caller: AuthUser,
-    @Param('id', IdParamPipe) id: number,
+    @PathId('id') id: number,
     @Body() body: UserIdDto,
     @Res({ passthrough: true }) response: Response,
   ): Promise<RoomMember> {
@@ -84,8 +84,8 @@ export class RoomMembersController {
   @ApiNotFoundResponse({ description: `${NOT_FOUND}; or not a member` })
   remove(
     @CurrentUser() caller: AuthUser,
-    @Param('id', IdParamPipe) id: number,
-    @Param('user_id', IdParamPipe) userId: number,
+    @PathId('id') id: number,
+    @PathId('user_id') userId: number,
   ): Promise<void> {
     return this.memberships.remove(caller, id, userId);
   }

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiNotFoundResponse,
@@ -9,7 +9,7 @@ import {
 import { Authenticated, AuthUser, CurrentUser } from '@chat/auth';
 import { CreateRoomDto, DirectoryQueryDto, UpdateRoomDto } from './dto/room-requests.dto';
 import { DirectoryPageDto, MyRoomDto, RoomViewDto } from './dto/room-responses.dto';
-import { IdParamPipe } from './id-param.pipe';
+import { PathId } from './path-id.decorator';
 import { DirectoryPage, MyRoom, RoomView } from './room-views';
 import { RoomsService } from './rooms.service';
 
@@ -49,7 +49,7 @@ export class RoomsController {
   @Get(':id')
   @ApiOkResponse({ type: RoomViewDto })
   @ApiNotFoundResponse({ description: NOT_FOUND })
-  view(@CurrentUser() caller: AuthUser, @Param('id', IdParamPipe) id: number): Promise<RoomView> {
+  view(@CurrentUser() caller: AuthUser, @PathId('id') id: number): Promise<RoomView> {
     return this.rooms.view(caller, id);
   }
 
@@ -59,7 +59,7 @@ export class RoomsController {
   @ApiNotFoundResponse({ description: NOT_FOUND })
   update(
     @CurrentUser() caller: AuthUser,
-    @Param('id', IdParamPipe) id: number,
+    @PathId('id') id: number,
     @Body() body: UpdateRoomDto,
   ): Promise<RoomView> {
     return this.rooms.update(caller, id, body);
@@ -69,10 +69,7 @@ export class RoomsController {
   @Delete(':id')
   @ApiOkResponse({ type: RoomViewDto })
   @ApiNotFoundResponse({ description: NOT_FOUND })
-  archive(
-    @CurrentUser() caller: AuthUser,
-    @Param('id', IdParamPipe) id: number,
-  ): Promise<RoomView> {
+  archive(@CurrentUser() caller: AuthUser, @PathId('id') id: number): Promise<RoomView> {
     return this.rooms.archive(caller, id);
   }
 }

@@ -1,9 +1,8 @@
 import { InvalidInputError } from '@chat/errors';
-import { IdParamPipe } from './id-param.pipe';
+import { parsePathId } from './path-id.decorator';
 
-describe('IdParamPipe', () => {
-  const pipe = new IdParamPipe();
-  const parse = (value: string) => pipe.transform(value, { type: 'param', data: 'user_id' });
+describe('parsePathId', () => {
+  const parse = (value: unknown) => parsePathId(value, 'user_id');
 
   it.each([
     ['1', 1],
@@ -13,7 +12,7 @@ describe('IdParamPipe', () => {
     expect(parse(value)).toBe(id);
   });
 
-  it.each(['0', '-1', '+1', '01', '1.0', '1e3', 'abc', '', ' 1', '2147483648', '99999999999'])(
+  it.each(['0', '-1', '+1', '01', '1.0', '1e3', 'abc', '', ' 1', '2147483648', '99999999999', 5])(
     'refuses %j with 422 naming the parameter',
     (value) => {
       expect(() => parse(value)).toThrow(InvalidInputError);
