@@ -3,6 +3,7 @@ import type { SessionOptions } from 'express-session';
 import { AuthModule } from '@chat/auth';
 import { AppConfig } from '@chat/config';
 import { MessagesModule, MessagesService } from '@chat/messages';
+import { RoomMembershipsService, RoomsModule, RoomsService } from '@chat/rooms';
 import { UsersModule, UsersService } from '@chat/users';
 import { AdminAuthService, PANEL_SESSION_SECONDS } from './admin-auth.service';
 import { AdminSessionStore } from './admin-session-store.service';
@@ -19,17 +20,24 @@ const PANEL_WORDING = {
   components: {
     Login: {
       welcomeHeader: 'Real-time chat',
-      welcomeMessage: 'Administration: accounts, roles and messages. Admins only.',
+      welcomeMessage: 'Administration: accounts, roles, messages and rooms. Admins only.',
       properties: { email: 'Name', password: 'Password' },
     },
   },
   properties: { userId: 'Author' },
+  resources: {
+    Room: { actions: { delete: 'Archive' } },
+    RoomMembership: {
+      actions: { delete: 'Remove member' },
+      properties: { userId: 'Member', roomId: 'Room' },
+    },
+  },
 };
 
 @Module({
-  imports: [AuthModule, UsersModule, MessagesModule],
+  imports: [AuthModule, UsersModule, MessagesModule, RoomsModule],
   providers: [AdminAuthService, AdminSessionsRepository, AdminSessionStore],
-  exports: [AdminAuthService, AdminSessionStore, UsersModule, MessagesModule],
+  exports: [AdminAuthService, AdminSessionStore, UsersModule, MessagesModule, RoomsModule],
 })
 class AdminPanelServicesModule {}
 
@@ -40,25 +48,45 @@ class AdminPanelServicesModule {}
 @Module({})
 export class AdminPanelModule {
   static async register(): Promise<DynamicModule> {
-    const [{ AdminModule, ExpressLoader }, { default: AdminJS }, { Database, Resource }] =
-      await Promise.all([import('@adminjs/nestjs'), import('adminjs'), import('@adminjs/typeorm')]);
+    const [
+      { AdminModule, ExpressLoader },
+      { default: AdminJS, BaseProperty, BaseRecord },
+      { Database, Resource },
+    ] = await Promise.all([
+      import('@adminjs/nestjs'),
+      import('adminjs'),
+      import('@adminjs/typeorm'),
+    ]);
     AdminJS.registerAdapter({ Database, Resource });
     return {
       module: AdminPanelModule,
       imports: [
         AdminModule.createAdminAsync({
           imports: [AdminPanelServicesModule],
-          inject: [AppConfig, AdminAuthService, AdminSessionStore, UsersService, MessagesService],
+          inject: [
+            AppConfig,
+            AdminAuthService,
+            AdminSessionStore,
+            UsersService,
+            MessagesService,
+            RoomsService,
+            RoomMembershipsService,
+          ],
           useFactory: (
             config: AppConfig,
             auth: AdminAuthService,
             sessions: AdminSessionStore,
             users: UsersService,
             messages: MessagesService,
+            rooms: RoomsService,
+            memberships: RoomMembershipsService,
           ) => ({
             adminJsOptions: {
               rootPath: ADMIN_ROOT,
-              resources: panelResources({ users, messages }),
+              resources: panelResources(
+                { users, messages, rooms, memberships },
+                { Resource, BaseRecord, BaseProperty },
+              ),
               branding: { companyName: 'Real-time chat', withMadeWithLove: false },
               locale: { language: 'en', translations: { en: PANEL_WORDING } },
             },
