@@ -233,13 +233,14 @@ export async function showChat(
         report,
       }),
     roomNotFound: (roomId) => roomGone(roomId, 'removed'),
-    sessionEnded: () => void signOut(false),
+    sessionEnded: () => signOut(false),
   });
 
-  async function signOut(tellServer: boolean): Promise<void> {
+  /** Back to the sign-in form at once; the server hears of a logout in the background. */
+  function signOut(tellServer: boolean): void {
     socket.stop();
     window.removeEventListener('hashchange', followAddress);
-    if (tellServer) await api.logout(token).catch(() => undefined);
+    if (tellServer) void api.logout(token).catch(() => undefined);
     signedOut();
   }
 
@@ -258,7 +259,7 @@ export async function showChat(
       showProfile();
       for (const list of lists.values()) list.refresh();
     },
-    deleted: () => void signOut(false),
+    deleted: () => signOut(false),
   });
 
   const composer = new Composer((text) => {
@@ -347,11 +348,7 @@ export async function showChat(
       name,
       state,
       h('button', { type: 'button', class: 'secondary', onclick: profile.open }, 'Profile'),
-      h(
-        'button',
-        { type: 'button', class: 'secondary', onclick: () => void signOut(true) },
-        'Log out',
-      ),
+      h('button', { type: 'button', class: 'secondary', onclick: () => signOut(true) }, 'Log out'),
     ),
     h('div', { class: 'layout' }, rooms.element, pane.element),
     profile.dialog,

@@ -30,6 +30,8 @@ export class MessageList {
   private oldestSeq = Infinity;
   private newestSeq = 0;
   private savedScroll: { top: number; atBottom: boolean } = { top: 0, atBottom: true };
+  /** Whether the reader was at the bottom before this frame's new messages; see stickToBottom. */
+  private sticking?: boolean;
 
   constructor(
     label: string,
@@ -72,15 +74,28 @@ export class MessageList {
     if (this.deleted.has(incoming.message_id)) return;
     const edit = this.edits.get(incoming.message_id);
     const message = edit ? { ...incoming, ...edit, edited: true } : incoming;
-    const atBottom = this.isAtBottom();
     const existing = this.shown.get(message.message_id);
+    if (!existing) this.stickToBottom();
     const element = this.context.render(message);
     if (existing) existing.element.replaceWith(element);
     else this.element.insertBefore(element, this.firstAfter(message.seq));
     this.shown.set(message.message_id, { message, element });
     this.newestSeq = Math.max(this.newestSeq, message.seq);
     this.oldestSeq = Math.min(this.oldestSeq, message.seq);
-    if (atBottom && !existing) this.scrollToBottom();
+  }
+
+  /**
+   * A reader at the bottom stays there as messages come. Where they are is read once per frame,
+   * before the first new message: reading it after every insert would lay the page out again for
+   * each one, which a burst of a thousand replayed messages makes slow.
+   */
+  private stickToBottom(): void {
+    if (this.sticking !== undefined) return;
+    this.sticking = this.isAtBottom();
+    requestAnimationFrame(() => {
+      if (this.sticking) this.scrollToBottom();
+      this.sticking = undefined;
+    });
   }
 
   edited(messageId: number, text: string, editedAt: string): void {

@@ -20,7 +20,7 @@ export function newRoomDialog(create: (room: NewRoom) => Promise<void>): {
       'label',
       { class: 'choice' },
       h('input', { type: 'radio', name: 'new-room-kind', value, checked }),
-      ` ${label}`,
+      label,
     );
   const form = h(
     'form',

@@ -137,7 +137,8 @@ describe('the web client at /', () => {
     expect(b.dialogs).toEqual([]);
   });
 
-  it('edits its own message live, and lets only moderators delete', async () => {
+  // Version 2 lets authors delete their own messages (moderators delete any in public rooms).
+  it('edits its own message live; its author and moderators delete it, nobody else', async () => {
     const moderator = await createUserWithRole(t, await loginAdmin(t), 2);
     const a = await open(alice);
     const b = await open(bob);
@@ -145,7 +146,7 @@ describe('the web client at /', () => {
     await sendMessage(a.page, 'first draft');
     const mine = messageItem(a.page, 'first draft');
     await mine.waitFor();
-    await hasCount(mine.getByRole('button', { name: 'Delete' }), 0);
+    await hasCount(mine.getByRole('button', { name: 'Delete' }), 1);
     await mine.getByRole('button', { name: 'Edit' }).click();
     await a.page.getByLabel('Edit message').fill('final text');
     await a.page.getByRole('button', { name: 'Save' }).click();
@@ -157,6 +158,12 @@ describe('the web client at /', () => {
     await messageItem(m.page, 'final text').getByRole('button', { name: 'Delete' }).click();
     await hasCount(messageItem(a.page, 'final text'), 0);
     await hasCount(messageItem(b.page, 'final text'), 0);
+
+    await sendMessage(a.page, 'said too soon');
+    await hasCount(messageItem(b.page, 'said too soon').getByRole('button', { name: 'Delete' }), 0);
+    await messageItem(a.page, 'said too soon').getByRole('button', { name: 'Delete' }).click();
+    await hasCount(messageItem(a.page, 'said too soon'), 0);
+    await hasCount(messageItem(b.page, 'said too soon'), 0);
   });
 
   it('uploads an avatar with a preview, and the other side sees it', async () => {
