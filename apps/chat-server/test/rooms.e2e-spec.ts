@@ -513,7 +513,14 @@ describe('rooms over HTTP: create, read, list, rename, archive', () => {
     });
 
     it('refuses a cursor it did not give, and an overlong query, with 422', async () => {
-      for (const query of ['cursor=bogus!', `cursor=${'A'.repeat(2000)}`, `q=${'x'.repeat(65)}`]) {
+      for (const query of [
+        'cursor=bogus!',
+        `cursor=${'A'.repeat(2000)}`,
+        `q=${'x'.repeat(65)}`,
+        'q=%00',
+        'q=a%0Ab',
+        'q=a&q=b',
+      ]) {
         await t.http
           .get(`/api/v1/rooms/public?${query}`)
           .set(...bearer(outsider))

@@ -5,6 +5,7 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  Matches,
   Max,
   MaxLength,
   Min,
@@ -62,6 +63,8 @@ export class DirectoryQueryDto {
   /** Only rooms whose name contains this, in any case. */
   @ApiPropertyOptional({ maxLength: ROOM_NAME_MAX })
   @IsOptional()
+  // No name holds these, and PostgreSQL refuses NUL in text.
+  @Matches(/^[^\p{Cc}\p{Cs}]*$/u, { message: 'q must not contain control characters' })
   @MaxLength(ROOM_NAME_MAX)
   @IsString()
   q?: string;
