@@ -8,6 +8,8 @@ import { Envelope, parseEnvelope } from './event-envelope';
 /** Reconnection waits double from this, up to the cap. */
 const RETRY_FIRST_DELAY_MS = 100;
 const RETRY_MAX_DELAY_MS = 5_000;
+/** Events published while Redis was away, kept to send once it is back (oldest dropped first). */
+const MAX_UNSENT = 10_000;
 /** How long shutdown waits for Redis to answer QUIT before dropping the connection. */
 const QUIT_TIMEOUT_MS = 1_000;
 
@@ -20,9 +22,10 @@ const QUIT_TIMEOUT_MS = 1_000;
  * numbers put events back in order (see RoomSequencer).
  *
  * Redis being away never stops an instance: it starts without it, local delivery goes on, both
- * connections retry with a growing delay, and readiness reports the bus down meanwhile. Other
- * instances miss the events of that time; their clients catch up through `resume` or
- * `/routers/since`.
+ * connections retry with a growing delay, and readiness reports the bus down meanwhile. What this
+ * instance published meanwhile is sent, in order, once its publisher is back (up to MAX_UNSENT
+ * events); what it missed of the others, RoomFanout reads from the database when its subscriber
+ * is back.
  */
 export class RedisEventBus extends EventBus implements OnModuleInit, OnApplicationShutdown {
   private readonly origin = randomUUID();
@@ -30,6 +33,8 @@ export class RedisEventBus extends EventBus implements OnModuleInit, OnApplicati
   private readonly roomChannelPrefix: string;
   /** How many watchRoom() calls each watched room has without an unwatchRoom(). */
   private readonly watchedRooms = new Map<number, number>();
+  /** [channel, payload] of the events that could not be published, oldest first. */
+  private unsent: [string, string][] = [];
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
   /** Last state reported by reportState(); undefined before the first. */
@@ -49,9 +54,14 @@ export class RedisEventBus extends EventBus implements OnModuleInit, OnApplicati
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
     });
-    // The subscriber keeps its SUBSCRIBE queued until connected, however long that takes, and
-    // re-subscribes on every reconnect.
-    this.subscriber = new Redis(url, { ...options, maxRetriesPerRequest: null });
+    // The subscriber subscribes to every channel it needs each time it is ready (see
+    // subscribeAll): a SUBSCRIBE sent while ioredis still runs its ready check loses the check's
+    // answer and, with it, the subscriptions queued meanwhile.
+    this.subscriber = new Redis(url, {
+      ...options,
+      maxRetriesPerRequest: null,
+      autoResubscribe: false,
+    });
     for (const connection of [this.publisher, this.subscriber]) {
       connection.on('error', (error: Error) => this.logger.debug(`Redis: ${error.message}`));
       connection.on('close', () => this.reportState());
@@ -61,16 +71,19 @@ export class RedisEventBus extends EventBus implements OnModuleInit, OnApplicati
 
   onModuleInit(): void {
     this.subscriber.on('message', (_channel: string, payload: string) => this.receive(payload));
+    this.subscriber.on('ready', () => this.subscribeAll());
+    this.publisher.on('ready', () => this.sendUnsent());
     for (const connection of [this.publisher, this.subscriber]) {
       connection.connect().catch(() => undefined); // retried by retryStrategy; see reportState
     }
-    this.subscribeTo(this.channel);
   }
 
   watchRoom(roomId: number): void {
     const watchers = this.watchedRooms.get(roomId) ?? 0;
     this.watchedRooms.set(roomId, watchers + 1);
-    if (watchers === 0) this.subscribeTo(this.roomChannel(roomId));
+    if (watchers === 0 && this.subscriber.status === 'ready') {
+      this.subscribeTo(this.roomChannel(roomId));
+    }
   }
 
   unwatchRoom(roomId: number): void {
@@ -78,14 +91,21 @@ export class RedisEventBus extends EventBus implements OnModuleInit, OnApplicati
     if (watchers === undefined) return;
     if (watchers > 1) return void this.watchedRooms.set(roomId, watchers - 1);
     this.watchedRooms.delete(roomId);
-    this.subscriber.unsubscribe(this.roomChannel(roomId)).catch(() => undefined);
+    if (this.subscriber.status === 'ready') {
+      this.subscriber.unsubscribe(this.roomChannel(roomId)).catch(() => undefined);
+    }
   }
 
-  /** Queued until connected; ioredis subscribes again to every channel after a reconnect. */
-  private subscribeTo(channel: string): void {
-    this.subscriber.subscribe(channel).catch((error: Error) => {
+  /** The shared channel and every watched room's, on each (re)connection. */
+  private subscribeAll(): void {
+    const rooms = [...this.watchedRooms.keys()].map((roomId) => this.roomChannel(roomId));
+    this.subscribeTo(this.channel, ...rooms);
+  }
+
+  private subscribeTo(...channels: string[]): void {
+    this.subscriber.subscribe(...channels).catch((error: Error) => {
       if (this.stopping) return; // dropped from the offline queue by shutdown
-      this.logger.error(`Redis: could not subscribe to ${channel}: ${error.message}`);
+      this.logger.error(`Redis: could not subscribe to ${channels.join(', ')}: ${error.message}`);
     });
   }
 
@@ -107,11 +127,38 @@ export class RedisEventBus extends EventBus implements OnModuleInit, OnApplicati
   publish(event: ChatEvent): void {
     this.deliver(event);
     const envelope: Envelope = { origin: this.origin, event };
-    this.publisher
-      .publish(this.channelOf(event), JSON.stringify(envelope))
-      .catch((error: Error) => {
-        this.logger.debug(`${event.type} not sent to other instances: ${error.message}`);
-      });
+    this.send(this.channelOf(event), JSON.stringify(envelope));
+  }
+
+  /** Publishes now, or keeps the event for when the publisher is back. */
+  private send(channel: string, payload: string): void {
+    if (this.unsent.length > 0 || this.publisher.status !== 'ready') {
+      return this.keepUnsent(channel, payload);
+    }
+    this.publisher.publish(channel, payload).catch((error: Error) => {
+      this.logger.debug(`An event not yet sent to other instances: ${error.message}`);
+      this.keepUnsent(channel, payload);
+    });
+  }
+
+  private keepUnsent(channel: string, payload: string): void {
+    if (this.stopping) return;
+    if (this.unsent.push([channel, payload]) > MAX_UNSENT) {
+      this.unsent.shift();
+      this.logger.warn(
+        'Redis away too long: the oldest event kept for the other instances dropped',
+      );
+    }
+  }
+
+  /** Sends what was kept, in order, now that the publisher is back. */
+  private sendUnsent(): void {
+    const unsent = this.unsent;
+    this.unsent = [];
+    if (unsent.length > 0) {
+      this.logger.log(`Sending ${unsent.length} events kept while Redis was away`);
+    }
+    for (const [channel, payload] of unsent) this.send(channel, payload);
   }
 
   /** Whether both connections are up (readiness). */

@@ -16,8 +16,6 @@ import { EventBroadcaster } from './event-broadcaster.service';
 import { RoomSequencer } from './room-sequencer';
 import { roomAddedFrame, roomRemovedFrame } from './v2/v2-server-frames';
 
-/** How often the followed rooms are compared with the database (see RoomSequencer.sweep). */
-const SWEEP_MS = 5_000;
 const GAP_WAIT_MS = 100;
 const GIVE_UP_MS = 5_000;
 const MAX_FILL = 10_000;
@@ -25,15 +23,15 @@ const READ_PAGE = 500;
 
 /**
  * Routes the bus's events to this instance's sockets: each room's changes in order and once (the
- * sequencer), only for the rooms that have a socket here (the bus subscribes to exactly those),
- * and membership changes to the members' own sockets, which join or leave the room at once.
+ * sequencer, which reads a missing change from the database), only for the rooms that have a
+ * socket here (the bus subscribes to exactly those), and membership changes to the members' own
+ * sockets, which join or leave the room at once.
  */
 @Injectable()
 export class RoomFanout implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('RoomFanout');
   private readonly sequencer: RoomSequencer;
   private readonly unsubscribes: (() => void)[] = [];
-  private sweepTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly events: EventBus,
@@ -62,15 +60,12 @@ export class RoomFanout implements OnModuleInit, OnModuleDestroy {
     this.unsubscribes.push(
       this.events.subscribe((event) => this.receive(event)),
       this.events.onConnectionChange((connected) => {
-        if (connected) void this.sweep(true);
+        if (connected) void this.sweep();
       }),
     );
-    this.sweepTimer = setInterval(() => void this.sweep(false), SWEEP_MS);
-    this.sweepTimer.unref();
   }
 
   onModuleDestroy(): void {
-    clearInterval(this.sweepTimer);
     for (const unsubscribe of this.unsubscribes) unsubscribe();
     this.sequencer.stop();
   }
@@ -143,8 +138,11 @@ export class RoomFanout implements OnModuleInit, OnModuleDestroy {
     return events;
   }
 
-  /** Compares the followed rooms (and the general room) with the database; see the sequencer. */
-  private async sweep(now: boolean): Promise<void> {
+  /**
+   * After the bus was away from this instance: reads what the followed rooms (and the general room)
+   * changed meanwhile. (What this instance published meanwhile, the bus sends once it is back.)
+   */
+  private async sweep(): Promise<void> {
     const rooms = new Set([GENERAL_ROOM_ID, ...this.sequencer.followedRooms()]);
     let lastSeqs: Map<number, number>;
     try {
@@ -155,6 +153,6 @@ export class RoomFanout implements OnModuleInit, OnModuleDestroy {
     }
     const general = lastSeqs.get(GENERAL_ROOM_ID);
     if (general !== undefined) this.follow(GENERAL_ROOM_ID, general);
-    this.sequencer.sweep(lastSeqs, now);
+    this.sequencer.sweep(lastSeqs);
   }
 }

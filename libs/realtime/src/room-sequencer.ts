@@ -26,15 +26,13 @@ interface RoomState {
   filling: boolean;
   /** When the oldest unfilled gap was first seen. */
   gapSince?: number;
-  /** The room's number in the database at the previous sweep. */
-  seenAtLastSweep?: number;
 }
 
 /**
  * Passes each followed room's changes on exactly once and in number order, whatever order the bus
  * brings them in (instances publish on their own, and Redis may have been away from one of them).
- * A number that does not arrive within gapWaitMs is read from the database; so is anything a
- * sweep finds stored but still not passed on a whole sweep later.
+ * A number that does not arrive within gapWaitMs is read from the database; so is what a sweep
+ * (after the bus was away) finds stored but not passed on.
  */
 export class RoomSequencer {
   private readonly rooms = new Map<number, RoomState>();
@@ -78,17 +76,11 @@ export class RoomSequencer {
     this.fillSoon(event.roomId, room, this.options.gapWaitMs);
   }
 
-  /**
-   * Compares the rooms' numbers in the database with what was passed on: a room behind by numbers
-   * the previous sweep already saw stored (or any, when `now`, after the bus came back) is filled.
-   */
-  sweep(lastSeqs: Map<number, number>, now: boolean): void {
+  /** Fills each followed room up to its number in the database (`lastSeqs`). */
+  sweep(lastSeqs: Map<number, number>): void {
     for (const [roomId, lastSeq] of lastSeqs) {
       const room = this.rooms.get(roomId);
-      if (!room) continue;
-      const due = now ? lastSeq : Math.min(lastSeq, room.seenAtLastSweep ?? 0);
-      room.seenAtLastSweep = lastSeq;
-      if (due > room.delivered && !room.filling) void this.fill(roomId, room, due);
+      if (room && lastSeq > room.delivered && !room.filling) void this.fill(roomId, room, lastSeq);
     }
   }
 

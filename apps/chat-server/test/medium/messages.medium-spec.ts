@@ -201,7 +201,16 @@ describe('messages on PostgreSQL', () => {
         new ConflictError('Unauthorized access'),
       );
       await messages.edit(caller, messageId, 'edited');
-      expect(m.takeEvents()).toEqual([{ type: 'message.updated', messageId, text: 'edited' }]);
+      expect(m.takeEvents()).toEqual([
+        {
+          type: 'message.updated',
+          roomId: 1,
+          seq: expect.any(Number),
+          messageId,
+          text: 'edited',
+          editedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+        },
+      ]);
       const [page] = JSON.parse(await messages.history(messageId + 1)) as ChatMessage[];
       expect(page).toMatchObject({ message_id: messageId, message: 'edited', edited: true });
       await messages.rewrite(messageId, 'by a moderator');
@@ -217,7 +226,9 @@ describe('messages on PostgreSQL', () => {
       const messageId = row.message.message_id;
       m.takeEvents();
       await messages.remove(messageId);
-      expect(m.takeEvents()).toEqual([{ type: 'message.deleted', messageId }]);
+      expect(m.takeEvents()).toEqual([
+        { type: 'message.deleted', roomId: 1, seq: expect.any(Number), messageId },
+      ]);
       await expect(messages.remove(messageId)).rejects.toThrow(ConflictError);
       await expect(messages.edit(caller, messageId, 'too late')).rejects.toThrow(ConflictError);
     });
