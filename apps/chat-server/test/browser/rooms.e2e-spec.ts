@@ -216,4 +216,122 @@ describe('rooms in the web client', () => {
       'the scroll position',
     );
   });
+
+  it('lets the owner rename, set the topic, remove a member and archive; an archived room is read-only', async () => {
+    const a = await open(alice);
+    const b = await open(bob);
+    const c = await open(carol);
+    const name = uniqueName('project');
+    const roomId = await createRoom(a.page, { name, kind: 'public' });
+    for (const [chat, user] of [
+      [b, bob],
+      [c, carol],
+    ] as const) {
+      await t.http
+        .post(`/api/v1/rooms/${roomId}/join`)
+        .set(...bearer(user))
+        .expect(201);
+      await switchRoom(chat.page, name);
+    }
+    await hasCount(b.page.getByRole('button', { name: 'Room settings' }), 0);
+
+    await a.page.getByRole('button', { name: 'Room settings' }).click();
+    const settings = a.page.getByRole('dialog', { name: 'Room settings' });
+    const renamed = uniqueName('renamed project');
+    await settings.getByLabel('Room name').fill(renamed);
+    await settings.getByLabel('Topic').fill('ship it');
+    await settings.getByRole('button', { name: 'Save changes' }).click();
+    await hasText(settings.getByRole('status'), 'Saved');
+    await settings.getByRole('button', { name: 'Done' }).click();
+    await hasText(b.page.locator('#room-title'), renamed);
+    await hasText(b.page.locator('.room-header .topic'), 'ship it');
+    await roomLink(b.page, renamed).waitFor();
+
+    await a.page.getByRole('button', { name: /^Members/ }).click();
+    const members = a.page.getByRole('dialog', { name: `Members of ${renamed}` });
+    await members.getByRole('button', { name: `Remove ${carol.name}` }).click();
+    await hasText(members.getByRole('status'), 'Member removed');
+    await hasCount(members.getByRole('listitem').filter({ hasText: carol.name }), 0);
+    await members.getByRole('button', { name: 'Done' }).click();
+    await hasText(notice(c.page), `You were removed from ${renamed}`);
+    await hasText(c.page.locator('#room-title'), 'general');
+    await hasCount(roomLink(c.page, renamed), 0);
+
+    await sendMessage(b.page, 'before the archive');
+    await messageItem(a.page, 'before the archive').waitFor();
+    await a.page.getByRole('button', { name: 'Room settings' }).click();
+    await settings.getByRole('button', { name: 'Archive room' }).click();
+    expect(a.dialogs).toEqual([expect.stringContaining(`Archive ${renamed}?`)]);
+    for (const page of [a.page, b.page]) {
+      await page.getByText('This room is archived: it is read-only.').waitFor();
+      await page.getByLabel('Message', { exact: true }).waitFor({ state: 'hidden' });
+      await hasCount(page.getByRole('button', { name: 'Room settings' }), 0);
+      const said = messageItem(page, 'before the archive');
+      await said.waitFor();
+      await hasCount(said.getByRole('button', { name: /^(Edit|Delete)$/ }), 0);
+    }
+  });
+
+  it('leaves a room: it goes from the list and nothing more of it arrives', async () => {
+    const a = await open(alice);
+    const b = await openClient(browser, t.baseUrl);
+    pages.push(b);
+    const frames: { type: string; room_id?: number }[] = [];
+    b.page.on('websocket', (socket) =>
+      socket.on('framereceived', (frame) => frames.push(JSON.parse(String(frame.payload)))),
+    );
+    await signIn(b, bob);
+    const name = uniqueName('passing');
+    const roomId = await createRoom(a.page, { name, kind: 'public' });
+    await t.http
+      .post(`/api/v1/rooms/${roomId}/join`)
+      .set(...bearer(bob))
+      .expect(201);
+    await switchRoom(b.page, name);
+    await b.page.getByRole('button', { name: 'Leave room' }).click();
+    expect(b.dialogs).toEqual([`Leave ${name}?`]);
+    await waitUntil(
+      async () => frames.map((frame) => frame.type),
+      (types) => types.includes('room.removed'),
+      'the frames bob received',
+    );
+    const left = frames.length;
+    await hasText(b.page.locator('#room-title'), 'general');
+    await hasCount(roomLink(b.page, name), 0);
+    await hasText(a.page.getByRole('button', { name: /^Members/ }), 'Members (1)');
+    await sendMessage(a.page, 'anyone still here?');
+    await messageItem(a.page, 'anyone still here?').waitFor();
+    await sendMessage(a.page, 'guess not');
+    await messageItem(a.page, 'guess not').waitFor();
+    await sendMessage(b.page, 'bob in general');
+    await messageItem(b.page, 'bob in general').waitFor();
+    expect(frames.slice(left).filter((frame) => frame.room_id === roomId)).toEqual([]);
+    await hasCount(roomLink(b.page, name), 0);
+  });
+
+  it('resumes every room after a reconnect: what came to a room not on screen is counted and shown once', async () => {
+    const a = await open(alice);
+    const b = await open(bob);
+    const name = uniqueName('night shift');
+    const roomId = await createRoom(a.page, { name, kind: 'private' });
+    await t.http
+      .post(`/api/v1/rooms/${roomId}/members`)
+      .set(...bearer(alice))
+      .send({ user_id: bob.id })
+      .expect(201);
+    await roomLink(b.page, name).waitFor();
+
+    await b.context.setOffline(true);
+    await hasText(b.page.getByRole('status'), 'Offline');
+    const missed = ['while bob slept 1', 'while bob slept 2'];
+    for (const text of missed) {
+      await sendMessage(a.page, text);
+      await messageItem(a.page, text).waitFor();
+    }
+    await b.context.setOffline(false);
+    await hasText(b.page.getByRole('status'), 'Connected');
+    await hasText(roomLink(b.page, name).locator('.unread'), '2 unread');
+    await switchRoom(b.page, name);
+    for (const text of missed) await hasCount(messageItem(b.page, text), 1);
+  });
 });
