@@ -10,17 +10,20 @@ export class RoomHistory {
 
   /**
    * The changes numbered after `afterSeq` up to `upToSeq`, oldest first, `pageSize` numbers a
-   * page: the next page is read only when the caller asks for it.
+   * page: the next page is read only when the caller asks for it. With `announcedOnly`, only
+   * what was broadcast when stored: what the bus may have failed to bring (messages put in the
+   * database by hand were never announced, and filling a gap does not announce them).
    */
   async *eventsBetween(
     roomId: number,
     afterSeq: number,
     upToSeq: number,
     pageSize: number,
+    announcedOnly = false,
   ): AsyncGenerator<RoomEvent[]> {
     for (let from = afterSeq; from < upToSeq; from += pageSize) {
       const to = Math.min(from + pageSize, upToSeq);
-      const page = await this.changes.between(roomId, from, to);
+      const page = await this.changes.between(roomId, from, to, announcedOnly);
       if (page.length > 0) yield page.map((change) => changeEvent(roomId, change));
     }
   }

@@ -131,7 +131,13 @@ export class RoomFanout implements OnModuleInit, OnModuleDestroy {
 
   private async read(roomId: number, afterSeq: number, upToSeq: number): Promise<RoomEvent[]> {
     const events: RoomEvent[] = [];
-    for await (const page of this.history.eventsBetween(roomId, afterSeq, upToSeq, READ_PAGE)) {
+    for await (const page of this.history.eventsBetween(
+      roomId,
+      afterSeq,
+      upToSeq,
+      READ_PAGE,
+      true,
+    )) {
       events.push(...page);
     }
     this.metrics.roomChangesFilled.inc(events.length);
