@@ -53,6 +53,7 @@ export function parseV2ClientFrame(data: Buffer, isBinary: boolean): V2ClientFra
       return parseSend(fields, req);
     case 'message.edit': {
       if (!isId(fields.message_id)) return invalid(req, 'message_id must be a positive integer');
+      if (typeof fields.text !== 'string') return invalid(req, 'text must be a string');
       const text = normalizeMessageText(fields.text);
       if (text === null) return badText(req);
       return { type: 'message.edit', req, messageId: fields.message_id, text };
@@ -74,6 +75,11 @@ export function isFrameProblem(frame: V2ClientFrame | FrameProblem): frame is Fr
 
 function parseSend(fields: Fields, req: string | undefined): V2ClientFrame | FrameProblem {
   if (!isId(fields.room_id)) return invalid(req, 'room_id must be a positive integer');
+  // A field of the wrong type is a malformed frame; a string that breaks a rule is bad input.
+  if (typeof fields.text !== 'string') return invalid(req, 'text must be a string');
+  if (fields.client_id !== undefined && typeof fields.client_id !== 'string') {
+    return invalid(req, 'client_id must be a string');
+  }
   const text = normalizeMessageText(fields.text);
   if (text === null) return badText(req);
   if (fields.client_id !== undefined && !isClientId(fields.client_id)) {
