@@ -85,19 +85,33 @@ const LOG_CHANGE_FUNCTION = `
   END $$`;
 
 /**
- * chat_insert_messages as before (see the previous migration for the reasoning), now storing only
- * the rows whose author is a member of the room (everyone is in room 1) and nothing in an archived
- * room: the services check first and answer clearly; this keeps a member removed meanwhile out.
+ * chat_insert_messages (see the previous migration for the reasoning), now storing only the rows
+ * whose author is a member of the room (everyone is in room 1) and nothing in an archived room:
+ * the services check first and answer clearly; this keeps a member removed meanwhile out.
+ *
+ * `reserveFirst` takes the lock with the UPDATE that reserves a number for every row of the batch,
+ * and gives back only the numbers of rows skipped (a repeated key, a non-member): one statement
+ * less than locking, inserting and then updating, in the usual case where every row is stored.
  */
-const insertMessagesFunction = (authorMayWrite: string, roomOpen: string) => `
+const insertMessagesFunction = (
+  authorMayWrite: string,
+  roomOpen: string,
+  reserveFirst: boolean,
+) => `
   CREATE OR REPLACE FUNCTION chat_insert_messages(
     room integer, user_ids integer[], texts text[], client_ids text[], batch_write_id uuid
   ) RETURNS SETOF messages LANGUAGE plpgsql VOLATILE ROWS 100 AS $$
   DECLARE
     last bigint;
     stored bigint;
+    asked bigint := coalesce(array_length(user_ids, 1), 0);
   BEGIN
-    SELECT last_seq INTO last FROM rooms WHERE id = room ${roomOpen} FOR NO KEY UPDATE;
+    ${
+      reserveFirst
+        ? `UPDATE rooms SET last_seq = last_seq + asked WHERE id = room ${roomOpen}
+      RETURNING last_seq - asked INTO last;`
+        : `SELECT last_seq INTO last FROM rooms WHERE id = room ${roomOpen} FOR NO KEY UPDATE;`
+    }
     IF NOT FOUND THEN
       RAISE foreign_key_violation USING MESSAGE = format('No open room %s', room);
     END IF;
@@ -118,14 +132,22 @@ const insertMessagesFunction = (authorMayWrite: string, roomOpen: string) => `
        ORDER BY position
       RETURNING *;
     GET DIAGNOSTICS stored = ROW_COUNT;
-    IF stored > 0 THEN
+    ${
+      reserveFirst
+        ? `IF stored < asked THEN
       UPDATE rooms SET last_seq = last + stored WHERE id = room;
-    END IF;
+    END IF;`
+        : `IF stored > 0 THEN
+      UPDATE rooms SET last_seq = last + stored WHERE id = room;
+    END IF;`
+    }
   END $$`;
 
 const INSERT_MESSAGES_FOR_MEMBERS = insertMessagesFunction(
   `AND (room = 1 OR EXISTS (SELECT 1 FROM room_members rm
                               WHERE rm.room_id = room AND rm.user_id = batch.user_id))`,
   'AND archived_at IS NULL',
+  true,
 );
-const INSERT_MESSAGES_FOR_ANYONE = insertMessagesFunction('', '');
+/** The previous migration's function, as `down` restores it. */
+const INSERT_MESSAGES_FOR_ANYONE = insertMessagesFunction('', '', false);

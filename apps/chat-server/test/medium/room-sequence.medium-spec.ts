@@ -177,6 +177,39 @@ describe('the per-room sequence', () => {
       expectGapFree(room);
     });
 
+    it("stores only members' rows in a room, numbered without a gap, and nothing in an archived one", async () => {
+      const outsider = await m
+        .get(UsersService)
+        .create(uniqueName('out'), 'correct horse', Role.User);
+      const [{ id: roomId }] = await m.db.query(
+        `INSERT INTO rooms (kind, name) VALUES ('private', $1) RETURNING id`,
+        [uniqueName('room')],
+      );
+      await m.db.query(`INSERT INTO room_members (room_id, user_id) VALUES ($1, $2)`, [
+        roomId,
+        author.id,
+      ]);
+      const row = (userId: number, text: string) => ({ userId, text, clientId: null });
+      const stored = await repository.insertBatch(
+        roomId,
+        [row(author.id, 'one'), row(outsider.id, 'not a member'), row(author.id, 'two')],
+        randomUUID(),
+      );
+      expect(stored.map((message) => [message.seq, message.message.message])).toEqual([
+        [1, 'one'],
+        [2, 'two'],
+      ]);
+      const [{ last_seq }] = await m.db.query('SELECT last_seq::int FROM rooms WHERE id = $1', [
+        roomId,
+      ]);
+      expect(last_seq).toBe(2);
+
+      await m.db.query('UPDATE rooms SET archived_at = now() WHERE id = $1', [roomId]);
+      await expect(
+        repository.insertBatch(roomId, [row(author.id, 'too late')], randomUUID()),
+      ).rejects.toMatchObject({ code: '23503' });
+    });
+
     it('keeps the sequence gap-free across inserts in doubt, committed or not', async () => {
       const before = (await generalRoom(m)).rows.length;
       m.takeEvents();
