@@ -141,6 +141,15 @@ describe('EventBroadcaster', () => {
     });
   });
 
+  it('shows a new avatar to v2 sockets as user.updated with the avatar alone', () => {
+    const { broadcaster, connectV2 } = setUp();
+    const v2 = connectV2();
+    broadcaster.dispatch({ type: 'avatar.changed', userId: 2, avatar: '/b.webp' });
+    expect(text(v2.sendEncoded.mock.calls[0][0][0])).toBe(
+      '{"type":"user.updated","user_id":2,"user_avatar":"/b.webp"}',
+    );
+  });
+
   it('sends nothing for a deleted account', () => {
     const { broadcaster, connect } = setUp();
     const socket = connect();

@@ -33,8 +33,14 @@ export function v2RoomFrame(event: RoomEvent): RoomFrame {
   }
 }
 
-/** The frame of an event that is no room's, for every v2 socket, or null when none is shown. */
+/**
+ * The frame of an event that is no room's, for every v2 socket, or null when none is shown: a
+ * user's new name, role or avatar (after an avatar upload, the avatar alone).
+ */
 export function v2UserFrame(event: ChatEvent): UserUpdatedFrame | null {
+  if (event.type === 'avatar.changed') {
+    return { type: 'user.updated', user_id: event.userId, user_avatar: event.avatar };
+  }
   if (event.type !== 'user.updated') return null;
   return {
     type: 'user.updated',

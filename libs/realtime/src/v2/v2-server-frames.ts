@@ -66,11 +66,12 @@ export interface RoomUpdatedFrame {
   room: RoomSummary;
 }
 
+/** A user changed: the fields that changed (a new avatar alone comes without name and role). */
 export interface UserUpdatedFrame {
   type: 'user.updated';
   user_id: number;
-  name: string;
-  role: number;
+  name?: string;
+  role?: number;
   user_avatar: string;
 }
 
