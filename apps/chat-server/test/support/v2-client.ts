@@ -119,11 +119,9 @@ export class V2Client {
     }
   }
 
-  /** The frames about a room (those carrying its room_id and a seq), in arrival order. */
+  /** The events of a room (frames carrying its room_id and a seq, answers aside), in order. */
   roomFrames(roomId: number, from = 0): Frame[] {
-    return this.frames
-      .slice(from)
-      .filter((frame) => frame.room_id === roomId && typeof frame.seq === 'number');
+    return this.frames.slice(from).filter(isRoomEvent(roomId));
   }
 
   get isOpen(): boolean {
@@ -156,6 +154,13 @@ export class V2Client {
     for (const wake of waiters) wake();
   }
 }
+
+/** Whether a frame is an event of the room: its room_id and a seq, and not an answer. */
+export const isRoomEvent = (roomId: number) => (frame: Frame) =>
+  frame.room_id === roomId &&
+  typeof frame.seq === 'number' &&
+  frame.type !== 'ack' &&
+  frame.type !== 'error';
 
 /** Gives frames in flight a moment to arrive, for assertions that something did not happen. */
 export function settle(ms = 300): Promise<void> {
