@@ -1,4 +1,6 @@
-import { createUser, TestUser } from './support/factories';
+import { JwtService } from '@nestjs/jwt';
+import { ConnectionRegistry } from '@chat/realtime';
+import { bearer, createUser, login, PASSWORD, TestUser } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
 import { settle, V2Client } from './support/v2-client';
 import { roomsApi } from './support/v2-rooms';
@@ -96,6 +98,58 @@ describe('the chat.v2 socket: handshake, frames and errors', () => {
       expect(client.frames).toEqual([
         { type: 'error', req: 'a', code: 'invalid_token', detail: expect.any(String) },
       ]);
+    });
+
+    it('closes with token_expired and 1008 for an expired token', async () => {
+      const { sid } = JSON.parse(Buffer.from(alice.token.split('.')[1], 'base64url').toString());
+      const expired = await t.app
+        .get(JwtService)
+        .signAsync({ sub: String(alice.id), sid }, { expiresIn: -5 });
+      const client = await openSocket();
+      client.send({ type: 'auth', token: expired, req: 'old' });
+      expect((await client.closed).code).toBe(CLOSE_POLICY_VIOLATION);
+      expect(client.frames).toEqual([
+        { type: 'error', req: 'old', code: 'token_expired', detail: expect.any(String) },
+      ]);
+    });
+
+    it('closes with invalid_token a socket whose session is logged out, before and after auth', async () => {
+      const session = await login(t, alice.name, PASSWORD);
+      const live = await connect(session);
+      await t.http
+        .post('/user/logout')
+        .set(...bearer(session))
+        .expect(200);
+      expect((await live.closed).code).toBe(CLOSE_POLICY_VIOLATION);
+      expect(live.frames.at(-1)).toMatchObject({ type: 'error', code: 'invalid_token' });
+      const late = await openSocket();
+      late.send({ type: 'auth', token: session.token });
+      expect((await late.closed).code).toBe(CLOSE_POLICY_VIOLATION);
+      expect(late.frames).toEqual([
+        { type: 'error', code: 'invalid_token', detail: expect.any(String) },
+      ]);
+    });
+
+    it('forgets a socket that closes while its auth is being checked', async () => {
+      const dave = await createUser(t);
+      const roomId = await rooms.privateWith(dave);
+      const registry = t.app.get(ConnectionRegistry);
+      for (let attempt = 0; attempt < 10; attempt++) {
+        const client = await openSocket();
+        client.send({ type: 'auth', token: dave.token });
+        client.socket.terminate();
+        await client.closed;
+      }
+      await settle(500);
+      expect(registry.socketsOf(dave.id).size).toBe(0);
+      expect(registry.serves(roomId)).toBe(false);
+      // A socket of the user now still gets the room's frames, and only then is the room served.
+      const client = await connect(dave);
+      expect(registry.serves(roomId)).toBe(true);
+      client.close();
+      await client.closed;
+      await settle(200);
+      expect(registry.serves(roomId)).toBe(false);
     });
 
     it('closes a socket that sends no auth within 10 seconds', async () => {
@@ -385,4 +439,25 @@ describe('the chat.v2 socket: rate limit', () => {
     });
     client.close();
   });
+});
+
+describe('the chat.v2 socket: token expiry', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ JWT_TTL: '4s' });
+  });
+  afterAll(() => t.close());
+
+  it('tells an authenticated socket token_expired and closes it with 1008 at expiry', async () => {
+    const user = await createUser(t);
+    const client = await V2Client.connect(t.baseUrl, user);
+    const closed = await Promise.race([client.closed, settle(7_000).then(() => null)]);
+    expect(closed).toEqual({ code: CLOSE_POLICY_VIOLATION, reason: 'Token expired' });
+    expect(client.frames.at(-1)).toEqual({
+      type: 'error',
+      code: 'token_expired',
+      detail: expect.any(String),
+    });
+  }, 15_000);
 });

@@ -97,18 +97,22 @@ export class V2FrameHandler {
     let rooms: { room_id: number; last_seq: number }[];
     try {
       user = await this.verifier.authenticate(token);
+      // A socket that closed meanwhile has left the registry: signing it in would put it back.
+      if (!connection.isOpen) return;
       connection.signIn(user);
       this.registry.signedIn(connection);
       rooms = await this.rooms.roomsOf(user.id);
     } catch (error) {
       if (error instanceof DomainError) {
         this.metrics.framesRejected.inc({ reason: 'invalid_token' });
-        return this.close(connection, errorFrame(req, 'invalid_token', 'Invalid token'));
+        return this.close(connection, tokenRefusal(req, error));
       }
       this.logger.warn(`WebSocket sign-in failed: ${(error as Error).message}`);
       connection.send(errorFrame(req, 'unavailable', 'Temporarily unavailable'));
       return connection.socket.close(CLOSE_TRY_AGAIN_LATER, 'Temporarily unavailable');
     }
+    // Likewise for its rooms: the registry would keep serving them to a socket that is gone.
+    if (!connection.isOpen) return;
     for (const room of rooms) this.fanout.join(connection, room.room_id, room.last_seq);
     this.logger.log(`WebSocket authenticated (user ${user.id}, chat.v2)`);
     connection.send(ackFrame(req, { user_id: user.id, rooms }));
@@ -128,9 +132,7 @@ export class V2FrameHandler {
   }
 
   private answerFailure(connection: ClientConnection, req: string | undefined, error: unknown) {
-    if (error instanceof AuthenticationError) {
-      return this.close(connection, errorFrame(req, 'invalid_token', error.detail));
-    }
+    if (error instanceof AuthenticationError) return this.close(connection, tokenRefusal(req, error));
     const code = codeOf(error);
     if (code) return connection.send(errorFrame(req, code, (error as DomainError).detail));
     this.logger.error('A v2 frame failed', (error as Error).stack);
@@ -145,6 +147,13 @@ export class V2FrameHandler {
 
 function notAuthenticated(req: string | undefined): ErrorFrame {
   return errorFrame(req, 'not_authenticated', 'The first frame must be auth');
+}
+
+/** An expired token is told apart: the client gets a fresh one rather than signing in again. */
+function tokenRefusal(req: string | undefined, error: DomainError): ErrorFrame {
+  return error instanceof AuthenticationError && error.detail === 'Token expired'
+    ? errorFrame(req, 'token_expired', 'Token expired')
+    : errorFrame(req, 'invalid_token', 'Invalid token');
 }
 
 function changeResult(messageId: number, change: { room_id: number; seq: number }) {
