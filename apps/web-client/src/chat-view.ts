@@ -216,16 +216,21 @@ export async function showChat(
         delivered: (clientId) => outbox.settle(clientId),
         roomGone,
         roomChanged: (roomId) => lists.get(roomId)?.refresh(),
-        userChanged: (user) => {
-          const { user_id, name, role, user_avatar } = user;
-          const roleChanged = user_id === me.user_id && role !== me.role;
+        userChanged: ({ user_id, name, role, user_avatar }) => {
+          // A new avatar alone comes without name and role: only what came changes.
+          const changes = {
+            user_avatar,
+            ...(name === undefined ? {} : { name }),
+            ...(role === undefined ? {} : { role }),
+          };
+          const roleChanged = user_id === me.user_id && role !== undefined && role !== me.role;
           if (user_id === me.user_id) {
-            me = { ...me, name, role, user_avatar };
+            me = { ...me, ...changes };
             showProfile();
           }
-          store.userChanged(user_id, { name, role, user_avatar });
+          store.userChanged(user_id, changes);
           for (const list of lists.values()) {
-            list.userChanged(user_id, { name, role, user_avatar });
+            list.userChanged(user_id, changes);
             // The viewer's own role decides which buttons every message shows.
             if (roleChanged) list.refresh();
           }

@@ -79,11 +79,12 @@ export type RoomEventFrame =
   | { type: 'room.removed'; room_id: number; seq: number; reason: string }
   | { type: 'room.updated'; room_id: number; seq: number; room: Room };
 
+/** What changed of a user: a new avatar alone comes without name and role. */
 export interface UserUpdatedFrame {
   type: 'user.updated';
   user_id: number;
-  name: string;
-  role: number;
+  name?: string;
+  role?: number;
   user_avatar: string;
 }
 

@@ -149,7 +149,10 @@ export class RoomsStore {
   }
 
   /** A user's new name, role or avatar, wherever they are listed as a member. */
-  userChanged(userId: number, changes: Pick<RoomMember, 'name' | 'role' | 'user_avatar'>): void {
+  userChanged(
+    userId: number,
+    changes: Partial<Pick<RoomMember, 'name' | 'role' | 'user_avatar'>>,
+  ): void {
     let touched = false;
     for (const entry of this.entries.values()) {
       if (!entry.members?.some((m) => m.user_id === userId)) continue;

@@ -190,6 +190,8 @@ describe('the web client at /', () => {
     const avatarAtBob = messageItem(b.page, 'look at my new face').locator('img.avatar');
     await hasAttribute(avatarAtBob, 'src', /^\/static\/avatars\/uploads\//);
     await hasAttribute(a.page.locator('header img.avatar'), 'src', /\/uploads\//);
+    // The avatar alone changed: the name still shows beside it.
+    await hasText(messageItem(b.page, 'look at my new face'), new RegExp(alice.name));
   });
 
   it("shows another user's new name on their messages as soon as they rename", async () => {
