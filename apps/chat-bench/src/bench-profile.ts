@@ -17,6 +17,15 @@ export interface BenchProfile {
   history: number;
   /** Requests per route in each history round (and in the warm-up). */
   historyRequests: number;
+  rooms: RoomsProfile;
+}
+
+/** The rooms scenario: C sockets (one user each) in R = C / M rooms of M, all also in general. */
+export interface RoomsProfile {
+  connections: number;
+  roomSize: number;
+  /** The search's rates (messages/s, all rooms together), tried in order; latency is read at the first. */
+  rates: number[];
 }
 
 /** `--smoke`: every phase, small and short, to check the bench itself works. */
@@ -31,6 +40,7 @@ const SMOKE: BenchProfile = {
   idle: 1_000,
   history: 2_000,
   historyRequests: 20,
+  rooms: { connections: 40, roomSize: 10, rates: [20, 40] },
 };
 
 const FULL: BenchProfile = {
@@ -44,6 +54,11 @@ const FULL: BenchProfile = {
   idle: 10_000,
   history: 1_000_000,
   historyRequests: 2_000,
+  rooms: {
+    connections: 1_000,
+    roomSize: 10,
+    rates: [100, 140, 200, 280, 400, 560, 800, 1120, 1600, 2240, 3200, 4480, 6400, 8960],
+  },
 };
 
 export function benchProfile(smoke: boolean): BenchProfile {

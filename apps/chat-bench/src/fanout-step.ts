@@ -1,9 +1,9 @@
 import type { LoadResult } from './load';
 
 /** One rate tried in the fan-out search, with the server CPU it took. */
-export interface FanoutStep {
+export interface FanoutStep<Result extends LoadResult = LoadResult> {
   rate: number;
-  result: LoadResult;
+  result: Result;
   cpuSeconds: number;
 }
 
@@ -15,4 +15,9 @@ export function passes(step: FanoutStep): boolean {
 /** The highest deliveries/s among the steps that passed (0 when none did). */
 export function highestPassing(steps: FanoutStep[]): number {
   return Math.max(0, ...steps.filter(passes).map((step) => step.result.deliveriesPerSecond));
+}
+
+/** The last attempt at the search's first (lowest) rate: a load every server takes. */
+export function firstRateStep<Step extends FanoutStep>(steps: Step[]): Step | undefined {
+  return steps.filter((step) => step.rate === steps[0].rate).at(-1);
 }

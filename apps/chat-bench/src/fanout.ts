@@ -1,6 +1,7 @@
 import { BenchProfile } from './bench-profile';
-import { FanoutStep, highestPassing, passes } from './fanout-step';
+import { FanoutStep, highestPassing } from './fanout-step';
 import { runLoad } from './load';
+import { searchRates } from './rate-search';
 import { processUsage, RunningServer, ServerKind } from './servers';
 
 export interface FanoutRounds {
@@ -37,7 +38,6 @@ export async function fanoutSearch(
   profile: BenchProfile,
   tokens?: string[],
 ): Promise<FanoutStep[]> {
-  const steps: FanoutStep[] = [];
   const cpu = () =>
     servers.reduce((sum, server) => sum + processUsage(server.process).cpuSeconds, 0);
   const step = async (rate: number): Promise<FanoutStep> => {
@@ -52,16 +52,5 @@ export async function fanoutSearch(
     });
     return { rate, result, cpuSeconds: cpu() - before };
   };
-  for (const rate of profile.rates) {
-    // A failed step is run once more before the search stops: one hiccup of these shared cores
-    // (another process, a collection) should not end it.
-    let attempt = await step(rate);
-    if (!passes(attempt)) {
-      steps.push(attempt);
-      attempt = await step(rate);
-    }
-    steps.push(attempt);
-    if (!passes(attempt)) break;
-  }
-  return steps;
+  return searchRates(profile.rates, step);
 }

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
+import { drain, paced } from './pacing';
 import { percentiles, Percentiles } from './stats';
 
 export interface LoadSpec {
@@ -25,8 +26,6 @@ export interface LoadResult {
 }
 
 const CONNECT_BATCH = 100;
-const TICK_MS = 5;
-const DRAIN_MS = 2_000;
 /** Between opening the sockets and the first message, so a step measures traffic, not handshakes. */
 const SETTLE_MS = 500;
 const MARK = Buffer.from('"bench:');
@@ -98,35 +97,16 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const senders = sockets.slice(0, spec.senders);
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
 
-  let sent = 0;
-  const started = performance.now();
-  await new Promise<void>((resolve) => {
-    const timer = setInterval(() => {
-      const elapsed = performance.now() - started;
-      const due = Math.min(
-        Math.floor((elapsed / 1000) * spec.rate),
-        Math.floor((spec.durationMs / 1000) * spec.rate),
-      );
-      while (sent < due) {
-        const sender = senders[sent % senders.length];
-        if (sender.readyState === WebSocket.OPEN) {
-          sender.send(`{"message":"bench:${performance.now().toFixed(3)}"}`);
-        } else {
-          errors++;
-        }
-        sent++;
-      }
-      if (elapsed >= spec.durationMs) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, TICK_MS);
+  const sent = await paced(spec.rate, spec.durationMs, (k) => {
+    const sender = senders[k % senders.length];
+    if (sender.readyState === WebSocket.OPEN) {
+      sender.send(`{"message":"bench:${performance.now().toFixed(3)}"}`);
+    } else {
+      errors++;
+    }
   });
   const expected = sent * spec.connections;
-  const drainUntil = performance.now() + DRAIN_MS;
-  while (received < expected && performance.now() < drainUntil) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await drain(() => received >= expected);
   await closeSockets(sockets);
   return {
     sent,

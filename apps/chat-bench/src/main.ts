@@ -12,6 +12,7 @@ import { idleGrowth } from './idle-memory';
 import { latencyRounds } from './latency';
 import { machineDescription } from './machine';
 import { renderReport } from './report';
+import { roomsRounds } from './rooms';
 import { scaleOutFanout } from './scale-out';
 import { RunningServer, ServerKind, startServer, stopServer } from './servers';
 
@@ -34,6 +35,8 @@ async function main(): Promise<void> {
     const fanout = await fanoutRounds(servers, tokensFor, profile);
     // 2. Latency at a moderate load.
     const latency = await latencyRounds(servers, tokensFor, profile);
+    // 6. Rooms: users in rooms of their own (and general), against the baseline given the rooms.
+    const rooms = await roomsRounds(servers, profile);
     for (const server of servers.values()) await stopServer(server);
     servers.clear();
 
@@ -58,6 +61,7 @@ async function main(): Promise<void> {
         idle,
         history,
         scaleOut: scaleOut.results,
+        rooms,
         seconds: (performance.now() - started) / 1000,
         machine: machineDescription(),
       },

@@ -1,6 +1,7 @@
 import type { FanoutStep } from './fanout-step';
 import type { HistoryLatency } from './history-latency';
 import type { LoadResult } from './load';
+import type { RoomsKind, RoomsRounds } from './rooms';
 import type { ServerKind } from './servers';
 import { median } from './stats';
 
@@ -16,6 +17,8 @@ export interface Measurements {
   history: HistoryLatency;
   /** Highest passing fan-out of two chat instances over Redis, per round. */
   scaleOut: number[];
+  /** The rooms scenario, on the chat server and the coalescing baseline given the same rooms. */
+  rooms: RoomsRounds;
   seconds: number;
   machine: string;
 }
@@ -32,4 +35,16 @@ export function latencyMedian(m: Measurements, kind: ServerKind, key: LatencyKey
 
 export function deliveryRatioMedian(m: Measurements, kind: ServerKind): number {
   return median(m.latency.get(kind)!.map((r) => r.ratio));
+}
+
+export function roomsMedian(m: Measurements, kind: RoomsKind): number {
+  return median(m.rooms.highest.get(kind)!);
+}
+
+export function roomsLatencyMedian(m: Measurements, kind: RoomsKind, key: LatencyKey): number {
+  return median(m.rooms.latency.get(kind)!.map((r) => r.latencyMs[key]));
+}
+
+export function roomsRatioMedian(m: Measurements, kind: RoomsKind): number {
+  return median(m.rooms.latency.get(kind)!.map((r) => r.ratio));
 }

@@ -1,5 +1,6 @@
 // The tables of BENCHMARKS.md, one markdown line per row.
 import type { BenchProfile } from './bench-profile';
+import type { FanoutStep } from './fanout-step';
 import { fixed as f, thousands as k } from './format';
 import type { HistoryLatency } from './history-latency';
 import {
@@ -7,10 +8,14 @@ import {
   fanoutMedian as fan,
   latencyMedian as p,
   Measurements,
+  roomsLatencyMedian as roomsP,
+  roomsMedian as rooms,
+  roomsRatioMedian as roomsRatio,
 } from './measurements';
+import type { RoomStep } from './rooms';
 import type { Summary } from './summary';
 
-/** The three servers side by side: fan-out, latency, delivery, idle memory, scale-out. */
+/** The three servers side by side: fan-out, latency, delivery, idle memory, scale-out, rooms. */
 export function measuresTable(m: Measurements, summary: Summary, profile: BenchProfile): string[] {
   return [
     '| measure | naive | coalescing | chat server | chat / naive | chat / coalescing |',
@@ -23,6 +28,22 @@ export function measuresTable(m: Measurements, summary: Summary, profile: BenchP
     `| delivery ratio at R=${profile.latencyRate} | ${f(ratio(m, 'naive'), 4)} | ${f(ratio(m, 'coalescing'), 4)} | ${f(ratio(m, 'chat'), 4)} | | |`,
     `| idle RSS growth per connection (bytes, ${k(profile.idle)} connections) | ${k(m.idle.get('naive')!)} | | ${k(m.idle.get('chat')!)} | ${f(summary.idleVsNaive, 2)}x | |`,
     `| scale-out: deliveries/s with two instances over Redis | | | ${k(summary.scaleOut.twoInstances)} | ${f(summary.scaleOut.vsOne, 2)}x one instance | |`,
+    ...roomsRows(m, summary, profile),
+  ];
+}
+
+/** The rooms scenario's rows: the chat server against the coalescing baseline given the rooms. */
+function roomsRows(m: Measurements, summary: Summary, profile: BenchProfile): string[] {
+  const { connections, roomSize, rates } = profile.rooms;
+  const at = `at R=${rates[0]} msg/s`;
+  return [
+    `| rooms: highest sustained deliveries/s (C=${k(connections)} in ${k(connections / roomSize)} rooms of ${roomSize}, all in general) | | ${k(rooms(m, 'coalescing'))} | ${k(rooms(m, 'chat'))} | | ${f(summary.rooms.vsCoalescing, 2)}x |`,
+    ...(['p50', 'p99'] as const).map(
+      (key) =>
+        `| rooms: latency ${key} ${at} (ms) | | ${f(roomsP(m, 'coalescing', key))} | ${f(roomsP(m, 'chat', key))} | | ${f(roomsP(m, 'chat', key) - roomsP(m, 'coalescing', key))} ms more |`,
+    ),
+    `| rooms: delivery ratio ${at} | | ${f(roomsRatio(m, 'coalescing'), 4)} | ${f(roomsRatio(m, 'chat'), 4)} | | |`,
+    `| rooms: mis-deliveries (at a socket outside the message's room, all steps) | | ${k(summary.rooms.misdelivered.coalescing)} | ${k(summary.rooms.misdelivered.chat)} | | |`,
   ];
 }
 
@@ -36,14 +57,14 @@ export function historyTable(history: HistoryLatency): string[] {
   ];
 }
 
-/** The targets of issue #7, each met or not. */
+/** The targets of issue #7 (and the rooms' rule of issue #17), each met or not. */
 export function targetsTable(m: Measurements, summary: Summary): string[] {
   const verdict = (met: boolean) => (met ? 'met' : '**not met**');
   const historyP99 = Math.max(m.history.last.p99, m.history.load.p99);
   const chatP99 = p(m, 'chat', 'p99');
   const naiveP99 = p(m, 'naive', 'p99');
   return [
-    '| target (issue #7) | measured | |',
+    '| target (issue #7; rooms: issue #17) | measured | |',
     '|---|---|---|',
     `| fan-out at least 1.0x naive | ${f(summary.fanoutVsNaive, 2)}x | ${verdict(summary.fanoutVsNaive >= 1)} |`,
     `| fan-out at least 0.3x coalescing | ${f(summary.fanoutVsCoalescing, 2)}x | ${verdict(summary.fanoutVsCoalescing >= 0.3)} |`,
@@ -51,15 +72,24 @@ export function targetsTable(m: Measurements, summary: Summary): string[] {
     `| idle memory at most 1.5x the baseline | ${f(summary.idleVsNaive, 2)}x | ${verdict(summary.idleVsNaive <= 1.5)} |`,
     `| history pages p99 under 5 ms | ${f(historyP99, 2)} ms | ${verdict(historyP99 < 5)} |`,
     `| scale-out: two instances at least 1.6x one | ${f(summary.scaleOut.vsOne, 2)}x | ${verdict(summary.scaleOut.vsOne >= 1.6)} |`,
+    `| rooms: no message delivered outside its room | ${k(summary.rooms.misdelivered.chat)} mis-deliveries | ${verdict(summary.rooms.misdelivered.chat === 0)} |`,
   ];
 }
 
 /** The rows (no header) of the last round's fan-out steps, server CPU as a share of one core. */
 export function stepRows(m: Measurements, profile: BenchProfile): string[] {
   return [...m.fanoutSteps.entries()].flatMap(([kind, list]) =>
-    list.map(
-      (s) =>
-        `| ${kind} | ${s.rate} | ${k(s.result.deliveriesPerSecond)} | ${f(s.result.ratio, 4)} | ${f(s.result.latencyMs.p50)} | ${f(s.result.latencyMs.p99)} | ${f((100 * s.cpuSeconds) / (profile.stepMs / 1000), 0)}% |`,
-    ),
+    list.map((s) => `${stepCells(kind, s, profile)} |`),
   );
+}
+
+/** The rows (no header) of the last round's rooms steps, with the mis-deliveries of each. */
+export function roomStepRows(m: Measurements, profile: BenchProfile): string[] {
+  return [...m.rooms.lastSteps.entries()].flatMap(([kind, list]) =>
+    list.map((s: RoomStep) => `${stepCells(kind, s, profile)} ${k(s.result.misdelivered)} |`),
+  );
+}
+
+function stepCells(label: string, s: FanoutStep, profile: BenchProfile): string {
+  return `| ${label} | ${s.rate} | ${k(s.result.deliveriesPerSecond)} | ${f(s.result.ratio, 4)} | ${f(s.result.latencyMs.p50)} | ${f(s.result.latencyMs.p99)} | ${f((100 * s.cpuSeconds) / (profile.stepMs / 1000), 0)}% |`;
 }

@@ -1,7 +1,7 @@
 import type { BenchProfile } from './bench-profile';
 import { thousands } from './format';
 import { Measurements } from './measurements';
-import { historyTable, measuresTable, stepRows, targetsTable } from './report-tables';
+import { historyTable, measuresTable, roomStepRows, stepRows, targetsTable } from './report-tables';
 import { Summary, summarize } from './summary';
 
 export interface Report {
@@ -14,6 +14,7 @@ export interface Report {
 
 export function renderReport(m: Measurements, profile: BenchProfile): Report {
   const summary = summarize(m);
+  const { connections, roomSize, rates } = profile.rooms;
   const table = [
     ...measuresTable(m, summary, profile),
     '',
@@ -34,6 +35,16 @@ search a step that fails is run once more before the search stops (both attempts
 below). Idle memory is read after a full garbage collection of the measured process (asked for
 through its inspector), so it counts what the connections keep rather than garbage.
 
+The rooms rows put ${thousands(connections)} users, one socket each, in ${thousands(connections / roomSize)} public rooms of ${roomSize}
+(made and filled through the HTTP API), every user also in general. On the chat server each
+socket speaks protocol v2 (\`chat.v2\`, authenticated in its first frame); the coalescing baseline
+is told the same rooms in each socket's first frame and sends a message to its room's sockets
+only. The rooms take turns, and within a room its members take turns, sending at a total rate
+that rises as in the fan-out search; a room message counts one delivery at each of its room's
+${roomSize} sockets, the sender's included, and general carries no traffic. Latency is read at the first
+rate (${rates[0]} msg/s). Every socket checks that each message it receives belongs to its own room;
+one that does not is a mis-delivery.
+
 Machine: ${m.machine}. Run took ${summary.seconds} s.
 
 ${table}
@@ -47,6 +58,13 @@ not the gain of a second machine.
 | server | msg/s | deliveries/s | ratio | p50 ms | p99 ms | server CPU |
 |---|---|---|---|---|---|---|
 ${stepRows(m, profile).join('\n')}
+
+Rooms steps of the last round (the same rule for a step to pass; a delivery is a room message at
+one member's socket).
+
+| server | msg/s | deliveries/s | ratio | p50 ms | p99 ms | server CPU | mis-deliveries |
+|---|---|---|---|---|---|---|---|
+${roomStepRows(m, profile).join('\n')}
 
 History latencies are measured from the load generator over one kept-alive connection, after
 ${thousands(profile.historyRequests)} warm-up requests, in ${profile.rounds} alternating rounds of ${thousands(profile.historyRequests)} requests per route

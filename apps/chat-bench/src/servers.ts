@@ -57,6 +57,9 @@ export async function startServer(
         MESSAGE_RATE_BURST: '1000000',
         // Every simulated client comes from 127.0.0.1.
         WS_MAX_CONNECTIONS_PER_ADDRESS: '1000000',
+        // The rooms scenario has each room made by its first member, every user in two rooms.
+        ROOMS_CREATED_PER_HOUR: '1000000',
+        ROOMS_PER_USER: '1000',
         ADMIN_JS_SKIP_BUNDLE: 'true',
         ...variables,
       },

@@ -3,6 +3,8 @@ import {
   fanoutMedian as fan,
   latencyMedian as p,
   Measurements,
+  roomsLatencyMedian as roomsP,
+  roomsMedian as rooms,
 } from './measurements';
 import { median } from './stats';
 
@@ -28,6 +30,16 @@ export function summarize(m: Measurements) {
     scaleOut: {
       twoInstances: median(m.scaleOut),
       vsOne: median(m.scaleOut) / fan(m, 'chat'),
+    },
+    rooms: {
+      deliveries: { coalescing: rooms(m, 'coalescing'), chat: rooms(m, 'chat') },
+      vsCoalescing: rooms(m, 'chat') / rooms(m, 'coalescing'),
+      latencyP99: { coalescing: roomsP(m, 'coalescing', 'p99'), chat: roomsP(m, 'chat', 'p99') },
+      p99MoreThanCoalescing: roomsP(m, 'chat', 'p99') - roomsP(m, 'coalescing', 'p99'),
+      misdelivered: {
+        coalescing: m.rooms.misdelivered.get('coalescing')!,
+        chat: m.rooms.misdelivered.get('chat')!,
+      },
     },
     seconds: Math.round(m.seconds),
   };

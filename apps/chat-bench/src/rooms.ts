@@ -1,0 +1,74 @@
+import { BenchProfile } from './bench-profile';
+import { FanoutStep, firstRateStep, highestPassing } from './fanout-step';
+import { searchRates } from './rate-search';
+import { roomLayout, roomOf } from './room-layout';
+import { RoomLoadResult, runRoomLoad } from './room-load';
+import { setUpRooms } from './room-setup';
+import { baselineWire, chatWire, RoomWire } from './room-wire';
+import { processUsage, RunningServer, ServerKind } from './servers';
+
+/** The servers the rooms scenario compares: the chat server and the baseline given the rooms. */
+export const ROOMS_KINDS = ['coalescing', 'chat'] as const;
+export type RoomsKind = (typeof ROOMS_KINDS)[number];
+export type RoomStep = FanoutStep<RoomLoadResult>;
+
+/** The general room's id, which every user is in (the baseline is told the same). */
+const GENERAL_ROOM = 1;
+
+export interface RoomsRounds {
+  /** Per kind, the highest passing deliveries/s of each round. */
+  highest: Map<RoomsKind, number[]>;
+  /** Per kind, each round's step at the first rate (for latency). */
+  latency: Map<RoomsKind, RoomLoadResult[]>;
+  /** Per kind, messages that reached a socket outside their room, over every step of every round. */
+  misdelivered: Map<RoomsKind, number>;
+  /** Per kind, the steps of the last round. */
+  lastSteps: Map<RoomsKind, RoomStep[]>;
+}
+
+/**
+ * The rooms scenario: users in rooms (and general) on the chat server, the same rooms given to the
+ * coalescing baseline, then the rate search on each, `rounds` times, the servers alternating.
+ */
+export async function roomsRounds(
+  servers: Map<ServerKind, RunningServer>,
+  profile: BenchProfile,
+): Promise<RoomsRounds> {
+  const layout = roomLayout(profile.rooms.connections, profile.rooms.roomSize);
+  const users = await setUpRooms(servers.get('chat')!.httpUrl, layout);
+  const wires: Record<RoomsKind, RoomWire> = {
+    chat: chatWire(users.tokens),
+    coalescing: baselineWire((socket) => [GENERAL_ROOM, users.roomIds[roomOf(layout, socket)]]),
+  };
+  const rounds: RoomsRounds = {
+    highest: new Map(ROOMS_KINDS.map((kind) => [kind, []])),
+    latency: new Map(ROOMS_KINDS.map((kind) => [kind, []])),
+    misdelivered: new Map(ROOMS_KINDS.map((kind) => [kind, 0])),
+    lastSteps: new Map(),
+  };
+  for (let round = 0; round < profile.rounds; round++) {
+    for (const kind of ROOMS_KINDS) {
+      const server = servers.get(kind)!;
+      const step = async (rate: number): Promise<RoomStep> => {
+        const before = processUsage(server.process).cpuSeconds;
+        const result = await runRoomLoad({
+          wsUrl: server.wsUrl,
+          wire: wires[kind],
+          layout,
+          roomIds: users.roomIds,
+          rate,
+          durationMs: profile.stepMs,
+        });
+        return { rate, result, cpuSeconds: processUsage(server.process).cpuSeconds - before };
+      };
+      const steps = await searchRates(profile.rooms.rates, step);
+      rounds.highest.get(kind)!.push(highestPassing(steps));
+      const atFirstRate = firstRateStep(steps);
+      if (atFirstRate) rounds.latency.get(kind)!.push(atFirstRate.result);
+      const misdelivered = steps.reduce((sum, s) => sum + s.result.misdelivered, 0);
+      rounds.misdelivered.set(kind, rounds.misdelivered.get(kind)! + misdelivered);
+      rounds.lastSteps.set(kind, steps);
+    }
+  }
+  return rounds;
+}
