@@ -241,10 +241,15 @@ describe('the chat.v2 socket: live membership and the per-room sequence', () => 
     );
     const orders = await Promise.all(
       sockets.map(async (socket) =>
-        (await socket.collect(ofType('message.new', roomId), 30)).map((f) => [f.seq, f.message.message_id]),
+        (await socket.collect(ofType('message.new', roomId), 30)).map((f) => [
+          f.seq,
+          f.message.message_id,
+        ]),
       ),
     );
-    expect(orders[0].map(([seq]) => seq)).toEqual(Array.from({ length: 30 }, (_, i) => base + i + 1));
+    expect(orders[0].map(([seq]) => seq)).toEqual(
+      Array.from({ length: 30 }, (_, i) => base + i + 1),
+    );
     expect(orders[1]).toEqual(orders[0]);
     expect(orders[2]).toEqual(orders[0]);
   });

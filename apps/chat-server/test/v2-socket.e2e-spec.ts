@@ -75,7 +75,10 @@ describe('the chat.v2 socket: handshake, frames and errors', () => {
       const before = await rooms.countMessages();
       const client = await openSocket();
       client.send({ type: 'message.send', req: 'early', room_id: 1, text: 'hi' });
-      expect(await client.closed).toEqual({ code: CLOSE_POLICY_VIOLATION, reason: expect.any(String) });
+      expect(await client.closed).toEqual({
+        code: CLOSE_POLICY_VIOLATION,
+        reason: expect.any(String),
+      });
       expect(client.frames).toEqual([
         { type: 'error', req: 'early', code: 'not_authenticated', detail: expect.any(String) },
       ]);
@@ -198,7 +201,13 @@ describe('the chat.v2 socket: handshake, frames and errors', () => {
       const id = sent.message.message_id;
       expect(
         await client.request({ type: 'message.edit', req: 'edit', message_id: id, text: 'edited' }),
-      ).toEqual({ type: 'ack', req: 'edit', message_id: id, room_id: 1, seq: sent.message.seq + 1 });
+      ).toEqual({
+        type: 'ack',
+        req: 'edit',
+        message_id: id,
+        room_id: 1,
+        seq: sent.message.seq + 1,
+      });
       expect(await client.request({ type: 'message.delete', req: 'del', message_id: id })).toEqual({
         type: 'ack',
         req: 'del',
@@ -242,9 +251,12 @@ describe('the chat.v2 socket: handshake, frames and errors', () => {
     it('answers a binary frame with invalid_frame and stays open', async () => {
       const client = await connect(alice);
       const from = client.frames.length;
-      client.socket.send(Buffer.from(JSON.stringify({ type: 'message.send', room_id: 1, text: 'x' })), {
-        binary: true,
-      });
+      client.socket.send(
+        Buffer.from(JSON.stringify({ type: 'message.send', room_id: 1, text: 'x' })),
+        {
+          binary: true,
+        },
+      );
       const error = await client.next((frame) => frame.type === 'error', 'an error', from);
       expect(error.code).toBe('invalid_frame');
       await expectStillOpen(client, alice);
@@ -264,7 +276,10 @@ describe('the chat.v2 socket: handshake, frames and errors', () => {
       ['no room_id', { type: 'message.send', text: 'x' }],
       ['a text that is a number', { type: 'message.send', room_id: 1, text: 5 }],
       ['no text', { type: 'message.send', room_id: 1 }],
-      ['a client_id that is a number', { type: 'message.send', room_id: 1, text: 'x', client_id: 7 }],
+      [
+        'a client_id that is a number',
+        { type: 'message.send', room_id: 1, text: 'x', client_id: 7 },
+      ],
       ['a message_id as a string', { type: 'message.edit', message_id: '1', text: 'x' }],
       ['an edit text that is an object', { type: 'message.edit', message_id: 1, text: {} }],
       ['a delete without message_id', { type: 'message.delete' }],
@@ -304,16 +319,21 @@ describe('the chat.v2 socket: handshake, frames and errors', () => {
       ['a client_id of 65 characters', { text: 'x', client_id: 'k'.repeat(65) }],
       ['an empty client_id', { text: 'x', client_id: '' }],
       ['a client_id with a control character', { text: 'x', client_id: 'a\nb' }],
-    ])('answers message.send with %s with invalid_input, stores nothing, stays open', async (_w, fields) => {
-      const client = await connect(alice);
-      const before = await rooms.countMessages();
-      expect(await client.request({ type: 'message.send', room_id: 1, ...fields })).toMatchObject({
-        type: 'error',
-        code: 'invalid_input',
-      });
-      expect(await rooms.countMessages()).toBe(before);
-      await expectStillOpen(client, alice);
-    });
+    ])(
+      'answers message.send with %s with invalid_input, stores nothing, stays open',
+      async (_w, fields) => {
+        const client = await connect(alice);
+        const before = await rooms.countMessages();
+        expect(await client.request({ type: 'message.send', room_id: 1, ...fields })).toMatchObject(
+          {
+            type: 'error',
+            code: 'invalid_input',
+          },
+        );
+        expect(await rooms.countMessages()).toBe(before);
+        await expectStillOpen(client, alice);
+      },
+    );
 
     it('takes a text of exactly 1,000 characters, trimmed', async () => {
       const client = await connect(alice);
@@ -343,8 +363,18 @@ describe('the chat.v2 socket: handshake, frames and errors', () => {
       const before = await rooms.countMessages();
       for (const roomId of [privateRoom, 2_000_000]) {
         expect(
-          await client.request({ type: 'message.send', req: `to-${roomId}`, room_id: roomId, text: 'x' }),
-        ).toEqual({ type: 'error', req: `to-${roomId}`, code: 'not_found', detail: expect.any(String) });
+          await client.request({
+            type: 'message.send',
+            req: `to-${roomId}`,
+            room_id: roomId,
+            text: 'x',
+          }),
+        ).toEqual({
+          type: 'error',
+          req: `to-${roomId}`,
+          code: 'not_found',
+          detail: expect.any(String),
+        });
       }
       expect(await rooms.countMessages()).toBe(before);
       expect(await rooms.lastSeq(privateRoom)).toBe(1);
@@ -385,7 +415,12 @@ describe('the chat.v2 socket: handshake, frames and errors', () => {
       const b = await connect(bob);
       const sent = await a.ok({ type: 'message.send', room_id: 1, text: "alice's" });
       expect(
-        await b.request({ type: 'message.edit', req: 'e', message_id: sent.message.message_id, text: 'x' }),
+        await b.request({
+          type: 'message.edit',
+          req: 'e',
+          message_id: sent.message.message_id,
+          text: 'x',
+        }),
       ).toEqual({ type: 'error', req: 'e', code: 'forbidden', detail: expect.any(String) });
       const [row] = await t.db.query('SELECT text FROM messages WHERE id = $1', [
         sent.message.message_id,
@@ -434,9 +469,11 @@ describe('the chat.v2 socket: rate limit', () => {
     expect(row.n).toBe(3);
     expect(client.isOpen).toBe(true);
     await settle(1_100);
-    expect(await client.request({ type: 'message.send', room_id: 1, text: 'later' })).toMatchObject({
-      type: 'ack',
-    });
+    expect(await client.request({ type: 'message.send', room_id: 1, text: 'later' })).toMatchObject(
+      {
+        type: 'ack',
+      },
+    );
     client.close();
   });
 });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { RoomEvent } from '@chat/events';
-import { RoomChangesRepository } from './room-changes.repository';
+import { RoomChangesRepository, StoredChange } from './room-changes.repository';
 import { changeEvent } from './stored-change';
 
 /** A room's past changes, as the events that announced them: for resumes and gap filling. */
@@ -24,7 +24,8 @@ export class RoomHistory {
     for (let from = afterSeq; from < upToSeq; from += pageSize) {
       const to = Math.min(from + pageSize, upToSeq);
       const page = await this.changes.between(roomId, from, to, announcedOnly);
-      if (page.length > 0) yield page.map((change) => changeEvent(roomId, change));
+      if (page.length > 0)
+        yield page.map((change) => withClientId(changeEvent(roomId, change), change));
     }
   }
 
@@ -32,4 +33,10 @@ export class RoomHistory {
   lastSeqs(roomIds: number[]): Promise<Map<number, number>> {
     return this.changes.lastSeqs(roomIds);
   }
+}
+
+/** A message read back carries its sender's key, as its live frame did. */
+function withClientId(event: RoomEvent, change: StoredChange): RoomEvent {
+  if (event.type !== 'message.created' || change.client_id === null) return event;
+  return { ...event, clientId: change.client_id };
 }

@@ -38,7 +38,10 @@ export class V2Client {
   }
 
   /** Opens a socket offering `protocols` (chat.v2 by default), without authenticating. */
-  static async open(baseUrl: string, protocols: string | string[] = V2_PROTOCOL): Promise<V2Client> {
+  static async open(
+    baseUrl: string,
+    protocols: string | string[] = V2_PROTOCOL,
+  ): Promise<V2Client> {
     const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws`, protocols);
     const client = new V2Client(socket);
     await new Promise<void>((resolve, reject) => {
@@ -88,7 +91,11 @@ export class V2Client {
    * Resolves with the first frame received from index `from` on that matches `predicate`, waiting
    * up to 5 s for it.
    */
-  async next(predicate: (frame: Frame) => boolean, label = 'a matching frame', from = 0): Promise<Frame> {
+  async next(
+    predicate: (frame: Frame) => boolean,
+    label = 'a matching frame',
+    from = 0,
+  ): Promise<Frame> {
     const deadline = Date.now() + WAIT_MS;
     for (;;) {
       const found = this.frames.slice(from).find(predicate);
@@ -101,11 +108,7 @@ export class V2Client {
   }
 
   /** Waits until `count` frames from index `from` on match `predicate`; resolves with them. */
-  async collect(
-    predicate: (frame: Frame) => boolean,
-    count: number,
-    from = 0,
-  ): Promise<Frame[]> {
+  async collect(predicate: (frame: Frame) => boolean, count: number, from = 0): Promise<Frame[]> {
     const deadline = Date.now() + WAIT_MS;
     for (;;) {
       const found = this.frames.slice(from).filter(predicate);

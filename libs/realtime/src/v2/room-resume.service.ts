@@ -10,7 +10,7 @@ const REPLAY_PAGE = 500;
 
 /**
  * `resume` on a v2 socket: for each room, every change after the client's number, oldest first,
- * while the room's live frames wait; then `resumed`, then the live frames it still lacks.
+ * while the rooms' live frames wait; then `resumed`, then the live frames it still lacks.
  */
 @Injectable()
 export class RoomResume {
@@ -30,18 +30,26 @@ export class RoomResume {
   ): Promise<void> {
     const streams = connection.streams!;
     const rooms = [...points.keys()].filter((roomId) => streams.has(roomId));
-    const lastSeqs = await this.history.lastSeqs(rooms);
-    for (const [roomId, afterSeq] of points) {
-      const lastSeq = lastSeqs.get(roomId);
-      if (!streams.has(roomId) || lastSeq === undefined) {
-        connection.send(errorFrame(req, 'not_found', 'Room not found', roomId));
-        continue;
+    // Every named room's live frames wait from before its number is read: one sent meanwhile (or
+    // while an earlier room replays) would reach the client ahead of the older changes replayed.
+    for (const roomId of rooms) streams.startReplay(roomId);
+    try {
+      const lastSeqs = await this.history.lastSeqs(rooms);
+      for (const [roomId, afterSeq] of points) {
+        const lastSeq = lastSeqs.get(roomId);
+        if (!streams.has(roomId) || lastSeq === undefined) {
+          connection.send(errorFrame(req, 'not_found', 'Room not found', roomId));
+          continue;
+        }
+        if (afterSeq > lastSeq || lastSeq - afterSeq > this.bound) {
+          this.reload(connection, roomId, lastSeq);
+          continue;
+        }
+        if (!(await this.replay(connection, roomId, afterSeq, lastSeq))) return;
       }
-      if (afterSeq > lastSeq || lastSeq - afterSeq > this.bound) {
-        this.reload(connection, roomId, lastSeq);
-        continue;
-      }
-      if (!(await this.replay(connection, roomId, afterSeq, lastSeq))) return;
+    } finally {
+      // Rooms left unreplayed (a failure, a closed socket) let what they held go.
+      for (const roomId of rooms) connection.sendEncoded(streams.release(roomId));
     }
   }
 
@@ -60,7 +68,6 @@ export class RoomResume {
     lastSeq: number,
   ): Promise<boolean> {
     const streams = connection.streams!;
-    streams.startReplay(roomId);
     try {
       for await (const page of this.history.eventsBetween(roomId, afterSeq, lastSeq, REPLAY_PAGE)) {
         for (const event of page) {

@@ -57,7 +57,7 @@ export class RoomStreams {
     return 'send';
   }
 
-  /** A resume of the room from `afterSeq` begins: live changes are held until it ends. */
+  /** A resume of the room begins: live changes are held until it ends. */
   startReplay(roomId: number): void {
     const stream = this.rooms.get(roomId);
     if (stream) stream.held ??= [];
@@ -93,6 +93,12 @@ export class RoomStreams {
       due.push(frame.data);
     }
     return due;
+  }
+
+  /** Ends a hold that replayed nothing (or was ended already): the held frames it lacks. */
+  release(roomId: number): Buffer[] {
+    const sent = this.rooms.get(roomId)?.sent;
+    return sent === undefined ? [] : this.finishReplay(roomId, sent, sent);
   }
 
   /**

@@ -132,7 +132,8 @@ export class V2FrameHandler {
   }
 
   private answerFailure(connection: ClientConnection, req: string | undefined, error: unknown) {
-    if (error instanceof AuthenticationError) return this.close(connection, tokenRefusal(req, error));
+    if (error instanceof AuthenticationError)
+      return this.close(connection, tokenRefusal(req, error));
     const code = codeOf(error);
     if (code) return connection.send(errorFrame(req, code, (error as DomainError).detail));
     this.logger.error('A v2 frame failed', (error as Error).stack);
