@@ -85,19 +85,18 @@ const LOG_CHANGE_FUNCTION = `
   END $$`;
 
 /**
- * chat_insert_messages (see the previous migration for the reasoning), now storing only the rows
- * whose author is a member of the room (everyone is in room 1) and nothing in an archived room:
- * the services check first and answer clearly; this keeps a member removed meanwhile out.
+ * chat_insert_messages (see the previous migration for the reasoning), now refusing a batch with a
+ * row whose author is not a member of the room (everyone is in room 1), and a batch for an
+ * archived room. The services check first and answer clearly; this keeps out a member removed
+ * meanwhile. The refusal is an integrity violation (class 23), which the writer takes for that
+ * row's fault: it stores the other rows without it. (Skipping the row instead would leave the
+ * writer unable to tell whose answer each stored row is.)
  *
  * `reserveFirst` takes the lock with the UPDATE that reserves a number for every row of the batch,
  * and gives back only the numbers of rows skipped (a repeated key, a non-member): one statement
  * less than locking, inserting and then updating, in the usual case where every row is stored.
  */
-const insertMessagesFunction = (
-  authorMayWrite: string,
-  roomOpen: string,
-  reserveFirst: boolean,
-) => `
+const insertMessagesFunction = (onlyMembers: string, roomOpen: string, reserveFirst: boolean) => `
   CREATE OR REPLACE FUNCTION chat_insert_messages(
     room integer, user_ids integer[], texts text[], client_ids text[], batch_write_id uuid
   ) RETURNS SETOF messages LANGUAGE plpgsql VOLATILE ROWS 100 AS $$
@@ -115,6 +114,7 @@ const insertMessagesFunction = (
     IF NOT FOUND THEN
       RAISE foreign_key_violation USING MESSAGE = format('No open room %s', room);
     END IF;
+    ${onlyMembers}
     RETURN QUERY
       INSERT INTO messages (room_id, seq, user_id, text, client_id, write_id)
       SELECT room, last + row_number() OVER (ORDER BY position), user_id, text, client_id,
@@ -128,7 +128,6 @@ const insertMessagesFunction = (
                 SELECT 1 FROM messages m
                  WHERE m.room_id = room AND m.user_id = batch.user_id
                    AND m.client_id = batch.client_id)))
-         ${authorMayWrite}
        ORDER BY position
       RETURNING *;
     GET DIAGNOSTICS stored = ROW_COUNT;
@@ -144,8 +143,13 @@ const insertMessagesFunction = (
   END $$`;
 
 const INSERT_MESSAGES_FOR_MEMBERS = insertMessagesFunction(
-  `AND (room = 1 OR EXISTS (SELECT 1 FROM room_members rm
-                              WHERE rm.room_id = room AND rm.user_id = batch.user_id))`,
+  `IF room <> 1 AND EXISTS (
+      SELECT 1 FROM unnest(user_ids) author (id)
+       WHERE NOT EXISTS (SELECT 1 FROM room_members rm
+                          WHERE rm.room_id = room AND rm.user_id = author.id)) THEN
+      RAISE integrity_constraint_violation
+        USING MESSAGE = format('Not a member of room %s', room);
+    END IF;`,
   'AND archived_at IS NULL',
   true,
 );

@@ -177,7 +177,7 @@ describe('the per-room sequence', () => {
       expectGapFree(room);
     });
 
-    it("stores only members' rows in a room, numbered without a gap, and nothing in an archived one", async () => {
+    it("refuses a non-member's row without a number taken, the others' stored in order, and nothing in an archived room", async () => {
       const outsider = await m
         .get(UsersService)
         .create(uniqueName('out'), 'correct horse', Role.User);
@@ -190,15 +190,27 @@ describe('the per-room sequence', () => {
         author.id,
       ]);
       const row = (userId: number, text: string) => ({ userId, text, clientId: null });
-      const stored = await repository.insertBatch(
-        roomId,
-        [row(author.id, 'one'), row(outsider.id, 'not a member'), row(author.id, 'two')],
-        randomUUID(),
-      );
-      expect(stored.map((message) => [message.seq, message.message.message])).toEqual([
-        [1, 'one'],
-        [2, 'two'],
+      await expect(
+        repository.insertBatch(
+          roomId,
+          [row(author.id, 'one'), row(outsider.id, 'not a member')],
+          randomUUID(),
+        ),
+      ).rejects.toMatchObject({ code: '23000' });
+      // Through the writer, the non-member's send alone is refused; each other answer is its own.
+      const sends = await Promise.allSettled([
+        messages.send({ roomId, userId: author.id, text: 'one' }),
+        messages.send({ roomId, userId: outsider.id, text: 'not a member' }),
+        messages.send({ roomId, userId: author.id, text: 'two' }),
       ]);
+      await messages.drain();
+      expect(
+        sends.map((outcome) =>
+          outcome.status === 'fulfilled'
+            ? [outcome.value.seq, outcome.value.message.message]
+            : 'refused',
+        ),
+      ).toEqual([[1, 'one'], 'refused', [2, 'two']]);
       const [{ last_seq }] = await m.db.query('SELECT last_seq::int FROM rooms WHERE id = $1', [
         roomId,
       ]);
