@@ -116,13 +116,46 @@ describe('RoomSequencer', () => {
     expect(emitted).toEqual([[1, 3]]);
   });
 
-  it('skips a gap too large to read, without reading it', async () => {
+  it('skips a gap too large to read, without reading it, and passes on what it holds after it', async () => {
     const { sequencer, emitted, reads, skipped } = setUp(100);
     sequencer.follow(1, 0);
     sequencer.accept(change(1, OPTIONS.maxFill + 10));
     await settle();
     expect(reads).toEqual([]);
-    expect(skipped).toEqual([[1, 0, OPTIONS.maxFill + 10]]);
+    expect(skipped).toEqual([[1, 0, OPTIONS.maxFill + 9]]);
+    expect(emitted).toEqual([[1, OPTIONS.maxFill + 10]]);
+  });
+
+  it('retries a sweep whose read failed, until it can read', async () => {
+    let failing = true;
+    const emitted: number[] = [];
+    const sequencer = new RoomSequencer(
+      {
+        emit: (event) => emitted.push(event.seq),
+        read: async (roomId, afterSeq, upToSeq) => {
+          if (failing) throw new Error('database away');
+          return [...Array(upToSeq - afterSeq).keys()].map((i) => change(roomId, afterSeq + i + 1));
+        },
+        skipped: () => undefined,
+      },
+      { ...OPTIONS, giveUpMs: 60_000 },
+    );
+    sequencer.follow(1, 0);
+    sequencer.sweep(new Map([[1, 3]]));
+    await settle();
     expect(emitted).toEqual([]);
+    failing = false;
+    await settle();
+    expect(emitted).toEqual([1, 2, 3]);
+  });
+
+  it('fills further after a fill in flight when a sweep finds more', async () => {
+    const { sequencer, emitted } = setUp(6);
+    sequencer.follow(1, 0);
+    sequencer.accept(change(1, 3));
+    await jest.advanceTimersByTimeAsync(OPTIONS.gapWaitMs); // the fill up to 3 starts
+    sequencer.sweep(new Map([[1, 6]]));
+    await settle();
+    expect(emitted.map(([, seq]) => seq)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 });

@@ -22,6 +22,8 @@ export interface SequencerOptions {
 interface RoomState {
   delivered: number;
   pending: Map<number, RoomEvent>;
+  /** The newest number known to exist (seen on the bus or in the database). */
+  wanted: number;
   timer?: NodeJS.Timeout;
   filling: boolean;
   /** When the oldest unfilled gap was first seen. */
@@ -52,8 +54,9 @@ export class RoomSequencer {
 
   /** Follows a room whose changes up to `seq` need not be passed on; no-op when followed. */
   follow(roomId: number, seq: number): void {
-    if (!this.rooms.has(roomId))
-      this.rooms.set(roomId, { delivered: seq, pending: new Map(), filling: false });
+    if (!this.rooms.has(roomId)) {
+      this.rooms.set(roomId, { delivered: seq, pending: new Map(), wanted: seq, filling: false });
+    }
   }
 
   unfollow(roomId: number): void {
@@ -65,6 +68,7 @@ export class RoomSequencer {
   accept(event: RoomEvent): void {
     const room = this.rooms.get(event.roomId);
     if (!room || event.seq <= room.delivered || room.pending.has(event.seq)) return;
+    room.wanted = Math.max(room.wanted, event.seq);
     if (event.seq === room.delivered + 1) {
       room.delivered = event.seq;
       this.hooks.emit(event);
@@ -76,11 +80,17 @@ export class RoomSequencer {
     this.fillSoon(event.roomId, room, this.options.gapWaitMs);
   }
 
-  /** Fills each followed room up to its number in the database (`lastSeqs`). */
+  /**
+   * Fills each followed room up to its number in the database (`lastSeqs`); a room being filled
+   * is filled further once that fill is done.
+   */
   sweep(lastSeqs: Map<number, number>): void {
     for (const [roomId, lastSeq] of lastSeqs) {
       const room = this.rooms.get(roomId);
-      if (room && lastSeq > room.delivered && !room.filling) void this.fill(roomId, room, lastSeq);
+      if (!room || lastSeq <= room.delivered) continue;
+      room.wanted = Math.max(room.wanted, lastSeq);
+      room.gapSince ??= Date.now();
+      if (!room.filling) void this.fill(roomId, room);
     }
   }
 
@@ -93,16 +103,19 @@ export class RoomSequencer {
     if (room.timer || room.filling) return;
     room.timer = setTimeout(() => {
       room.timer = undefined;
-      void this.fill(roomId, room, Math.max(...room.pending.keys()));
+      void this.fill(roomId, room);
     }, delayMs);
     room.timer.unref();
   }
 
-  /** Reads the changes after what was passed on up to `upTo`, then passes on all it can. */
-  private async fill(roomId: number, room: RoomState, upTo: number): Promise<void> {
+  /** Reads the changes after what was passed on up to the newest known, then passes them on. */
+  private async fill(roomId: number, room: RoomState): Promise<void> {
     const from = room.delivered;
+    const upTo = room.wanted;
     if (upTo <= from) return;
-    if (upTo - from > this.options.maxFill) return this.skip(roomId, room, upTo);
+    if (upTo - from > this.options.maxFill) {
+      return this.skip(roomId, room, this.heldFrom(room, upTo));
+    }
     room.filling = true;
     let stored: RoomEvent[];
     try {
@@ -111,7 +124,7 @@ export class RoomSequencer {
       room.filling = false;
       if (this.rooms.get(roomId) !== room) return;
       if (Date.now() - (room.gapSince ?? Date.now()) > this.options.giveUpMs) {
-        return this.skip(roomId, room, Math.min(...room.pending.keys()) - 1);
+        return this.skip(roomId, room, this.heldFrom(room, upTo));
       }
       return this.fillSoon(roomId, room, this.options.gapWaitMs);
     }
@@ -132,11 +145,15 @@ export class RoomSequencer {
     this.passOn(roomId, room);
   }
 
-  /** Gives up on the numbers up to `upTo`: what is held after them is passed on. */
+  /** The number before the oldest change held, or `upTo` when none is held: what to skip to. */
+  private heldFrom(room: RoomState, upTo: number): number {
+    return room.pending.size > 0 ? Math.min(...room.pending.keys()) - 1 : upTo;
+  }
+
+  /** Gives up on the numbers up to `upTo` (none of them held): what follows is passed on. */
   private skip(roomId: number, room: RoomState, upTo: number): void {
     if (upTo > room.delivered) {
       this.hooks.skipped(roomId, room.delivered, upTo);
-      for (const seq of room.pending.keys()) if (seq <= upTo) room.pending.delete(seq);
       room.delivered = upTo;
     }
     this.passOn(roomId, room);
@@ -153,7 +170,7 @@ export class RoomSequencer {
       room.delivered = next.seq;
       this.hooks.emit(next);
     }
-    if (room.pending.size === 0) {
+    if (room.pending.size === 0 && room.delivered >= room.wanted) {
       room.gapSince = undefined;
       clearTimeout(room.timer);
       room.timer = undefined;
