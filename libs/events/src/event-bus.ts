@@ -19,9 +19,10 @@ export abstract class EventBus {
   /**
    * From now on this instance also receives the other instances' events of this room (every
    * instance receives the events that are not a room's, and membership changes). Counted: each
-   * call needs its own unwatchRoom().
+   * call needs its own unwatchRoom(). Resolves true once a subscription made by this call holds:
+   * what the others published before it may have been missed.
    */
-  abstract watchRoom(roomId: number): void;
+  abstract watchRoom(roomId: number): Promise<boolean>;
 
   abstract unwatchRoom(roomId: number): void;
 
@@ -60,7 +61,9 @@ export class LocalEventBus extends EventBus {
     this.deliver(event);
   }
 
-  watchRoom(): void {}
+  watchRoom(): Promise<boolean> {
+    return Promise.resolve(false);
+  }
 
   unwatchRoom(): void {}
 

@@ -10,6 +10,7 @@ const RETRY_FIRST_DELAY_MS = 100;
 const RETRY_MAX_DELAY_MS = 5_000;
 /** Events published while Redis was away, kept to send once it is back (oldest dropped first). */
 const MAX_UNSENT = 10_000;
+const UNSENT_RETRY_MS = 1_000;
 /** How long shutdown waits for Redis to answer QUIT before dropping the connection. */
 const QUIT_TIMEOUT_MS = 1_000;
 
@@ -35,6 +36,9 @@ export class RedisEventBus extends EventBus implements OnModuleInit, OnApplicati
   private readonly watchedRooms = new Map<number, number>();
   /** [channel, payload] of the events that could not be published, oldest first. */
   private unsent: [string, string][] = [];
+  private unsentRetry?: NodeJS.Timeout;
+  /** Whether the subscriber's subscriptions of its current connection are in place. */
+  private subscribed = false;
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
   /** Last state reported by reportState(); undefined before the first. */
@@ -67,6 +71,7 @@ export class RedisEventBus extends EventBus implements OnModuleInit, OnApplicati
       connection.on('close', () => this.reportState());
       connection.on('ready', () => this.reportState());
     }
+    this.subscriber.on('close', () => (this.subscribed = false));
   }
 
   onModuleInit(): void {
@@ -78,12 +83,12 @@ export class RedisEventBus extends EventBus implements OnModuleInit, OnApplicati
     }
   }
 
-  watchRoom(roomId: number): void {
+  async watchRoom(roomId: number): Promise<boolean> {
     const watchers = this.watchedRooms.get(roomId) ?? 0;
     this.watchedRooms.set(roomId, watchers + 1);
-    if (watchers === 0 && this.subscriber.status === 'ready') {
-      this.subscribeTo(this.roomChannel(roomId));
-    }
+    // Not ready: subscribeAll() takes it with the others, and the bus then reports itself back.
+    if (watchers > 0 || !this.subscribed) return false;
+    return this.subscribeTo(this.roomChannel(roomId));
   }
 
   unwatchRoom(roomId: number): void {
@@ -96,17 +101,41 @@ export class RedisEventBus extends EventBus implements OnModuleInit, OnApplicati
     }
   }
 
-  /** The shared channel and every watched room's, on each (re)connection. */
-  private subscribeAll(): void {
-    const rooms = [...this.watchedRooms.keys()].map((roomId) => this.roomChannel(roomId));
-    this.subscribeTo(this.channel, ...rooms);
+  /**
+   * The shared channel and every watched room's, on each (re)connection; the bus counts as
+   * connected (and RoomFanout reads what it missed) only once they are in place.
+   */
+  private async subscribeAll(): Promise<void> {
+    const channels = new Set([this.channel]);
+    // Rooms watched while a SUBSCRIBE was on its way are taken by the next round.
+    for (let round = 0; round < 10; round++) {
+      const missing = [this.channel, ...this.watchedRoomChannels()].filter(
+        (channel) => round === 0 || !channels.has(channel),
+      );
+      if (missing.length === 0) break;
+      if (!(await this.subscribeTo(...missing))) return;
+      for (const channel of missing) channels.add(channel);
+    }
+    this.subscribed = true;
+    this.reportState();
   }
 
-  private subscribeTo(...channels: string[]): void {
-    this.subscriber.subscribe(...channels).catch((error: Error) => {
-      if (this.stopping) return; // dropped from the offline queue by shutdown
-      this.logger.error(`Redis: could not subscribe to ${channels.join(', ')}: ${error.message}`);
-    });
+  private watchedRoomChannels(): string[] {
+    return [...this.watchedRooms.keys()].map((roomId) => this.roomChannel(roomId));
+  }
+
+  /** Whether the subscription took hold. */
+  private async subscribeTo(...channels: string[]): Promise<boolean> {
+    try {
+      await this.subscriber.subscribe(...channels);
+      return true;
+    } catch (error) {
+      if (!this.stopping) {
+        const reason = (error as Error).message;
+        this.logger.error(`Redis: could not subscribe to ${channels.join(', ')}: ${reason}`);
+      }
+      return false;
+    }
   }
 
   private roomChannel(roomId: number): string {
@@ -121,6 +150,7 @@ export class RedisEventBus extends EventBus implements OnModuleInit, OnApplicati
 
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
+    clearTimeout(this.unsentRetry);
     await Promise.allSettled([close(this.publisher), close(this.subscriber)]);
   }
 
@@ -138,6 +168,12 @@ export class RedisEventBus extends EventBus implements OnModuleInit, OnApplicati
     this.publisher.publish(channel, payload).catch((error: Error) => {
       this.logger.debug(`An event not yet sent to other instances: ${error.message}`);
       this.keepUnsent(channel, payload);
+      // Refused while connected (no 'ready' will come to send it): try again shortly.
+      this.unsentRetry ??= setTimeout(() => {
+        this.unsentRetry = undefined;
+        if (this.publisher.status === 'ready') this.sendUnsent();
+      }, UNSENT_RETRY_MS);
+      this.unsentRetry.unref();
     });
   }
 
@@ -161,9 +197,11 @@ export class RedisEventBus extends EventBus implements OnModuleInit, OnApplicati
     for (const [channel, payload] of unsent) this.send(channel, payload);
   }
 
-  /** Whether both connections are up (readiness). */
+  /** Whether both connections are up and subscribed (readiness). */
   isConnected(): boolean {
-    return this.publisher.status === 'ready' && this.subscriber.status === 'ready';
+    return (
+      this.publisher.status === 'ready' && this.subscriber.status === 'ready' && this.subscribed
+    );
   }
 
   /** Logs each change between "both connections up" and "not", once. */

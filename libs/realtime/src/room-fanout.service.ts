@@ -32,6 +32,11 @@ export class RoomFanout implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('RoomFanout');
   private readonly sequencer: RoomSequencer;
   private readonly unsubscribes: (() => void)[] = [];
+  /**
+   * Rooms a user's socket was taken out of while it was not in them yet (a sign-in reading the
+   * user's rooms meanwhile), with the number of that change: the sign-in must not put it back.
+   */
+  private readonly departures = new WeakMap<ClientConnection, Map<number, number>>();
 
   constructor(
     private readonly events: EventBus,
@@ -70,10 +75,19 @@ export class RoomFanout implements OnModuleInit, OnModuleDestroy {
     this.sequencer.stop();
   }
 
-  /** Puts a signed-in v2 socket in a room whose changes up to `seq` it need not be sent. */
-  join(connection: ClientConnection, roomId: number, seq: number): void {
-    connection.streams?.open(roomId, seq);
-    if (this.registry.joinRoom(connection, roomId)) this.follow(roomId, seq);
+  /**
+   * Puts a signed-in v2 socket in a room whose changes up to `seq` (the room's number when its
+   * membership was read) it need not be sent. What this instance passed on since is not sent
+   * either: the socket is in the room from that later number on, which is returned (the client
+   * resumes from its own). Null when the socket's user left the room after `seq`.
+   */
+  join(connection: ClientConnection, roomId: number, seq: number): number | null {
+    const left = this.departures.get(connection)?.get(roomId);
+    if (left !== undefined && left > seq) return null;
+    const from = Math.max(seq, this.sequencer.passedOn(roomId) ?? seq);
+    connection.streams?.open(roomId, from);
+    if (this.registry.joinRoom(connection, roomId)) this.follow(roomId, from);
+    return connection.streams?.sentIn(roomId) ?? from;
   }
 
   private receive(event: ChatEvent): void {
@@ -90,8 +104,12 @@ export class RoomFanout implements OnModuleInit, OnModuleDestroy {
 
   private follow(roomId: number, seq: number): void {
     if (this.sequencer.isFollowing(roomId)) return;
-    if (roomId !== GENERAL_ROOM_ID) this.events.watchRoom(roomId);
     this.sequencer.follow(roomId, seq);
+    if (roomId === GENERAL_ROOM_ID) return;
+    // Published by others before the subscription held: read once it holds.
+    void this.events.watchRoom(roomId).then((subscribed) => {
+      if (subscribed) void this.sweep([roomId]);
+    });
   }
 
   private roomEmptied(roomId: number): void {
@@ -123,10 +141,19 @@ export class RoomFanout implements OnModuleInit, OnModuleDestroy {
   /** The member's sockets here leave the room at once: room.removed, and nothing more of it. */
   private memberLeft(event: MemberLeftEvent): void {
     for (const connection of this.registry.socketsOf(event.userId)) {
-      if (!connection.streams?.has(event.roomId)) continue;
+      if (!connection.streams?.has(event.roomId)) {
+        this.noteDeparture(connection, event.roomId, event.seq);
+        continue;
+      }
       this.registry.leaveRoom(connection, event.roomId);
       connection.send(roomRemovedFrame(event.roomId, event.seq, event.reason));
     }
+  }
+
+  private noteDeparture(connection: ClientConnection, roomId: number, seq: number): void {
+    const departures = this.departures.get(connection) ?? new Map<number, number>();
+    departures.set(roomId, seq);
+    this.departures.set(connection, departures);
   }
 
   private async read(roomId: number, afterSeq: number, upToSeq: number): Promise<RoomEvent[]> {
@@ -145,14 +172,15 @@ export class RoomFanout implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * After the bus was away from this instance: reads what the followed rooms (and the general room)
-   * changed meanwhile. (What this instance published meanwhile, the bus sends once it is back.)
+   * Reads what rooms changed while this instance could not hear it: all the followed rooms (and
+   * the general room) after the bus was away, one room once its subscription holds. (What this
+   * instance published meanwhile, the bus sends once it is back.)
    */
-  private async sweep(): Promise<void> {
-    const rooms = new Set([GENERAL_ROOM_ID, ...this.sequencer.followedRooms()]);
+  private async sweep(only?: number[]): Promise<void> {
+    const rooms = only ?? [GENERAL_ROOM_ID, ...this.sequencer.followedRooms()];
     let lastSeqs: Map<number, number>;
     try {
-      lastSeqs = await this.history.lastSeqs([...rooms]);
+      lastSeqs = await this.history.lastSeqs([...new Set(rooms)]);
     } catch (error) {
       this.logger.debug(`Room sweep skipped: ${(error as Error).message}`);
       return;

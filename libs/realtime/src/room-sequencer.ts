@@ -48,6 +48,11 @@ export class RoomSequencer {
     return this.rooms.has(roomId);
   }
 
+  /** The newest number of the room passed on, when it is followed. */
+  passedOn(roomId: number): number | undefined {
+    return this.rooms.get(roomId)?.delivered;
+  }
+
   followedRooms(): number[] {
     return [...this.rooms.keys()];
   }

@@ -113,9 +113,14 @@ export class V2FrameHandler {
     }
     // Likewise for its rooms: the registry would keep serving them to a socket that is gone.
     if (!connection.isOpen) return;
-    for (const room of rooms) this.fanout.join(connection, room.room_id, room.last_seq);
+    // Each room from the number the socket is in it from (later than the one read when this
+    // instance passed changes on meanwhile), without those the user left meanwhile.
+    const joined = rooms.flatMap((room) => {
+      const from = this.fanout.join(connection, room.room_id, room.last_seq);
+      return from === null ? [] : [{ room_id: room.room_id, last_seq: from }];
+    });
     this.logger.log(`WebSocket authenticated (user ${user.id}, chat.v2)`);
-    connection.send(ackFrame(req, { user_id: user.id, rooms }));
+    connection.send(ackFrame(req, { user_id: user.id, rooms: joined }));
   }
 
   /** A fresh token of the same user: the socket lives on until the new one expires. */
