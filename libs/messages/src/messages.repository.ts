@@ -89,11 +89,19 @@ const UPDATE_TEXT = `
            jsonb_build_object('messageId', id, 'text', text, 'editedAt', edited_at))::float8 AS seq
     FROM edited`;
 
-/** Deletes (only in room `$2`, when given) and logs it, naming the message's own number. */
+/**
+ * Deletes (only in room `$2`, when given) and logs it, naming the message's own number; the texts
+ * its edits logged are blanked, so no replay shows what was deleted.
+ */
 const DELETE = `
   WITH deleted AS (
     DELETE FROM messages WHERE id = $1 AND ($2::integer IS NULL OR room_id = $2)
-    RETURNING id, room_id, seq)
+    RETURNING id, room_id, seq),
+  forgotten AS (
+    UPDATE room_changes c SET payload = jsonb_set(c.payload, '{text}', '""')
+      FROM deleted
+     WHERE c.room_id = deleted.room_id AND c.seq > deleted.seq
+       AND c.type = 'message.updated' AND c.payload->'messageId' = to_jsonb(deleted.id))
   SELECT room_id,
          chat_log_change(room_id, 'message.deleted', jsonb_build_object('messageId', id), seq)::float8
            AS seq

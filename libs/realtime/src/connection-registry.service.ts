@@ -160,10 +160,6 @@ export class ConnectionRegistry implements OnModuleDestroy {
     if (removeFrom(this.rooms, roomId, connection)) this.roomEmptied(roomId);
   }
 
-  /** Whether any v2 socket here is in the room. */
-  serves(roomId: number): boolean {
-    return this.rooms.has(roomId);
-  }
 
   /** The sockets signed in with one of `sessionIds`. */
   *signedInWith(sessionIds: ReadonlySet<string>): Iterable<ClientConnection> {

@@ -232,6 +232,29 @@ describe('messages on PostgreSQL', () => {
       await expect(messages.remove(messageId)).rejects.toThrow(ConflictError);
       await expect(messages.edit(caller, messageId, 'too late')).rejects.toThrow(ConflictError);
     });
+
+    it("forgets the texts of a deleted message's edits, which replays would show", async () => {
+      const [row] = await repository.insertBatch(
+        GENERAL_ROOM_ID,
+        [{ userId: author.id, text: 'secret', clientId: null }],
+        randomUUID(),
+      );
+      const messageId = row.message.message_id;
+      await messages.rewrite(messageId, 'still secret');
+      await messages.remove(messageId);
+      const logged = await m.db.query(
+        `SELECT type, payload FROM room_changes
+          WHERE room_id = $1 AND payload->'messageId' = to_jsonb($2::bigint) ORDER BY seq`,
+        [GENERAL_ROOM_ID, messageId],
+      );
+      expect(logged).toEqual([
+        {
+          type: 'message.updated',
+          payload: { messageId, text: '', editedAt: expect.any(String) },
+        },
+        { type: 'message.deleted', payload: { messageId } },
+      ]);
+    });
   });
 
   describe('MessageWriter through MessagesService', () => {
