@@ -61,11 +61,11 @@ export class LocalEventBus extends EventBus {
     this.deliver(event);
   }
 
-  watchRoom(): Promise<boolean> {
+  watchRoom(_roomId: number): Promise<boolean> {
     return Promise.resolve(false);
   }
 
-  unwatchRoom(): void {}
+  unwatchRoom(_roomId: number): void {}
 
   isConnected(): boolean {
     return true;

@@ -154,6 +154,11 @@ export class ConnectionRegistry implements OnModuleDestroy {
     return addTo(this.rooms, roomId, connection);
   }
 
+  /** Whether any v2 socket here is in the room. */
+  serves(roomId: number): boolean {
+    return this.rooms.has(roomId);
+  }
+
   /** Takes a v2 socket out of a room (see roomEmptied). */
   leaveRoom(connection: ClientConnection, roomId: number): void {
     connection.streams?.close(roomId);

@@ -62,13 +62,14 @@ function setUp(stored: Record<number, number> = {}) {
   /** A signed-in v2 socket of `userId`, recording the room frames written to it. */
   const socket = (userId: number) => {
     const sent: string[] = [];
+    const streams = new RoomStreams(1 << 20);
     const connection = {
       address: '127.0.0.1',
       broadcastsFrom: 0,
       user: { id: userId, sessionId: `s${userId}` } as AuthUser,
-      streams: new RoomStreams(1 << 20),
-      deliverToRoom(data: Buffer, roomId: number, seq: number) {
-        if (this.streams.admitLive(roomId, seq, data) === 'send') sent.push(`${roomId}:${seq}`);
+      streams,
+      deliverToRoom: (data: Buffer, roomId: number, seq: number) => {
+        if (streams.admitLive(roomId, seq, data) === 'send') sent.push(`${roomId}:${seq}`);
       },
       send: (frame: { type: string; room_id?: number; seq?: number }) =>
         sent.push(`${frame.type} ${frame.room_id}:${frame.seq}`),

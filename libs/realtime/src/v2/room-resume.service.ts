@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@chat/config';
 import { RoomHistory } from '@chat/messages';
+import { RoomAccess } from '@chat/rooms';
 import { ClientConnection } from '../connection/client-connection';
+import { ConnectionRegistry } from '../connection-registry.service';
 import { drained } from '../connection/drained';
 import { errorFrame, resumedFrame } from './v2-server-frames';
 import { v2RoomFrame } from './v2-event-frames';
@@ -18,6 +20,8 @@ export class RoomResume {
 
   constructor(
     private readonly history: RoomHistory,
+    private readonly access: RoomAccess,
+    private readonly registry: ConnectionRegistry,
     config: AppConfig,
   ) {
     this.bound = config.resumeMaxMessages;
@@ -29,6 +33,7 @@ export class RoomResume {
     points: Map<number, number>,
   ): Promise<void> {
     const streams = connection.streams!;
+    await this.forgetRoomsLeft(connection);
     const rooms = [...points.keys()].filter((roomId) => streams.has(roomId));
     // Every named room's live frames wait from before its number is read: one sent meanwhile (or
     // while an earlier room replays) would reach the client ahead of the older changes replayed.
@@ -45,11 +50,31 @@ export class RoomResume {
           this.reload(connection, roomId, lastSeq);
           continue;
         }
-        if (!(await this.replay(connection, roomId, afterSeq, lastSeq))) return;
+        // A socket that does not read what is replayed is cut off, as one that does not read
+        // live traffic is; its room would otherwise hold live frames without end.
+        if (!(await this.replay(connection, roomId, afterSeq, lastSeq))) {
+          return connection.dropAsSlow();
+        }
       }
     } finally {
       // Rooms left unreplayed (a failure, a closed socket) let what they held go.
-      for (const roomId of rooms) connection.sendEncoded(streams.release(roomId));
+      for (const roomId of rooms) {
+        const held = streams.release(roomId);
+        if (connection.isOpen) connection.sendEncoded(held);
+      }
+    }
+  }
+
+  /**
+   * What the socket holds of its rooms is kept current by the bus; a resume reads the database
+   * itself, so it first checks membership there: a member removed while this instance could not
+   * hear it leaves the room now instead of reading its past.
+   */
+  private async forgetRoomsLeft(connection: ClientConnection): Promise<void> {
+    const rooms = await this.access.roomsOf(connection.user!.id);
+    const member = new Set(rooms.map((room) => room.room_id));
+    for (const roomId of connection.streams!.roomIds()) {
+      if (!member.has(roomId)) this.registry.leaveRoom(connection, roomId);
     }
   }
 
