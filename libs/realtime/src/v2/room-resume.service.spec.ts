@@ -1,0 +1,57 @@
+import type { AuthUser } from '@chat/auth';
+import type { AppConfig } from '@chat/config';
+import type { RoomHistory } from '@chat/messages';
+import type { ChatMetrics } from '@chat/metrics';
+import type { RoomAccess } from '@chat/rooms';
+import { ClientConnection } from '../connection/client-connection';
+import { ConnectionRegistry } from '../connection-registry.service';
+import { RoomResume } from './room-resume.service';
+import { RoomStreams } from './room-streams';
+
+const counter = { inc: () => undefined, dec: () => undefined };
+
+describe('RoomResume', () => {
+  it('takes a socket out of a room its user is no longer a member of, and replays nothing of it', async () => {
+    const registry = new ConnectionRegistry({ connections: counter } as unknown as ChatMetrics);
+    const reads: number[] = [];
+    const history = {
+      lastSeqs: async (rooms: number[]) => new Map(rooms.map((id) => [id, 20])),
+      eventsBetween: async function* (roomId: number) {
+        reads.push(roomId);
+        yield [];
+      },
+    } as unknown as RoomHistory;
+    // The database says: user 9 is in general only (removed from room 5 while the bus was away).
+    const access = {
+      roomsOf: async () => [{ room_id: 1, last_seq: 20 }],
+    } as unknown as RoomAccess;
+    const frames: Record<string, unknown>[] = [];
+    const connection = {
+      address: '127.0.0.1',
+      broadcastsFrom: 0,
+      isOpen: true,
+      user: { id: 9, sessionId: 's' } as AuthUser,
+      streams: new RoomStreams(1 << 20),
+      send: (frame: Record<string, unknown>) => frames.push(frame),
+      sendEncoded: () => undefined,
+      bufferedBytes: 0,
+    } as unknown as ClientConnection;
+    registry.add(connection);
+    for (const roomId of [1, 5]) {
+      connection.streams!.open(roomId, 10);
+      registry.joinRoom(connection, roomId);
+    }
+    const resume = new RoomResume(history, access, registry, {
+      resumeMaxMessages: 1000,
+    } as AppConfig);
+
+    await resume.resume(connection, 'r', new Map([[5, 10]]));
+
+    expect(reads).toEqual([]);
+    expect(frames).toEqual([
+      { type: 'error', req: 'r', code: 'not_found', detail: 'Room not found', room_id: 5 },
+    ]);
+    expect(connection.streams!.has(5)).toBe(false);
+    expect(registry.serves(5)).toBe(false);
+  });
+});
