@@ -5,6 +5,8 @@ import { roomsApi } from './support/v2-rooms';
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const BAD_IDS = ['abc', '-1', '0', '1.5', '1e3', '2147483648', '99999999999999999999', '%20'];
+/** Message ids are bigints: past 2^31 they are ids, past 2^53 a JSON number cannot hold them. */
+const BAD_MESSAGE_IDS = ['abc', '-1', '0', '1.5', '1e3', '9007199254740992', '%20'];
 
 describe('room messages over HTTP (/api/v1/rooms/:id/messages, /api/v1/messages/:id)', () => {
   let t: TestApp;
@@ -380,10 +382,16 @@ describe('room messages over HTTP (/api/v1/rooms/:id/messages, /api/v1/messages/
       expect(await stored(message.message_id)).toBe('m0');
     });
 
-    it.each(BAD_IDS)('refuses the message id %j with 422 on every route', async (id) => {
+    it.each(BAD_MESSAGE_IDS)('refuses the message id %j with 422 on every route', async (id) => {
       await getOne(id, alice).expect(422);
       await patch(id, alice, { text: 'x' }).expect(422);
       await remove(id, alice).expect(422);
+    });
+
+    it('takes a message id past 2^31 for an id (a bigint): no such message, 404', async () => {
+      await getOne('2147483648', alice).expect(404);
+      await patch('2147483648', alice, { text: 'x' }).expect(404);
+      await remove('2147483648', alice).expect(404);
     });
 
     it('answers 401 without a token', async () => {

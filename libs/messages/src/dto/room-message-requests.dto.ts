@@ -3,7 +3,7 @@ import { IsInt, IsOptional, Max, Min, ValidateBy } from 'class-validator';
 import { isClientId } from '../message-text';
 import { IntegerParameter, IsMessageText } from './message-fields';
 
-/** PostgreSQL integer ids: 1 to 2^31-1. */
+/** Room ids are PostgreSQL integers: 1 to 2^31-1. */
 const ID_MAX = 2_147_483_647;
 export const ROOM_PAGE_MAX = 100;
 export const ROOM_PAGE_DEFAULT = 50;
@@ -16,10 +16,11 @@ export class RoomPathDto {
   id!: number;
 }
 
+/** Message ids are bigints, read as long as they fit a JSON number exactly. */
 export class MessagePathDto {
   @IntegerParameter
   @Min(1)
-  @Max(ID_MAX)
+  @Max(Number.MAX_SAFE_INTEGER)
   @IsInt()
   id!: number;
 }

@@ -22,8 +22,12 @@ const MAX_ID = 2_147_483_647;
 
 type Fields = Record<string, unknown>;
 
+/** A room id (a PostgreSQL integer). */
 const isId = (value: unknown): value is number =>
   Number.isSafeInteger(value) && (value as number) > 0 && (value as number) <= MAX_ID;
+/** A message id (a bigint, as far as a JSON number holds it exactly). */
+const isMessageId = (value: unknown): value is number =>
+  Number.isSafeInteger(value) && (value as number) > 0;
 const isSeq = (value: unknown): value is number =>
   Number.isSafeInteger(value) && (value as number) >= 0;
 
@@ -52,14 +56,16 @@ export function parseV2ClientFrame(data: Buffer, isBinary: boolean): V2ClientFra
     case 'message.send':
       return parseSend(fields, req);
     case 'message.edit': {
-      if (!isId(fields.message_id)) return invalid(req, 'message_id must be a positive integer');
+      if (!isMessageId(fields.message_id)) {
+        return invalid(req, 'message_id must be a positive integer');
+      }
       if (typeof fields.text !== 'string') return invalid(req, 'text must be a string');
       const text = normalizeMessageText(fields.text);
       if (text === null) return badText(req);
       return { type: 'message.edit', req, messageId: fields.message_id, text };
     }
     case 'message.delete':
-      return isId(fields.message_id)
+      return isMessageId(fields.message_id)
         ? { type: 'message.delete', req, messageId: fields.message_id }
         : invalid(req, 'message_id must be a positive integer');
     case 'resume':
