@@ -236,6 +236,19 @@ describe('room messages over HTTP (/api/v1/rooms/:id/messages, /api/v1/messages/
       socket.close();
     });
 
+    it('stores one message for simultaneous posts with one client_id: one 201, the others 200 with it', async () => {
+      const roomId = await rooms.privateWith(alice, bob);
+      const responses = await Promise.all(
+        Array.from({ length: 8 }, () => post(roomId, bob, { text: 'once', client_id: 'same' })),
+      );
+      expect(responses.map((response) => response.status).sort()).toEqual([
+        200, 200, 200, 200, 200, 200, 200, 201,
+      ]);
+      for (const response of responses) expect(response.body).toEqual(responses[0].body);
+      expect(await rooms.countMessages(roomId)).toBe(1);
+      expect(await rooms.lastSeq(roomId)).toBe(responses[0].body.seq);
+    });
+
     it.each([
       [{}, 'text'],
       [{ text: '' }, 'text'],

@@ -256,6 +256,58 @@ describe('the chat.v2 socket: messages, edits, deletes and who sees them', () =>
       expect(compat.frames).toEqual([expect.objectContaining({ message: 'marker' })]);
     });
 
+    it("replays to a resuming compat socket the general room's messages only", async () => {
+      const privateRoom = await rooms.privateWith(alice, bob);
+      const a = await connect(alice);
+      const before = await a.ok({ type: 'message.send', room_id: 1, text: 'before' });
+      await a.ok({ type: 'message.send', room_id: privateRoom, text: 'private 1' });
+      const missed = await a.ok({ type: 'message.send', room_id: 1, text: 'missed' });
+      await a.ok({ type: 'message.send', room_id: privateRoom, text: 'private 2' });
+      const compat = await connectCompat(bob);
+      compat.send({ action: 'resume', after_id: before.message.message_id });
+      const done = await compat.next((frame) => frame.event === 'resume');
+      expect(done).toEqual({
+        event: 'resume',
+        recovered: true,
+        latest_id: missed.message.message_id,
+      });
+      expect(compat.frames).toEqual([
+        expect.objectContaining({ message_id: missed.message.message_id, message: 'missed' }),
+        done,
+      ]);
+    });
+
+    it('a DM reaches its two users only', async () => {
+      const dm = await t.http
+        .post('/api/v1/dms')
+        .set('Authorization', `Bearer ${alice.token}`)
+        .send({ user_id: bob.id });
+      expect([200, 201]).toContain(dm.status);
+      const roomId = dm.body.id as number;
+      const a = await connect(alice);
+      const b = await connect(bob);
+      const c = await connect(carol);
+      const compat = await connectCompat(carol);
+      await a.ok({ type: 'message.send', room_id: roomId, text: 'just us' });
+      expect(await b.next(isNewIn(roomId, 'just us'))).toMatchObject({
+        message: { user_id: alice.id },
+      });
+      expect(
+        await c.request({ type: 'message.send', room_id: roomId, text: 'me too' }),
+      ).toMatchObject({
+        type: 'error',
+        code: 'not_found',
+      });
+      await a.ok({ type: 'message.send', room_id: 1, text: 'marker' });
+      await c.next(isNewIn(1, 'marker'));
+      await compat.messages(1);
+      await settle();
+      expect(
+        c.frames.filter((frame) => frame.room_id === roomId && frame.type !== 'error'),
+      ).toEqual([]);
+      expect(compat.frames.map((frame) => frame.message)).toEqual(['marker']);
+    });
+
     it('lets a compat socket write to the general room, which v2 members see with room_id 1', async () => {
       const compat = await connectCompat(bob);
       const a = await connect(alice);

@@ -248,6 +248,14 @@ describe('the chat.v2 socket: handshake, frames and errors', () => {
       await expectStillOpen(client, alice);
     });
 
+    it('closes the socket with 1009 for a frame over 64 KiB, storing nothing', async () => {
+      const client = await connect(alice);
+      const before = await rooms.countMessages();
+      client.send({ type: 'message.send', room_id: 1, text: 'x', padding: 'p'.repeat(70_000) });
+      expect((await client.closed).code).toBe(1009);
+      expect(await rooms.countMessages()).toBe(before);
+    });
+
     it('answers a binary frame with invalid_frame and stays open', async () => {
       const client = await connect(alice);
       const from = client.frames.length;
