@@ -1,4 +1,5 @@
 import { createUser, TestUser } from './support/factories';
+import { delta, readMetrics } from './support/metrics';
 import { startTestApp, TestApp } from './support/test-app';
 import { Frame, isRoomEvent, settle, V2Client } from './support/v2-client';
 import { roomsApi } from './support/v2-rooms';
@@ -408,6 +409,24 @@ describe('the chat.v2 socket: resume under concurrent traffic', () => {
       await reader.next((frame) => frame.type === 'ack' && frame.req === 'resume', 'ack', mark);
       reader.close();
     }
+  });
+
+  it('does not count a socket that closes during its replay as a slow consumer', async () => {
+    const roomId = await rooms.create(alice, 'public');
+    await rooms.join(roomId, bob);
+    const writer = await connect(alice);
+    await sendMany(writer, roomId, 1_200);
+    const before = await readMetrics(t);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const reader = await V2Client.connect(t.baseUrl, bob);
+      reader.send({ type: 'resume', req: 'resume', rooms: { [roomId]: 0 } });
+      await reader.next(isRoomEvent(roomId), 'the first replayed change');
+      reader.close();
+      await reader.closed;
+    }
+    await settle(500);
+    const after = await readMetrics(t);
+    expect(delta(before, after, 'chat_ws_slow_consumer_disconnects_total')).toBe(0);
   });
 });
 

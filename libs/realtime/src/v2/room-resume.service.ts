@@ -51,9 +51,11 @@ export class RoomResume {
           continue;
         }
         // A socket that does not read what is replayed is cut off, as one that does not read
-        // live traffic is; its room would otherwise hold live frames without end.
+        // live traffic is; its room would otherwise hold live frames without end. One that
+        // closed meanwhile is simply gone, not slow.
         if (!(await this.replay(connection, roomId, afterSeq, lastSeq))) {
-          return connection.dropAsSlow();
+          if (connection.isOpen) connection.dropAsSlow();
+          return;
         }
       }
     } finally {
