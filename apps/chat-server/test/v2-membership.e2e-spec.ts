@@ -187,7 +187,7 @@ describe('the chat.v2 socket: live membership and the per-room sequence', () => 
     ]);
   });
 
-  it("numbers every change of a room +1 as a member's socket sees it: message, edit, delete, join, leave, rename", async () => {
+  it("numbers every change of a room +1 as a member's socket sees it: message, edit, delete, join, leave, rename, archive", async () => {
     const roomId = await rooms.create(alice, 'public');
     const watcher = await connect(alice);
     const writer = await connect(bob);
@@ -205,8 +205,9 @@ describe('the chat.v2 socket: live membership and the per-room sequence', () => 
       .send({ topic: 'a topic' })
       .expect(200);
     await writer.ok({ type: 'message.send', room_id: roomId, text: 'last' });
+    await rooms.archive(roomId, alice);
 
-    const seen = await watcher.collect((f) => f.room_id === roomId && f.type !== 'ack', 9);
+    const seen = await watcher.collect((f) => f.room_id === roomId && f.type !== 'ack', 10);
     expect(seen.map((f) => [f.type, f.seq])).toEqual([
       ['member.joined', 2],
       ['message.new', 3],
@@ -217,13 +218,15 @@ describe('the chat.v2 socket: live membership and the per-room sequence', () => 
       ['room.updated', 8],
       ['room.updated', 9],
       ['message.new', 10],
+      ['room.updated', 11],
     ]);
+    expect(seen[9]).toMatchObject({ room: { archived: true, last_seq: 11 } });
     expect(seen[6]).toMatchObject({ room: { id: roomId, name: 'renamed', last_seq: 8 } });
     expect(seen[7]).toMatchObject({ room: { topic: 'a topic' } });
     const isEvent = (f: Frame) => f.room_id === roomId && f.type !== 'ack';
-    const fromWriter = await writer.collect(isEvent, 9);
-    expect(fromWriter.map((f) => f.seq)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    expect(await rooms.lastSeq(roomId)).toBe(10);
+    const fromWriter = await writer.collect(isEvent, 10);
+    expect(fromWriter.map((f) => f.seq)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(await rooms.lastSeq(roomId)).toBe(11);
   });
 
   it('numbers changes from many writers gap-free and in one order on every socket', async () => {
