@@ -4,9 +4,21 @@ import { Frame, settle, V2Client } from './support/v2-client';
 import { roomsApi } from './support/v2-rooms';
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-const BAD_IDS = ['abc', '-1', '0', '1.5', '1e3', '2147483648', '99999999999999999999', '%20'];
+/** As the rooms routes refuse them: digits only, no sign, no leading zero, 1 to 2^31-1. */
+const BAD_IDS = [
+  'abc',
+  '-1',
+  '0',
+  '01',
+  '+1',
+  '1.5',
+  '1e3',
+  '2147483648',
+  '99999999999999999999',
+  '%20',
+];
 /** Message ids are bigints: past 2^31 they are ids, past 2^53 a JSON number cannot hold them. */
-const BAD_MESSAGE_IDS = ['abc', '-1', '0', '1.5', '1e3', '9007199254740992', '%20'];
+const BAD_MESSAGE_IDS = ['abc', '-1', '0', '01', '+1', '1.5', '1e3', '9007199254740992', '%20'];
 
 describe('room messages over HTTP (/api/v1/rooms/:id/messages, /api/v1/messages/:id)', () => {
   let t: TestApp;

@@ -1,4 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min, ValidateBy } from 'class-validator';
 import { isClientId } from '../message-text';
 import { IntegerParameter, IsMessageText } from './message-fields';
@@ -8,8 +9,16 @@ const ID_MAX = 2_147_483_647;
 export const ROOM_PAGE_MAX = 100;
 export const ROOM_PAGE_DEFAULT = 50;
 
+/**
+ * An id in a path, written as the rooms routes take one: digits without a sign or a leading zero
+ * (anything else stays a string, which IsInt refuses: 422).
+ */
+const PathIdParameter = Transform(({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^[1-9]\d{0,15}$/.test(value) ? Number(value) : value,
+);
+
 export class RoomPathDto {
-  @IntegerParameter
+  @PathIdParameter
   @Min(1)
   @Max(ID_MAX)
   @IsInt()
@@ -18,7 +27,7 @@ export class RoomPathDto {
 
 /** Message ids are bigints, read as long as they fit a JSON number exactly. */
 export class MessagePathDto {
-  @IntegerParameter
+  @PathIdParameter
   @Min(1)
   @Max(Number.MAX_SAFE_INTEGER)
   @IsInt()
