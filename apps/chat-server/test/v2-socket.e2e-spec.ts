@@ -171,6 +171,16 @@ describe('the chat.v2 socket: handshake, frames and errors', () => {
       await expectStillOpen(client, alice);
     }, 20_000);
 
+    it('handles frames sent right behind auth after it, in order', async () => {
+      const client = await openSocket();
+      client.send({ type: 'auth', token: alice.token, req: 'a' });
+      client.send({ type: 'message.send', req: 's', room_id: 1, text: 'right behind' });
+      client.send({ type: 'resume', req: 'r', rooms: { 1: 0 } });
+      const answers = await client.collect((frame) => frame.type === 'ack', 3);
+      expect(answers.map((frame) => frame.req)).toEqual(['a', 's', 'r']);
+      expect(answers[1].message).toMatchObject({ user_id: alice.id, message: 'right behind' });
+    });
+
     it("refreshes with the same user's token, and refuses another user's", async () => {
       const client = await connect(alice);
       expect(await client.request({ type: 'auth', token: alice.token, req: 'again' })).toEqual({
