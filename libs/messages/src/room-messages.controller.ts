@@ -10,7 +10,14 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Authenticated, AuthUser, CurrentUser } from '@chat/auth';
 import { InvalidInputError } from '@chat/errors';
@@ -25,6 +32,10 @@ import {
 } from './dto/room-message-requests.dto';
 import { RoomMessagesService } from './room-messages.service';
 
+const ROOM_NOT_FOUND = 'No such room, or a private room or DM the caller is not in';
+const MESSAGE_NOT_FOUND = 'No such message, or one in a room the caller cannot see';
+const INVALID = 'A malformed id, text, client_id or page parameter';
+
 /** Pages come from PostgreSQL as JSON text, sent as they are. */
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -38,6 +49,9 @@ export class RoomMessagesController {
   @Authenticated()
   @Header('Content-Type', JSON_TYPE)
   @ApiOkResponse({ type: RoomMessageDto, isArray: true })
+  @ApiForbiddenResponse({ description: 'A public room the caller has not joined' })
+  @ApiNotFoundResponse({ description: ROOM_NOT_FOUND })
+  @ApiUnprocessableEntityResponse({ description: INVALID })
   page(
     @CurrentUser() caller: AuthUser,
     @Param() path: RoomPathDto,
@@ -59,6 +73,10 @@ export class RoomMessagesController {
   @Post('rooms/:id/messages')
   @Authenticated()
   @ApiCreatedResponse({ type: RoomMessageDto })
+  @ApiOkResponse({ type: RoomMessageDto, description: 'A repeated client_id: the first message' })
+  @ApiForbiddenResponse({ description: 'A public room not joined, or an archived room' })
+  @ApiNotFoundResponse({ description: ROOM_NOT_FOUND })
+  @ApiUnprocessableEntityResponse({ description: INVALID })
   async post(
     @CurrentUser() caller: AuthUser,
     @Param() path: RoomPathDto,
@@ -73,6 +91,8 @@ export class RoomMessagesController {
   @Get('messages/:id')
   @Authenticated()
   @ApiOkResponse({ type: RoomMessageDto })
+  @ApiNotFoundResponse({ description: MESSAGE_NOT_FOUND })
+  @ApiUnprocessableEntityResponse({ description: INVALID })
   findOne(@CurrentUser() caller: AuthUser, @Param() path: MessagePathDto): Promise<RoomMessageDto> {
     return this.messages.findOne(caller, path.id);
   }
@@ -81,6 +101,9 @@ export class RoomMessagesController {
   @Patch('messages/:id')
   @Authenticated()
   @ApiOkResponse({ type: MessageChangeDto })
+  @ApiForbiddenResponse({ description: "Another's message, or an archived room" })
+  @ApiNotFoundResponse({ description: MESSAGE_NOT_FOUND })
+  @ApiUnprocessableEntityResponse({ description: INVALID })
   async edit(
     @CurrentUser() caller: AuthUser,
     @Param() path: MessagePathDto,
@@ -94,6 +117,11 @@ export class RoomMessagesController {
   @Delete('messages/:id')
   @Authenticated()
   @ApiOkResponse({ type: MessageChangeDto })
+  @ApiForbiddenResponse({
+    description: 'Not the author, the owner or a moderator; an archived room',
+  })
+  @ApiNotFoundResponse({ description: MESSAGE_NOT_FOUND })
+  @ApiUnprocessableEntityResponse({ description: INVALID })
   async remove(
     @CurrentUser() caller: AuthUser,
     @Param() path: MessagePathDto,
