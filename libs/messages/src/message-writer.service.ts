@@ -48,9 +48,9 @@ interface InDoubtWrite {
  * Stores new messages and publishes `message.created` for each, in id order.
  *
  * Messages that arrive while a write is in flight are stored together by the next inserts, one per
- * room, so the database sees one round trip per room and batch rather than per message, and since
- * inserts run one after another, this instance publishes its messages exactly in the order of
- * their ids (and so of their numbers in each room).
+ * room and side by side, so the database sees one round trip per room and batch rather than per
+ * message, and since a room's inserts run one after another, this instance publishes each room's
+ * messages exactly in the order of their ids (and so of their numbers).
  */
 @Injectable()
 export class MessageWriter {
@@ -85,7 +85,8 @@ export class MessageWriter {
     do {
       // Not while a retry is due: a database that still hangs would hold every batch meanwhile.
       if (this.inDoubt.length > 0 && !this.settleTimer) await this.settleInDoubt();
-      for (const batch of byRoom(this.queue.splice(0, MAX_BATCH))) await this.store(batch);
+      // One insert per room, the rooms' side by side: each room's order is its own insert's.
+      await Promise.all(byRoom(this.queue.splice(0, MAX_BATCH)).map((batch) => this.store(batch)));
     } while (this.queue.length > 0);
     this.flushing = null;
   }
@@ -125,10 +126,10 @@ export class MessageWriter {
     return pids.length > 0 && this.backends.anyRunning(pids);
   }
 
-  private markInDoubt(writeId: string, error: unknown): void {
+  private markInDoubt(writeId: string, error: unknown, after: number): void {
     const write = {
       writeId,
-      after: this.newestId,
+      after,
       backendPid: backendPidOf(error),
       failedAt: Date.now(),
     };
@@ -157,6 +158,8 @@ export class MessageWriter {
   private async store(batch: PendingWrite[]): Promise<void> {
     let inserted: StoredMessage[];
     const writeId = randomUUID();
+    // Taken before the insert: other rooms' inserts, side by side, may store newer ids meanwhile.
+    const storedBefore = this.newestId;
     try {
       inserted = await this.messages.insertBatch(
         batch[0].roomId,
@@ -169,7 +172,7 @@ export class MessageWriter {
         await this.store(batch.slice(0, half));
         return this.store(batch.slice(half));
       }
-      if (!isRowError(error)) this.markInDoubt(writeId, error);
+      if (!isRowError(error)) this.markInDoubt(writeId, error, storedBefore);
       for (const pending of batch) pending.reject(error);
       return;
     }

@@ -3,6 +3,7 @@ import { AuthUser } from '@chat/auth';
 import { ConflictError, NotFoundError, PermissionError } from '@chat/errors';
 import { GENERAL_ROOM_ID, RoomAccess, RoomAccessResult } from '@chat/rooms';
 import { RoomMessage, toRoomMessage } from './message-json';
+import { WriteResult } from './message-writer.service';
 import { LoggedChange, MessagesRepository } from './messages.repository';
 import { MessagesService } from './messages.service';
 
@@ -19,6 +20,14 @@ export interface SentRoomMessage {
 }
 
 const MESSAGE_NOT_FOUND = 'Message not found';
+
+/** The insert's own refusals (see chat_insert_messages), as the checks before it answer them. */
+function refusalOf(error: unknown): Error | undefined {
+  const message = error instanceof Error ? error.message : '';
+  if (message.startsWith('Not a member of room')) return new NotFoundError('Room not found');
+  if (message.startsWith('No open room')) return new PermissionError('The room is archived');
+  return undefined;
+}
 
 /**
  * Messages in any room, as v2 clients and bots use them: every call checks that the caller may
@@ -44,15 +53,25 @@ export class RoomMessagesService {
     return this.repository.roomNewestPage(roomId, query.limit);
   }
 
-  /** Stores a message in a room the caller may write to (everyone may write to general). */
+  /**
+   * Stores a message in a room the caller may write to (everyone may write to general). A socket
+   * that is in the room (`knownMember`) skips the check: the insert itself refuses a non-member
+   * and an archived room, and that refusal is answered the same way.
+   */
   async send(
     caller: AuthUser,
     roomId: number,
     text: string,
     clientId?: string,
+    knownMember = false,
   ): Promise<SentRoomMessage> {
-    if (roomId !== GENERAL_ROOM_ID) await this.access.writable(caller, roomId);
-    const written = await this.messages.send({ roomId, userId: caller.id, text, clientId });
+    if (roomId !== GENERAL_ROOM_ID && !knownMember) await this.access.writable(caller, roomId);
+    let written: WriteResult;
+    try {
+      written = await this.messages.send({ roomId, userId: caller.id, text, clientId });
+    } catch (error) {
+      throw refusalOf(error) ?? error;
+    }
     // A repeat may have been edited since: read it back as it is now.
     const message = written.created
       ? toRoomMessage(written.message, written.roomId, written.seq, null)

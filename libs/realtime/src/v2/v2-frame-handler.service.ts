@@ -74,7 +74,14 @@ export class V2FrameHandler {
           this.metrics.rateLimited.inc();
           throw new TooManyRequestsError('Rate limit exceeded');
         }
-        const sent = await this.messages.send(caller, frame.roomId, frame.text, frame.clientId);
+        const inRoom = connection.streams?.has(frame.roomId) ?? false;
+        const sent = await this.messages.send(
+          caller,
+          frame.roomId,
+          frame.text,
+          frame.clientId,
+          inRoom,
+        );
         return connection.send(ackFrame(frame.req, { message: sent.message }));
       }
       case 'message.edit': {
