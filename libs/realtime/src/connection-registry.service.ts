@@ -165,7 +165,6 @@ export class ConnectionRegistry implements OnModuleDestroy {
     if (removeFrom(this.rooms, roomId, connection)) this.roomEmptied(roomId);
   }
 
-
   /** The sockets signed in with one of `sessionIds`. */
   *signedInWith(sessionIds: ReadonlySet<string>): Iterable<ClientConnection> {
     for (const connection of this.connections) {

@@ -17,10 +17,11 @@ export class TcpProxy {
 
   static async start(targetPort: number): Promise<TcpProxy> {
     const port = await freePort();
-    let proxy: TcpProxy | undefined;
-    const server = createServer((client) => proxy!.relay(client, targetPort));
-    proxy = new TcpProxy(server, port);
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    const proxy: TcpProxy = new TcpProxy(
+      createServer((client) => proxy.relay(client, targetPort)),
+      port,
+    );
+    await new Promise<void>((resolve) => proxy.server.listen(port, '127.0.0.1', resolve));
     return proxy;
   }
 
