@@ -104,11 +104,11 @@ describe('Redis cut from one instance only, a private room served by both', () =
     ).length;
     let duplicated = rows.length - acknowledged.size;
     for (const peer of peers) {
-      const received = peer.messageIds.get(roomId) ?? [];
+      const received = peer.messageIdsIn(roomId);
       const distinct = new Set(received);
       duplicated += received.length - distinct.size;
       lost += [...acknowledged].filter((id) => !distinct.has(id!)).length;
-      const seqs = peer.seqs.get(roomId) ?? [];
+      const seqs = peer.seqsIn(roomId);
       expect(seqs.every((seq, i) => i === 0 || seq === seqs[i - 1] + 1)).toBe(true);
     }
     recordFigures({
@@ -120,7 +120,7 @@ describe('Redis cut from one instance only, a private room served by both', () =
       recoverySeconds,
     });
     expect({ lost, duplicated }).toEqual({ lost: 0, duplicated: 0 });
-    for (const other of outsiders) expect(other.seqs.get(roomId)).toBeUndefined();
+    for (const other of outsiders) expect(other.seqsIn(roomId)).toEqual([]);
     for (const peer of [...peers, ...outsiders]) peer.close();
   });
 });
@@ -131,7 +131,7 @@ async function untilEveryoneHasAll(peers: V2RoomPeer[], roomId: number, timeoutM
   for (;;) {
     const acknowledged = peers.flatMap((peer) => [...peer.acknowledged.values()]);
     const missing = peers.some((peer) => {
-      const received = new Set(peer.messageIds.get(roomId) ?? []);
+      const received = new Set(peer.messageIdsIn(roomId));
       return acknowledged.some((id) => !received.has(id));
     });
     if (!missing) return;
