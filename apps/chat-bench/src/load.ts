@@ -108,12 +108,25 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const expected = sent * spec.connections;
   await drain(() => received >= expected);
   await closeSockets(sockets);
+  return loadResult({ sent, received, expected, durationMs: spec.durationMs, latencies, errors });
+}
+
+/** A load step's figures from its counts and the latencies recorded (one per delivery). */
+export function loadResult(step: {
+  sent: number;
+  received: number;
+  expected: number;
+  durationMs: number;
+  latencies: Float64Array;
+  errors: number;
+}): LoadResult {
+  const { sent, received, expected, latencies, errors } = step;
   return {
     sent,
     received,
     expected,
     ratio: expected === 0 ? 0 : received / expected,
-    deliveriesPerSecond: received / (spec.durationMs / 1000),
+    deliveriesPerSecond: received / (step.durationMs / 1000),
     latencyMs: percentiles(latencies.subarray(0, Math.min(received, latencies.length))),
     errors,
   };

@@ -1,11 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
-import { closeSockets, LoadResult } from './load';
+import { closeSockets, LoadResult, loadResult } from './load';
 import { drain, paced } from './pacing';
 import { RoomLayout, roomOf, senderOf } from './room-layout';
 import { readRoomMark, roomMessageText } from './room-mark';
 import { isAck, isError, RoomWire } from './room-wire';
-import { percentiles } from './stats';
 
 export interface RoomLoadSpec {
   wsUrl: string;
@@ -72,16 +71,8 @@ export async function runRoomLoad(spec: RoomLoadSpec): Promise<RoomLoadResult> {
   const expected = sent * layout.roomSize;
   await drain(() => received >= expected);
   await closeSockets(sockets);
-  return {
-    sent,
-    received,
-    expected,
-    ratio: expected === 0 ? 0 : received / expected,
-    deliveriesPerSecond: received / (spec.durationMs / 1000),
-    latencyMs: percentiles(latencies.subarray(0, Math.min(received, latencies.length))),
-    errors,
-    misdelivered,
-  };
+  const step = { sent, received, expected, durationMs: spec.durationMs, latencies, errors };
+  return { ...loadResult(step), misdelivered };
 }
 
 /**
