@@ -1,4 +1,4 @@
-import { json } from 'express';
+import { Express, json, Request, Response } from 'express';
 import type { Server } from 'node:http';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -7,6 +7,7 @@ import { serveAvatarFiles } from '@chat/avatars';
 import { AppConfig } from '@chat/config';
 import { refuseDeepJson } from '@chat/errors';
 import { REQUEST_ID_HEADER } from '@chat/logging';
+import { asyncApiDocument } from '@chat/protocol';
 import { ChatWsAdapter } from '@chat/realtime';
 import { serveWebClient } from '@chat/web-client';
 import { securityHeaders } from './security-headers';
@@ -35,11 +36,24 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   });
   const openApi = new DocumentBuilder()
     .setTitle('Real-time chat API')
-    .setDescription('HTTP routes of the chat server. The live room is a plain WebSocket at /ws.')
+    .setDescription(
+      'HTTP routes of the chat server. The socket at /ws (subprotocol chat.v2) is described ' +
+        'in AsyncAPI 3 at /docs/asyncapi.json.',
+    )
     .addBearerAuth()
     .build();
+  serveAsyncApi(app, config);
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
   app.enableShutdownHooks();
+}
+
+/** The chat.v2 socket's AsyncAPI document, naming the host and scheme the caller reached. */
+function serveAsyncApi(app: NestExpressApplication, config: AppConfig): void {
+  const http = app.getHttpAdapter().getInstance() as Express;
+  http.get('/docs/asyncapi.json', (request: Request, response: Response) => {
+    const host = request.get('host') ?? `localhost:${config.port}`;
+    response.json(asyncApiDocument({ host, protocol: request.secure ? 'wss' : 'ws' }));
+  });
 }
 
 /**

@@ -85,6 +85,21 @@ describe('HTTP behaviour', () => {
     expect(page.text).toContain('swagger-ui');
   });
 
+  it('serves the socket protocol as AsyncAPI 3 at /docs/asyncapi.json, naming the host asked', async () => {
+    const document = await t.http
+      .get('/docs/asyncapi.json')
+      .set('Host', 'chat.example:8443')
+      .expect(200);
+    expect(document.body).toMatchObject({
+      asyncapi: '3.0.0',
+      servers: { chat: { host: 'chat.example:8443', protocol: 'ws', pathname: '/ws' } },
+      channels: { chat: { address: '/ws' } },
+    });
+    expect(Object.keys(document.body.components.messages)).toEqual(
+      expect.arrayContaining(['auth', 'message.send', 'message.new', 'resumed', 'ack', 'error']),
+    );
+  });
+
   it('never returns a password hash from any user route', async () => {
     const admin = await loginAdmin(t);
     const user = await createUser(t);

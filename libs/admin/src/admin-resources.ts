@@ -10,7 +10,8 @@ import type { Resource as TypeOrmResource } from '@adminjs/typeorm' with {
   'resolution-mode': 'import',
 };
 import { DomainError } from '@chat/errors';
-import { Message, MessagesService, normalizeMessageText } from '@chat/messages';
+import { Message, MessagesService } from '@chat/messages';
+import { normalizeMessageText } from '@chat/protocol';
 import { ROLES } from '@chat/roles';
 import {
   parseMembershipKey,

@@ -1,15 +1,6 @@
-/** A chat message as every HTTP route and the socket show it (the wire contract's shape). */
-export interface ChatMessage {
-  message_id: number;
-  user_id: number;
-  name: string;
-  role: number;
-  user_avatar: string;
-  message: string;
-  time_send: string;
-  created_at: string;
-  edited: boolean;
-}
+import type { ChatMessage, RoomMember, RoomSummary } from '@chat/protocol';
+
+export type { ChatMessage, RoomMember, RoomSummary };
 
 /**
  * A change in a room: it took the room's next number (`seq`), gap-free and in commit order, so an
@@ -18,27 +9,6 @@ export interface ChatMessage {
 export interface RoomChange {
   roomId: number;
   seq: number;
-}
-
-/** A room as v2 clients see it. */
-export interface RoomSummary {
-  id: number;
-  kind: 'public' | 'private' | 'direct';
-  name: string | null;
-  topic: string;
-  created_at: string;
-  member_count: number;
-  last_seq: number;
-  archived: boolean;
-}
-
-/** A room member as v2 clients see it. */
-export interface RoomMember {
-  user_id: number;
-  name: string;
-  role: number;
-  user_avatar: string;
-  room_role: 'owner' | 'member';
 }
 
 export interface MessageCreatedEvent extends RoomChange {

@@ -1,11 +1,6 @@
-import { ChatMessage } from '@chat/events';
+import type { ChatMessage, RoomMessage } from '@chat/protocol';
 
-/** A message as v2 shows it: the compat shape with its room, number and edit time. */
-export interface RoomMessage extends ChatMessage {
-  room_id: number;
-  seq: number;
-  edited_at: string | null;
-}
+export type { RoomMessage };
 
 /** The v2 shape of a message the compat shape describes. */
 export function toRoomMessage(

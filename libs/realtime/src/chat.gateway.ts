@@ -7,6 +7,7 @@ import { RawData, VerifyClientCallbackAsync, WebSocket, WebSocketServer } from '
 import { AppConfig } from '@chat/config';
 import { MessagesService } from '@chat/messages';
 import { ChatMetrics } from '@chat/metrics';
+import { SUBPROTOCOL } from '@chat/protocol';
 import { addressKey, clientAddress } from './client-address';
 import { ClientConnection, ConnectionObserver } from './connection/client-connection';
 import { CLOSE_GOING_AWAY, CLOSE_TOO_LARGE } from './connection/close-codes';
@@ -14,9 +15,6 @@ import { ConnectionRegistry } from './connection-registry.service';
 import { FrameHandler } from './frame-handler.service';
 import { RoomStreams } from './v2/room-streams';
 import { V2FrameHandler } from './v2/v2-frame-handler.service';
-
-/** The subprotocol of the v2 socket (docs/protocol.md); a socket without it is a compat socket. */
-export const V2_PROTOCOL = 'chat.v2';
 
 /** How long a v2 socket has to send its auth frame. */
 const AUTH_TIMEOUT_MS = 10_000;
@@ -75,7 +73,7 @@ export class ChatGateway
     server.options.verifyClient = verifyClient;
     // Only chat.v2 is agreed to; a client offering anything else gets no subprotocol (compat).
     server.options.handleProtocols = (offered: Set<string>) =>
-      offered.has(V2_PROTOCOL) ? V2_PROTOCOL : false;
+      offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false;
     this.registry.startHeartbeat(this.config.socket.pingIntervalMs);
     this.registry.startExpirySweep(EXPIRY_SWEEP_MS);
   }
@@ -88,7 +86,7 @@ export class ChatGateway
       this.config.socket.maxBufferedBytes,
       this.observer,
     );
-    const v2 = socket.protocol === V2_PROTOCOL;
+    const v2 = socket.protocol === SUBPROTOCOL;
     if (v2) connection.streams = new RoomStreams(this.config.socket.maxBufferedBytes);
     this.registry.add(connection);
     const authTimer = v2

@@ -14,7 +14,7 @@ import { ClientConnection } from './connection/client-connection';
 import { ConnectionRegistry } from './connection-registry.service';
 import { EventBroadcaster } from './event-broadcaster.service';
 import { RoomSequencer } from './room-sequencer';
-import { roomAddedFrame, roomRemovedFrame } from './v2/v2-server-frames';
+import { roomAddedFrame, roomRemovedFrame } from '@chat/protocol';
 
 const GAP_WAIT_MS = 100;
 const GIVE_UP_MS = 5_000;

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { IsInt, IsString, Max, Min, ValidateBy } from 'class-validator';
-import { MESSAGE_MAX_CHARACTERS, normalizeMessageText } from '../message-text';
+import { MESSAGE_MAX_CHARACTERS, normalizeMessageText } from '@chat/protocol';
 
 /** A message id: a non-negative integer that fits a JSON number exactly. */
 export function IsMessageId(): PropertyDecorator {

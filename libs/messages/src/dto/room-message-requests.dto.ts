@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min, ValidateBy } from 'class-validator';
-import { isClientId } from '../message-text';
+import { isClientId } from '@chat/protocol';
 import { IntegerParameter, IsMessageText } from './message-fields';
 
 /** Room ids are PostgreSQL integers: 1 to 2^31-1. */

@@ -4,7 +4,7 @@ import { ChatMessage } from '@chat/events';
 import { encodeFrame } from '../frames/encode-frame';
 import { messageFrame, Notice, noticeFrame, ServerFrame } from '../frames/server-frames';
 import { RoomStreams } from '../v2/room-streams';
-import { ErrorCode, errorFrame, V2ServerFrame } from '../v2/v2-server-frames';
+import { ErrorCode, errorFrame, ServerFrame as V2ServerFrame } from '@chat/protocol';
 import { CLOSE_GOING_AWAY, CLOSE_POLICY_VIOLATION } from './close-codes';
 import { CorkedWriter, SlowReaderHandler } from './corked-writer';
 import { OrderedWorkQueue, TaskFailureHandler } from './ordered-work-queue';

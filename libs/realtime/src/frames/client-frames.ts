@@ -1,4 +1,4 @@
-import { isClientId, normalizeMessageText } from '@chat/messages';
+import { isClientId, normalizeMessageText } from '@chat/protocol';
 
 /** A frame a client sends on /ws, as read and checked. */
 export type ClientFrame =

@@ -1,4 +1,4 @@
-import { V2ServerFrame } from '../v2/v2-server-frames';
+import { ServerFrame as V2ServerFrame } from '@chat/protocol';
 import { ServerFrame } from './server-frames';
 
 /**

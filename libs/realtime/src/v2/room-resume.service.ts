@@ -5,7 +5,7 @@ import { RoomAccess } from '@chat/rooms';
 import { ClientConnection } from '../connection/client-connection';
 import { ConnectionRegistry } from '../connection-registry.service';
 import { drained } from '../connection/drained';
-import { errorFrame, resumedFrame } from './v2-server-frames';
+import { errorFrame, resumedFrame } from '@chat/protocol';
 import { v2RoomFrame } from './v2-event-frames';
 
 const REPLAY_PAGE = 500;

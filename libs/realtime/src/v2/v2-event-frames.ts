@@ -1,6 +1,6 @@
 import { ChatEvent, RoomEvent } from '@chat/events';
 import { toRoomMessage } from '@chat/messages';
-import { RoomFrame, UserUpdatedFrame } from './v2-server-frames';
+import { RoomFrame, UserUpdatedFrame } from '@chat/protocol';
 
 /**
  * The frame that shows a room's event to its members' v2 sockets. Membership changes are shown

@@ -11,6 +11,16 @@ import {
   UnavailableError,
 } from '@chat/errors';
 import { RoomMessagesService } from '@chat/messages';
+import {
+  ackFrame,
+  ErrorCode,
+  errorFrame,
+  ErrorFrame,
+  FrameProblem,
+  isFrameProblem,
+  parseClientFrame,
+  ParsedClientFrame,
+} from '@chat/protocol';
 import { ChatMetrics } from '@chat/metrics';
 import { RoomAccess } from '@chat/rooms';
 import { ClientConnection } from '../connection/client-connection';
@@ -19,8 +29,6 @@ import { ConnectionRegistry } from '../connection-registry.service';
 import { MessageRateLimiter } from '../message-rate-limiter.service';
 import { RoomFanout } from '../room-fanout.service';
 import { RoomResume } from './room-resume.service';
-import { isFrameProblem, parseV2ClientFrame, V2ClientFrame } from './v2-client-frames';
-import { ackFrame, ErrorCode, errorFrame, ErrorFrame } from './v2-server-frames';
 
 /** What a client frame does on a chat.v2 socket (see docs/protocol.md). */
 @Injectable()
@@ -40,7 +48,9 @@ export class V2FrameHandler {
 
   async handle(connection: ClientConnection, data: Buffer, isBinary: boolean): Promise<void> {
     if (connection.tokenExpired(Date.now())) return connection.refuse('Token expired');
-    const frame = parseV2ClientFrame(data, isBinary);
+    const frame: ParsedClientFrame | FrameProblem = isBinary
+      ? { code: 'invalid_frame', detail: 'Frames are JSON text' }
+      : parseClientFrame(data.toString('utf8'));
     if (isFrameProblem(frame)) {
       this.metrics.framesRejected.inc({ reason: 'invalid_format' });
       if (!connection.user) return this.close(connection, notAuthenticated(frame.req));
@@ -64,7 +74,7 @@ export class V2FrameHandler {
     }
   }
 
-  private async act(connection: ClientConnection, user: AuthUser, frame: V2ClientFrame) {
+  private async act(connection: ClientConnection, user: AuthUser, frame: ParsedClientFrame) {
     if (frame.type === 'auth') return this.refresh(connection, user, frame.token, frame.req);
     const caller = await this.verifier.recheck(user);
     if (!caller) return connection.refuse('Invalid token');

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { isClientId, normalizeMessageText } from './message-text';
+import { isClientId, normalizeMessageText } from './text-rules';
 
 /** Characters a hostile client likes, mixed with any code point. */
 const hostileCharacter = fc.oneof(

@@ -1,0 +1,5 @@
+export * from './models';
+export * from './text-rules';
+export * from './client-frames';
+export * from './server-frames';
+export * from './asyncapi';
