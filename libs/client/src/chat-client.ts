@@ -1,0 +1,268 @@
+import type { ErrorFrame, EventFrame, RequestResults, RoomMessage } from '@chat/protocol';
+import { isRoomFrame } from '@chat/protocol';
+import { BackoffOptions, DEFAULT_BACKOFF, reconnectDelay } from './backoff';
+import { ChatStore } from './chat-store';
+import { Emitter } from './emitter';
+import { ChatSocketError } from './errors';
+import { ChatHttp, FetchLike, MessageChange } from './http';
+import { Outbox, PendingMessage } from './outbox';
+import { RoomCursors } from './room-cursors';
+import { AuthResult, ConnectionState, SocketLink } from './socket-link';
+import { socketUrl, WebSocketConstructor } from './web-socket';
+
+export interface ChatClientOptions {
+  /** The server's base URL, such as `https://chat.example` (the page's origin in a browser). */
+  url: string;
+  /**
+   * The JWT, or a function giving the current one. A function is asked again before the token
+   * expires and on every reconnect, so an app that renews its tokens keeps the socket alive.
+   */
+  token: string | (() => string | Promise<string>);
+  /** The WebSocket class; by default the platform's, or the `ws` package on Node 20. */
+  WebSocket?: WebSocketConstructor;
+  fetch?: FetchLike;
+  backoff?: Partial<BackoffOptions>;
+  /** A request without an answer for this long drops the socket and reconnects (default 15 s). */
+  requestTimeoutMs?: number;
+  /** Check every frame against the protocol's schemas before handing it on (default true). */
+  validateFrames?: boolean;
+  /** Messages the store keeps per room (default 500). */
+  keepMessages?: number;
+  /** For tests: the source of jitter. */
+  random?: () => number;
+}
+
+/** The user's rooms as the last authentication listed them. */
+export interface ReadyEvent extends AuthResult {
+  /** False the first time, true after a reconnect. */
+  reconnected: boolean;
+}
+
+type FrameEvents = { [K in EventFrame['type']]: Extract<EventFrame, { type: K }> };
+
+/** What `on` can listen to: every event frame by its type, and the client's own events. */
+export interface ChatClientEvents extends FrameEvents {
+  state: ConnectionState;
+  ready: ReadyEvent;
+  /** A room named in `resume` is not the user's any more (they left or were removed offline). */
+  'room.lost': { room_id: number };
+  /** The token was refused and the token function gave no other: sign in again. */
+  'session.ended': { code: 'invalid_token' | 'token_expired'; detail: string };
+  /** A frame that broke the protocol (dropped), or a listener that threw. */
+  problem: { detail: string; data?: unknown };
+}
+
+const NO_RESULT: RequestResults['resume'] = {};
+
+/**
+ * A chat.v2 client: one socket that stays connected and resumes every room where it left off,
+ * messages sent once each in order per room, changes handed on once each in order per room, and
+ * typed HTTP helpers. Holds no global state: several clients may run in one process.
+ */
+export class ChatClient {
+  readonly http: ChatHttp;
+  readonly store: ChatStore;
+  private readonly events: Emitter<ChatClientEvents>;
+  private readonly cursors = new RoomCursors();
+  private readonly outbox: Outbox;
+  private readonly link: SocketLink;
+  private readonly tokenOf: () => Promise<string>;
+  private currentToken?: string;
+  private me?: number;
+  private connectionState: ConnectionState = 'idle';
+  private everReady = false;
+
+  constructor(options: ChatClientOptions) {
+    const token = options.token;
+    this.tokenOf = async () => {
+      this.currentToken = typeof token === 'function' ? await token() : token;
+      return this.currentToken;
+    };
+    this.http = new ChatHttp({
+      url: options.url,
+      fetch: options.fetch,
+      token: () => this.currentToken ?? this.tokenOf(),
+    });
+    this.events = new Emitter((error) =>
+      this.events.emit('problem', { detail: `A listener threw: ${(error as Error)?.message}` }),
+    );
+    this.store = new ChatStore(() => this.me, options.keepMessages ?? 500);
+    const backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+    const random = options.random ?? Math.random;
+    this.outbox = new Outbox({
+      transmit: (message) => this.transmit(message),
+      retryDelay: (retries) => reconnectDelay(retries, backoff, random()),
+      newClientId: () => crypto.randomUUID(),
+    });
+    this.link = new SocketLink(
+      {
+        url: socketUrl(options.url),
+        token: this.tokenOf,
+        WebSocket: options.WebSocket,
+        backoff,
+        random,
+        requestTimeoutMs: options.requestTimeoutMs ?? 15_000,
+        validateFrames: options.validateFrames ?? true,
+        resumePoints: () => this.cursors.resumePoints(),
+      },
+      {
+        state: (state) => this.stateChanged(state),
+        ready: (result) => this.ready(result),
+        frame: (frame) => this.received(frame),
+        resumeRefused: (frame) => this.resumeRefused(frame),
+        ended: (code, detail) => this.events.emit('session.ended', { code, detail }),
+        invalidFrame: (detail, data) => this.events.emit('problem', { detail, data }),
+      },
+    );
+  }
+
+  /** The connection's state: idle, connecting, online, reconnecting or closed. */
+  get state(): ConnectionState {
+    return this.connectionState;
+  }
+
+  /** The signed-in user's id, once authenticated. */
+  get userId(): number | undefined {
+    return this.me;
+  }
+
+  /**
+   * Opens the socket; resolves once it is authenticated, rejects if the session ends first. The
+   * client then stays connected until `close()`.
+   */
+  connect(): Promise<ReadyEvent> {
+    return new Promise<ReadyEvent>((resolve, reject) => {
+      const stops = [
+        this.on('ready', (event) => {
+          stops.forEach((stop) => stop());
+          resolve(event);
+        }),
+        this.on('session.ended', (event) => {
+          stops.forEach((stop) => stop());
+          reject(new ChatSocketError(event.code, event.detail));
+        }),
+      ];
+      this.link.start();
+    });
+  }
+
+  /** Closes the socket for good; messages still waiting are rejected. */
+  close(): void {
+    this.link.stop();
+    this.outbox.clear(new ChatSocketError('closed', 'The client was closed'));
+  }
+
+  on<K extends keyof ChatClientEvents>(
+    type: K,
+    listener: (event: ChatClientEvents[K]) => void,
+  ): () => void {
+    return this.events.on(type, listener);
+  }
+
+  /**
+   * Sends a message; resolves with it once stored. While offline it waits and goes once back;
+   * a message goes again after a drop with the same client_id, so it is stored once.
+   */
+  send(roomId: number, text: string, options: { clientId?: string } = {}): Promise<RoomMessage> {
+    return this.outbox.add(roomId, text, options.clientId);
+  }
+
+  /** Messages not yet acknowledged, oldest first. */
+  pending(roomId?: number): PendingMessage[] {
+    return this.outbox.pending(roomId);
+  }
+
+  edit(messageId: number, text: string): Promise<MessageChange> {
+    return this.link.request({ type: 'message.edit', message_id: messageId, text });
+  }
+
+  remove(messageId: number): Promise<MessageChange> {
+    return this.link.request({ type: 'message.delete', message_id: messageId });
+  }
+
+  /**
+   * Says the app holds a room up to `seq` (from a history page): the socket resumes it from there
+   * after a drop. Rooms of the user's are followed from the number the server gave at sign-in.
+   */
+  follow(roomId: number, seq: number): void {
+    this.cursors.follow(roomId, seq);
+  }
+
+  /** The last number seen in a room. */
+  lastSeq(roomId: number): number | undefined {
+    return this.cursors.get(roomId);
+  }
+
+  private transmit(message: PendingMessage): Promise<RoomMessage> {
+    return this.link
+      .request({
+        type: 'message.send',
+        room_id: message.roomId,
+        text: message.text,
+        client_id: message.clientId,
+      })
+      .then((ack) => ack.message);
+  }
+
+  private ready(result: AuthResult): void {
+    this.me = result.user_id;
+    for (const room of result.rooms ?? []) {
+      if (!this.cursors.has(room.room_id)) this.cursors.follow(room.room_id, room.last_seq);
+    }
+    const reconnected = this.everReady;
+    this.everReady = true;
+    this.events.emit('ready', { ...result, reconnected });
+    this.outbox.resume();
+  }
+
+  private received(frame: EventFrame): void {
+    if (frame.type === 'resumed') {
+      if (!frame.recovered) this.cursors.skipTo(frame.room_id, frame.last_seq);
+      return this.handOn(frame);
+    }
+    if (isRoomFrame(frame)) {
+      if (frame.type === 'room.added' && !this.cursors.has(frame.room_id)) {
+        this.cursors.follow(frame.room_id, frame.seq - 1);
+      }
+      const verdict = this.cursors.accept(frame.room_id, frame.seq);
+      if (verdict === 'repeat') return;
+      if (verdict === 'gap') return this.repair(frame.room_id);
+      if (frame.type === 'room.removed') {
+        this.cursors.forget(frame.room_id);
+        this.outbox.dropRoom(frame.room_id, new ChatSocketError('not_found', 'Not in the room'));
+      }
+    }
+    this.handOn(frame);
+  }
+
+  private handOn(frame: EventFrame): void {
+    this.store.apply(frame);
+    this.events.emit(frame.type, frame as never);
+  }
+
+  /** A change came before one it follows: ask for the room again from the last one seen. */
+  private repair(roomId: number): void {
+    const from = this.cursors.get(roomId) ?? 0;
+    this.link.request({ type: 'resume', rooms: { [roomId]: from } }).then(
+      () => NO_RESULT,
+      () => NO_RESULT, // dropped meanwhile: the next socket resumes every room anyway
+    );
+  }
+
+  private resumeRefused(frame: ErrorFrame): void {
+    if (frame.room_id === undefined) {
+      return this.events.emit('problem', { detail: `resume refused: ${frame.detail}` });
+    }
+    this.cursors.forget(frame.room_id);
+    this.store.forget(frame.room_id);
+    this.outbox.dropRoom(frame.room_id, new ChatSocketError('not_found', frame.detail));
+    this.events.emit('room.lost', { room_id: frame.room_id });
+  }
+
+  private stateChanged(state: ConnectionState): void {
+    if (state === this.connectionState) return;
+    this.connectionState = state;
+    if (state !== 'online') this.outbox.pause();
+    this.events.emit('state', state);
+  }
+}

@@ -1,0 +1,184 @@
+import type {
+  DirectoryPage,
+  LoginResult,
+  MyRoom,
+  Profile,
+  RequestResults,
+  RoomKind,
+  RoomMember,
+  RoomMessage,
+  RoomView,
+  UserEntry,
+} from '@chat/protocol';
+import { ChatApiError } from './errors';
+
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string | FormData },
+) => Promise<{ ok: boolean; status: number; text(): Promise<string> }>;
+
+export interface ChatHttpOptions {
+  /** The server's base URL, such as `https://chat.example` (the page's origin in a browser). */
+  url: string;
+  /** The token to send; undefined for the routes that need none. */
+  token?: () => string | undefined | Promise<string | undefined>;
+  fetch?: FetchLike;
+}
+
+export type MessageChange = RequestResults['message.edit'];
+
+export interface RoomPageQuery {
+  /** Messages before this number, newest first. */
+  beforeSeq?: number;
+  /** Messages after this number, oldest first. */
+  afterSeq?: number;
+  /** At most 100; 50 when not given. */
+  limit?: number;
+}
+
+/**
+ * Every HTTP route a chat app needs, typed: sign-in, the profile and `/api/v1` (rooms, members,
+ * direct messages, messages). A refusal rejects with ChatApiError (status and the server's detail).
+ */
+export class ChatHttp {
+  private readonly fetch: FetchLike;
+
+  constructor(private readonly options: ChatHttpOptions) {
+    const given = options.fetch ?? (globalThis as { fetch?: FetchLike }).fetch;
+    if (!given) throw new Error('No fetch here: pass options.fetch');
+    this.fetch = given.bind(globalThis) as FetchLike;
+  }
+
+  // Accounts
+  register(name: string, password: string): Promise<unknown> {
+    return this.call('POST', '/auth/register-user', { name, password }, false);
+  }
+  login(name: string, password: string): Promise<LoginResult> {
+    return this.call('POST', '/user/login', { name, password }, false);
+  }
+  logout(): Promise<unknown> {
+    return this.call('POST', '/user/logout');
+  }
+  me(): Promise<Profile> {
+    return this.call('GET', '/api/v1/me');
+  }
+  updateMe(changes: { name?: string; password?: string; current_password?: string }) {
+    return this.call<Profile>('PATCH', '/api/v1/me', changes);
+  }
+  users(): Promise<UserEntry[]> {
+    return this.call('GET', '/user/all', undefined, false);
+  }
+
+  // Rooms
+  myRooms(): Promise<MyRoom[]> {
+    return this.call('GET', '/api/v1/rooms');
+  }
+  directory(query: { q?: string; cursor?: string } = {}): Promise<DirectoryPage> {
+    return this.call('GET', `/api/v1/rooms/public${search(query)}`);
+  }
+  createRoom(room: { name: string; kind: Exclude<RoomKind, 'direct'>; topic?: string }) {
+    return this.call<RoomView>('POST', '/api/v1/rooms', room);
+  }
+  room(roomId: number): Promise<RoomView> {
+    return this.call('GET', roomPath(roomId));
+  }
+  updateRoom(roomId: number, changes: { name?: string; topic?: string }): Promise<RoomView> {
+    return this.call('PATCH', roomPath(roomId), changes);
+  }
+  archiveRoom(roomId: number): Promise<RoomView> {
+    return this.call('DELETE', roomPath(roomId));
+  }
+  joinRoom(roomId: number): Promise<RoomView> {
+    return this.call('POST', `${roomPath(roomId)}/join`);
+  }
+  leaveRoom(roomId: number): Promise<void> {
+    return this.call('POST', `${roomPath(roomId)}/leave`);
+  }
+  members(roomId: number, page: { afterId?: number; limit?: number } = {}): Promise<RoomMember[]> {
+    const query = search({ after_id: page.afterId, limit: page.limit });
+    return this.call('GET', `${roomPath(roomId)}/members${query}`);
+  }
+  addMember(roomId: number, userId: number): Promise<RoomMember> {
+    return this.call('POST', `${roomPath(roomId)}/members`, { user_id: userId });
+  }
+  removeMember(roomId: number, userId: number): Promise<void> {
+    return this.call('DELETE', `${roomPath(roomId)}/members/${userId}`);
+  }
+  /** The direct room with a user, made the first time. */
+  openDirect(userId: number): Promise<RoomView> {
+    return this.call('POST', '/api/v1/dms', { user_id: userId });
+  }
+
+  // Messages
+  /** A page of a room: newest first (`beforeSeq` or neither), oldest first (`afterSeq`). */
+  messages(roomId: number, query: RoomPageQuery = {}): Promise<RoomMessage[]> {
+    const params = { before_seq: query.beforeSeq, after_seq: query.afterSeq, limit: query.limit };
+    return this.call('GET', `${roomPath(roomId)}/messages${search(params)}`);
+  }
+  /** Stores a message; the same `clientId` again answers the message stored the first time. */
+  postMessage(roomId: number, text: string, clientId?: string): Promise<RoomMessage> {
+    return this.call('POST', `${roomPath(roomId)}/messages`, { text, client_id: clientId });
+  }
+  message(messageId: number): Promise<RoomMessage> {
+    return this.call('GET', `/api/v1/messages/${messageId}`);
+  }
+  editMessage(messageId: number, text: string): Promise<MessageChange> {
+    return this.call('PATCH', `/api/v1/messages/${messageId}`, { text });
+  }
+  deleteMessage(messageId: number): Promise<MessageChange> {
+    return this.call('DELETE', `/api/v1/messages/${messageId}`);
+  }
+  /** A new avatar (resized by the server in the background). */
+  uploadAvatar(image: Blob, fileName = 'avatar'): Promise<unknown> {
+    const form = new FormData();
+    form.append('image', image, fileName);
+    return this.call('POST', '/avatar/upload', form);
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown, signed = true): Promise<T> {
+    const headers: Record<string, string> = {};
+    const token = signed ? await this.options.token?.() : undefined;
+    if (token) headers.Authorization = `Bearer ${token}`;
+    let payload: string | FormData | undefined;
+    if (body instanceof FormData) payload = body;
+    else if (body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      payload = JSON.stringify(body);
+    }
+    let response: Awaited<ReturnType<FetchLike>>;
+    try {
+      response = await this.fetch(new URL(path, this.options.url).toString(), {
+        method,
+        headers,
+        body: payload,
+      });
+    } catch {
+      throw new ChatApiError(0, undefined);
+    }
+    const text = await response.text().catch(() => '');
+    let answer: unknown;
+    try {
+      answer = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      answer = undefined;
+    }
+    if (!response.ok) {
+      throw new ChatApiError(
+        response.status,
+        (answer as { detail?: ChatApiError['detail'] })?.detail,
+      );
+    }
+    return answer as T;
+  }
+}
+
+const roomPath = (roomId: number) => `/api/v1/rooms/${roomId}`;
+
+function search(params: Record<string, string | number | undefined>): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== '') query.set(key, String(value));
+  }
+  const text = query.toString();
+  return text === '' ? '' : `?${text}`;
+}

@@ -1,0 +1,323 @@
+import { Value } from '@sinclair/typebox/value';
+import {
+  AckFrame,
+  ClientFrame,
+  ErrorFrame,
+  EventFrame,
+  RequestResults,
+  SERVER_FRAME_SCHEMAS,
+  ServerFrame,
+  SUBPROTOCOL,
+} from '@chat/protocol';
+import { BackoffOptions, reconnectDelay } from './backoff';
+import { ChatSocketError, NotConnectedError } from './errors';
+import { refreshAt, tokenExpiry } from './token-expiry';
+import { OPEN, resolveWebSocket, WebSocketConstructor, WebSocketLike } from './web-socket';
+
+export type ConnectionState = 'idle' | 'connecting' | 'online' | 'reconnecting' | 'closed';
+
+export type AuthResult = RequestResults['auth'];
+
+export interface LinkHandlers {
+  state(state: ConnectionState): void;
+  /** Authenticated (again): requests may go; `result.rooms` are the user's rooms now. */
+  ready(result: AuthResult): void;
+  frame(frame: EventFrame): void;
+  /** `resume` refused a room (it is not the user's any more). */
+  resumeRefused(frame: ErrorFrame): void;
+  /** The token was refused and no other one came: reconnecting cannot help. */
+  ended(code: 'invalid_token' | 'token_expired', detail: string): void;
+  /** A frame that does not match the protocol, dropped. */
+  invalidFrame(detail: string, data: unknown): void;
+}
+
+export interface LinkOptions {
+  url: string;
+  token(): Promise<string>;
+  WebSocket?: WebSocketConstructor;
+  backoff: BackoffOptions;
+  random(): number;
+  requestTimeoutMs: number;
+  validateFrames: boolean;
+  /** The last number seen per room, resumed from on every new socket. */
+  resumePoints(): Record<string, number>;
+}
+
+type Request = {
+  [K in ClientFrame['type']]: Omit<Extract<ClientFrame, { type: K }>, 'req'>;
+}[ClientFrame['type']];
+type ResultOf<F extends Request> = AckFrame & RequestResults[F['type']];
+
+interface Waiting {
+  resolve(ack: AckFrame): void;
+  reject(error: ChatSocketError): void;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+const CLOSE_NORMAL = 1000;
+const schemaOf = new Map(SERVER_FRAME_SCHEMAS.map((schema) => [schema.$id as string, schema]));
+
+/**
+ * One chat.v2 connection that stays up: it authenticates in the first frame, asks to resume every
+ * room right after (so no live change slips in between), reconnects with backoff and jitter when
+ * the socket drops or stops answering, and renews the token before it expires.
+ */
+export class SocketLink {
+  private socket?: WebSocketLike;
+  private stopped = true;
+  private authenticated = false;
+  private attempt = 0;
+  private everReady = false;
+  private nextReq = 1;
+  private readonly waiting = new Map<string, Waiting>();
+  private resumeReq?: string;
+  private token?: string;
+  private expiredToken?: string;
+  private sessionOver = false;
+  /** Between deciding to connect and having a socket (the token may take a while). */
+  private opening = false;
+  private retryTimer?: ReturnType<typeof setTimeout>;
+  private connectTimer?: ReturnType<typeof setTimeout>;
+  private refreshTimer?: ReturnType<typeof setTimeout>;
+
+  constructor(
+    private readonly options: LinkOptions,
+    private readonly handlers: LinkHandlers,
+  ) {}
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.sessionOver = false;
+    onlineEvents(this.cameOnline, true);
+    void this.open();
+  }
+
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    onlineEvents(this.cameOnline, false);
+    this.clearTimers();
+    const socket = this.socket;
+    this.socket = undefined;
+    this.authenticated = false;
+    socket?.close(CLOSE_NORMAL);
+    this.failWaiting();
+    this.handlers.state('closed');
+  }
+
+  get isReady(): boolean {
+    return this.authenticated && this.socket?.readyState === OPEN;
+  }
+
+  /** Sends a request with a fresh `req`; resolves with its `ack`, rejects with its `error`. */
+  request<F extends Request>(frame: F): Promise<ResultOf<F>> {
+    if (!this.isReady) return Promise.reject(new NotConnectedError());
+    return this.track(frame) as Promise<ResultOf<F>>;
+  }
+
+  private track(frame: Request): Promise<AckFrame> {
+    const socket = this.socket!;
+    const req = String(this.nextReq++);
+    return new Promise<AckFrame>((resolve, reject) => {
+      // A socket that answers nothing is dead even if it looks open: drop it and reconnect.
+      const timer = setTimeout(() => {
+        this.answer(req)?.reject(new ChatSocketError('timeout', 'No answer from the server'));
+        if (this.socket === socket) this.drop();
+      }, this.options.requestTimeoutMs);
+      this.waiting.set(req, { resolve, reject, timer });
+      socket.send(JSON.stringify({ ...frame, req }));
+    });
+  }
+
+  private async open(): Promise<void> {
+    if (this.opening) return;
+    this.handlers.state(this.everReady || this.attempt > 0 ? 'reconnecting' : 'connecting');
+    let token: string;
+    let WebSocketClass: WebSocketConstructor;
+    this.opening = true;
+    try {
+      token = await this.options.token();
+      WebSocketClass = await resolveWebSocket(this.options.WebSocket);
+    } catch {
+      // No token or no WebSocket yet: try again later, as after a failed connection.
+      return this.scheduleRetry();
+    } finally {
+      this.opening = false;
+    }
+    if (this.stopped) return;
+    if (token === this.expiredToken) return this.end('token_expired', 'Token expired');
+    this.token = token;
+    const socket = new WebSocketClass(this.options.url, SUBPROTOCOL);
+    this.socket = socket;
+    this.authenticated = false;
+    this.connectTimer = setTimeout(
+      () => this.socket === socket && this.drop(),
+      this.options.requestTimeoutMs,
+    );
+    socket.addEventListener('open', () => {
+      if (this.socket !== socket) return;
+      this.authenticate(socket, token);
+      const rooms = this.options.resumePoints();
+      if (Object.keys(rooms).length > 0) {
+        this.resumeReq = String(this.nextReq++);
+        socket.send(JSON.stringify({ type: 'resume', rooms, req: this.resumeReq }));
+      }
+    });
+    socket.addEventListener('message', (event) => {
+      if (this.socket === socket) this.receive(event.data);
+    });
+    socket.addEventListener('close', () => {
+      if (this.socket === socket) this.dropped();
+    });
+    socket.addEventListener('error', () => undefined); // a close event follows
+  }
+
+  /** The first frame; its ack makes the socket ready. */
+  private authenticate(socket: WebSocketLike, token: string): void {
+    const req = String(this.nextReq++);
+    this.waiting.set(req, {
+      resolve: (ack) => {
+        clearTimeout(this.connectTimer);
+        this.authenticated = true;
+        this.everReady = true;
+        this.attempt = 0;
+        this.handlers.state('online');
+        this.scheduleRefresh(token);
+        this.handlers.ready(ack as ResultOf<{ type: 'auth'; token: string }>);
+      },
+      reject: () => undefined, // a refused token ends the session (see refused)
+    });
+    socket.send(JSON.stringify({ type: 'auth', token, req }));
+  }
+
+  private receive(data: unknown): void {
+    let frame: ServerFrame;
+    try {
+      frame = JSON.parse(String(data)) as ServerFrame;
+    } catch {
+      return this.handlers.invalidFrame('Not JSON', data);
+    }
+    const schema = typeof frame?.type === 'string' ? schemaOf.get(frame.type) : undefined;
+    if (!schema) return this.handlers.invalidFrame('Unknown frame type', frame);
+    if (this.options.validateFrames && !Value.Check(schema, frame as unknown)) {
+      const problem = Value.Errors(schema, frame).First();
+      const where = `${String(schema.$id)} ${problem?.path ?? ''}`;
+      return this.handlers.invalidFrame(`${where}: ${problem?.message ?? 'invalid'}`, frame);
+    }
+    if (frame.type === 'ack') {
+      if (frame.req !== undefined && frame.req === this.resumeReq) return;
+      if (frame.req !== undefined) this.answer(frame.req)?.resolve(frame);
+      return;
+    }
+    if (frame.type === 'error') return this.refused(frame);
+    this.handlers.frame(frame);
+  }
+
+  private refused(frame: ErrorFrame): void {
+    if (frame.code === 'invalid_token' || frame.code === 'token_expired') {
+      if (frame.code === 'token_expired' && this.token !== undefined) {
+        this.expiredToken = this.token;
+        return; // the server closes the socket; the next one asks the app for a fresh token
+      }
+      return this.end(frame.code, frame.detail);
+    }
+    if (frame.req !== undefined && frame.req === this.resumeReq) {
+      return this.handlers.resumeRefused(frame);
+    }
+    if (frame.req !== undefined) {
+      this.answer(frame.req)?.reject(new ChatSocketError(frame.code, frame.detail, frame.room_id));
+    }
+  }
+
+  private answer(req: string): Waiting | undefined {
+    const waiting = this.waiting.get(req);
+    if (!waiting) return undefined;
+    clearTimeout(waiting.timer);
+    this.waiting.delete(req);
+    return waiting;
+  }
+
+  private failWaiting(): void {
+    const waiting = [...this.waiting.values()];
+    this.waiting.clear();
+    this.resumeReq = undefined;
+    for (const entry of waiting) {
+      clearTimeout(entry.timer);
+      entry.reject(new NotConnectedError());
+    }
+  }
+
+  /** Gives up on the current socket (it stopped answering) and reconnects. */
+  private drop(): void {
+    const socket = this.socket;
+    this.dropped();
+    socket?.close(CLOSE_NORMAL);
+  }
+
+  private dropped(): void {
+    this.socket = undefined;
+    this.authenticated = false;
+    clearTimeout(this.connectTimer);
+    clearTimeout(this.refreshTimer);
+    this.failWaiting();
+    if (this.stopped || this.sessionOver) return;
+    this.scheduleRetry();
+  }
+
+  private scheduleRetry(): void {
+    if (this.stopped) return;
+    this.handlers.state('reconnecting');
+    clearTimeout(this.retryTimer);
+    const delay = reconnectDelay(this.attempt++, this.options.backoff, this.options.random());
+    this.retryTimer = setTimeout(() => void this.open(), delay);
+  }
+
+  private end(code: 'invalid_token' | 'token_expired', detail: string): void {
+    this.sessionOver = true;
+    this.stop();
+    this.handlers.ended(code, detail);
+  }
+
+  /** Asks the app for a fresh token before this one expires and gives it to the open socket. */
+  private scheduleRefresh(token: string): void {
+    clearTimeout(this.refreshTimer);
+    const expiresAt = tokenExpiry(token);
+    if (expiresAt === undefined) return;
+    this.refreshTimer = setTimeout(
+      async () => {
+        const fresh = await this.options.token().catch(() => token);
+        if (fresh === token || !this.isReady) return;
+        try {
+          await this.request({ type: 'auth', token: fresh });
+          this.token = fresh;
+          this.scheduleRefresh(fresh);
+        } catch {
+          // Refused or dropped: the next socket authenticates with a token from the app again.
+        }
+      },
+      refreshAt(expiresAt, Date.now()) - Date.now(),
+    );
+  }
+
+  private clearTimers(): void {
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.connectTimer);
+    clearTimeout(this.refreshTimer);
+  }
+
+  /** In a browser that comes back online, reconnect now rather than when the backoff ends. */
+  private readonly cameOnline = (): void => {
+    if (this.stopped || this.socket || this.opening) return;
+    clearTimeout(this.retryTimer);
+    this.attempt = 0;
+    void this.open();
+  };
+}
+
+function onlineEvents(listener: () => void, on: boolean): void {
+  const target = globalThis as { addEventListener?: Function; removeEventListener?: Function };
+  if (typeof target.addEventListener !== 'function') return;
+  if (on) target.addEventListener('online', listener);
+  else target.removeEventListener?.('online', listener);
+}
