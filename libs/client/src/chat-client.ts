@@ -1,4 +1,4 @@
-import type { ErrorFrame, EventFrame, RequestResults, RoomMessage } from '@chat/protocol';
+import type { ErrorFrame, EventFrame, RoomMessage } from '@chat/protocol';
 import { isRoomFrame } from '@chat/protocol';
 import { BackoffOptions, DEFAULT_BACKOFF, reconnectDelay } from './backoff';
 import { ChatStore } from './chat-store';
@@ -32,8 +32,10 @@ export interface ChatClientOptions {
   random?: () => number;
 }
 
-/** The user's rooms as the last authentication listed them. */
-export interface ReadyEvent extends AuthResult {
+/** The socket is authenticated: the user, and their rooms with the number each is followed from. */
+export interface ReadyEvent {
+  user_id: number;
+  rooms: NonNullable<AuthResult['rooms']>;
   /** False the first time, true after a reconnect. */
   reconnected: boolean;
 }
@@ -52,8 +54,6 @@ export interface ChatClientEvents extends FrameEvents {
   problem: { detail: string; data?: unknown };
 }
 
-const NO_RESULT: RequestResults['resume'] = {};
-
 /**
  * A chat.v2 client: one socket that stays connected and resumes every room where it left off,
  * messages sent once each in order per room, changes handed on once each in order per room, and
@@ -64,6 +64,8 @@ export class ChatClient {
   readonly store: ChatStore;
   private readonly events: Emitter<ChatClientEvents>;
   private readonly cursors = new RoomCursors();
+  /** Rooms with a resume on its way to fill a gap: the changes after the gap come with it. */
+  private readonly repairing = new Set<number>();
   private readonly outbox: Outbox;
   private readonly link: SocketLink;
   private readonly tokenOf: () => Promise<string>;
@@ -211,7 +213,7 @@ export class ChatClient {
     }
     const reconnected = this.everReady;
     this.everReady = true;
-    this.events.emit('ready', { ...result, reconnected });
+    this.events.emit('ready', { user_id: result.user_id, rooms: result.rooms ?? [], reconnected });
     this.outbox.resume();
   }
 
@@ -242,11 +244,12 @@ export class ChatClient {
 
   /** A change came before one it follows: ask for the room again from the last one seen. */
   private repair(roomId: number): void {
+    if (this.repairing.has(roomId)) return;
+    this.repairing.add(roomId);
     const from = this.cursors.get(roomId) ?? 0;
-    this.link.request({ type: 'resume', rooms: { [roomId]: from } }).then(
-      () => NO_RESULT,
-      () => NO_RESULT, // dropped meanwhile: the next socket resumes every room anyway
-    );
+    // Dropped meanwhile: the next socket resumes every room anyway.
+    const done = () => this.repairing.delete(roomId);
+    this.link.request({ type: 'resume', rooms: { [roomId]: from } }).then(done, done);
   }
 
   private resumeRefused(frame: ErrorFrame): void {
