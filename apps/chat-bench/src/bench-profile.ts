@@ -18,6 +18,8 @@ export interface BenchProfile {
   /** Requests per route in each history round (and in the warm-up). */
   historyRequests: number;
   rooms: RoomsProfile;
+  /** Frames handed to one SDK client to time its cost per frame. */
+  sdkFrames: number;
 }
 
 /** The rooms scenario: C sockets (one user each) in R = C / M rooms of M, all also in general. */
@@ -41,6 +43,7 @@ const SMOKE: BenchProfile = {
   history: 2_000,
   historyRequests: 20,
   rooms: { connections: 40, roomSize: 10, rates: [20, 40] },
+  sdkFrames: 2_000,
 };
 
 const FULL: BenchProfile = {
@@ -59,6 +62,7 @@ const FULL: BenchProfile = {
     roomSize: 10,
     rates: [100, 140, 200, 280, 400, 560, 800, 1120, 1600, 2240, 3200, 4480, 6400, 8960],
   },
+  sdkFrames: 50_000,
 };
 
 export function benchProfile(smoke: boolean): BenchProfile {

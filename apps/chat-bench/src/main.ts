@@ -14,6 +14,7 @@ import { machineDescription } from './machine';
 import { renderReport } from './report';
 import { roomsRounds } from './rooms';
 import { scaleOutFanout } from './scale-out';
+import { sdkFrameCost } from './sdk-cost';
 import { RunningServer, ServerKind, startServer, stopServer } from './servers';
 
 const smoke = process.argv.includes('--smoke');
@@ -23,6 +24,8 @@ const KINDS: ServerKind[] = ['naive', 'coalescing', 'chat'];
 
 async function main(): Promise<void> {
   const started = performance.now();
+  // 0. The SDK's own cost per received frame, in this process while nothing else runs.
+  const sdk = await sdkFrameCost(profile.sdkFrames);
   const databaseUrl = await createBenchDatabase();
   const servers = new Map<ServerKind, RunningServer>();
   for (const kind of KINDS)
@@ -62,6 +65,7 @@ async function main(): Promise<void> {
         history,
         scaleOut: scaleOut.results,
         rooms,
+        sdk,
         seconds: (performance.now() - started) / 1000,
         machine: machineDescription(),
       },

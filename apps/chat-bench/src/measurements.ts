@@ -2,6 +2,7 @@ import type { FanoutStep } from './fanout-step';
 import type { HistoryLatency } from './history-latency';
 import type { LoadResult } from './load';
 import type { RoomsKind, RoomsRounds } from './rooms';
+import type { SdkCost } from './sdk-cost';
 import type { ServerKind } from './servers';
 import { median } from './stats';
 
@@ -19,6 +20,8 @@ export interface Measurements {
   scaleOut: number[];
   /** The rooms scenario, on the chat server and the coalescing baseline given the same rooms. */
   rooms: RoomsRounds;
+  /** The SDK's cost per received frame, which keeps it out of the load's sockets. */
+  sdk: SdkCost;
   seconds: number;
   machine: string;
 }

@@ -63,6 +63,7 @@ function run(changes: Partial<Measurements> = {}): Measurements {
     history: { messages: 1_000_000, last: history(3), load: history(4), baseline: history(1) },
     scaleOut: [560_000, 420_000, 490_000],
     rooms: rooms(),
+    sdk: { frames: 50_000, sdkMicros: 12.5, parseMicros: 1.5 },
     seconds: 600.4,
     machine: 'test machine',
     ...changes,
@@ -103,6 +104,14 @@ describe('report', () => {
       '| latency p99 at R=20 msg/s (ms) | 35.0 | 20.0 | 42.0 | 7.0 ms more | |',
     );
     expect(markdown).toContain('Machine: test machine. Run took 600 s.');
+  });
+
+  it("says what the SDK would cost the load generator, which is why the load's sockets skip it", () => {
+    const { markdown } = render(run());
+    expect(markdown).toContain('took 12.5 µs per frame');
+    expect(markdown).toContain('against 1.5 µs for a JSON.parse alone');
+    // 200,000 deliveries/s at 12.5 µs each.
+    expect(markdown).toContain('SDK clients would need\n2.5 cores of their own');
   });
 
   it('writes the rooms rows against the coalescing baseline, and each rooms step', () => {

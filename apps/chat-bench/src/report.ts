@@ -1,6 +1,6 @@
 import type { BenchProfile } from './bench-profile';
 import { thousands } from './format';
-import { Measurements } from './measurements';
+import { fanoutMedian, Measurements } from './measurements';
 import { historyTable, measuresTable, roomStepRows, stepRows, targetsTable } from './report-tables';
 import { Summary, summarize } from './summary';
 
@@ -65,6 +65,14 @@ one member's socket).
 | server | msg/s | deliveries/s | ratio | p50 ms | p99 ms | server CPU | mis-deliveries |
 |---|---|---|---|---|---|---|---|
 ${roomStepRows(m, profile).join('\n')}
+
+The load's sockets speak the wire directly (apps/chat-bench/src/room-wire.ts: the first frame,
+the send frame, and a prefix compare to count deliveries) rather than through the SDK
+(\`@chat/client\`), whose work per frame would be the load generator's, not the server's: handing
+${thousands(m.sdk.frames)} \`message.new\` frames to one SDK client took ${m.sdk.sdkMicros.toFixed(1)} µs per frame (parse, schema
+check, de-duplication by number, store, event), against ${m.sdk.parseMicros.toFixed(1)} µs for a JSON.parse alone. At
+the one-room fan-out above, ${thousands(Math.round(fanoutMedian(m, 'chat')))} deliveries/s, SDK clients would need
+${((fanoutMedian(m, 'chat') * m.sdk.sdkMicros) / 1e6).toFixed(1)} cores of their own. The setup (users, rooms, members) goes through the SDK's HTTP helpers.
 
 History latencies are measured from the load generator over one kept-alive connection, after
 ${thousands(profile.historyRequests)} warm-up requests, in ${profile.rounds} alternating rounds of ${thousands(profile.historyRequests)} requests per route

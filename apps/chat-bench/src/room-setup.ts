@@ -1,3 +1,4 @@
+import { ChatHttp } from '@chat/client';
 import { membersOf, RoomLayout } from './room-layout';
 
 /** The chat server's side of the rooms scenario: one user per socket, and the rooms they are in. */
@@ -10,60 +11,28 @@ export interface RoomUsers {
 
 /** Requests in flight at once while setting up (the server is otherwise idle). */
 const PARALLEL = 8;
+const PASSWORD = 'bench password';
 
 /**
  * Registers a user per socket, and has the first member of each room create it (public) and add
- * the others, all over the HTTP API. Every user is in the general room already.
+ * the others, all over the HTTP API (through the SDK's helpers). Every user is in the general room
+ * already.
  */
 export async function setUpRooms(httpUrl: string, layout: RoomLayout): Promise<RoomUsers> {
+  const anonymous = new ChatHttp({ url: httpUrl });
   const users = await inParallel(layout.connections, async (i) => {
-    const credentials = { name: `bench-${process.pid}-room-${i}`, password: 'bench password' };
-    await call(httpUrl, 'POST', '/auth/register-user', credentials);
-    return (await call(httpUrl, 'POST', '/user/login', credentials)) as {
-      token: string;
-      user_id: number;
-    };
+    const name = `bench-${process.pid}-room-${i}`;
+    await anonymous.register(name, PASSWORD);
+    return anonymous.login(name, PASSWORD);
   });
   const roomIds = await inParallel(layout.rooms, async (room) => {
     const [owner, ...others] = membersOf(layout, room).map((socket) => users[socket]);
-    const created = (await call(
-      httpUrl,
-      'POST',
-      '/api/v1/rooms',
-      { name: `bench room ${room}`, kind: 'public' },
-      owner.token,
-    )) as { id: number };
-    for (const member of others) {
-      await call(
-        httpUrl,
-        'POST',
-        `/api/v1/rooms/${created.id}/members`,
-        { user_id: member.user_id },
-        owner.token,
-      );
-    }
+    const asOwner = new ChatHttp({ url: httpUrl, token: () => owner.token });
+    const created = await asOwner.createRoom({ name: `bench room ${room}`, kind: 'public' });
+    for (const member of others) await asOwner.addMember(created.id, member.user_id);
     return created.id;
   });
   return { tokens: users.map((user) => user.token), roomIds };
-}
-
-async function call(
-  httpUrl: string,
-  method: string,
-  path: string,
-  body: object,
-  token?: string,
-): Promise<unknown> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const response = await fetch(`${httpUrl}${path}`, {
-    method,
-    headers,
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
 }
 
 /** `work(i)` for i from 0 to count - 1, `PARALLEL` at a time; the results in order of i. */
