@@ -13,10 +13,17 @@ const shared = {
   moduleNameMapper: { '^@chat/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts' },
 };
 
-/** For the suites that need PostgreSQL: a template database with every migration, built once. */
+/**
+ * For the suites that need PostgreSQL: a template database with every migration, built once; and
+ * the check that every v2 frame the tests' clients receive matches the protocol's schemas.
+ */
 const withDatabase = {
   globalSetup: '<rootDir>/apps/chat-server/test/global-setup.ts',
   globalTeardown: '<rootDir>/apps/chat-server/test/global-teardown.ts',
+  setupFilesAfterEnv: [
+    ...shared.setupFilesAfterEnv,
+    '<rootDir>/apps/chat-server/test/support/frame-conformance.ts',
+  ],
 };
 
 module.exports = { shared, withDatabase };

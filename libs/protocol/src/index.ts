@@ -3,3 +3,4 @@ export * from './text-rules';
 export * from './client-frames';
 export * from './server-frames';
 export * from './asyncapi';
+export * from './frame-check';

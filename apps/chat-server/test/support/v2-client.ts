@@ -1,10 +1,19 @@
 import { RawData, WebSocket } from 'ws';
+import { serverFrameProblem } from '@chat/protocol';
 
 const WAIT_MS = 5_000;
 
 export const V2_PROTOCOL = 'chat.v2';
 
 export type Frame = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Frames a V2Client received that break the protocol's schemas (see frame-conformance.ts). */
+const nonconforming: string[] = [];
+
+/** The nonconforming frames seen since the last call. */
+export function takeNonconformingFrames(): string[] {
+  return nonconforming.splice(0);
+}
 
 /** A user as the factories give it: what a v2 socket needs to authenticate. */
 export interface V2User {
@@ -26,7 +35,10 @@ export class V2Client {
 
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data: RawData) => {
-      this.frames.push(JSON.parse(data.toString()) as Frame);
+      const frame = JSON.parse(data.toString()) as Frame;
+      const problem = serverFrameProblem(frame);
+      if (problem) nonconforming.push(`${problem}: ${JSON.stringify(frame)}`);
+      this.frames.push(frame);
       this.wake();
     });
     this.closed = new Promise((resolve) =>
