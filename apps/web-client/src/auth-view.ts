@@ -1,8 +1,8 @@
-import { api } from './api';
+import type { ChatHttp } from '@chat/client';
 import { h } from './dom';
 
 /** Sign in or create an account; calls `signedIn` with the new token. */
-export function authView(signedIn: (token: string) => void): HTMLElement {
+export function authView(http: ChatHttp, signedIn: (token: string) => void): HTMLElement {
   const error = h('p', { class: 'error', role: 'alert' });
   const name = h('input', {
     id: 'name',
@@ -22,8 +22,8 @@ export function authView(signedIn: (token: string) => void): HTMLElement {
   async function submit(register: boolean): Promise<void> {
     error.textContent = '';
     try {
-      if (register) await api.register(name.value, password.value);
-      const { token } = await api.login(name.value, password.value);
+      if (register) await http.register(name.value, password.value);
+      const { token } = await http.login(name.value, password.value);
       signedIn(token);
     } catch (failure) {
       error.textContent = (failure as Error).message;

@@ -1,36 +1,40 @@
-import { api, ApiError, Profile } from './api';
-import { ChatSocket, ConnectionState, SocketError } from './chat-socket';
+import {
+  ChatApiError,
+  ChatClient,
+  ChatSocketError,
+  ConnectionState,
+  Profile,
+  RoomMessage,
+  RoomView,
+} from '@chat/client';
+import { deleteAccount } from './account-api';
 import { Composer } from './composer';
 import { directoryDialog } from './directory-dialog';
 import { h } from './dom';
 import { membersDialog } from './members-dialog';
-import { MessageList } from './message-list';
+import { HISTORY_PAGE, MessageList } from './message-list';
 import { renderMessage } from './message-item';
 import { newRoomDialog } from './new-room-dialog';
-import { Outbox, Outgoing } from './outbox';
+import { closeWhileOffline } from './offline';
+import { PendingList } from './pending-list';
 import { profileDialog } from './profile-dialog';
-import type { AckFrame, RoomMessage, RoomView } from './protocol';
-import { applyEvent } from './room-events';
+import { showRoomEvents } from './room-events';
 import { roomList } from './room-list';
 import { RoomPane } from './room-pane';
-import { RoomSequence } from './room-sequence';
 import { roomSettingsDialog } from './room-settings-dialog';
 import { roomInAddress, showRoomInAddress } from './router';
-import { roomsApi } from './rooms-api';
 import { GENERAL_ROOM_ID, RoomEntry, RoomsStore } from './rooms-store';
 import { userName } from './user-menu';
 
 const MODERATOR = 2;
 const ADMIN = 3;
 const STATE_LABELS: Record<ConnectionState, string> = {
+  idle: 'Connecting…',
   connecting: 'Connecting…',
   online: 'Connected',
   reconnecting: 'Reconnecting…',
-  offline: 'Offline',
   closed: 'Disconnected',
 };
-/** How long a message refused for now (rate limit, database away) waits before it is sent again. */
-const RETRY_SEND_MS = 2_000;
 
 /**
  * The signed-in screen: the room list, the room on screen, and the socket that keeps them live.
@@ -38,20 +42,21 @@ const RETRY_SEND_MS = 2_000;
  */
 export async function showChat(
   app: HTMLElement,
+  client: ChatClient,
   token: string,
   me: Profile,
   signedOut: () => void,
 ): Promise<void> {
+  const { http } = client;
   const notice = h('p', { class: 'notice', role: 'alert' });
   const report = (error: unknown) => (notice.textContent = (error as Error).message);
 
   const store = new RoomsStore({
     myId: () => me.user_id,
-    fetchMembers: (roomId) => roomsApi.members(token, roomId),
+    fetchMembers: (roomId) => http.members(roomId),
   });
-  const sequence = new RoomSequence();
   const lists = new Map<number, MessageList>();
-  const outbox = new Outbox();
+  const pending = new PendingList(() => client.pending(pane.roomId));
 
   /** Site moderators and admins act as owners in public rooms; in others only the owner does. */
   const actsAsOwner = (entry: RoomEntry) =>
@@ -64,7 +69,7 @@ export async function showChat(
     if (list) return list;
     const entry = () => store.get(roomId);
     const created = new MessageList('Messages', {
-      fetchPage: (beforeSeq) => roomsApi.messages(token, roomId, beforeSeq),
+      fetchPage: (beforeSeq) => http.messages(roomId, { beforeSeq, limit: HISTORY_PAGE }),
       report,
       render: (message) =>
         renderMessage(message, {
@@ -95,7 +100,7 @@ export async function showChat(
     notice.textContent = '';
     if (store.has(roomId)) return showRoom(roomId);
     try {
-      const room = await roomsApi.get(token, roomId);
+      const room = await http.room(roomId);
       if (store.has(roomId)) return showRoom(roomId);
       pane.preview(room);
       showRoomInAddress(roomId);
@@ -103,7 +108,7 @@ export async function showChat(
     } catch (error) {
       showRoom(GENERAL_ROOM_ID);
       notice.textContent =
-        error instanceof ApiError && error.status === 404
+        error instanceof ChatApiError && error.status === 404
           ? 'Room not found'
           : (error as Error).message;
     }
@@ -113,7 +118,7 @@ export async function showChat(
     const list = listFor(roomId);
     pane.show(roomId, list);
     store.clearUnread(roomId);
-    outbox.show(roomId);
+    pending.render();
     showRoomInAddress(roomId);
     rooms.render();
     list.ensureLoaded().catch(report);
@@ -123,7 +128,7 @@ export async function showChat(
 
   /** A room we just joined, created or were added to: follow it from the number it had then. */
   function adopt(room: RoomView): void {
-    if (!sequence.has(room.id)) sequence.follow(room.id, room.last_seq);
+    if (client.lastSeq(room.id) === undefined) client.follow(room.id, room.last_seq);
     store.put(room, { roomRole: room.room_role, peer: room.peer });
   }
 
@@ -131,7 +136,6 @@ export async function showChat(
     const entry = store.get(roomId);
     const title = entry ? store.title(entry) : 'the room';
     store.remove(roomId);
-    sequence.forget(roomId);
     lists.delete(roomId);
     if (pane.roomId === roomId) {
       showRoom(GENERAL_ROOM_ID);
@@ -142,7 +146,7 @@ export async function showChat(
 
   async function openDirect(userId: number): Promise<void> {
     try {
-      const room = await roomsApi.openDirect(token, userId);
+      const room = await http.openDirect(userId);
       adopt(room);
       showRoom(room.id);
     } catch (error) {
@@ -151,101 +155,87 @@ export async function showChat(
   }
 
   // Messages: sent and changed over the socket when it is up; edits and deletes over HTTP otherwise.
-  function trySend(item: Outgoing): void {
-    socket
-      .request<AckFrame & { message: RoomMessage }>({
-        type: 'message.send',
-        room_id: item.roomId,
-        text: item.text,
-        client_id: item.clientId,
+  function send({ roomId, text, clientId }: { roomId: number; text: string; clientId?: string }) {
+    const sent = client.send(roomId, text, { clientId });
+    pending.render();
+    sent
+      .then((message) => lists.get(roomId)?.show(message))
+      .catch((error: unknown) => {
+        // Closed: signed out, or offline and queued again (see closeWhileOffline).
+        if (!(error instanceof ChatSocketError && error.code === 'closed')) report(error);
       })
-      .then((ack) => {
-        outbox.settle(item.clientId);
-        lists.get(item.roomId)?.show(ack.message);
-      })
-      .catch((error: SocketError) => {
-        if (error.code === 'not_connected') return; // sent again once reconnected
-        report(error);
-        if (error.code === 'rate_limited' || error.code === 'unavailable') {
-          setTimeout(() => socket.isOpen && trySend(item), RETRY_SEND_MS);
-        } else outbox.settle(item.clientId);
-      });
+      .finally(() => pending.render());
   }
 
   async function editMessage(message: RoomMessage, text: string): Promise<void> {
-    if (socket.isOpen) {
-      await socket.request({ type: 'message.edit', message_id: message.message_id, text });
-    } else await roomsApi.editMessage(token, message.message_id, text);
+    if (client.state === 'online') await client.edit(message.message_id, text);
+    else await http.editMessage(message.message_id, text);
   }
 
   async function deleteMessage(message: RoomMessage): Promise<void> {
-    if (socket.isOpen) {
-      await socket.request({ type: 'message.delete', message_id: message.message_id });
-    } else await roomsApi.deleteMessage(token, message.message_id);
+    if (client.state === 'online') await client.remove(message.message_id);
+    else await http.deleteMessage(message.message_id);
   }
 
   /** After a reconnect: rooms we were added to meanwhile join the list. */
   async function reconcile(roomIds: number[]): Promise<void> {
     const missing = roomIds.filter((id) => !store.has(id));
     if (missing.length === 0) return;
-    for (const mine of await roomsApi.mine(token)) {
+    for (const mine of await http.myRooms()) {
       if (missing.includes(mine.id)) adopt(mine);
     }
   }
 
   const state = h('span', { class: 'connection', role: 'status' });
-  const socket = new ChatSocket(token, () => sequence.resumePoints(), {
-    state: (connection) => {
-      state.textContent = STATE_LABELS[connection];
-      state.dataset.state = connection;
-    },
-    authenticated: (ack) => {
-      for (const { room_id, last_seq } of ack.rooms) {
-        if (!sequence.has(room_id)) sequence.follow(room_id, last_seq);
-      }
-      reconcile(ack.rooms.map((room) => room.room_id)).catch(report);
-      for (const item of outbox.all()) trySend(item);
-    },
-    event: (frame) =>
-      applyEvent(frame, {
-        store,
-        sequence,
-        myId: () => me.user_id,
-        current: () => pane.roomId,
-        list: (roomId) => lists.get(roomId),
-        delivered: (clientId) => outbox.settle(clientId),
-        roomGone,
-        roomChanged: (roomId) => lists.get(roomId)?.refresh(),
-        userChanged: ({ user_id, name, role, user_avatar }) => {
-          // A new avatar alone comes without name and role: only what came changes.
-          const changes = {
-            user_avatar,
-            ...(name === undefined ? {} : { name }),
-            ...(role === undefined ? {} : { role }),
-          };
-          const roleChanged = user_id === me.user_id && role !== undefined && role !== me.role;
-          if (user_id === me.user_id) {
-            me = { ...me, ...changes };
-            showProfile();
-          }
-          store.userChanged(user_id, changes);
-          for (const list of lists.values()) {
-            list.userChanged(user_id, changes);
-            // The viewer's own role decides which buttons every message shows.
-            if (roleChanged) list.refresh();
-          }
-        },
-        report,
-      }),
-    roomNotFound: (roomId) => roomGone(roomId, 'removed'),
-    sessionEnded: () => signOut(false),
-  });
+  const showState = () => {
+    const offline = !navigator.onLine && client.state !== 'online';
+    state.textContent = offline ? 'Offline' : STATE_LABELS[client.state];
+    state.dataset.state = offline ? 'offline' : client.state;
+  };
+  showState();
+  const stops = [
+    client.on('state', showState),
+    client.on('ready', ({ rooms }) => reconcile(rooms.map((room) => room.room_id)).catch(report)),
+    showRoomEvents(client, {
+      store,
+      myId: () => me.user_id,
+      current: () => pane.roomId,
+      list: (roomId) => lists.get(roomId),
+      roomGone,
+      roomChanged: (roomId) => lists.get(roomId)?.refresh(),
+      userChanged: ({ user_id, name, role, user_avatar }) => {
+        // A new avatar alone comes without name and role: only what came changes.
+        const changes = {
+          user_avatar,
+          ...(name === undefined ? {} : { name }),
+          ...(role === undefined ? {} : { role }),
+        };
+        const roleChanged = user_id === me.user_id && role !== undefined && role !== me.role;
+        if (user_id === me.user_id) {
+          me = { ...me, ...changes };
+          showProfile();
+        }
+        store.userChanged(user_id, changes);
+        for (const list of lists.values()) {
+          list.userChanged(user_id, changes);
+          // The viewer's own role decides which buttons every message shows.
+          if (roleChanged) list.refresh();
+        }
+      },
+      report,
+    }),
+    client.on('room.lost', ({ room_id }) => roomGone(room_id, 'removed')),
+    client.on('session.ended', () => signOut(false)),
+    client.on('problem', ({ detail }) => console.warn(detail)),
+    closeWhileOffline(client, send),
+  ];
 
   /** Back to the sign-in form at once; the server hears of a logout in the background. */
   function signOut(tellServer: boolean): void {
-    socket.stop();
+    stops.forEach((stop) => stop());
+    client.close();
     window.removeEventListener('hashchange', followAddress);
-    if (tellServer) void api.logout(token).catch(() => undefined);
+    if (tellServer) void http.logout().catch(() => undefined);
     signedOut();
   }
 
@@ -257,19 +247,20 @@ export async function showChat(
   };
   showProfile();
   const profile = profileDialog({
-    token,
+    http,
     me: () => me,
     changed: async () => {
-      me = await api.me(token);
+      me = await http.me();
       showProfile();
       for (const list of lists.values()) list.refresh();
     },
+    deleteAccount: () => deleteAccount(token),
     deleted: () => signOut(false),
   });
 
   const composer = new Composer((text) => {
     notice.textContent = '';
-    trySend(outbox.add(pane.roomId, text));
+    send({ roomId: pane.roomId, text });
   });
   const pane: RoomPane = new RoomPane(
     {
@@ -279,18 +270,18 @@ export async function showChat(
       showSettings: (room) => settings.open(room),
       leave: (entry) => {
         if (!confirm(`Leave ${store.title(entry)}?`)) return;
-        roomsApi
-          .leave(token, entry.room.id)
+        http
+          .leaveRoom(entry.room.id)
           .then(() => roomGone(entry.room.id, 'left'))
           .catch(report);
       },
       join: async (room) => {
-        adopt(await roomsApi.join(token, room.id));
+        adopt(await http.joinRoom(room.id));
         showRoom(room.id);
       },
       report,
     },
-    { pending: outbox.element, notice, composer: composer.element },
+    { pending: pending.element, notice, composer: composer.element },
   );
   const rooms = roomList({
     store,
@@ -301,15 +292,15 @@ export async function showChat(
   store.subscribe(rooms.render);
 
   const newRoom = newRoomDialog(async (fields) => {
-    const room = await roomsApi.create(token, fields);
+    const room = await http.createRoom(fields);
     adopt(room);
     showRoom(room.id);
   });
   const directory = directoryDialog({
-    search: (q, cursor) => roomsApi.directory(token, q, cursor),
+    search: (q, cursor) => http.directory({ q, cursor }),
     isMember: (roomId) => store.has(roomId),
     join: async (room) => {
-      adopt(await roomsApi.join(token, room.id));
+      adopt(await http.joinRoom(room.id));
       showRoom(room.id);
     },
     open: (roomId) => void openRoom(roomId),
@@ -327,19 +318,18 @@ export async function showChat(
       entry.room.id !== GENERAL_ROOM_ID &&
       entry.room.kind !== 'direct' &&
       actsAsOwner(entry),
-    users: () => api.users(),
+    users: () => http.users(),
     add: async (roomId, userId) => {
-      await roomsApi.addMember(token, roomId, userId);
+      await http.addMember(roomId, userId);
     },
     remove: async (roomId, userId) => {
-      await roomsApi.removeMember(token, roomId, userId);
+      await http.removeMember(roomId, userId);
     },
     message: (userId) => openDirect(userId),
   });
   const settings = roomSettingsDialog({
-    update: async (roomId, fields) =>
-      store.updateRoom(await roomsApi.update(token, roomId, fields)),
-    archive: async (roomId) => store.updateRoom(await roomsApi.archive(token, roomId)),
+    update: async (roomId, fields) => store.updateRoom(await http.updateRoom(roomId, fields)),
+    archive: async (roomId) => store.updateRoom(await http.archiveRoom(roomId)),
   });
 
   const followAddress = () => void openRoom(roomInAddress() ?? GENERAL_ROOM_ID);
@@ -364,11 +354,11 @@ export async function showChat(
   );
   app.removeAttribute('aria-busy');
   try {
-    for (const mine of await roomsApi.mine(token)) adopt(mine);
+    for (const mine of await http.myRooms()) adopt(mine);
   } catch (error) {
     report(error);
   }
   await openRoom(roomInAddress() ?? GENERAL_ROOM_ID);
-  socket.start();
+  client.connect().catch(() => undefined); // a session ended on the way: see session.ended
   composer.focus();
 }

@@ -1,6 +1,6 @@
+import type { DirectoryPage, DirectoryRoom } from '@chat/client';
 import { dialogStatus } from './dialog-status';
 import { h } from './dom';
-import type { DirectoryPage, DirectoryRoom } from './rooms-api';
 
 export interface DirectoryContext {
   search(q: string, cursor?: string): Promise<DirectoryPage>;

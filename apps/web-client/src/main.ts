@@ -1,5 +1,5 @@
 import './styles.css';
-import { api, ApiError, Profile } from './api';
+import { ChatApiError, ChatClient, ChatHttp, Profile } from '@chat/client';
 import { authView } from './auth-view';
 import { showChat } from './chat-view';
 import { h } from './dom';
@@ -10,7 +10,7 @@ const app = document.getElementById('app')!;
 function showSignIn(): void {
   localStorage.removeItem(TOKEN_KEY);
   app.replaceChildren(
-    authView((token) => {
+    authView(new ChatHttp({ url: location.origin }), (token) => {
       localStorage.setItem(TOKEN_KEY, token);
       void start(token);
     }),
@@ -20,11 +20,12 @@ function showSignIn(): void {
 }
 
 async function start(token: string): Promise<void> {
+  const client = new ChatClient({ url: location.origin, token });
   let me: Profile;
   try {
-    me = await api.me(token);
+    me = await client.http.me();
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) return showSignIn();
+    if (error instanceof ChatApiError && error.status === 401) return showSignIn();
     app.replaceChildren(
       h('p', { class: 'error', role: 'alert' }, (error as Error).message),
       h('button', { type: 'button', onclick: () => location.reload() }, 'Try again'),
@@ -32,7 +33,7 @@ async function start(token: string): Promise<void> {
     app.removeAttribute('aria-busy');
     return;
   }
-  await showChat(app, token, me, showSignIn);
+  await showChat(app, client, token, me, showSignIn);
 }
 
 const saved = localStorage.getItem(TOKEN_KEY);

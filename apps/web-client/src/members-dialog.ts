@@ -1,7 +1,6 @@
-import type { UserEntry } from './api';
+import type { RoomMember, UserEntry } from '@chat/client';
 import { dialogStatus } from './dialog-status';
 import { h } from './dom';
-import type { RoomMember } from './protocol';
 import { RoomEntry, RoomsStore } from './rooms-store';
 import { userName } from './user-menu';
 

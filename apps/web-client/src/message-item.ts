@@ -1,5 +1,5 @@
+import type { RoomMessage } from '@chat/client';
 import { h } from './dom';
-import type { RoomMessage } from './protocol';
 
 export interface MessageItemContext {
   myId(): number;

@@ -1,6 +1,8 @@
+import type { RoomMessage } from '@chat/client';
 import { h } from './dom';
-import type { RoomMessage } from './protocol';
-import { HISTORY_PAGE } from './rooms-api';
+
+/** Messages per history page. */
+export const HISTORY_PAGE = 50;
 
 /** Older messages are asked for when the list is scrolled this close to its top. */
 const LOAD_OLDER_THRESHOLD_PX = 80;

@@ -1,11 +1,12 @@
-import { api, Profile } from './api';
+import type { ChatHttp, Profile } from '@chat/client';
 import { h } from './dom';
 
 export interface ProfileContext {
-  token: string;
+  http: ChatHttp;
   me: () => Profile;
   /** The profile changed on the server: read it again. */
   changed(): Promise<void>;
+  deleteAccount(): Promise<void>;
   /** The account is gone: back to the sign-in screen. */
   deleted(): void;
 }
@@ -71,7 +72,7 @@ export function profileDialog(context: ProfileContext): {
         onsubmit: (event) => {
           event.preventDefault();
           void attempt(async () => {
-            await api.rename(context.token, name.value);
+            await context.http.updateMe({ name: name.value });
             await context.changed();
           }, 'Name changed');
         },
@@ -85,7 +86,11 @@ export function profileDialog(context: ProfileContext): {
         onsubmit: (event) => {
           event.preventDefault();
           void attempt(
-            () => api.changePassword(context.token, currentPassword.value, password.value),
+            () =>
+              context.http.updateMe({
+                password: password.value,
+                current_password: currentPassword.value,
+              }),
             'Password changed',
           );
           currentPassword.value = '';
@@ -105,7 +110,7 @@ export function profileDialog(context: ProfileContext): {
           const chosen = file.files?.[0];
           if (chosen) {
             void attempt(
-              () => api.uploadAvatar(context.token, chosen),
+              () => context.http.uploadAvatar(chosen, chosen.name),
               'Avatar uploaded: it appears once resized',
             );
           }
@@ -126,7 +131,7 @@ export function profileDialog(context: ProfileContext): {
           onclick: () => {
             if (!confirm('Delete your account? Your messages stay, signed "Deleted".')) return;
             void attempt(async () => {
-              await api.deleteAccount(context.token);
+              await context.deleteAccount();
               dialog.close();
               context.deleted();
             }, 'Account deleted');

@@ -1,12 +1,11 @@
-import type { Room, RoomMessage } from './protocol';
-import { applyEvent, RoomEventsContext } from './room-events';
-import { RoomSequence } from './room-sequence';
+import type { EventFrame, RoomMessage, RoomSummary } from '@chat/client';
+import { applyEvent, RoomEventsContext, showRoomEvents, ShownMessages } from './room-events';
 import { RoomsStore } from './rooms-store';
 
 const ME = 7;
 const OTHER = 8;
 
-function room(id: number, lastSeq: number): Room {
+function room(id: number): RoomSummary {
   return {
     id,
     kind: 'public',
@@ -14,7 +13,7 @@ function room(id: number, lastSeq: number): Room {
     topic: '',
     created_at: '2026-01-01T00:00:00.000Z',
     member_count: 2,
-    last_seq: lastSeq,
+    last_seq: 0,
     archived: false,
   };
 }
@@ -36,23 +35,33 @@ function message(roomId: number, seq: number, userId = OTHER): RoomMessage {
   };
 }
 
-/** The page's state without its DOM: the rooms, their numbers, and what was reported. */
+const newMessage = (roomId: number, seq: number, userId = OTHER): EventFrame => ({
+  type: 'message.new',
+  room_id: roomId,
+  seq,
+  message: message(roomId, seq, userId),
+});
+
+/** The page's state without its DOM: the rooms, what each list was told, and rooms left. */
 function page(current = 1) {
   const store = new RoomsStore({ myId: () => ME, fetchMembers: async () => [] });
-  const sequence = new RoomSequence();
+  const told: string[] = [];
+  const lists = new Map<number, ShownMessages>();
+  const listFor = (roomId: number): ShownMessages => ({
+    show: (m) => told.push(`${roomId} show ${m.message_id}`),
+    edited: (id, text) => told.push(`${roomId} edited ${id} ${text}`),
+    removed: (id) => told.push(`${roomId} removed ${id}`),
+    reload: async () => void told.push(`${roomId} reload`),
+  });
   const gone: number[] = [];
-  const delivered: string[] = [];
   const context: RoomEventsContext = {
     store,
-    sequence,
     myId: () => ME,
     current: () => current,
-    list: () => undefined,
-    delivered: (clientId) => delivered.push(clientId),
+    list: (roomId) => lists.get(roomId),
     roomGone: (roomId) => {
       gone.push(roomId);
       store.remove(roomId);
-      sequence.forget(roomId);
     },
     roomChanged: () => undefined,
     userChanged: () => undefined,
@@ -60,78 +69,75 @@ function page(current = 1) {
       throw error;
     },
   };
-  const add = (r: Room) => {
-    store.put(r);
-    sequence.follow(r.id, r.last_seq);
+  const add = (id: number, shown = false) => {
+    store.put(room(id));
+    if (shown) lists.set(id, listFor(id));
   };
-  return { store, sequence, context, gone, delivered, add };
+  return { store, context, told, gone, add };
 }
 
 const unread = (store: RoomsStore, roomId: number) => store.get(roomId)?.unread;
 
 describe('applyEvent', () => {
-  it('counts a message from someone else in a room not on screen once, however often it comes', () => {
+  it('counts messages from someone else in a room not on screen', () => {
     const { store, context, add } = page();
-    add(room(2, 4));
-    const frame = { type: 'message.new' as const, room_id: 2, seq: 5, message: message(2, 5) };
-    applyEvent(frame, context);
-    applyEvent(frame, context);
-    expect(unread(store, 2)).toBe(1);
-  });
-
-  it('drops changes at or below the number the room was listed with', () => {
-    const { store, context, add } = page();
-    add(room(2, 10));
-    for (const seq of [3, 9, 10]) {
-      applyEvent({ type: 'message.new', room_id: 2, seq, message: message(2, seq) }, context);
-    }
-    expect(unread(store, 2)).toBe(0);
-    applyEvent({ type: 'message.new', room_id: 2, seq: 11, message: message(2, 11) }, context);
-    expect(unread(store, 2)).toBe(1);
+    add(2);
+    applyEvent(newMessage(2, 1), context);
+    applyEvent(newMessage(2, 2), context);
+    expect(unread(store, 2)).toBe(2);
   });
 
   it('counts nothing for the room on screen or for the reader’s own messages', () => {
     const { store, context, add } = page(2);
-    add(room(2, 0));
-    add(room(3, 0));
-    applyEvent({ type: 'message.new', room_id: 2, seq: 1, message: message(2, 1) }, context);
-    applyEvent({ type: 'message.new', room_id: 3, seq: 1, message: message(3, 1, ME) }, context);
+    add(2);
+    add(3);
+    applyEvent(newMessage(2, 1), context);
+    applyEvent(newMessage(3, 1, ME), context);
     expect([unread(store, 2), unread(store, 3)]).toEqual([0, 0]);
   });
 
-  it('hands on the sender’s client_id so the message stops being pending', () => {
-    const { context, delivered, add } = page();
-    add(room(1, 0));
-    const frame = { type: 'message.new' as const, room_id: 1, seq: 1, message: message(1, 1, ME) };
-    applyEvent({ ...frame, client_id: 'abc' }, context);
-    expect(delivered).toEqual(['abc']);
+  it('shows new, edited and deleted messages in the list of their room, if it has one', () => {
+    const { context, told, add } = page();
+    add(2, true);
+    add(3);
+    applyEvent(newMessage(2, 1), context);
+    applyEvent(newMessage(3, 1), context);
+    applyEvent(
+      {
+        type: 'message.updated',
+        room_id: 2,
+        seq: 2,
+        message_id: 1001,
+        text: 'better',
+        edited_at: '2026-01-01T00:01:00.000Z',
+      },
+      context,
+    );
+    applyEvent({ type: 'message.deleted', room_id: 2, seq: 3, message_id: 1001 }, context);
+    expect(told).toEqual(['2 show 1001', '2 edited 1001 better', '2 removed 1001']);
   });
 
-  it('after recovered: false follows the room from the server’s number, lower or higher', () => {
-    const { sequence, context, add } = page();
-    add(room(2, 50));
-    applyEvent({ type: 'resumed', room_id: 2, recovered: false, last_seq: 20 }, context);
-    expect(sequence.resumePoints()).toEqual({ '2': 20 });
+  it('reloads a room’s newest page after recovered: false, and only then', () => {
+    const { context, told, add } = page();
+    add(2, true);
+    applyEvent({ type: 'resumed', room_id: 2, recovered: true, last_seq: 10 }, context);
+    expect(told).toEqual([]);
     applyEvent({ type: 'resumed', room_id: 2, recovered: false, last_seq: 2000 }, context);
-    expect(sequence.resumePoints()).toEqual({ '2': 2000 });
-    applyEvent({ type: 'resumed', room_id: 2, recovered: true, last_seq: 1 }, context);
-    expect(sequence.resumePoints()).toEqual({ '2': 2000 });
+    expect(told).toEqual(['2 reload']);
   });
 
   it('lists a room it is added to, and forgets one it is removed from', () => {
-    const { store, sequence, context, gone } = page();
-    applyEvent({ type: 'room.added', room_id: 4, seq: 3, room: room(4, 3) }, context);
+    const { store, context, gone } = page();
+    applyEvent({ type: 'room.added', room_id: 4, seq: 3, room: room(4) }, context);
     expect(store.has(4)).toBe(true);
-    expect(sequence.resumePoints()).toEqual({ '4': 3 });
     applyEvent({ type: 'room.removed', room_id: 4, seq: 4, reason: 'removed' }, context);
     expect(gone).toEqual([4]);
     expect(store.has(4)).toBe(false);
-    expect(sequence.resumePoints()).toEqual({});
   });
 
   it('treats its own member.left as leaving the room, another’s as a smaller member count', () => {
     const { store, context, gone, add } = page();
-    add(room(2, 0));
+    add(2);
     applyEvent(
       { type: 'member.left', room_id: 2, seq: 1, user_id: OTHER, reason: 'left' },
       context,
@@ -142,5 +148,38 @@ describe('applyEvent', () => {
       context,
     );
     expect(gone).toEqual([2]);
+  });
+});
+
+describe('showRoomEvents', () => {
+  it('applies every kind of change the client hands on, until stopped', () => {
+    const listeners = new Map<string, (frame: EventFrame) => void>();
+    const client = {
+      on: (type: string, listener: (frame: EventFrame) => void) => {
+        listeners.set(type, listener);
+        return () => listeners.delete(type);
+      },
+    };
+    const { store, context, add } = page();
+    add(2);
+    const stop = showRoomEvents(client as never, context);
+    expect([...listeners.keys()].sort()).toEqual(
+      [
+        'member.joined',
+        'member.left',
+        'message.deleted',
+        'message.new',
+        'message.updated',
+        'resumed',
+        'room.added',
+        'room.removed',
+        'room.updated',
+        'user.updated',
+      ].sort(),
+    );
+    listeners.get('message.new')!(newMessage(2, 1));
+    expect(unread(store, 2)).toBe(1);
+    stop();
+    expect(listeners.size).toBe(0);
   });
 });

@@ -1,19 +1,17 @@
+import type { ChatClient, EventFrame, RoomFrame, UserUpdatedFrame } from '@chat/client';
 import type { MessageList } from './message-list';
-import type { EventFrame, RoomEventFrame, UserUpdatedFrame } from './protocol';
-import { isRoomEvent } from './protocol';
-import type { RoomSequence } from './room-sequence';
 import type { RoomsStore } from './rooms-store';
+
+/** What a room's change does to its messages on screen. */
+export type ShownMessages = Pick<MessageList, 'show' | 'edited' | 'removed' | 'reload'>;
 
 export interface RoomEventsContext {
   store: RoomsStore;
-  sequence: RoomSequence;
   myId(): number;
   /** The room on screen. */
   current(): number;
   /** The room's message list, if it was ever shown. */
-  list(roomId: number): MessageList | undefined;
-  /** A message of ours was stored: it is no longer pending. */
-  delivered(clientId: string): void;
+  list(roomId: number): ShownMessages | undefined;
   /** We are no longer in the room. */
   roomGone(roomId: number, reason: string): void;
   /** A room's name, topic or archived state changed. */
@@ -22,30 +20,43 @@ export interface RoomEventsContext {
   report(error: unknown): void;
 }
 
-/**
- * Applies what the socket says to the page. A room change whose number was seen already (a replay
- * overlapping what came live, or a resend) is dropped.
- */
+const EVENT_TYPES = [
+  'message.new',
+  'message.updated',
+  'message.deleted',
+  'member.joined',
+  'member.left',
+  'room.added',
+  'room.removed',
+  'room.updated',
+  'user.updated',
+  'resumed',
+] as const satisfies readonly EventFrame['type'][];
+
+/** Shows every change the client hands on (each once, in order per room); returns the stop. */
+export function showRoomEvents(
+  client: Pick<ChatClient, 'on'>,
+  context: RoomEventsContext,
+): () => void {
+  const stops = EVENT_TYPES.map((type) => client.on(type, (frame) => applyEvent(frame, context)));
+  return () => stops.forEach((stop) => stop());
+}
+
 export function applyEvent(frame: EventFrame, context: RoomEventsContext): void {
   if (frame.type === 'user.updated') return context.userChanged(frame);
   if (frame.type === 'resumed') {
-    if (frame.recovered) return;
-    // More was missed than the server replays: take its word for the number, reload the page.
-    context.sequence.skipTo(frame.room_id, frame.last_seq);
-    context.list(frame.room_id)?.reload().catch(context.report);
+    // More was missed than the server replays: show the newest page afresh.
+    if (!frame.recovered) context.list(frame.room_id)?.reload().catch(context.report);
     return;
   }
-  if (!isRoomEvent(frame)) return;
-  if (!context.sequence.accept(frame.room_id, frame.seq)) return;
   applyRoomEvent(frame, context);
 }
 
-function applyRoomEvent(frame: RoomEventFrame, context: RoomEventsContext): void {
+function applyRoomEvent(frame: RoomFrame, context: RoomEventsContext): void {
   const { store } = context;
   const roomId = frame.room_id;
   switch (frame.type) {
     case 'message.new': {
-      if (frame.client_id) context.delivered(frame.client_id);
       context.list(roomId)?.show(frame.message);
       const fromOther = frame.message.user_id !== context.myId();
       if (fromOther && roomId !== context.current()) store.countUnread(roomId);

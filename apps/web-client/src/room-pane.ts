@@ -1,6 +1,6 @@
+import type { RoomSummary } from '@chat/client';
 import { h } from './dom';
 import type { MessageList } from './message-list';
-import type { Room } from './protocol';
 import { GENERAL_ROOM_ID, RoomEntry, RoomsStore } from './rooms-store';
 
 export interface RoomPaneContext {
@@ -8,9 +8,9 @@ export interface RoomPaneContext {
   /** Owner rights here: rename, topic, archive, remove members. */
   canManage(entry: RoomEntry): boolean;
   showMembers(roomId: number): void;
-  showSettings(room: Room): void;
+  showSettings(room: RoomSummary): void;
   leave(entry: RoomEntry): void;
-  join(room: Room): Promise<void>;
+  join(room: RoomSummary): Promise<void>;
   report(error: unknown): void;
 }
 
@@ -62,7 +62,7 @@ export class RoomPane {
   }
 
   /** A public room the viewer is not in: what it is, and Join. */
-  preview(room: Room): void {
+  preview(room: RoomSummary): void {
     this.shown?.list?.detached();
     this.shown = { roomId: room.id };
     this.header.replaceChildren(this.title(room.name ?? ''), this.topic(room.topic));

@@ -1,6 +1,6 @@
+import type { RoomSummary } from '@chat/client';
 import { dialogStatus } from './dialog-status';
 import { h } from './dom';
-import type { Room } from './protocol';
 
 export interface RoomSettingsContext {
   update(roomId: number, fields: { name?: string; topic?: string }): Promise<void>;
@@ -10,12 +10,12 @@ export interface RoomSettingsContext {
 /** For owners: rename, set the topic, archive. */
 export function roomSettingsDialog(context: RoomSettingsContext): {
   dialog: HTMLDialogElement;
-  open(room: Room): void;
+  open(room: RoomSummary): void;
 } {
   const status = dialogStatus();
   const name = h('input', { id: 'settings-name', maxlength: 64, required: true });
   const topic = h('input', { id: 'settings-topic', maxlength: 256 });
-  let room: Room | undefined;
+  let room: RoomSummary | undefined;
 
   const dialog = h(
     'dialog',
@@ -62,7 +62,7 @@ export function roomSettingsDialog(context: RoomSettingsContext): {
       h('button', { type: 'button', class: 'secondary', onclick: () => dialog.close() }, 'Done'),
     ),
   );
-  const open = (current: Room) => {
+  const open = (current: RoomSummary) => {
     room = current;
     name.value = current.name ?? '';
     topic.value = current.topic;

@@ -1,9 +1,9 @@
-import type { Room, RoomMember, RoomRole, RoomUser } from './protocol';
+import type { RoomMember, RoomRole, RoomSummary, RoomUser } from '@chat/client';
 
 export const GENERAL_ROOM_ID = 1;
 
 export interface RoomEntry {
-  room: Room;
+  room: RoomSummary;
   /** The viewer's role here; null until known. */
   roomRole: RoomRole | null;
   /** The other member of a direct room, when known. */
@@ -61,7 +61,10 @@ export class RoomsStore {
    * Adds a room or refreshes what is known of it. Frames carry no `peer`: a direct room that came
    * that way reads its members for the other one's name.
    */
-  put(room: Room, known: { roomRole?: RoomRole | null; peer?: RoomUser | null } = {}): RoomEntry {
+  put(
+    room: RoomSummary,
+    known: { roomRole?: RoomRole | null; peer?: RoomUser | null } = {},
+  ): RoomEntry {
     const existing = this.entries.get(room.id);
     const entry: RoomEntry = {
       room,
@@ -86,7 +89,7 @@ export class RoomsStore {
     return [...this.entries.keys()];
   }
 
-  updateRoom(room: Room): void {
+  updateRoom(room: RoomSummary): void {
     const entry = this.entries.get(room.id);
     if (!entry) return;
     entry.room = room;

@@ -24,6 +24,7 @@ import {
   sendMessage,
   signIn,
 } from './browser';
+import { Relay } from './relay';
 
 /** `SCREENSHOTS=1 npm run test:browser` refreshes the README's pictures. */
 const SCREENSHOTS =
@@ -260,6 +261,45 @@ describe('the web client at /', () => {
     await b.context.setOffline(false);
     await hasCount(messageItem(a.page, 'typed offline'), 1);
     await hasCount(messageItem(b.page, 'typed offline'), 1);
+  });
+
+  it('shows messages as pending while the connection is cut, then stores and shows each once', async () => {
+    const relay = await Relay.start(t.baseUrl);
+    try {
+      const a = await openClient(browser, relay.url);
+      await signIn(a, alice);
+      const b = await open(bob);
+      const sending = a.page.getByRole('list', { name: 'Sending' }).getByRole('listitem');
+      const stored = (text: string) =>
+        t.db.query('SELECT count(*)::int AS n FROM messages WHERE text = $1', [text]);
+
+      // Stored, but the answer never reaches the page: it stays pending there.
+      relay.loseAnswers();
+      await sendMessage(a.page, 'said as the line died');
+      await messageItem(b.page, 'said as the line died').waitFor();
+      await hasText(sending, 'said as the line died');
+      await hasCount(messageItem(a.page, 'said as the line died'), 0);
+
+      relay.cut();
+      await hasText(a.page.getByRole('status'), 'Reconnecting…');
+      await sendMessage(a.page, 'typed while cut off');
+      await hasCount(sending, 2);
+      await hasCount(messageItem(b.page, 'typed while cut off'), 0);
+
+      relay.restore();
+      await connected(a.page);
+      await hasCount(sending, 0);
+      // Messages reach Bob in order: once this one is there, any second copy would be too.
+      await sendMessage(a.page, 'back again');
+      await messageItem(b.page, 'back again').waitFor();
+      for (const text of ['said as the line died', 'typed while cut off']) {
+        await hasCount(messageItem(a.page, text), 1);
+        await hasCount(messageItem(b.page, text), 1);
+        expect((await stored(text))[0].n).toBe(1);
+      }
+    } finally {
+      await relay.close();
+    }
   });
 
   it('reloads the newest messages after missing more than a resume replays', async () => {
