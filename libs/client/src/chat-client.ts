@@ -72,7 +72,7 @@ export class ChatClient {
   private currentToken?: string;
   private me?: number;
   private connectionState: ConnectionState = 'idle';
-  private everReady = false;
+  private lastReady?: ReadyEvent;
 
   constructor(options: ChatClientOptions) {
     const token = options.token;
@@ -133,6 +133,7 @@ export class ChatClient {
    * client then stays connected until `close()`.
    */
   connect(): Promise<ReadyEvent> {
+    if (this.connectionState === 'online' && this.lastReady) return Promise.resolve(this.lastReady);
     return new Promise<ReadyEvent>((resolve, reject) => {
       const stops = [
         this.on('ready', (event) => {
@@ -211,9 +212,9 @@ export class ChatClient {
     for (const room of result.rooms ?? []) {
       if (!this.cursors.has(room.room_id)) this.cursors.follow(room.room_id, room.last_seq);
     }
-    const reconnected = this.everReady;
-    this.everReady = true;
-    this.events.emit('ready', { user_id: result.user_id, rooms: result.rooms ?? [], reconnected });
+    const reconnected = this.lastReady !== undefined;
+    this.lastReady = { user_id: result.user_id, rooms: result.rooms ?? [], reconnected };
+    this.events.emit('ready', this.lastReady);
     this.outbox.resume();
   }
 

@@ -5,12 +5,13 @@ import {
   ErrorFrame,
   EventFrame,
   RequestResults,
+  RESUME_MAX_ROOMS,
   SERVER_FRAME_SCHEMAS,
   ServerFrame,
   SUBPROTOCOL,
 } from '@chat/protocol';
 import { BackoffOptions, reconnectDelay } from './backoff';
-import { ChatSocketError, NotConnectedError } from './errors';
+import { ChatSocketError, isTransient, NotConnectedError } from './errors';
 import { refreshAt, tokenExpiry } from './token-expiry';
 import { OPEN, resolveWebSocket, WebSocketConstructor, WebSocketLike } from './web-socket';
 
@@ -55,6 +56,7 @@ interface Waiting {
 }
 
 const CLOSE_NORMAL = 1000;
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
 const schemaOf = new Map(SERVER_FRAME_SCHEMAS.map((schema) => [schema.$id as string, schema]));
 
 /**
@@ -70,7 +72,8 @@ export class SocketLink {
   private everReady = false;
   private nextReq = 1;
   private readonly waiting = new Map<string, Waiting>();
-  private resumeReq?: string;
+  /** The `req` of each resume sent when the socket opened. */
+  private readonly resumeReqs = new Set<string>();
   private token?: string;
   private expiredToken?: string;
   private sessionOver = false;
@@ -158,10 +161,12 @@ export class SocketLink {
     socket.addEventListener('open', () => {
       if (this.socket !== socket) return;
       this.authenticate(socket, token);
-      const rooms = this.options.resumePoints();
-      if (Object.keys(rooms).length > 0) {
-        this.resumeReq = String(this.nextReq++);
-        socket.send(JSON.stringify({ type: 'resume', rooms, req: this.resumeReq }));
+      const points = Object.entries(this.options.resumePoints());
+      for (let start = 0; start < points.length; start += RESUME_MAX_ROOMS) {
+        const req = String(this.nextReq++);
+        this.resumeReqs.add(req);
+        const rooms = Object.fromEntries(points.slice(start, start + RESUME_MAX_ROOMS));
+        socket.send(JSON.stringify({ type: 'resume', rooms, req }));
       }
     });
     socket.addEventListener('message', (event) => {
@@ -181,7 +186,7 @@ export class SocketLink {
         clearTimeout(this.connectTimer);
         this.authenticated = true;
         this.everReady = true;
-        this.attempt = 0;
+        if (this.resumeReqs.size === 0) this.attempt = 0;
         this.handlers.state('online');
         this.scheduleRefresh(token);
         this.handlers.ready(ack as ResultOf<{ type: 'auth'; token: string }>);
@@ -206,7 +211,7 @@ export class SocketLink {
       return this.handlers.invalidFrame(`${where}: ${problem?.message ?? 'invalid'}`, frame);
     }
     if (frame.type === 'ack') {
-      if (frame.req !== undefined && frame.req === this.resumeReq) return;
+      if (frame.req !== undefined && this.resumeReqs.has(frame.req)) return this.resumed(frame.req);
       if (frame.req !== undefined) this.answer(frame.req)?.resolve(frame);
       return;
     }
@@ -222,12 +227,22 @@ export class SocketLink {
       }
       return this.end(frame.code, frame.detail);
     }
-    if (frame.req !== undefined && frame.req === this.resumeReq) {
+    if (frame.req !== undefined && this.resumeReqs.has(frame.req)) {
+      if (frame.room_id !== undefined) return this.handlers.resumeRefused(frame);
+      // Not resumed at all: for now (the database is away) the next socket tries again.
+      if (isTransient(new ChatSocketError(frame.code, ''))) return this.drop();
+      this.resumed(frame.req);
       return this.handlers.resumeRefused(frame);
     }
     if (frame.req !== undefined) {
       this.answer(frame.req)?.reject(new ChatSocketError(frame.code, frame.detail, frame.room_id));
     }
+  }
+
+  /** A resume is answered; once every one is, the connection is whole and backoff starts over. */
+  private resumed(req: string): void {
+    this.resumeReqs.delete(req);
+    if (this.resumeReqs.size === 0) this.attempt = 0;
   }
 
   private answer(req: string): Waiting | undefined {
@@ -241,7 +256,7 @@ export class SocketLink {
   private failWaiting(): void {
     const waiting = [...this.waiting.values()];
     this.waiting.clear();
-    this.resumeReq = undefined;
+    this.resumeReqs.clear();
     for (const entry of waiting) {
       clearTimeout(entry.timer);
       entry.reject(new NotConnectedError());
@@ -284,20 +299,23 @@ export class SocketLink {
     clearTimeout(this.refreshTimer);
     const expiresAt = tokenExpiry(token);
     if (expiresAt === undefined) return;
-    this.refreshTimer = setTimeout(
-      async () => {
-        const fresh = await this.options.token().catch(() => token);
-        if (fresh === token || !this.isReady) return;
-        try {
-          await this.request({ type: 'auth', token: fresh });
-          this.token = fresh;
-          this.scheduleRefresh(fresh);
-        } catch {
-          // Refused or dropped: the next socket authenticates with a token from the app again.
-        }
-      },
-      refreshAt(expiresAt, Date.now()) - Date.now(),
-    );
+    const wait = refreshAt(expiresAt, Date.now()) - Date.now();
+    // A longer timer fires at once (browsers and Node alike): wait in steps instead.
+    if (wait > LONGEST_TIMER_MS) {
+      this.refreshTimer = setTimeout(() => this.scheduleRefresh(token), LONGEST_TIMER_MS);
+      return;
+    }
+    this.refreshTimer = setTimeout(async () => {
+      const fresh = await this.options.token().catch(() => token);
+      if (fresh === token || !this.isReady) return;
+      try {
+        await this.request({ type: 'auth', token: fresh });
+        this.token = fresh;
+        this.scheduleRefresh(fresh);
+      } catch {
+        // Refused or dropped: the next socket authenticates with a token from the app again.
+      }
+    }, wait);
   }
 
   private clearTimers(): void {

@@ -1,0 +1,99 @@
+import { ChatApiError } from './errors';
+import { ChatHttp, FetchLike } from './http';
+
+type Call = { url: string } & Parameters<FetchLike>[1];
+
+/** A fetch that records each call and answers with the next given answer. */
+function fakeFetch(...answers: { status: number; body?: string }[]) {
+  const calls: Call[] = [];
+  const fetch: FetchLike = (url, init) => {
+    calls.push({ url, ...init });
+    const { status, body = '' } = answers.shift() ?? { status: 200 };
+    return Promise.resolve({ ok: status < 300, status, text: () => Promise.resolve(body) });
+  };
+  return { fetch, calls };
+}
+
+const http = (fetch: FetchLike, token?: string) =>
+  new ChatHttp({ url: 'https://chat.example', fetch, token: () => token });
+
+describe('ChatHttp', () => {
+  it('sends the bearer token and a JSON body, and reads the JSON answer', async () => {
+    const { fetch, calls } = fakeFetch({ status: 201, body: '{"id":9,"name":"ops"}' });
+    const room = await http(fetch, 'tok').createRoom({ name: 'ops', kind: 'private' });
+    expect(room).toEqual({ id: 9, name: 'ops' });
+    expect(calls).toEqual([
+      {
+        url: 'https://chat.example/api/v1/rooms',
+        method: 'POST',
+        headers: { Authorization: 'Bearer tok', 'Content-Type': 'application/json' },
+        body: '{"name":"ops","kind":"private"}',
+      },
+    ]);
+  });
+
+  it('puts only the given query fields in the URL', async () => {
+    const { fetch, calls } = fakeFetch();
+    const client = http(fetch, 'tok');
+    await client.messages(5, { beforeSeq: 10 });
+    await client.messages(5, { afterSeq: 3, limit: 20 });
+    await client.directory();
+    await client.directory({ q: 'a b&c' });
+    expect(calls.map((call) => call.url)).toEqual([
+      'https://chat.example/api/v1/rooms/5/messages?before_seq=10',
+      'https://chat.example/api/v1/rooms/5/messages?after_seq=3&limit=20',
+      'https://chat.example/api/v1/rooms/public',
+      'https://chat.example/api/v1/rooms/public?q=a+b%26c',
+    ]);
+  });
+
+  it('signs in without a token', async () => {
+    const { fetch, calls } = fakeFetch({ status: 200, body: '{"token":"t","user_id":3}' });
+    await expect(http(fetch, 'old').login('ann', 'pw')).resolves.toEqual({
+      token: 't',
+      user_id: 3,
+    });
+    expect(calls[0].headers).toEqual({ 'Content-Type': 'application/json' });
+  });
+
+  it('rejects a refusal with its status and the server’s detail', async () => {
+    const { fetch } = fakeFetch(
+      { status: 404, body: '{"detail":"Room not found"}' },
+      { status: 422, body: '{"detail":[{"field":"name","message":"name is too long"},{}]}' },
+      { status: 500, body: '<html>' },
+    );
+    const client = http(fetch, 'tok');
+    await expect(client.room(4)).rejects.toEqual(new ChatApiError(404, 'Room not found'));
+    const invalid = await client.createRoom({ name: 'x', kind: 'public' }).catch((e) => e);
+    expect(invalid).toMatchObject({ status: 422, message: 'name is too long; invalid' });
+    await expect(client.me()).rejects.toMatchObject({
+      status: 500,
+      message: 'Request failed (500)',
+    });
+  });
+
+  it('rejects with status 0 when the server cannot be reached', async () => {
+    const fetch: FetchLike = () => Promise.reject(new TypeError('fetch failed'));
+    await expect(http(fetch).users()).rejects.toMatchObject({
+      name: 'ChatApiError',
+      status: 0,
+      message: 'The server cannot be reached',
+    });
+  });
+
+  it('resolves an empty answer as undefined', async () => {
+    const { fetch, calls } = fakeFetch({ status: 204 });
+    await expect(http(fetch, 'tok').leaveRoom(5)).resolves.toBeUndefined();
+    expect(calls[0]).toMatchObject({
+      url: 'https://chat.example/api/v1/rooms/5/leave',
+      body: undefined,
+    });
+  });
+
+  it('sends an avatar as form data, leaving its content type to fetch', async () => {
+    const { fetch, calls } = fakeFetch();
+    await http(fetch, 'tok').uploadAvatar(new Blob(['png']), 'me.png');
+    expect(calls[0].headers).toEqual({ Authorization: 'Bearer tok' });
+    expect((calls[0].body as FormData).get('image')).toBeInstanceOf(Blob);
+  });
+});

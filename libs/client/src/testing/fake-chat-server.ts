@@ -1,0 +1,362 @@
+import {
+  ackFrame,
+  ErrorCode,
+  errorFrame,
+  RESUME_MAX_ROOMS,
+  resumedFrame,
+  roomRemovedFrame,
+  RoomFrame,
+  RoomMessage,
+  ServerFrame,
+} from '@chat/protocol';
+import type { WebSocketConstructor } from '../web-socket';
+import { FakeSocket, FakeSocketPeer } from './fake-socket';
+
+const CLOSE_POLICY_VIOLATION = 1008;
+
+interface Room {
+  members: Set<number>;
+  /** The room's changes, the one numbered n at n - 1. */
+  changes: RoomFrame[];
+}
+
+interface Session {
+  userId: number;
+  expiresAt?: number;
+}
+
+type Frame = { type?: unknown; req?: string } & Record<string, unknown>;
+
+/**
+ * An in-memory chat.v2 server for the SDK's tests, behaving as docs/protocol.md says: auth first,
+ * messages stored once per (author, room, client_id) and numbered per room, every change sent to
+ * the members' sockets, resume replaying a room's changes as they stand now. Tests control the
+ * network: hold or refuse connections, drop or silence a socket, send any frame.
+ */
+export class FakeChatServer implements FakeSocketPeer {
+  /** Pass as the client's `WebSocket` option. */
+  readonly WebSocket: WebSocketConstructor;
+  /** Every socket a client made, oldest first. */
+  readonly sockets: FakeSocket[] = [];
+  /** False: connections fail at once, as when the server is down. */
+  up = true;
+  /** True: connections wait in `pending` until `accept`. */
+  holdConnections = false;
+  /** A room further behind than this is not replayed (`recovered: false`). */
+  resumeMax = 1_000;
+  /** Called with each frame a socket sends, before and after the server handles it. */
+  beforeFrame?: (socket: FakeSocket, frame: Frame) => void;
+  afterFrame?: (socket: FakeSocket, frame: Frame) => void;
+
+  private readonly pending: FakeSocket[] = [];
+  private readonly signedIn = new Map<FakeSocket, Session>();
+  private readonly tokens = new Map<string, Session>();
+  private readonly revoked = new Set<string>();
+  private readonly rooms = new Map<number, Room>();
+  private readonly messages = new Map<number, RoomMessage>();
+  private readonly byClientId = new Map<string, RoomMessage>();
+  private readonly refusals: { type: string; code: ErrorCode }[] = [];
+  private nextMessageId = 1;
+  private nextToken = 1;
+
+  constructor() {
+    this.WebSocket = socketClassOf(this);
+  }
+
+  // Set-up
+
+  /** A token of the user: opaque, or a JWT with `exp` when it expires. */
+  token(userId: number, options: { expiresAt?: number } = {}): string {
+    const id = this.nextToken++;
+    const token =
+      options.expiresAt === undefined
+        ? `token-${userId}-${id}`
+        : jwt({ sub: String(userId), jti: id, exp: options.expiresAt / 1000 });
+    this.tokens.set(token, { userId, expiresAt: options.expiresAt });
+    return token;
+  }
+
+  /** The token's session ended (logout, ban): it is refused as invalid from now on. */
+  revoke(token: string): void {
+    this.revoked.add(token);
+  }
+
+  addRoom(roomId: number, members: number[]): void {
+    this.rooms.set(roomId, { members: new Set(members), changes: [] });
+  }
+
+  /** The room's messages as stored, oldest first. */
+  stored(roomId: number): RoomMessage[] {
+    return [...this.messages.values()].filter((message) => message.room_id === roomId);
+  }
+
+  /** A message stored by someone not on a socket here (over HTTP, say). */
+  post(userId: number, roomId: number, text: string): RoomMessage {
+    return this.store(userId, roomId, text);
+  }
+
+  /** The user is removed from the room: they get room.removed, the others member.left. */
+  removeMember(roomId: number, userId: number): void {
+    const room = this.room(roomId);
+    const seq = room.changes.length + 1;
+    room.changes.push({
+      type: 'member.left',
+      room_id: roomId,
+      seq,
+      user_id: userId,
+      reason: 'removed',
+    });
+    for (const [socket, session] of this.signedIn) {
+      if (session.userId === userId) socket.deliver(roomRemovedFrame(roomId, seq, 'removed'));
+    }
+    room.members.delete(userId);
+    this.broadcast(roomId, room.changes[seq - 1]);
+  }
+
+  /** The next frame of this type is refused with `code`, whatever it asks. */
+  refuseNext(type: string, code: ErrorCode): void {
+    this.refusals.push({ type, code });
+  }
+
+  // The network
+
+  /** The sockets that are open now. */
+  get open(): FakeSocket[] {
+    return this.sockets.filter((socket) => socket.isOpen);
+  }
+
+  /** The newest socket. */
+  get latest(): FakeSocket {
+    return this.sockets[this.sockets.length - 1];
+  }
+
+  /** Lets a held connection open (the oldest by default). */
+  accept(socket = this.pending[0]): void {
+    this.pending.splice(this.pending.indexOf(socket), 1);
+    socket.accept();
+  }
+
+  // FakeSocketPeer
+
+  connecting(socket: FakeSocket): void {
+    this.sockets.push(socket);
+    if (!this.up) return socket.fail();
+    if (this.holdConnections) this.pending.push(socket);
+    else socket.accept();
+  }
+
+  gone(socket: FakeSocket): void {
+    this.signedIn.delete(socket);
+    const index = this.pending.indexOf(socket);
+    if (index >= 0) this.pending.splice(index, 1);
+  }
+
+  receive(socket: FakeSocket, data: unknown): void {
+    const frame = data as Frame;
+    this.beforeFrame?.(socket, frame);
+    if (!socket.isOpen) return;
+    this.handle(socket, frame);
+    this.afterFrame?.(socket, frame);
+  }
+
+  // The protocol
+
+  private handle(socket: FakeSocket, frame: Frame): void {
+    const refusal = this.refusals.findIndex((entry) => entry.type === frame.type);
+    if (refusal >= 0) {
+      const [{ code }] = this.refusals.splice(refusal, 1);
+      return socket.deliver(errorFrame(frame.req, code, `Refused (${code})`));
+    }
+    const session = this.signedIn.get(socket);
+    if (!session) {
+      if (frame.type !== 'auth') return this.refuse(socket, frame.req, 'not_authenticated');
+      return this.signIn(socket, String(frame.token), frame.req);
+    }
+    if (session.expiresAt !== undefined && Date.now() >= session.expiresAt) {
+      return this.refuse(socket, undefined, 'token_expired');
+    }
+    switch (frame.type) {
+      case 'auth':
+        return this.refresh(socket, session, String(frame.token), frame.req);
+      case 'message.send':
+        return this.send(socket, session.userId, frame);
+      case 'message.edit':
+      case 'message.delete':
+        return this.change(socket, session.userId, frame);
+      case 'resume':
+        return this.resume(socket, session.userId, frame);
+      default:
+        return socket.deliver(errorFrame(frame.req, 'invalid_frame', 'Unknown frame type'));
+    }
+  }
+
+  private signIn(socket: FakeSocket, token: string, req?: string): void {
+    const verdict = this.verify(token);
+    if (typeof verdict === 'string') return this.refuse(socket, req, verdict);
+    this.signedIn.set(socket, verdict);
+    const rooms = [...this.rooms]
+      .filter(([, room]) => room.members.has(verdict.userId))
+      .map(([roomId, room]) => ({ room_id: roomId, last_seq: room.changes.length }));
+    socket.deliver(ackFrame(req, { user_id: verdict.userId, rooms }));
+  }
+
+  private refresh(socket: FakeSocket, session: Session, token: string, req?: string): void {
+    const verdict = this.verify(token);
+    if (typeof verdict === 'string') return this.refuse(socket, req, verdict);
+    if (verdict.userId !== session.userId) {
+      return socket.deliver(errorFrame(req, 'forbidden', 'The token is of another user'));
+    }
+    this.signedIn.set(socket, verdict);
+    socket.deliver(ackFrame(req, { user_id: verdict.userId }));
+  }
+
+  private verify(token: string): Session | 'invalid_token' | 'token_expired' {
+    const session = this.tokens.get(token);
+    if (!session || this.revoked.has(token)) return 'invalid_token';
+    if (session.expiresAt !== undefined && Date.now() >= session.expiresAt) return 'token_expired';
+    return session;
+  }
+
+  private send(socket: FakeSocket, userId: number, frame: Frame): void {
+    const roomId = Number(frame.room_id);
+    const text = String(frame.text ?? '').trim();
+    const clientId = frame.client_id as string | undefined;
+    if (!this.rooms.get(roomId)?.members.has(userId)) {
+      return socket.deliver(errorFrame(frame.req, 'forbidden', 'Not in the room'));
+    }
+    if (text === '') return socket.deliver(errorFrame(frame.req, 'invalid_input', 'Blank text'));
+    const key = `${userId}:${roomId}:${clientId}`;
+    const earlier = clientId === undefined ? undefined : this.byClientId.get(key);
+    const message = earlier ?? this.store(userId, roomId, text, clientId);
+    if (clientId !== undefined) this.byClientId.set(key, message);
+    socket.deliver(ackFrame(frame.req, { message: this.messages.get(message.message_id) }));
+  }
+
+  private store(userId: number, roomId: number, text: string, clientId?: string): RoomMessage {
+    const room = this.room(roomId);
+    const seq = room.changes.length + 1;
+    const now = new Date();
+    const message: RoomMessage = {
+      message_id: this.nextMessageId++,
+      user_id: userId,
+      name: `user${userId}`,
+      role: 1,
+      user_avatar: '/static/avatars/default.png',
+      message: text,
+      time_send: now.toISOString().slice(11, 19),
+      created_at: now.toISOString(),
+      edited: false,
+      room_id: roomId,
+      seq,
+      edited_at: null,
+    };
+    this.messages.set(message.message_id, message);
+    const change: RoomFrame = { type: 'message.new', room_id: roomId, seq, message };
+    room.changes.push(clientId === undefined ? change : { ...change, client_id: clientId });
+    this.broadcast(roomId, room.changes[seq - 1]);
+    return message;
+  }
+
+  /** message.edit and message.delete: the author's own message, in a room they are in. */
+  private change(socket: FakeSocket, userId: number, frame: Frame): void {
+    const message = this.messages.get(Number(frame.message_id));
+    if (!message || !this.rooms.get(message.room_id)?.members.has(userId)) {
+      return socket.deliver(errorFrame(frame.req, 'not_found', 'Message not found'));
+    }
+    if (message.user_id !== userId) {
+      return socket.deliver(errorFrame(frame.req, 'forbidden', 'Not your message'));
+    }
+    const room = this.room(message.room_id);
+    const place = { room_id: message.room_id, seq: room.changes.length + 1 };
+    let change: RoomFrame;
+    if (frame.type === 'message.edit') {
+      const editedAt = new Date().toISOString();
+      this.messages.set(message.message_id, {
+        ...message,
+        message: String(frame.text).trim(),
+        edited: true,
+        edited_at: editedAt,
+      });
+      change = {
+        type: 'message.updated',
+        ...place,
+        message_id: message.message_id,
+        text: String(frame.text).trim(),
+        edited_at: editedAt,
+      };
+    } else {
+      this.messages.delete(message.message_id);
+      change = { type: 'message.deleted', ...place, message_id: message.message_id };
+    }
+    room.changes.push(change);
+    this.broadcast(message.room_id, change);
+    socket.deliver(ackFrame(frame.req, { message_id: message.message_id, ...place }));
+  }
+
+  private resume(socket: FakeSocket, userId: number, frame: Frame): void {
+    const points = Object.entries(frame.rooms as Record<string, number>);
+    if (points.length > RESUME_MAX_ROOMS) {
+      return socket.deliver(errorFrame(frame.req, 'invalid_frame', 'Too many rooms'));
+    }
+    for (const [key, after] of points) {
+      const roomId = Number(key);
+      const room = this.rooms.get(roomId);
+      if (!room?.members.has(userId)) {
+        socket.deliver(errorFrame(frame.req, 'not_found', 'Room not found', roomId));
+        continue;
+      }
+      const last = room.changes.length;
+      if (after > last || last - after > this.resumeMax) {
+        socket.deliver(resumedFrame(roomId, false, last));
+        continue;
+      }
+      for (const change of room.changes.slice(after)) socket.deliver(this.asItStands(change));
+      socket.deliver(resumedFrame(roomId, true, last));
+    }
+    socket.deliver(ackFrame(frame.req));
+  }
+
+  /** A change replayed: a message with its text now, or deleted under its own number. */
+  private asItStands(change: RoomFrame): RoomFrame {
+    if (change.type !== 'message.new') return change;
+    const now = this.messages.get(change.message.message_id);
+    if (!now) {
+      const { room_id, seq } = change;
+      return { type: 'message.deleted', room_id, seq, message_id: change.message.message_id };
+    }
+    return { ...change, message: now };
+  }
+
+  private broadcast(roomId: number, change: RoomFrame): void {
+    const members = this.room(roomId).members;
+    for (const [socket, session] of this.signedIn) {
+      if (members.has(session.userId)) socket.deliver(change);
+    }
+  }
+
+  /** An error that ends the socket: sent, then the close with 1008. */
+  private refuse(socket: FakeSocket, req: string | undefined, code: ErrorCode): void {
+    const detail = code === 'token_expired' ? 'Token expired' : code;
+    socket.deliver(errorFrame(req, code, detail) satisfies ServerFrame);
+    socket.closeFromServer(CLOSE_POLICY_VIOLATION, detail);
+  }
+
+  private room(roomId: number): Room {
+    const room = this.rooms.get(roomId);
+    if (!room) throw new Error(`No room ${roomId} in the fake server`);
+    return room;
+  }
+}
+
+function socketClassOf(peer: FakeSocketPeer): WebSocketConstructor {
+  return class extends FakeSocket {
+    constructor(url: string, protocol: string) {
+      super(url, protocol, peer);
+    }
+  };
+}
+
+function jwt(payload: object): string {
+  const encode = (part: object) => Buffer.from(JSON.stringify(part)).toString('base64url');
+  return `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(payload)}.fake-signature`;
+}
