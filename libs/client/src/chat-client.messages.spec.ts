@@ -166,29 +166,35 @@ describe('receiving', () => {
     expect(chat.store.room(1)).toMatchObject({ unread: 2, messages: [one, two] });
   });
 
-  it('after a gap, resumes that room from the last seq and hands on the changes in order', async () => {
+  it('hands on a change that came live before the replay of older ones in its place', async () => {
     const chat = await connected();
     const seen = recorded(chat, 'message.new');
     server.post(OTHER, 1, 'one');
     await settle();
-    server.latest.loseNext(1);
-    server.post(OTHER, 1, 'two');
-    server.post(OTHER, 1, 'three');
-    await settle();
-    expect(server.latest.sent.filter((frame) => frame.type === 'resume')).toEqual([
-      { type: 'resume', rooms: { 1: 1 }, req: expect.any(String) },
-    ]);
-    expect(seen.map((frame) => frame.message.message)).toEqual(['one', 'two', 'three']);
+    server.latest.drop();
+    server.post(OTHER, 1, 'missed');
+    server.beforeFrame = (_, frame) => frame.type === 'resume' && server.post(OTHER, 1, 'live');
+    await wait(250);
+    expect(seen.map((frame) => frame.message.message)).toEqual(['one', 'missed', 'live']);
+    expect(server.latest.sent.filter((frame) => frame.type === 'resume')).toHaveLength(1);
   });
 
-  it('asks for a room once while its gap is being filled, however many changes follow', async () => {
+  it('after a gap, asks once for the room from the last seq; later changes wait for the missing one', async () => {
     const chat = await connected();
     const seen = recorded(chat, 'message.new');
-    server.latest.loseNext(1);
-    ['one', 'two', 'three', 'four'].forEach((text) => server.post(OTHER, 1, text));
+    server.post(OTHER, 1, 'one');
     await settle();
-    expect(server.latest.sent.filter((frame) => frame.type === 'resume')).toHaveLength(1);
-    expect(seen.map((frame) => frame.seq)).toEqual([1, 2, 3, 4]);
+    const first = server.latest;
+    first.loseNext(1);
+    ['two', 'three', 'four'].forEach((text) => server.post(OTHER, 1, text));
+    await settle();
+    expect(first.sent.filter((frame) => frame.type === 'resume')).toEqual([
+      { type: 'resume', rooms: { 1: 1 }, req: expect.any(String) },
+    ]);
+    expect(seen.map((frame) => frame.seq)).toEqual([1]);
+    // This socket was sent the lost change already, so only a new socket's resume brings it.
+    await wait(250);
+    expect(seen.map((frame) => frame.message.message)).toEqual(['one', 'two', 'three', 'four']);
   });
 
   it('surfaces resumed without recovery and empties the store’s room, then goes on live', async () => {
@@ -205,6 +211,35 @@ describe('receiving', () => {
     server.post(OTHER, 1, 'live');
     await settle();
     expect(chat.store.room(1)?.messages.map((message) => message.seq)).toEqual([5]);
+  });
+
+  it('leaves a change that overtook a resume without recovery to the reload, on the same socket', async () => {
+    server.resumeMax = 1;
+    const chat = await connected();
+    const seen = recorded(chat, 'message.new');
+    server.latest.drop();
+    ['missed', 'missed'].forEach((text) => server.post(OTHER, 1, text));
+    server.beforeFrame = (_, frame) => frame.type === 'resume' && server.post(OTHER, 1, 'live');
+    await wait(2_000);
+    expect(seen).toEqual([]);
+    expect(chat.lastSeq(1)).toBe(3);
+    expect(server.sockets).toHaveLength(2);
+  });
+
+  it('after a resume refused as a whole, still repairs a gap', async () => {
+    const chat = await connected();
+    const seen = recorded(chat, 'message.new');
+    const problems = recorded(chat, 'problem');
+    server.post(OTHER, 1, 'one');
+    await settle();
+    server.latest.drop();
+    server.post(OTHER, 1, 'two');
+    server.refuseNext('resume', 'invalid_frame');
+    await wait(250);
+    expect(problems).toEqual([{ detail: 'resume refused: Refused (invalid_frame)' }]);
+    server.post(OTHER, 1, 'three');
+    await settle();
+    expect(seen.map((frame) => frame.message.message)).toEqual(['one', 'two', 'three']);
   });
 
   it('when the server cannot resume for now, reconnects and resumes again', async () => {

@@ -1,7 +1,8 @@
-import type { ErrorFrame, EventFrame, RoomMessage } from '@chat/protocol';
+import type { ErrorFrame, EventFrame, ResumedFrame, RoomMessage } from '@chat/protocol';
 import { isRoomFrame } from '@chat/protocol';
 import { BackoffOptions, DEFAULT_BACKOFF, reconnectDelay } from './backoff';
 import { ChatStore } from './chat-store';
+import { EarlyFrames } from './early-frames';
 import { Emitter } from './emitter';
 import { ChatSocketError } from './errors';
 import { ChatHttp, FetchLike, MessageChange } from './http';
@@ -64,8 +65,9 @@ export class ChatClient {
   readonly store: ChatStore;
   private readonly events: Emitter<ChatClientEvents>;
   private readonly cursors = new RoomCursors();
-  /** Rooms with a resume on its way to fill a gap: the changes after the gap come with it. */
-  private readonly repairing = new Set<number>();
+  private readonly early = new EarlyFrames();
+  /** Rooms with a resume on its way: the changes they lack come with it. */
+  private resuming = new Set<number>();
   private readonly outbox: Outbox;
   private readonly link: SocketLink;
   private readonly tokenOf: () => Promise<string>;
@@ -105,7 +107,7 @@ export class ChatClient {
         random,
         requestTimeoutMs: options.requestTimeoutMs ?? 15_000,
         validateFrames: options.validateFrames ?? true,
-        resumePoints: () => this.cursors.resumePoints(),
+        resumePoints: () => this.resumeAll(),
       },
       {
         state: (state) => this.stateChanged(state),
@@ -218,24 +220,45 @@ export class ChatClient {
     this.outbox.resume();
   }
 
+  /** A new socket resumes every room followed. */
+  private resumeAll(): Record<string, number> {
+    const points = this.cursors.resumePoints();
+    this.resuming = new Set(Object.keys(points).map(Number));
+    return points;
+  }
+
   private received(frame: EventFrame): void {
-    if (frame.type === 'resumed') {
-      if (!frame.recovered) this.cursors.skipTo(frame.room_id, frame.last_seq);
-      return this.handOn(frame);
+    if (frame.type === 'resumed') return this.roomResumed(frame);
+    if (!isRoomFrame(frame)) return this.handOn(frame);
+    const roomId = frame.room_id;
+    if (frame.type === 'room.added' && !this.cursors.has(roomId)) {
+      this.cursors.follow(roomId, frame.seq - 1);
     }
-    if (isRoomFrame(frame)) {
-      if (frame.type === 'room.added' && !this.cursors.has(frame.room_id)) {
-        this.cursors.follow(frame.room_id, frame.seq - 1);
-      }
-      const verdict = this.cursors.accept(frame.room_id, frame.seq);
-      if (verdict === 'repeat') return;
-      if (verdict === 'gap') return this.repair(frame.room_id);
-      if (frame.type === 'room.removed') {
-        this.cursors.forget(frame.room_id);
-        this.outbox.dropRoom(frame.room_id, new ChatSocketError('not_found', 'Not in the room'));
-      }
-    }
+    this.early.add(frame);
+    this.handOnInOrder(roomId);
+    if (this.early.has(roomId) && !this.resuming.has(roomId)) this.repair(roomId);
+  }
+
+  private roomResumed(frame: ResumedFrame): void {
+    const roomId = frame.room_id;
+    this.resuming.delete(roomId);
+    if (!frame.recovered) this.cursors.skipTo(roomId, frame.last_seq);
     this.handOn(frame);
+    this.handOnInOrder(roomId);
+    // Still a gap: this socket lost a change the server counts as sent, so it never sends it
+    // again here. A new socket's resume does.
+    if (this.early.has(roomId)) this.link.restart();
+  }
+
+  /** Hands on each change of the room that is next in line, once each. */
+  private handOnInOrder(roomId: number): void {
+    for (const frame of this.early.release(roomId, this.cursors)) {
+      if (frame.type === 'room.removed') {
+        this.cursors.forget(roomId);
+        this.outbox.dropRoom(roomId, new ChatSocketError('not_found', 'Not in the room'));
+      }
+      this.handOn(frame);
+    }
   }
 
   private handOn(frame: EventFrame): void {
@@ -245,18 +268,20 @@ export class ChatClient {
 
   /** A change came before one it follows: ask for the room again from the last one seen. */
   private repair(roomId: number): void {
-    if (this.repairing.has(roomId)) return;
-    this.repairing.add(roomId);
+    this.resuming.add(roomId);
     const from = this.cursors.get(roomId) ?? 0;
-    // Dropped meanwhile: the next socket resumes every room anyway.
-    const done = () => this.repairing.delete(roomId);
-    this.link.request({ type: 'resume', rooms: { [roomId]: from } }).then(done, done);
+    this.link
+      .request({ type: 'resume', rooms: { [roomId]: from } })
+      // Refused or dropped meanwhile: the next change asks again, the next socket resumes anyway.
+      .catch(() => this.resuming.delete(roomId));
   }
 
   private resumeRefused(frame: ErrorFrame): void {
     if (frame.room_id === undefined) {
+      this.resuming.clear();
       return this.events.emit('problem', { detail: `resume refused: ${frame.detail}` });
     }
+    this.resuming.delete(frame.room_id);
     this.cursors.forget(frame.room_id);
     this.store.forget(frame.room_id);
     this.outbox.dropRoom(frame.room_id, new ChatSocketError('not_found', frame.detail));

@@ -113,6 +113,11 @@ export class SocketLink {
     return this.authenticated && this.socket?.readyState === OPEN;
   }
 
+  /** Drops the socket and connects again, as after a drop: the next one resumes every room. */
+  restart(): void {
+    if (this.socket) this.drop();
+  }
+
   /** Sends a request with a fresh `req`; resolves with its `ack`, rejects with its `error`. */
   request<F extends Request>(frame: F): Promise<ResultOf<F>> {
     if (!this.isReady) return Promise.reject(new NotConnectedError());

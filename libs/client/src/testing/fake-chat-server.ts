@@ -25,6 +25,12 @@ interface Session {
   expiresAt?: number;
 }
 
+/** What a socket was sent of a room: every change in (liveFrom, sent], as the server tracks it. */
+interface Stream {
+  liveFrom: number;
+  sent: number;
+}
+
 type Frame = { type?: unknown; req?: string } & Record<string, unknown>;
 
 /**
@@ -50,6 +56,7 @@ export class FakeChatServer implements FakeSocketPeer {
 
   private readonly pending: FakeSocket[] = [];
   private readonly signedIn = new Map<FakeSocket, Session>();
+  private readonly streams = new Map<FakeSocket, Map<number, Stream>>();
   private readonly tokens = new Map<string, Session>();
   private readonly revoked = new Set<string>();
   private readonly rooms = new Map<number, Room>();
@@ -107,7 +114,8 @@ export class FakeChatServer implements FakeSocketPeer {
       reason: 'removed',
     });
     for (const [socket, session] of this.signedIn) {
-      if (session.userId === userId) socket.deliver(roomRemovedFrame(roomId, seq, 'removed'));
+      if (session.userId !== userId || !this.streams.get(socket)?.delete(roomId)) continue;
+      socket.deliver(roomRemovedFrame(roomId, seq, 'removed'));
     }
     room.members.delete(userId);
     this.broadcast(roomId, room.changes[seq - 1]);
@@ -147,6 +155,7 @@ export class FakeChatServer implements FakeSocketPeer {
 
   gone(socket: FakeSocket): void {
     this.signedIn.delete(socket);
+    this.streams.delete(socket);
     const index = this.pending.indexOf(socket);
     if (index >= 0) this.pending.splice(index, 1);
   }
@@ -184,7 +193,7 @@ export class FakeChatServer implements FakeSocketPeer {
       case 'message.delete':
         return this.change(socket, session.userId, frame);
       case 'resume':
-        return this.resume(socket, session.userId, frame);
+        return this.resume(socket, frame);
       default:
         return socket.deliver(errorFrame(frame.req, 'invalid_frame', 'Unknown frame type'));
     }
@@ -197,6 +206,11 @@ export class FakeChatServer implements FakeSocketPeer {
     const rooms = [...this.rooms]
       .filter(([, room]) => room.members.has(verdict.userId))
       .map(([roomId, room]) => ({ room_id: roomId, last_seq: room.changes.length }));
+    const streams = rooms.map((room) => [
+      room.room_id,
+      { liveFrom: room.last_seq, sent: room.last_seq },
+    ]);
+    this.streams.set(socket, new Map(streams as [number, Stream][]));
     socket.deliver(ackFrame(req, { user_id: verdict.userId, rooms }));
   }
 
@@ -293,24 +307,36 @@ export class FakeChatServer implements FakeSocketPeer {
     socket.deliver(ackFrame(frame.req, { message_id: message.message_id, ...place }));
   }
 
-  private resume(socket: FakeSocket, userId: number, frame: Frame): void {
+  /**
+   * Replays each room after the client's number, less what the socket was sent live already (as
+   * the real server does: a live change may reach the socket before the replay of older ones).
+   */
+  private resume(socket: FakeSocket, frame: Frame): void {
     const points = Object.entries(frame.rooms as Record<string, number>);
     if (points.length > RESUME_MAX_ROOMS) {
       return socket.deliver(errorFrame(frame.req, 'invalid_frame', 'Too many rooms'));
     }
     for (const [key, after] of points) {
       const roomId = Number(key);
-      const room = this.rooms.get(roomId);
-      if (!room?.members.has(userId)) {
+      const stream = this.streams.get(socket)?.get(roomId);
+      if (!stream) {
         socket.deliver(errorFrame(frame.req, 'not_found', 'Room not found', roomId));
         continue;
       }
-      const last = room.changes.length;
+      const last = this.lastSeq(roomId);
       if (after > last || last - after > this.resumeMax) {
+        Object.assign(stream, { liveFrom: last, sent: Math.max(stream.sent, last) });
         socket.deliver(resumedFrame(roomId, false, last));
         continue;
       }
-      for (const change of room.changes.slice(after)) socket.deliver(this.asItStands(change));
+      for (const change of this.room(roomId).changes.slice(after)) {
+        const sentLive = change.seq > stream.liveFrom && change.seq <= stream.sent;
+        if (!sentLive) socket.deliver(this.asItStands(change));
+      }
+      Object.assign(stream, {
+        liveFrom: Math.min(stream.liveFrom, after),
+        sent: Math.max(stream.sent, last),
+      });
       socket.deliver(resumedFrame(roomId, true, last));
     }
     socket.deliver(ackFrame(frame.req));
@@ -328,10 +354,16 @@ export class FakeChatServer implements FakeSocketPeer {
   }
 
   private broadcast(roomId: number, change: RoomFrame): void {
-    const members = this.room(roomId).members;
-    for (const [socket, session] of this.signedIn) {
-      if (members.has(session.userId)) socket.deliver(change);
+    for (const [socket, rooms] of this.streams) {
+      const stream = rooms.get(roomId);
+      if (!stream || change.seq <= stream.sent) continue;
+      stream.sent = change.seq;
+      socket.deliver(change);
     }
+  }
+
+  private lastSeq(roomId: number): number {
+    return this.room(roomId).changes.length;
   }
 
   /** An error that ends the socket: sent, then the close with 1008. */
