@@ -1,4 +1,5 @@
-import { Value } from '@sinclair/typebox/value';
+import { Errors } from '@sinclair/typebox/errors';
+import { Check } from '@sinclair/typebox/value';
 import {
   AckFrame,
   ClientFrame,
@@ -210,8 +211,8 @@ export class SocketLink {
     }
     const schema = typeof frame?.type === 'string' ? schemaOf.get(frame.type) : undefined;
     if (!schema) return this.handlers.invalidFrame('Unknown frame type', frame);
-    if (this.options.validateFrames && !Value.Check(schema, frame as unknown)) {
-      const problem = Value.Errors(schema, frame).First();
+    if (this.options.validateFrames && !Check(schema, frame as unknown)) {
+      const problem = Errors(schema, frame).First();
       const where = `${String(schema.$id)} ${problem?.path ?? ''}`;
       return this.handlers.invalidFrame(`${where}: ${problem?.message ?? 'invalid'}`, frame);
     }

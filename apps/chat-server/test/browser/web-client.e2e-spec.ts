@@ -24,7 +24,7 @@ import {
   sendMessage,
   signIn,
 } from './browser';
-import { Relay } from './relay';
+import { TcpProxy } from '../support/tcp-proxy';
 
 /** `SCREENSHOTS=1 npm run test:browser` refreshes the README's pictures. */
 const SCREENSHOTS =
@@ -264,7 +264,7 @@ describe('the web client at /', () => {
   });
 
   it('shows messages as pending while the connection is cut, then stores and shows each once', async () => {
-    const relay = await Relay.start(t.baseUrl);
+    const relay = await TcpProxy.start(Number(new URL(t.baseUrl).port));
     try {
       const a = await openClient(browser, relay.url);
       await signIn(a, alice);

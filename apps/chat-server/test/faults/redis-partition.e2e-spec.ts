@@ -3,7 +3,7 @@ import { startTestApp, TestApp } from '../support/test-app';
 import { RedisProcess } from './support/redis-process';
 import { recordFigures } from './support/reliability-report';
 import { sleep } from './support/steady-load';
-import { TcpProxy } from './support/tcp-proxy';
+import { TcpProxy } from '../support/tcp-proxy';
 import { V2RoomPeer } from '../support/v2-room-peer';
 
 const CUT_MS = 3_000;

@@ -6,7 +6,7 @@ import { auditSdkBurst, describeFigures, expectEachMessageOnceInOrder } from './
 import { SdkBurst } from './support/sdk-burst';
 import { SdkMembers } from './support/sdk-members';
 import { sleep } from './support/steady-load';
-import { TcpProxy } from './support/tcp-proxy';
+import { TcpProxy } from '../support/tcp-proxy';
 
 const MEMBERS = 3;
 const ROOMS = 2;
