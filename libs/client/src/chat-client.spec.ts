@@ -255,3 +255,83 @@ describe('the token', () => {
     expect(chat.state).toBe('closed');
   });
 });
+
+describe('a connection that dies without a close', () => {
+  it('is noticed by the heartbeat when nothing is sent, and replaced', async () => {
+    const chat = client(undefined, { heartbeatMs: 5_000, requestTimeoutMs: 1_000 });
+    await chat.connect();
+    server.latest.silence();
+    await wait(5_000 + 999);
+    expect(server.sockets).toHaveLength(1);
+    expect(chat.state).toBe('online');
+    await wait(1 + 250);
+    expect(server.sockets).toHaveLength(2);
+    expect(chat.state).toBe('online');
+  });
+
+  it('sends no heartbeat while frames keep coming', async () => {
+    const chat = client(undefined, { heartbeatMs: 5_000 });
+    await chat.connect();
+    for (let i = 0; i < 4; i++) {
+      await wait(4_000);
+      server.post(8, 1, `message ${i}`);
+    }
+    expect(server.latest.sent.filter((frame) => frame.type === 'resume')).toEqual([]);
+  });
+
+  it('is replaced when the browser goes offline, and at once when it is back online', async () => {
+    const browser = new EventTarget();
+    Object.assign(globalThis, {
+      addEventListener: browser.addEventListener.bind(browser),
+      removeEventListener: browser.removeEventListener.bind(browser),
+    });
+    try {
+      const chat = client();
+      await chat.connect();
+      server.latest.silence();
+      server.up = false;
+      browser.dispatchEvent(new Event('offline'));
+      await settle();
+      expect(chat.state).toBe('reconnecting');
+      await wait(60_000);
+      server.up = true;
+      const before = server.sockets.length;
+      browser.dispatchEvent(new Event('online'));
+      await settle();
+      expect(server.sockets).toHaveLength(before + 1);
+      expect(chat.state).toBe('online');
+    } finally {
+      delete (globalThis as { addEventListener?: unknown }).addEventListener;
+      delete (globalThis as { removeEventListener?: unknown }).removeEventListener;
+    }
+  });
+});
+
+describe('events for apps that route them', () => {
+  it("hands every event frame on as 'frame' too, after its own event", async () => {
+    const chat = client();
+    const order: string[] = [];
+    chat.on('message.new', () => order.push('message.new'));
+    chat.on('frame', (frame) => order.push(`frame ${frame.type}`));
+    await chat.connect();
+    server.post(8, 1, 'hi');
+    await settle();
+    expect(order).toEqual(['message.new', 'frame message.new']);
+  });
+
+  it("tells of every change to the messages waiting, via 'pending'", async () => {
+    const chat = client();
+    const changes = recorded(chat, 'pending');
+    await chat.connect();
+    server.refuseNext('message.send', 'rate_limited');
+    const sent = outcome(chat.send(2, 'soon'));
+    await settle();
+    expect(chat.pending(2)).toEqual([
+      expect.objectContaining({ text: 'soon', lastError: expect.any(String) }),
+    ]);
+    await wait(1_000);
+    expect(sent.state).toBe('resolved');
+    expect(chat.pending()).toEqual([]);
+    expect(changes).toEqual([{ room_id: 2 }, { room_id: 2 }, { room_id: 2 }]);
+  });
+});

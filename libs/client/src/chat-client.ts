@@ -25,6 +25,11 @@ export interface ChatClientOptions {
   backoff?: Partial<BackoffOptions>;
   /** A request without an answer for this long drops the socket and reconnects (default 15 s). */
   requestTimeoutMs?: number;
+  /**
+   * After this long without a frame from the server, an empty request checks that the socket
+   * still answers (default 25 s): a dead connection is noticed within this plus requestTimeoutMs.
+   */
+  heartbeatMs?: number;
   /** Check every frame against the protocol's schemas before handing it on (default true). */
   validateFrames?: boolean;
   /** Messages the store keeps per room (default 500). */
@@ -53,6 +58,10 @@ export interface ChatClientEvents extends FrameEvents {
   'session.ended': { code: 'invalid_token' | 'token_expired'; detail: string };
   /** A frame that broke the protocol (dropped), or a listener that threw. */
   problem: { detail: string; data?: unknown };
+  /** Every event frame, whatever its type (after its own event), for apps that route them. */
+  frame: EventFrame;
+  /** The messages waiting in a room changed (see `pending`): one added, settled or held back. */
+  pending: { room_id: number };
 }
 
 /**
@@ -97,6 +106,7 @@ export class ChatClient {
       transmit: (message) => this.transmit(message),
       retryDelay: (retries) => reconnectDelay(retries, backoff, random()),
       newClientId: () => crypto.randomUUID(),
+      changed: (roomId) => this.events.emit('pending', { room_id: roomId }),
     });
     this.link = new SocketLink(
       {
@@ -106,6 +116,7 @@ export class ChatClient {
         backoff,
         random,
         requestTimeoutMs: options.requestTimeoutMs ?? 15_000,
+        heartbeatMs: options.heartbeatMs ?? 25_000,
         validateFrames: options.validateFrames ?? true,
         resumePoints: () => this.resumeAll(),
       },
@@ -264,6 +275,7 @@ export class ChatClient {
   private handOn(frame: EventFrame): void {
     this.store.apply(frame);
     this.events.emit(frame.type, frame as never);
+    this.events.emit('frame', frame);
   }
 
   /** A change came before one it follows: ask for the room again from the last one seen. */

@@ -65,6 +65,10 @@ export class ChatHttp {
   updateMe(changes: { name?: string; password?: string; current_password?: string }) {
     return this.call<Profile>('PATCH', '/api/v1/me', changes);
   }
+  /** Deletes the caller's account; its messages stay, shown as a deleted user's. */
+  deleteAccount(): Promise<unknown> {
+    return this.call('DELETE', '/user/delete');
+  }
   users(): Promise<UserEntry[]> {
     return this.call('GET', '/user/all', undefined, false);
   }

@@ -11,6 +11,7 @@ interface Attempt {
 /** A transport whose every attempt the test answers by hand. */
 function harness() {
   const attempts: Attempt[] = [];
+  const changes: number[] = [];
   let ids = 0;
   const outbox = new Outbox({
     transmit: (message) =>
@@ -23,9 +24,10 @@ function harness() {
       ),
     retryDelay: (retries) => 100 * 2 ** retries,
     newClientId: () => `client-${++ids}`,
+    changed: (roomId) => changes.push(roomId),
   });
   const sent = () => attempts.map((attempt) => attempt.message.text);
-  return { outbox, attempts, sent };
+  return { outbox, attempts, sent, changes };
 }
 
 const flush = () => jest.advanceTimersByTimeAsync(0);
@@ -139,6 +141,25 @@ describe('Outbox', () => {
     outbox.clear(new ChatSocketError('closed', 'The client was closed'));
     const outcomes = await Promise.allSettled(waiting);
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
+    expect(outbox.pending()).toEqual([]);
+  });
+
+  it('tells of every change to what waits, with why a message is held back', async () => {
+    const { outbox, attempts, changes } = harness();
+    outbox.resume();
+    void outbox.add(3, 'hello');
+    await flush();
+    expect(changes).toEqual([3]);
+    attempts[0].refuse(new ChatSocketError('rate_limited', 'Rate limit exceeded'));
+    await flush();
+    expect(changes).toEqual([3, 3]);
+    expect(outbox.pending(3)).toEqual([
+      { clientId: 'client-1', roomId: 3, text: 'hello', lastError: 'Rate limit exceeded' },
+    ]);
+    await jest.advanceTimersByTimeAsync(100);
+    attempts[1].store();
+    await flush();
+    expect(changes).toEqual([3, 3, 3]);
     expect(outbox.pending()).toEqual([]);
   });
 });

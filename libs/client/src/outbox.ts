@@ -6,6 +6,8 @@ export interface PendingMessage {
   clientId: string;
   roomId: number;
   text: string;
+  /** Why the last attempt did not go through, when it was refused for now (it goes again). */
+  lastError?: string;
 }
 
 interface Entry extends PendingMessage {
@@ -21,6 +23,8 @@ export interface OutboxTransport {
   /** The wait before attempt `retries` + 1 after a refusal that may pass. */
   retryDelay(retries: number): number;
   newClientId(): string;
+  /** What is waiting in a room changed: a message added, settled, or refused for now. */
+  changed(roomId: number): void;
 }
 
 /**
@@ -42,6 +46,7 @@ export class Outbox {
       const queue = this.rooms.get(roomId) ?? [];
       queue.push({ clientId, roomId, text, resolve, reject, retries: 0 });
       this.rooms.set(roomId, queue);
+      this.transport.changed(roomId);
       this.pump(roomId);
     });
   }
@@ -49,7 +54,13 @@ export class Outbox {
   /** What is waiting, oldest first (of one room, or of all). */
   pending(roomId?: number): PendingMessage[] {
     const queues = roomId === undefined ? [...this.rooms.values()] : [this.rooms.get(roomId) ?? []];
-    return queues.flat().map(({ clientId, roomId, text }) => ({ clientId, roomId, text }));
+    return queues
+      .flat()
+      .map(({ clientId, roomId, text, lastError }) =>
+        lastError === undefined
+          ? { clientId, roomId, text }
+          : { clientId, roomId, text, lastError },
+      );
   }
 
   /** The connection is ready: every room sends its oldest message. */
@@ -70,6 +81,7 @@ export class Outbox {
     clearTimeout(this.retryTimers.get(roomId));
     this.retryTimers.delete(roomId);
     for (const entry of queue) entry.reject(error);
+    if (queue.length > 0) this.transport.changed(roomId);
   }
 
   /** Rejects everything (the client closed). */
@@ -88,6 +100,8 @@ export class Outbox {
         this.busy.delete(roomId);
         if ((error as { code?: string }).code === 'not_connected') return; // resume() sends it
         // Refused for now (rate limited, unavailable, timed out): wait, then the same message again.
+        head.lastError = (error as Error).message;
+        this.transport.changed(roomId);
         const timer = setTimeout(() => {
           this.retryTimers.delete(roomId);
           this.pump(roomId);
@@ -103,6 +117,7 @@ export class Outbox {
     if (queue?.length === 0) this.rooms.delete(entry.roomId);
     this.busy.delete(entry.roomId);
     tell();
+    this.transport.changed(entry.roomId);
     this.pump(entry.roomId);
   }
 }

@@ -1,5 +1,3 @@
-import { Errors } from '@sinclair/typebox/errors';
-import { Check } from '@sinclair/typebox/value';
 import {
   AckFrame,
   ClientFrame,
@@ -7,8 +5,8 @@ import {
   EventFrame,
   RequestResults,
   RESUME_MAX_ROOMS,
-  SERVER_FRAME_SCHEMAS,
   ServerFrame,
+  serverFrameProblem,
   SUBPROTOCOL,
 } from '@chat/protocol';
 import { BackoffOptions, reconnectDelay } from './backoff';
@@ -40,6 +38,8 @@ export interface LinkOptions {
   backoff: BackoffOptions;
   random(): number;
   requestTimeoutMs: number;
+  /** After this long without a frame, an empty resume checks that the socket still answers. */
+  heartbeatMs: number;
   validateFrames: boolean;
   /** The last number seen per room, resumed from on every new socket. */
   resumePoints(): Record<string, number>;
@@ -58,12 +58,12 @@ interface Waiting {
 
 const CLOSE_NORMAL = 1000;
 const LONGEST_TIMER_MS = 2 ** 31 - 1;
-const schemaOf = new Map(SERVER_FRAME_SCHEMAS.map((schema) => [schema.$id as string, schema]));
 
 /**
  * One chat.v2 connection that stays up: it authenticates in the first frame, asks to resume every
- * room right after (so no live change slips in between), reconnects with backoff and jitter when
- * the socket drops or stops answering, and renews the token before it expires.
+ * room right after, reconnects with backoff and jitter when the socket drops, stops answering (a
+ * request or the heartbeat times out) or the browser goes offline, and renews the token before it
+ * expires.
  */
 export class SocketLink {
   private socket?: WebSocketLike;
@@ -83,6 +83,7 @@ export class SocketLink {
   private retryTimer?: ReturnType<typeof setTimeout>;
   private connectTimer?: ReturnType<typeof setTimeout>;
   private refreshTimer?: ReturnType<typeof setTimeout>;
+  private heartbeatTimer?: ReturnType<typeof setTimeout>;
 
   constructor(
     private readonly options: LinkOptions,
@@ -93,14 +94,14 @@ export class SocketLink {
     if (!this.stopped) return;
     this.stopped = false;
     this.sessionOver = false;
-    onlineEvents(this.cameOnline, true);
+    networkEvents(this.cameOnline, this.wentOffline, true);
     void this.open();
   }
 
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
-    onlineEvents(this.cameOnline, false);
+    networkEvents(this.cameOnline, this.wentOffline, false);
     this.clearTimers();
     const socket = this.socket;
     this.socket = undefined;
@@ -195,6 +196,7 @@ export class SocketLink {
         if (this.resumeReqs.size === 0) this.attempt = 0;
         this.handlers.state('online');
         this.scheduleRefresh(token);
+        this.heard();
         this.handlers.ready(ack as ResultOf<{ type: 'auth'; token: string }>);
       },
       reject: () => undefined, // a refused token ends the session (see refused)
@@ -203,19 +205,19 @@ export class SocketLink {
   }
 
   private receive(data: unknown): void {
+    if (this.authenticated) this.heard();
     let frame: ServerFrame;
     try {
       frame = JSON.parse(String(data)) as ServerFrame;
     } catch {
       return this.handlers.invalidFrame('Not JSON', data);
     }
-    const schema = typeof frame?.type === 'string' ? schemaOf.get(frame.type) : undefined;
-    if (!schema) return this.handlers.invalidFrame('Unknown frame type', frame);
-    if (this.options.validateFrames && !Check(schema, frame as unknown)) {
-      const problem = Errors(schema, frame).First();
-      const where = `${String(schema.$id)} ${problem?.path ?? ''}`;
-      return this.handlers.invalidFrame(`${where}: ${problem?.message ?? 'invalid'}`, frame);
-    }
+    const problem = this.options.validateFrames
+      ? serverFrameProblem(frame)
+      : typeof frame?.type === 'string'
+        ? null
+        : 'Unknown frame type';
+    if (problem) return this.handlers.invalidFrame(problem, frame);
     if (frame.type === 'ack') {
       if (frame.req !== undefined && this.resumeReqs.has(frame.req)) return this.resumed(frame.req);
       if (frame.req !== undefined) this.answer(frame.req)?.resolve(frame);
@@ -281,6 +283,7 @@ export class SocketLink {
     this.authenticated = false;
     clearTimeout(this.connectTimer);
     clearTimeout(this.refreshTimer);
+    clearTimeout(this.heartbeatTimer);
     this.failWaiting();
     if (this.stopped || this.sessionOver) return;
     this.scheduleRetry();
@@ -328,7 +331,24 @@ export class SocketLink {
     clearTimeout(this.retryTimer);
     clearTimeout(this.connectTimer);
     clearTimeout(this.refreshTimer);
+    clearTimeout(this.heartbeatTimer);
   }
+
+  /**
+   * The server spoke: the heartbeat waits again. A socket can stay open but silent (a network
+   * that went away without a close); a request then times out and the socket is replaced.
+   */
+  private heard(): void {
+    clearTimeout(this.heartbeatTimer);
+    this.heartbeatTimer = setTimeout(() => {
+      if (this.isReady) this.request({ type: 'resume', rooms: {} }).catch(() => undefined);
+    }, this.options.heartbeatMs);
+  }
+
+  /** A browser that went offline may keep its socket open but dead: replace it. */
+  private readonly wentOffline = (): void => {
+    if (this.socket) this.drop();
+  };
 
   /** In a browser that comes back online, reconnect now rather than when the backoff ends. */
   private readonly cameOnline = (): void => {
@@ -339,9 +359,11 @@ export class SocketLink {
   };
 }
 
-function onlineEvents(listener: () => void, on: boolean): void {
+/** A browser's online and offline events; nothing elsewhere. */
+function networkEvents(online: () => void, offline: () => void, on: boolean): void {
   const target = globalThis as { addEventListener?: Function; removeEventListener?: Function };
   if (typeof target.addEventListener !== 'function') return;
-  if (on) target.addEventListener('online', listener);
-  else target.removeEventListener?.('online', listener);
+  const method = on ? target.addEventListener : target.removeEventListener;
+  method?.call(target, 'online', online);
+  method?.call(target, 'offline', offline);
 }

@@ -30,7 +30,9 @@ export async function resolveWebSocket(
   const native = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
   if (native) return native;
   try {
-    const ws = (await import('ws')) as unknown as { WebSocket: WebSocketConstructor };
+    // A name in a variable: bundlers leave it alone (browsers never get here).
+    const name = 'ws';
+    const ws = (await import(/* @vite-ignore */ name)) as { WebSocket: WebSocketConstructor };
     return ws.WebSocket;
   } catch {
     throw new Error('No WebSocket here: install the "ws" package or pass options.WebSocket');
