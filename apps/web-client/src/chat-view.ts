@@ -7,7 +7,6 @@ import {
   RoomMessage,
   RoomView,
 } from '@chat/client';
-import { deleteAccount } from './account-api';
 import { Composer } from './composer';
 import { directoryDialog } from './directory-dialog';
 import { h } from './dom';
@@ -15,7 +14,6 @@ import { membersDialog } from './members-dialog';
 import { HISTORY_PAGE, MessageList } from './message-list';
 import { renderMessage } from './message-item';
 import { newRoomDialog } from './new-room-dialog';
-import { closeWhileOffline } from './offline';
 import { PendingList } from './pending-list';
 import { profileDialog } from './profile-dialog';
 import { showRoomEvents } from './room-events';
@@ -43,7 +41,6 @@ const STATE_LABELS: Record<ConnectionState, string> = {
 export async function showChat(
   app: HTMLElement,
   client: ChatClient,
-  token: string,
   me: Profile,
   signedOut: () => void,
 ): Promise<void> {
@@ -155,16 +152,14 @@ export async function showChat(
   }
 
   // Messages: sent and changed over the socket when it is up; edits and deletes over HTTP otherwise.
-  function send({ roomId, text, clientId }: { roomId: number; text: string; clientId?: string }) {
-    const sent = client.send(roomId, text, { clientId });
-    pending.render();
-    sent
+  function send(roomId: number, text: string): void {
+    client
+      .send(roomId, text)
       .then((message) => lists.get(roomId)?.show(message))
       .catch((error: unknown) => {
-        // Closed: signed out, or offline and queued again (see closeWhileOffline).
+        // Closed: the user signed out with the message still waiting.
         if (!(error instanceof ChatSocketError && error.code === 'closed')) report(error);
-      })
-      .finally(() => pending.render());
+      });
   }
 
   async function editMessage(message: RoomMessage, text: string): Promise<void> {
@@ -226,8 +221,10 @@ export async function showChat(
     }),
     client.on('room.lost', ({ room_id }) => roomGone(room_id, 'removed')),
     client.on('session.ended', () => signOut(false)),
+    client.on('pending', ({ room_id }) => {
+      if (room_id === pane.roomId) pending.render();
+    }),
     client.on('problem', ({ detail }) => console.warn(detail)),
-    closeWhileOffline(client, send),
   ];
 
   /** Back to the sign-in form at once; the server hears of a logout in the background. */
@@ -254,13 +251,12 @@ export async function showChat(
       showProfile();
       for (const list of lists.values()) list.refresh();
     },
-    deleteAccount: () => deleteAccount(token),
     deleted: () => signOut(false),
   });
 
   const composer = new Composer((text) => {
     notice.textContent = '';
-    send({ roomId: pane.roomId, text });
+    send(pane.roomId, text);
   });
   const pane: RoomPane = new RoomPane(
     {

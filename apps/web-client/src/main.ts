@@ -33,7 +33,7 @@ async function start(token: string): Promise<void> {
     app.removeAttribute('aria-busy');
     return;
   }
-  await showChat(app, client, token, me, showSignIn);
+  await showChat(app, client, me, showSignIn);
 }
 
 const saved = localStorage.getItem(TOKEN_KEY);

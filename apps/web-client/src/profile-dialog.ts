@@ -6,7 +6,6 @@ export interface ProfileContext {
   me: () => Profile;
   /** The profile changed on the server: read it again. */
   changed(): Promise<void>;
-  deleteAccount(): Promise<void>;
   /** The account is gone: back to the sign-in screen. */
   deleted(): void;
 }
@@ -131,7 +130,7 @@ export function profileDialog(context: ProfileContext): {
           onclick: () => {
             if (!confirm('Delete your account? Your messages stay, signed "Deleted".')) return;
             void attempt(async () => {
-              await context.deleteAccount();
+              await context.http.deleteAccount();
               dialog.close();
               context.deleted();
             }, 'Account deleted');

@@ -20,26 +20,12 @@ export interface RoomEventsContext {
   report(error: unknown): void;
 }
 
-const EVENT_TYPES = [
-  'message.new',
-  'message.updated',
-  'message.deleted',
-  'member.joined',
-  'member.left',
-  'room.added',
-  'room.removed',
-  'room.updated',
-  'user.updated',
-  'resumed',
-] as const satisfies readonly EventFrame['type'][];
-
 /** Shows every change the client hands on (each once, in order per room); returns the stop. */
 export function showRoomEvents(
   client: Pick<ChatClient, 'on'>,
   context: RoomEventsContext,
 ): () => void {
-  const stops = EVENT_TYPES.map((type) => client.on(type, (frame) => applyEvent(frame, context)));
-  return () => stops.forEach((stop) => stop());
+  return client.on('frame', (frame) => applyEvent(frame, context));
 }
 
 export function applyEvent(frame: EventFrame, context: RoomEventsContext): void {
