@@ -52,6 +52,8 @@ function serveAsyncApi(app: NestExpressApplication, config: AppConfig): void {
   const http = app.getHttpAdapter().getInstance() as Express;
   http.get('/docs/asyncapi.json', (request: Request, response: Response) => {
     const host = request.get('host') ?? `localhost:${config.port}`;
+    // It names the host asked for: no cache may hand it to a client that asked another.
+    response.set('Cache-Control', 'no-store');
     response.json(asyncApiDocument({ host, protocol: request.secure ? 'wss' : 'ws' }));
   });
 }

@@ -89,7 +89,8 @@ describe('HTTP behaviour', () => {
     const document = await t.http
       .get('/docs/asyncapi.json')
       .set('Host', 'chat.example:8443')
-      .expect(200);
+      .expect(200)
+      .expect('Cache-Control', 'no-store');
     expect(document.body).toMatchObject({
       asyncapi: '3.0.0',
       servers: { chat: { host: 'chat.example:8443', protocol: 'ws', pathname: '/ws' } },

@@ -21,11 +21,11 @@ export class EchoBot {
   async start(): Promise<void> {
     const { url, name, password, log } = this.options;
     const http = new ChatHttp({ url });
-    const { token } = await http.login(name, password).catch(async () => {
-      await http.register(name, password);
-      return http.login(name, password);
-    });
-    const chat = new ChatClient({ url, token });
+    await http.login(name, password).catch(() => http.register(name, password));
+    // A token function, not a token: the client asks it again before the token expires and on
+    // every reconnect, so the bot outlives its tokens (a fresh sign-in each time).
+    const signIn = async () => (await http.login(name, password)).token;
+    const chat = new ChatClient({ url, token: signIn });
     this.chat = chat;
     chat.on('state', (state) => log(`connection ${state}`));
     chat.on('message.new', (frame) => this.answer(frame));

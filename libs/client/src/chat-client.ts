@@ -2,7 +2,7 @@ import type { ErrorFrame, EventFrame, ResumedFrame, RoomMessage } from '@chat/pr
 import { isRoomFrame } from '@chat/protocol';
 import { BackoffOptions, DEFAULT_BACKOFF, reconnectDelay } from './backoff';
 import { ChatStore } from './chat-store';
-import { EarlyFrames } from './early-frames';
+import { EarlyFrames, SequencedFrame } from './early-frames';
 import { Emitter } from './emitter';
 import { ChatSocketError } from './errors';
 import { ChatHttp, FetchLike, MessageChange } from './http';
@@ -84,6 +84,8 @@ export class ChatClient {
   private me?: number;
   private connectionState: ConnectionState = 'idle';
   private lastReady?: ReadyEvent;
+  /** What close() does to each connect() still waiting. */
+  private readonly connecting = new Set<() => void>();
 
   constructor(options: ChatClientOptions) {
     const token = options.token;
@@ -96,9 +98,11 @@ export class ChatClient {
       fetch: options.fetch,
       token: () => this.currentToken ?? this.tokenOf(),
     });
-    this.events = new Emitter((error) =>
-      this.events.emit('problem', { detail: `A listener threw: ${(error as Error)?.message}` }),
-    );
+    this.events = new Emitter((error, type) => {
+      // A problem listener that throws is not told about itself, which would never end.
+      if (type === 'problem') return;
+      this.events.emit('problem', { detail: `A listener threw: ${(error as Error)?.message}` });
+    });
     this.store = new ChatStore(() => this.me, options.keepMessages ?? 500);
     const backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     const random = options.random ?? Math.random;
@@ -127,6 +131,10 @@ export class ChatClient {
         resumeRefused: (frame) => this.resumeRefused(frame),
         ended: (code, detail) => this.events.emit('session.ended', { code, detail }),
         invalidFrame: (detail, data) => this.events.emit('problem', { detail, data }),
+        unreadableChange: (roomId, seq, detail, data) => {
+          this.events.emit('problem', { detail, data });
+          this.sequence({ type: 'skipped', room_id: roomId, seq });
+        },
       },
     );
   }
@@ -148,7 +156,13 @@ export class ChatClient {
   connect(): Promise<ReadyEvent> {
     if (this.connectionState === 'online' && this.lastReady) return Promise.resolve(this.lastReady);
     return new Promise<ReadyEvent>((resolve, reject) => {
+      const closed = () => {
+        stops.forEach((stop) => stop());
+        reject(new ChatSocketError('closed', 'The client was closed'));
+      };
+      this.connecting.add(closed);
       const stops = [
+        () => this.connecting.delete(closed),
         this.on('ready', (event) => {
           stops.forEach((stop) => stop());
           resolve(event);
@@ -164,6 +178,7 @@ export class ChatClient {
 
   /** Closes the socket for good; messages still waiting are rejected. */
   close(): void {
+    for (const closed of [...this.connecting]) closed();
     this.link.stop();
     this.outbox.clear(new ChatSocketError('closed', 'The client was closed'));
   }
@@ -201,6 +216,9 @@ export class ChatClient {
    * after a drop. Rooms of the user's are followed from the number the server gave at sign-in.
    */
   follow(roomId: number, seq: number): void {
+    if (!isId(roomId) || !Number.isSafeInteger(seq) || seq < 0) {
+      throw new TypeError('follow(roomId, seq): a room id of 1 or more and a seq of 0 or more');
+    }
     this.cursors.follow(roomId, seq);
   }
 
@@ -241,10 +259,15 @@ export class ChatClient {
   private received(frame: EventFrame): void {
     if (frame.type === 'resumed') return this.roomResumed(frame);
     if (!isRoomFrame(frame)) return this.handOn(frame);
-    const roomId = frame.room_id;
-    if (frame.type === 'room.added' && !this.cursors.has(roomId)) {
-      this.cursors.follow(roomId, frame.seq - 1);
+    if (frame.type === 'room.added' && !this.cursors.has(frame.room_id)) {
+      this.cursors.follow(frame.room_id, frame.seq - 1);
     }
+    this.sequence(frame);
+  }
+
+  /** Takes a room's change in its place, handing on each one that is next in line. */
+  private sequence(frame: SequencedFrame): void {
+    const roomId = frame.room_id;
     this.early.add(frame);
     this.handOnInOrder(roomId);
     if (this.early.has(roomId) && !this.resuming.has(roomId)) this.repair(roomId);
@@ -264,8 +287,10 @@ export class ChatClient {
   /** Hands on each change of the room that is next in line, once each. */
   private handOnInOrder(roomId: number): void {
     for (const frame of this.early.release(roomId, this.cursors)) {
+      if (frame.type === 'skipped') continue;
       if (frame.type === 'room.removed') {
         this.cursors.forget(roomId);
+        this.early.forget(roomId);
         this.outbox.dropRoom(roomId, new ChatSocketError('not_found', 'Not in the room'));
       }
       this.handOn(frame);
@@ -295,6 +320,7 @@ export class ChatClient {
     }
     this.resuming.delete(frame.room_id);
     this.cursors.forget(frame.room_id);
+    this.early.forget(frame.room_id);
     this.store.forget(frame.room_id);
     this.outbox.dropRoom(frame.room_id, new ChatSocketError('not_found', frame.detail));
     this.events.emit('room.lost', { room_id: frame.room_id });
@@ -306,4 +332,8 @@ export class ChatClient {
     if (state !== 'online') this.outbox.pause();
     this.events.emit('state', state);
   }
+}
+
+function isId(value: number): boolean {
+  return Number.isSafeInteger(value) && value > 0;
 }

@@ -2,7 +2,7 @@
 export class Emitter<Events extends object> {
   private readonly listeners = new Map<keyof Events, Set<(value: never) => void>>();
 
-  constructor(private readonly onListenerError: (error: unknown) => void) {}
+  constructor(private readonly onListenerError: (error: unknown, type: keyof Events) => void) {}
 
   /** Calls `listener` on every `type` event; returns the function that stops it. */
   on<K extends keyof Events>(type: K, listener: (value: Events[K]) => void): () => void {
@@ -17,7 +17,7 @@ export class Emitter<Events extends object> {
       try {
         (listener as (value: Events[K]) => void)(value);
       } catch (error) {
-        this.onListenerError(error);
+        this.onListenerError(error, type);
       }
     }
   }

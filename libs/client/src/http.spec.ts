@@ -97,3 +97,22 @@ describe('ChatHttp', () => {
     expect((calls[0].body as FormData).get('image')).toBeInstanceOf(Blob);
   });
 });
+
+describe('ChatHttp ids', () => {
+  it('refuses an id that is not one, so input never turns a path into another route', async () => {
+    const calls: string[] = [];
+    const fetch: FetchLike = (url, init) => {
+      calls.push(`${init.method} ${url}`);
+      return Promise.resolve({ ok: true, status: 200, text: () => Promise.resolve('{}') });
+    };
+    const http = new ChatHttp({ url: 'https://chat.example', fetch, token: () => 'token' });
+    const fromChat = '../../../user/delete' as unknown as number;
+    await expect(http.deleteMessage(fromChat)).rejects.toThrow(TypeError);
+    await expect(http.removeMember(1, fromChat)).rejects.toThrow('Not an id');
+    await expect(http.room(1.5)).rejects.toThrow(TypeError);
+    await expect(http.room(0)).rejects.toThrow(TypeError);
+    expect(calls).toEqual([]);
+    await http.removeMember(3, 4);
+    expect(calls).toEqual(['DELETE https://chat.example/api/v1/rooms/3/members/4']);
+  });
+});

@@ -83,30 +83,33 @@ export class ChatHttp {
   createRoom(room: { name: string; kind: Exclude<RoomKind, 'direct'>; topic?: string }) {
     return this.call<RoomView>('POST', '/api/v1/rooms', room);
   }
-  room(roomId: number): Promise<RoomView> {
+  async room(roomId: number): Promise<RoomView> {
     return this.call('GET', roomPath(roomId));
   }
-  updateRoom(roomId: number, changes: { name?: string; topic?: string }): Promise<RoomView> {
+  async updateRoom(roomId: number, changes: { name?: string; topic?: string }): Promise<RoomView> {
     return this.call('PATCH', roomPath(roomId), changes);
   }
-  archiveRoom(roomId: number): Promise<RoomView> {
+  async archiveRoom(roomId: number): Promise<RoomView> {
     return this.call('DELETE', roomPath(roomId));
   }
-  joinRoom(roomId: number): Promise<RoomView> {
+  async joinRoom(roomId: number): Promise<RoomView> {
     return this.call('POST', `${roomPath(roomId)}/join`);
   }
-  leaveRoom(roomId: number): Promise<void> {
+  async leaveRoom(roomId: number): Promise<void> {
     return this.call('POST', `${roomPath(roomId)}/leave`);
   }
-  members(roomId: number, page: { afterId?: number; limit?: number } = {}): Promise<RoomMember[]> {
+  async members(
+    roomId: number,
+    page: { afterId?: number; limit?: number } = {},
+  ): Promise<RoomMember[]> {
     const query = search({ after_id: page.afterId, limit: page.limit });
     return this.call('GET', `${roomPath(roomId)}/members${query}`);
   }
-  addMember(roomId: number, userId: number): Promise<RoomMember> {
+  async addMember(roomId: number, userId: number): Promise<RoomMember> {
     return this.call('POST', `${roomPath(roomId)}/members`, { user_id: userId });
   }
-  removeMember(roomId: number, userId: number): Promise<void> {
-    return this.call('DELETE', `${roomPath(roomId)}/members/${userId}`);
+  async removeMember(roomId: number, userId: number): Promise<void> {
+    return this.call('DELETE', `${roomPath(roomId)}/members/${pathId(userId)}`);
   }
   /** The direct room with a user, made the first time. */
   openDirect(userId: number): Promise<RoomView> {
@@ -115,22 +118,22 @@ export class ChatHttp {
 
   // Messages
   /** A page of a room: newest first (`beforeSeq` or neither), oldest first (`afterSeq`). */
-  messages(roomId: number, query: RoomPageQuery = {}): Promise<RoomMessage[]> {
+  async messages(roomId: number, query: RoomPageQuery = {}): Promise<RoomMessage[]> {
     const params = { before_seq: query.beforeSeq, after_seq: query.afterSeq, limit: query.limit };
     return this.call('GET', `${roomPath(roomId)}/messages${search(params)}`);
   }
   /** Stores a message; the same `clientId` again answers the message stored the first time. */
-  postMessage(roomId: number, text: string, clientId?: string): Promise<RoomMessage> {
+  async postMessage(roomId: number, text: string, clientId?: string): Promise<RoomMessage> {
     return this.call('POST', `${roomPath(roomId)}/messages`, { text, client_id: clientId });
   }
-  message(messageId: number): Promise<RoomMessage> {
-    return this.call('GET', `/api/v1/messages/${messageId}`);
+  async message(messageId: number): Promise<RoomMessage> {
+    return this.call('GET', `/api/v1/messages/${pathId(messageId)}`);
   }
-  editMessage(messageId: number, text: string): Promise<MessageChange> {
-    return this.call('PATCH', `/api/v1/messages/${messageId}`, { text });
+  async editMessage(messageId: number, text: string): Promise<MessageChange> {
+    return this.call('PATCH', `/api/v1/messages/${pathId(messageId)}`, { text });
   }
-  deleteMessage(messageId: number): Promise<MessageChange> {
-    return this.call('DELETE', `/api/v1/messages/${messageId}`);
+  async deleteMessage(messageId: number): Promise<MessageChange> {
+    return this.call('DELETE', `/api/v1/messages/${pathId(messageId)}`);
   }
   /** A new avatar (resized by the server in the background). */
   uploadAvatar(image: Blob, fileName = 'avatar'): Promise<unknown> {
@@ -176,7 +179,16 @@ export class ChatHttp {
   }
 }
 
-const roomPath = (roomId: number) => `/api/v1/rooms/${roomId}`;
+const roomPath = (roomId: number) => `/api/v1/rooms/${pathId(roomId)}`;
+
+/**
+ * An id as a path segment, refused unless it is one: an id that came from user input must never
+ * turn a path into another route (`../../user/delete`).
+ */
+function pathId(id: number): string {
+  if (!Number.isSafeInteger(id) || id < 1) throw new TypeError(`Not an id: ${String(id)}`);
+  return String(id);
+}
 
 function search(params: Record<string, string | number | undefined>): string {
   const query = new URLSearchParams();

@@ -5,6 +5,7 @@ import {
   EventFrame,
   RequestResults,
   RESUME_MAX_ROOMS,
+  ROOM_FRAME_TYPES,
   ServerFrame,
   serverFrameProblem,
   SUBPROTOCOL,
@@ -29,6 +30,8 @@ export interface LinkHandlers {
   ended(code: 'invalid_token' | 'token_expired', detail: string): void;
   /** A frame that does not match the protocol, dropped. */
   invalidFrame(detail: string, data: unknown): void;
+  /** A room's change that does not match the protocol: it is not handed on, but it took `seq`. */
+  unreadableChange(roomId: number, seq: number, detail: string, data: unknown): void;
 }
 
 export interface LinkOptions {
@@ -58,6 +61,8 @@ interface Waiting {
 
 const CLOSE_NORMAL = 1000;
 const LONGEST_TIMER_MS = 2 ** 31 - 1;
+/** A token is renewed at most this often, whatever its expiry says (a clock may be wrong). */
+const MIN_REFRESH_MS = 30_000;
 
 /**
  * One chat.v2 connection that stays up: it authenticates in the first frame, asks to resume every
@@ -84,6 +89,7 @@ export class SocketLink {
   private connectTimer?: ReturnType<typeof setTimeout>;
   private refreshTimer?: ReturnType<typeof setTimeout>;
   private heartbeatTimer?: ReturnType<typeof setTimeout>;
+  private heartbeatMs = 0;
 
   constructor(
     private readonly options: LinkOptions,
@@ -156,6 +162,7 @@ export class SocketLink {
       this.opening = false;
     }
     if (this.stopped) return;
+    if (!token) return this.end('invalid_token', 'No token: sign in first');
     if (token === this.expiredToken) return this.end('token_expired', 'Token expired');
     this.token = token;
     const socket = new WebSocketClass(this.options.url, SUBPROTOCOL);
@@ -196,6 +203,8 @@ export class SocketLink {
         if (this.resumeReqs.size === 0) this.attempt = 0;
         this.handlers.state('online');
         this.scheduleRefresh(token);
+        // Jittered per socket, so that clients that reconnected together do not beat together.
+        this.heartbeatMs = this.options.heartbeatMs * (0.75 + this.options.random() / 2);
         this.heard();
         this.handlers.ready(ack as ResultOf<{ type: 'auth'; token: string }>);
       },
@@ -217,7 +226,15 @@ export class SocketLink {
       : typeof frame?.type === 'string'
         ? null
         : 'Unknown frame type';
-    if (problem) return this.handlers.invalidFrame(problem, frame);
+    if (problem) {
+      // A room's change this version cannot read (say, a value added to an enum) still took its
+      // number: skipping it keeps the room's later changes flowing.
+      const { room_id: roomId, seq } = frame as { room_id?: unknown; seq?: unknown };
+      if (ROOM_FRAME_TYPES.has(frame?.type) && isNumber(roomId) && isNumber(seq)) {
+        return this.handlers.unreadableChange(roomId, seq, problem, frame);
+      }
+      return this.handlers.invalidFrame(problem, frame);
+    }
     if (frame.type === 'ack') {
       if (frame.req !== undefined && this.resumeReqs.has(frame.req)) return this.resumed(frame.req);
       if (frame.req !== undefined) this.answer(frame.req)?.resolve(frame);
@@ -308,7 +325,7 @@ export class SocketLink {
     clearTimeout(this.refreshTimer);
     const expiresAt = tokenExpiry(token);
     if (expiresAt === undefined) return;
-    const wait = refreshAt(expiresAt, Date.now()) - Date.now();
+    const wait = Math.max(MIN_REFRESH_MS, refreshAt(expiresAt, Date.now()) - Date.now());
     // A longer timer fires at once (browsers and Node alike): wait in steps instead.
     if (wait > LONGEST_TIMER_MS) {
       this.refreshTimer = setTimeout(() => this.scheduleRefresh(token), LONGEST_TIMER_MS);
@@ -316,7 +333,9 @@ export class SocketLink {
     }
     this.refreshTimer = setTimeout(async () => {
       const fresh = await this.options.token().catch(() => token);
-      if (fresh === token || !this.isReady) return;
+      if (!this.isReady) return;
+      // No new token yet: ask again later; the server closes the socket if the old one expires.
+      if (!fresh || fresh === token) return this.scheduleRefresh(token);
       try {
         await this.request({ type: 'auth', token: fresh });
         this.token = fresh;
@@ -342,7 +361,7 @@ export class SocketLink {
     clearTimeout(this.heartbeatTimer);
     this.heartbeatTimer = setTimeout(() => {
       if (this.isReady) this.request({ type: 'resume', rooms: {} }).catch(() => undefined);
-    }, this.options.heartbeatMs);
+    }, this.heartbeatMs);
   }
 
   /** A browser that went offline may keep its socket open but dead: replace it. */
@@ -366,4 +385,8 @@ function networkEvents(online: () => void, offline: () => void, on: boolean): vo
   const method = on ? target.addEventListener : target.removeEventListener;
   method?.call(target, 'online', online);
   method?.call(target, 'offline', offline);
+}
+
+function isNumber(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
 }

@@ -181,8 +181,13 @@ export const SERVER_FRAME_SCHEMAS = [
   ErrorFrameSchema,
 ] as const;
 
-export function isRoomFrame(frame: ServerFrame): frame is RoomFrame {
-  return 'seq' in frame && 'room_id' in frame && frame.type !== 'ack';
+/** The types of the frames that take a room's number; no other frame does. */
+export const ROOM_FRAME_TYPES: ReadonlySet<string> = new Set(
+  ROOM_FRAME_SCHEMAS.map((schema) => schema.$id as string),
+);
+
+export function isRoomFrame(frame: { type: string }): frame is RoomFrame {
+  return ROOM_FRAME_TYPES.has(frame.type);
 }
 
 export function ackFrame(req: string | undefined, result: Record<string, unknown> = {}): AckFrame {

@@ -54,4 +54,28 @@ describe('RoomResume', () => {
     expect(connection.streams!.has(5)).toBe(false);
     expect(registry.serves(5)).toBe(false);
   });
+
+  it('answers an empty resume (the SDK heartbeat) without the database', async () => {
+    const touched: string[] = [];
+    const history = {
+      lastSeqs: async () => touched.push('lastSeqs') && new Map(),
+    } as unknown as RoomHistory;
+    const access = { roomsOf: async () => touched.push('roomsOf') && [] } as unknown as RoomAccess;
+    const registry = new ConnectionRegistry({ connections: counter } as unknown as ChatMetrics);
+    const resume = new RoomResume(history, access, registry, {
+      resumeMaxMessages: 1000,
+    } as AppConfig);
+    const frames: unknown[] = [];
+    const connection = {
+      isOpen: true,
+      user: { id: 9, sessionId: 's' } as AuthUser,
+      streams: new RoomStreams(1 << 20),
+      send: (frame: unknown) => frames.push(frame),
+    } as unknown as ClientConnection;
+
+    await resume.resume(connection, 'beat', new Map());
+
+    expect(touched).toEqual([]);
+    expect(frames).toEqual([]);
+  });
 });

@@ -32,6 +32,8 @@ export class RoomResume {
     req: string | undefined,
     points: Map<number, number>,
   ): Promise<void> {
+    // An empty resume is the SDK's heartbeat: the ack alone answers it, without the database.
+    if (points.size === 0) return;
     const streams = connection.streams!;
     await this.forgetRoomsLeft(connection);
     const rooms = [...points.keys()].filter((roomId) => streams.has(roomId));
