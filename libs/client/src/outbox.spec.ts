@@ -162,4 +162,17 @@ describe('Outbox', () => {
     expect(changes).toEqual([3, 3, 3]);
     expect(outbox.pending()).toEqual([]);
   });
+
+  it('forgets why a message was held back once it waits for the connection instead', async () => {
+    const { outbox, attempts } = harness();
+    outbox.resume();
+    void outbox.add(3, 'hello');
+    await flush();
+    attempts[0].refuse(new ChatSocketError('rate_limited', 'Rate limit exceeded'));
+    await jest.advanceTimersByTimeAsync(100);
+    outbox.pause();
+    attempts[1].refuse(new NotConnectedError());
+    await flush();
+    expect(outbox.pending(3)).toEqual([{ clientId: 'client-1', roomId: 3, text: 'hello' }]);
+  });
 });

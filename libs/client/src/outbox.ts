@@ -98,7 +98,14 @@ export class Outbox {
       (error: unknown) => {
         if (!isTransient(error)) return this.settle(head, () => head.reject(error));
         this.busy.delete(roomId);
-        if ((error as { code?: string }).code === 'not_connected') return; // resume() sends it
+        if ((error as { code?: string }).code === 'not_connected') {
+          // Not refused but not sent: an earlier refusal no longer says why it waits.
+          if (head.lastError !== undefined) {
+            head.lastError = undefined;
+            this.transport.changed(roomId);
+          }
+          return; // resume() sends it
+        }
         // Refused for now (rate limited, unavailable, timed out): wait, then the same message again.
         head.lastError = (error as Error).message;
         this.transport.changed(roomId);
