@@ -1,7 +1,5 @@
-import { startBuiltServer, exitOf, ServerProcess, stopProcess } from '../support/server-processes';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
 import request from 'supertest';
-import { Client } from 'pg';
+import { BuiltServer } from './support/built-server';
 import { recordFigures } from './support/reliability-report';
 import { audit, sleep, SteadyLoad } from './support/steady-load';
 
@@ -9,21 +7,12 @@ const CRASHES = 2;
 const SEND_INTERVAL_MS = 40;
 
 describe('the server killed with SIGKILL under load', () => {
-  let database: TestDatabase;
-  let server: ServerProcess;
-  let db: Client;
+  let server: BuiltServer;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    server = await startBuiltServer(database.url);
-    db = new Client({ connectionString: database.url });
-    await db.connect();
+    server = await BuiltServer.start();
   });
-  afterAll(async () => {
-    await stopProcess(server.server);
-    await db.end();
-    await database.drop();
-  });
+  afterAll(() => server.close());
 
   it('loses no acknowledged message, and resending with the same client_id stores nothing twice', async () => {
     const app = { http: request(server.baseUrl), baseUrl: server.baseUrl };
@@ -33,10 +22,9 @@ describe('the server killed with SIGKILL under load', () => {
       load.start(SEND_INTERVAL_MS);
       for (let crash = 0; crash < CRASHES; crash++) {
         await sleep(1_500);
-        server.server.kill('SIGKILL');
-        expect(await exitOf(server.server)).toMatchObject({ signal: 'SIGKILL' });
+        expect(await server.kill()).toMatchObject({ signal: 'SIGKILL' });
         const restartedAt = Date.now();
-        server = await startBuiltServer(database.url, { PORT: String(server.port) });
+        await server.restart();
         await load.reconnect();
         load.resumeListeners();
         // The client does not know which of its last messages made it: it sends them all again.
@@ -47,10 +35,7 @@ describe('the server killed with SIGKILL under load', () => {
       await load.resendUntilAcknowledged(20_000);
       await sleep(500);
 
-      const figures = await audit(
-        load,
-        async (sql, parameters) => (await db.query(sql, parameters)).rows,
-      );
+      const figures = await audit(load, server.query);
       recordFigures({
         scenario: 'Server process killed (SIGKILL) under load',
         runs: CRASHES,

@@ -1,6 +1,4 @@
-import { Client } from 'pg';
-import { ServerProcess, startBuiltServer, stopProcess } from '../support/server-processes';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { BuiltServer } from './support/built-server';
 import { recordFigures } from './support/reliability-report';
 import { auditSdkBurst, describeFigures, expectEachMessageOnceInOrder } from './support/sdk-audit';
 import { SdkBurst } from './support/sdk-burst';
@@ -18,23 +16,16 @@ const ACKNOWLEDGED_BETWEEN_CUTS = 20;
 const CUT_MS = 50;
 
 describe('SDK clients whose connections are cut 20 times during a burst', () => {
-  let database: TestDatabase;
-  let server: ServerProcess;
+  let server: BuiltServer;
   let proxy: TcpProxy;
-  let db: Client;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    server = await startBuiltServer(database.url);
+    server = await BuiltServer.start();
     proxy = await TcpProxy.start(server.port);
-    db = new Client({ connectionString: database.url });
-    await db.connect();
   });
   afterAll(async () => {
     await proxy.close();
-    await stopProcess(server.server);
-    await db.end();
-    await database.drop();
+    await server.close();
   });
 
   it('acknowledges every send once, stores each message once, and every member gets each once in order', async () => {
@@ -59,11 +50,7 @@ describe('SDK clients whose connections are cut 20 times during a burst', () => 
 
       await burst.untilSettled(60_000);
       await crowd.untilDelivered(MEMBERS * PER_ROOM, 20_000);
-      const { figures, views } = await auditSdkBurst(
-        crowd,
-        burst,
-        async (sql, parameters) => (await db.query(sql, parameters)).rows,
-      );
+      const { figures, views } = await auditSdkBurst(crowd, burst, server.query);
       recordFigures({
         scenario: `SDK clients, connections cut ${CUTS} times mid-burst (${describeFigures(figures)})`,
         runs: CUTS,

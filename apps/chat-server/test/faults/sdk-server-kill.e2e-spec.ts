@@ -1,6 +1,4 @@
-import { Client } from 'pg';
-import { exitOf, ServerProcess, startBuiltServer, stopProcess } from '../support/server-processes';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { BuiltServer } from './support/built-server';
 import { recordFigures } from './support/reliability-report';
 import { auditSdkBurst, describeFigures, expectEachMessageOnceInOrder } from './support/sdk-audit';
 import { SdkBurst } from './support/sdk-burst';
@@ -13,21 +11,12 @@ const PER_ROOM = 100;
 const KILL_AFTER_SHARE = 1 / 3;
 
 describe('SDK clients while the server is killed (SIGKILL) mid-burst and restarted', () => {
-  let database: TestDatabase;
-  let server: ServerProcess;
-  let db: Client;
+  let server: BuiltServer;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    server = await startBuiltServer(database.url);
-    db = new Client({ connectionString: database.url });
-    await db.connect();
+    server = await BuiltServer.start();
   });
-  afterAll(async () => {
-    await stopProcess(server.server);
-    await db.end();
-    await database.drop();
-  });
+  afterAll(() => server.close());
 
   it('acknowledges every send once, stores each message once, and every member gets each once in order', async () => {
     const crowd = await SdkMembers.create(server.baseUrl, MEMBERS, ROOMS, 'sdk-kill');
@@ -35,19 +24,14 @@ describe('SDK clients while the server is killed (SIGKILL) mid-burst and restart
       const burst = new SdkBurst('sdk-kill', crowd, PER_ROOM);
       const total = burst.sent.length;
       await burst.untilAcknowledged(Math.ceil(total * KILL_AFTER_SHARE), 20_000);
-      server.server.kill('SIGKILL');
-      expect(await exitOf(server.server)).toMatchObject({ signal: 'SIGKILL' });
+      expect(await server.kill()).toMatchObject({ signal: 'SIGKILL' });
       const unsettledAtKill = burst.unsettled;
       const restartedAt = Date.now();
-      server = await startBuiltServer(database.url, { PORT: String(server.port) });
+      await server.restart();
 
       await burst.untilSettled(60_000);
       await crowd.untilDelivered(MEMBERS * PER_ROOM, 20_000);
-      const { figures, views } = await auditSdkBurst(
-        crowd,
-        burst,
-        async (sql, parameters) => (await db.query(sql, parameters)).rows,
-      );
+      const { figures, views } = await auditSdkBurst(crowd, burst, server.query);
       const recovery = burst.recoverySecondsAfter(restartedAt);
       recordFigures({
         scenario: `SDK clients, server killed (SIGKILL) mid-burst and restarted (${describeFigures(figures)})`,
