@@ -1,3 +1,5 @@
+import { SUBPROTOCOL } from '@chat/protocol';
+
 /**
  * What the rooms scenario says on the wire to each server it measures: how a socket enters its
  * rooms, how it sends to one, and which frames are deliveries of a room's message.
@@ -29,7 +31,7 @@ export function isError(frame: Buffer): boolean {
 /** The chat server's protocol v2 (docs/protocol.md): auth in the first frame, then message.send. */
 export function chatWire(tokens: string[]): RoomWire {
   return {
-    protocol: 'chat.v2',
+    protocol: SUBPROTOCOL,
     hello: (socket) => JSON.stringify({ type: 'auth', token: tokens[socket] }),
     send: (roomId, text) => JSON.stringify({ type: 'message.send', room_id: roomId, text }),
     isDelivery: (frame) => startsWith(frame, MESSAGE_NEW),

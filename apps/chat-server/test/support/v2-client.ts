@@ -1,9 +1,7 @@
 import { RawData, WebSocket } from 'ws';
-import { serverFrameProblem } from '@chat/protocol';
+import { serverFrameProblem, SUBPROTOCOL } from '@chat/protocol';
 
 const WAIT_MS = 5_000;
-
-export const V2_PROTOCOL = 'chat.v2';
 
 export type Frame = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -52,7 +50,7 @@ export class V2Client {
   /** Opens a socket offering `protocols` (chat.v2 by default), without authenticating. */
   static async open(
     baseUrl: string,
-    protocols: string | string[] = V2_PROTOCOL,
+    protocols: string | string[] = SUBPROTOCOL,
   ): Promise<V2Client> {
     const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws`, protocols);
     const client = new V2Client(socket);
