@@ -1,6 +1,6 @@
-import type { ChatMessage, RoomMember, RoomSummary } from '@chat/protocol';
+import type { ChatMessage, PresenceStatus, RoomMember, RoomSummary } from '@chat/protocol';
 
-export type { ChatMessage, RoomMember, RoomSummary };
+export type { ChatMessage, PresenceStatus, RoomMember, RoomSummary };
 
 /**
  * A change in a room: it took the room's next number (`seq`), gap-free and in commit order, so an
@@ -18,6 +18,8 @@ export interface MessageCreatedEvent extends RoomChange {
   clientId?: string;
   /** Set when a message read back from the database (a replay) was edited since (ISO 8601). */
   editedAt?: string;
+  /** The users its @names named; absent: none. */
+  mentions?: number[];
 }
 
 export interface MessageUpdatedEvent extends RoomChange {
@@ -26,6 +28,8 @@ export interface MessageUpdatedEvent extends RoomChange {
   text: string;
   /** ISO 8601, UTC. */
   editedAt: string;
+  /** The users the new text's @names name; absent: none. */
+  mentions?: number[];
 }
 
 export interface MessageDeletedEvent extends RoomChange {
@@ -80,6 +84,43 @@ export interface UserDeletedEvent {
   previousAvatar: string;
 }
 
+/** A user's status over all their sockets on every instance changed. */
+export interface PresenceChangedEvent {
+  type: 'presence.changed';
+  userId: number;
+  status: PresenceStatus;
+  /** The user's rooms at or under the presence limit: their members are told. */
+  roomIds: number[];
+  /** The user's rooms above the limit, with how many of their members are online now. */
+  counts: { roomId: number; online: number }[];
+}
+
+/** A member is typing in a room: never stored, never numbered, on the room's channel. */
+export interface TypingEvent {
+  type: 'typing';
+  roomId: number;
+  userId: number;
+}
+
+/** A user's read marker in a room moved to `seq`: their sockets everywhere are told. */
+export interface ReadMovedEvent {
+  type: 'read.moved';
+  userId: number;
+  roomId: number;
+  seq: number;
+}
+
+/** A user's unread counts in a room, exact as of the room's number `lastSeq`. */
+export interface UnreadChangedEvent {
+  type: 'unread.changed';
+  userId: number;
+  roomId: number;
+  unread: number;
+  mentions: number;
+  lastReadSeq: number;
+  lastSeq: number;
+}
+
 export type RoomEvent =
   | MessageCreatedEvent
   | MessageUpdatedEvent
@@ -100,4 +141,12 @@ export function isMembershipEvent(event: ChatEvent): event is MembershipEvent {
 }
 
 export type ChatEvent =
-  RoomEvent | SessionsRevokedEvent | AvatarChangedEvent | UserUpdatedEvent | UserDeletedEvent;
+  | RoomEvent
+  | SessionsRevokedEvent
+  | AvatarChangedEvent
+  | UserUpdatedEvent
+  | UserDeletedEvent
+  | PresenceChangedEvent
+  | TypingEvent
+  | ReadMovedEvent
+  | UnreadChangedEvent;

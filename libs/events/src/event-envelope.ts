@@ -59,6 +59,9 @@ function isRoomMember(value: unknown): boolean {
   );
 }
 
+const isIdList = (value: unknown): value is number[] => Array.isArray(value) && value.every(isId);
+const PRESENCE_STATUSES = new Set(['online', 'away', 'offline']);
+
 /** A room event's room and number. */
 const inRoom = (e: Fields) => isId(e.roomId) && isId(e.seq);
 
@@ -68,9 +71,14 @@ const IS_VALID: { [Type in ChatEvent['type']]: (event: Fields) => boolean } = {
     inRoom(e) &&
     isChatMessage(e.message) &&
     (e.clientId === undefined || isString(e.clientId)) &&
-    (e.editedAt === undefined || isString(e.editedAt)),
+    (e.editedAt === undefined || isString(e.editedAt)) &&
+    (e.mentions === undefined || isIdList(e.mentions)),
   'message.updated': (e) =>
-    inRoom(e) && isId(e.messageId) && isString(e.text) && isString(e.editedAt),
+    inRoom(e) &&
+    isId(e.messageId) &&
+    isString(e.text) &&
+    isString(e.editedAt) &&
+    (e.mentions === undefined || isIdList(e.mentions)),
   'message.deleted': (e) => inRoom(e) && isId(e.messageId),
   'member.joined': (e) => inRoom(e) && isRoomMember(e.member) && isRoomSummary(e.room),
   'member.left': (e) =>
@@ -80,6 +88,22 @@ const IS_VALID: { [Type in ChatEvent['type']]: (event: Fields) => boolean } = {
   'avatar.changed': (e) => isId(e.userId) && isString(e.avatar),
   'user.updated': (e) => isId(e.userId) && isString(e.name) && isId(e.role) && isString(e.avatar),
   'user.deleted': (e) => isId(e.userId) && isString(e.previousAvatar),
+  'presence.changed': (e) =>
+    isId(e.userId) &&
+    isString(e.status) &&
+    PRESENCE_STATUSES.has(e.status) &&
+    isIdList(e.roomIds) &&
+    Array.isArray(e.counts) &&
+    e.counts.every((count) => isObject(count) && isId(count.roomId) && isCount(count.online)),
+  typing: (e) => isId(e.roomId) && isId(e.userId),
+  'read.moved': (e) => isId(e.userId) && isId(e.roomId) && isCount(e.seq),
+  'unread.changed': (e) =>
+    isId(e.userId) &&
+    isId(e.roomId) &&
+    isCount(e.unread) &&
+    isCount(e.mentions) &&
+    isCount(e.lastReadSeq) &&
+    isCount(e.lastSeq),
 };
 
 export function isChatEvent(value: unknown): value is ChatEvent {

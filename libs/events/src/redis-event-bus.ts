@@ -18,8 +18,9 @@ const QUIT_TIMEOUT_MS = 1_000;
  * Several instances: each event is delivered locally at once and published on a Redis channel;
  * every other instance delivers what it receives there. A room's events go on the room's own
  * channel, which an instance subscribes to only while it serves a member of the room; membership
- * changes and the events that are no room's go on one channel every instance reads. Redis keeps
- * the order of one publisher's messages on one channel; across publishers and channels the rooms'
+ * changes and the events that are no room's go on one channel every instance reads (typing, which
+ * is a room's but takes no number, goes on the room's channel). Redis keeps the order of one
+ * publisher's messages on one channel; across publishers and channels the rooms'
  * numbers put events back in order (see RoomSequencer).
  *
  * Redis being away never stops an instance: it starts without it, local delivery goes on, both
@@ -143,6 +144,7 @@ export class RedisEventBus extends EventBus implements OnModuleInit, OnApplicati
   }
 
   private channelOf(event: ChatEvent): string {
+    if (event.type === 'typing') return this.roomChannel(event.roomId);
     return isRoomEvent(event) && !isMembershipEvent(event)
       ? this.roomChannel(event.roomId)
       : this.channel;

@@ -69,7 +69,10 @@ describe('parseClientFrame', () => {
   });
 
   it.each([
-    ['an unknown type', { type: 'typing', room_id: 1 }],
+    ['an unknown type', { type: 'typing.stop', room_id: 1 }],
+    ['a typing frame without a room', { type: 'typing' }],
+    ['a read frame with a negative seq', { type: 'read', room_id: 1, seq: -1 }],
+    ['a read frame with a seq that is a string', { type: 'read', room_id: 1, seq: '3' }],
     ['no type', { room_id: 1, text: 'x' }],
     ['an auth without a token', { type: 'auth' }],
     ['an empty token', { type: 'auth', token: '' }],
@@ -156,6 +159,18 @@ describe('the client frame schemas and the server reading agree', () => {
       req,
       rooms: fc.dictionary(id.map(String), fc.integer({ min: 0, max: 2 ** 40 }), { maxKeys: 20 }),
     }),
+    fc.record({ type: fc.constant('typing' as const), req, room_id: id }),
+    fc.record({
+      type: fc.constant('read' as const),
+      req,
+      room_id: id,
+      seq: fc.integer({ min: 0, max: 2 ** 40 }),
+    }),
+    fc.record({
+      type: fc.constant('presence' as const),
+      req,
+      status: fc.constantFrom('online' as const, 'away' as const),
+    }),
   );
 
   it('reads every frame the schemas describe as the request it is', () => {
@@ -179,7 +194,16 @@ describe('the client frame schemas and the server reading agree', () => {
     );
     const shaky = fc.record(
       {
-        type: fc.constantFrom('auth', 'message.send', 'message.edit', 'message.delete', 'resume'),
+        type: fc.constantFrom(
+          'auth',
+          'message.send',
+          'message.edit',
+          'message.delete',
+          'resume',
+          'typing',
+          'read',
+          'presence',
+        ),
         req: fc.oneof(fc.string({ maxLength: 3 }), fc.integer()),
         token: field,
         room_id: field,
@@ -187,6 +211,8 @@ describe('the client frame schemas and the server reading agree', () => {
         text: field,
         client_id: field,
         rooms: fc.oneof(field, fc.dictionary(fc.string({ maxLength: 3 }), field)),
+        seq: field,
+        status: fc.oneof(field, fc.constantFrom('online', 'away', 'offline')),
       },
       { requiredKeys: ['type'] },
     );

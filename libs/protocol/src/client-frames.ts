@@ -1,5 +1,5 @@
 import { Static, TSchema, Type } from '@sinclair/typebox';
-import { RoomMessageSchema } from './models';
+import { RoomMessageSchema, UnreadCountsSchema } from './models';
 import {
   CLIENT_ID_MAX_CHARACTERS,
   isClientId,
@@ -17,6 +17,11 @@ import {
 export const SUBPROTOCOL = 'chat.v2';
 /** The version of the frames this package describes: a new optional field raises the minor. */
 export const PROTOCOL_VERSION = '2.0.0';
+
+/** A typing frame is shown this long unless repeated. */
+export const TYPING_SHOWN_MS = 5_000;
+/** One typing frame per user and room in this time is passed on. */
+export const TYPING_THROTTLE_MS = 3_000;
 
 /** At most this many rooms in one resume. */
 export const RESUME_MAX_ROOMS = 1_000;
@@ -83,12 +88,34 @@ export const ResumeFrameSchema = request(
   'Replays what each room had after the given numbers, then live changes follow.',
 );
 
+export const ClientTypingFrameSchema = request(
+  'typing',
+  { room_id: RoomId },
+  `The caller is typing in a room it is in: its other members see it for ${TYPING_SHOWN_MS / 1000} s. ` +
+    `At most one per user and room each ${TYPING_THROTTLE_MS / 1000} s is passed on; the rest are ` +
+    'acknowledged and dropped.',
+);
+export const ClientReadFrameSchema = request(
+  'read',
+  { room_id: RoomId, seq: Type.Integer({ minimum: 0 }) },
+  "Moves the caller's read marker in a room up to seq (never backwards, never past the room's " +
+    "last number); the caller's sockets get read and unread frames.",
+);
+export const ClientPresenceFrameSchema = request(
+  'presence',
+  { status: Type.Union([Type.Literal('online'), Type.Literal('away')]) },
+  "This socket's status (every socket starts online); the user's is the most active of theirs.",
+);
+
 export const CLIENT_FRAME_SCHEMAS = [
   AuthFrameSchema,
   MessageSendFrameSchema,
   MessageEditFrameSchema,
   MessageDeleteFrameSchema,
   ResumeFrameSchema,
+  ClientTypingFrameSchema,
+  ClientReadFrameSchema,
+  ClientPresenceFrameSchema,
 ] as const;
 
 export type AuthFrame = Static<typeof AuthFrameSchema>;
@@ -96,9 +123,19 @@ export type MessageSendFrame = Static<typeof MessageSendFrameSchema>;
 export type MessageEditFrame = Static<typeof MessageEditFrameSchema>;
 export type MessageDeleteFrame = Static<typeof MessageDeleteFrameSchema>;
 export type ResumeFrame = Static<typeof ResumeFrameSchema>;
+export type ClientTypingFrame = Static<typeof ClientTypingFrameSchema>;
+export type ClientReadFrame = Static<typeof ClientReadFrameSchema>;
+export type ClientPresenceFrame = Static<typeof ClientPresenceFrameSchema>;
 /** A frame as a client puts it on the wire. */
 export type ClientFrame =
-  AuthFrame | MessageSendFrame | MessageEditFrame | MessageDeleteFrame | ResumeFrame;
+  | AuthFrame
+  | MessageSendFrame
+  | MessageEditFrame
+  | MessageDeleteFrame
+  | ResumeFrame
+  | ClientTypingFrame
+  | ClientReadFrame
+  | ClientPresenceFrame;
 
 /** What the `ack` of each request carries besides `type` and `req`. */
 export const AuthResultSchema = Type.Object(
@@ -118,12 +155,21 @@ export const ChangeResultSchema = Type.Object(
   { message_id: MessageId, room_id: RoomId, seq: Type.Integer({ minimum: 1 }) },
   { $id: 'ChangeResult' },
 );
+export const ReadResultSchema = Type.Composite(
+  [Type.Object({ room_id: RoomId }), UnreadCountsSchema],
+  {
+    $id: 'ReadResult',
+  },
+);
 export interface RequestResults {
   auth: Static<typeof AuthResultSchema>;
   'message.send': Static<typeof SendResultSchema>;
   'message.edit': Static<typeof ChangeResultSchema>;
   'message.delete': Static<typeof ChangeResultSchema>;
   resume: Record<string, never>;
+  typing: Record<string, never>;
+  read: Static<typeof ReadResultSchema>;
+  presence: Record<string, never>;
 }
 
 /** A client frame as the server reads it: checked, with its text normalised. */
@@ -132,7 +178,10 @@ export type ParsedClientFrame =
   | { type: 'message.send'; req?: string; roomId: number; text: string; clientId?: string }
   | { type: 'message.edit'; req?: string; messageId: number; text: string }
   | { type: 'message.delete'; req?: string; messageId: number }
-  | { type: 'resume'; req?: string; rooms: Map<number, number> };
+  | { type: 'resume'; req?: string; rooms: Map<number, number> }
+  | { type: 'typing'; req?: string; roomId: number }
+  | { type: 'read'; req?: string; roomId: number; seq: number }
+  | { type: 'presence'; req?: string; status: 'online' | 'away' };
 
 /** Why a frame was not read: the error code and what to tell the client. */
 export interface FrameProblem {
@@ -192,6 +241,19 @@ export function parseClientFrame(text: string): ParsedClientFrame | FrameProblem
         : invalid(req, 'message_id must be a positive integer');
     case 'resume':
       return parseResume(fields, req);
+    case 'typing':
+      return isId(fields.room_id)
+        ? { type: 'typing', req, roomId: fields.room_id }
+        : invalid(req, 'room_id must be a positive integer');
+    case 'read':
+      if (!isId(fields.room_id)) return invalid(req, 'room_id must be a positive integer');
+      return isSeq(fields.seq)
+        ? { type: 'read', req, roomId: fields.room_id, seq: fields.seq }
+        : invalid(req, 'seq must be an integer of 0 or more');
+    case 'presence':
+      return fields.status === 'online' || fields.status === 'away'
+        ? { type: 'presence', req, status: fields.status }
+        : { req, code: 'invalid_input', detail: 'status must be "online" or "away"' };
     default:
       return invalid(req, 'Unknown frame type');
   }

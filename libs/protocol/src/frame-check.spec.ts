@@ -13,6 +13,7 @@ const message = {
   room_id: 3,
   seq: 4,
   edited_at: null,
+  mentions: [],
 };
 
 describe('serverFrameProblem', () => {

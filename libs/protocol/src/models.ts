@@ -32,7 +32,14 @@ export type ChatMessage = Static<typeof ChatMessageSchema>;
 export const RoomMessageSchema = Type.Composite(
   [
     ChatMessageSchema,
-    Type.Object({ room_id: Id, seq: Seq, edited_at: Type.Union([Iso, Type.Null()]) }),
+    Type.Object({
+      room_id: Id,
+      seq: Seq,
+      edited_at: Type.Union([Iso, Type.Null()]),
+      mentions: Type.Array(Id, {
+        description: 'the users its @names named when it was sent or last edited',
+      }),
+    }),
   ],
   { $id: 'RoomMessage' },
 );
@@ -94,12 +101,54 @@ export const RoomViewSchema = Type.Composite(
 );
 export type RoomView = Static<typeof RoomViewSchema>;
 
+/** Unread and mention counts stop at this number: the client shows it as "99+". */
+export const UNREAD_LIMIT = 100;
+
+const count = (description: string) =>
+  Type.Integer({
+    minimum: 0,
+    maximum: UNREAD_LIMIT,
+    description: `${description}; stops at ${UNREAD_LIMIT}`,
+  });
+
+/** The caller's unread state in a room, counted from its read marker. */
+export const UnreadCountsSchema = Type.Object(
+  {
+    unread: count('messages after the marker, by others, not deleted'),
+    mentions: count('those of them that mention the caller'),
+    last_read_seq: Type.Integer({ minimum: 0, description: "the caller's read marker" }),
+  },
+  { $id: 'UnreadCounts' },
+);
+export type UnreadCounts = Static<typeof UnreadCountsSchema>;
+
 /** One of the caller's rooms in `GET /api/v1/rooms`. */
 export const MyRoomSchema = Type.Composite(
-  [RoomViewSchema, Type.Object({ last_message: Type.Union([RoomMessageSchema, Type.Null()]) })],
+  [
+    RoomViewSchema,
+    UnreadCountsSchema,
+    Type.Object({ last_message: Type.Union([RoomMessageSchema, Type.Null()]) }),
+  ],
   { $id: 'MyRoom' },
 );
 export type MyRoom = Static<typeof MyRoomSchema>;
+
+export const PresenceStatusSchema = Type.Union(
+  [Type.Literal('online'), Type.Literal('away'), Type.Literal('offline')],
+  { description: "the most active of the user's sockets on every instance; offline: none" },
+);
+export type PresenceStatus = Static<typeof PresenceStatusSchema>;
+
+/** `GET /api/v1/presence?user_ids=`: each asked user's status, in the order asked. */
+export interface PresenceAnswer {
+  presence: { user_id: number; status: PresenceStatus }[];
+}
+
+/** `GET /api/v1/presence?room_id=`: how many of a room's members are online or away. */
+export interface RoomPresenceAnswer {
+  room_id: number;
+  online: number;
+}
 
 /** A room of the public directory. */
 export const DirectoryRoomSchema = Type.Composite(

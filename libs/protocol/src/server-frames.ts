@@ -1,5 +1,13 @@
 import { Static, TSchema, Type } from '@sinclair/typebox';
-import { RoomMemberSchema, RoomMessageSchema, RoomSummarySchema } from './models';
+import {
+  PresenceStatus,
+  PresenceStatusSchema,
+  RoomMemberSchema,
+  RoomMessageSchema,
+  RoomSummarySchema,
+  UnreadCounts,
+  UnreadCountsSchema,
+} from './models';
 
 /*
  * Every frame the server sends on a chat.v2 socket (docs/protocol.md), as JSON Schema and type,
@@ -105,6 +113,64 @@ export const ResumedFrameSchema = frame(
 );
 export type ResumedFrame = Static<typeof ResumedFrameSchema>;
 
+/*
+ * Presence, typing, markers and counts: about a user or a room, but not changes of the room, so
+ * they take no number and are not replayed by a resume. Presence and typing are the first frames
+ * dropped for a socket that falls behind.
+ */
+
+export const PresenceFrameSchema = frame(
+  'presence',
+  { user_id: Type.Integer({ minimum: 1 }), status: PresenceStatusSchema },
+  "The status of a user who shares a room with the caller (not sent for rooms above the server's " +
+    'presence limit: see presence.count).',
+);
+export type PresenceFrame = Static<typeof PresenceFrameSchema>;
+
+export const PresenceCountFrameSchema = frame(
+  'presence.count',
+  { room_id: RoomId, online: Type.Integer({ minimum: 0 }) },
+  "How many members of a large room are online or away (sent instead of each member's " +
+    'presence, at most once a second per room).',
+);
+export type PresenceCountFrame = Static<typeof PresenceCountFrameSchema>;
+
+export const TypingFrameSchema = frame(
+  'typing',
+  { room_id: RoomId, user_id: Type.Integer({ minimum: 1 }) },
+  'Another member is typing in the room: show it for 5 s unless repeated, and stop at their ' +
+    'next message.',
+);
+export type TypingFrame = Static<typeof TypingFrameSchema>;
+
+export const ReadFrameSchema = frame(
+  'read',
+  { room_id: RoomId, seq: Type.Integer({ minimum: 0 }) },
+  "The caller's read marker in the room moved (on this or another of the caller's devices).",
+);
+export type ReadFrame = Static<typeof ReadFrameSchema>;
+
+export const UnreadFrameSchema = Type.Composite(
+  [
+    Type.Object({ type: Type.Literal('unread'), room_id: RoomId }),
+    UnreadCountsSchema,
+    Type.Object({
+      last_seq: Type.Integer({
+        minimum: 0,
+        description:
+          "counted up to this number of the room: add the room's messages after it as they come",
+      }),
+    }),
+  ],
+  {
+    $id: 'unread',
+    description:
+      "The caller's counts in the room, exact as of last_seq: sent when the marker moves, the " +
+      'caller is mentioned, or an unread message is deleted or its mentions are edited.',
+  },
+);
+export type UnreadFrame = Static<typeof UnreadFrameSchema>;
+
 export const AckFrameSchema = Type.Object(
   { type: Type.Literal('ack'), req: Type.Optional(Req) },
   {
@@ -168,7 +234,15 @@ export type RoomFrame =
   | RoomUpdatedFrame;
 
 /** What the socket hands on to the app: everything but the answers to requests. */
-export type EventFrame = RoomFrame | UserUpdatedFrame | ResumedFrame;
+export type EventFrame =
+  | RoomFrame
+  | UserUpdatedFrame
+  | ResumedFrame
+  | PresenceFrame
+  | PresenceCountFrame
+  | TypingFrame
+  | ReadFrame
+  | UnreadFrame;
 
 export type ServerFrame = EventFrame | AckFrame | ErrorFrame;
 
@@ -177,6 +251,11 @@ export const SERVER_FRAME_SCHEMAS = [
   ...ROOM_FRAME_SCHEMAS,
   UserUpdatedFrameSchema,
   ResumedFrameSchema,
+  PresenceFrameSchema,
+  PresenceCountFrameSchema,
+  TypingFrameSchema,
+  ReadFrameSchema,
+  UnreadFrameSchema,
   AckFrameSchema,
   ErrorFrameSchema,
 ] as const;
@@ -223,4 +302,31 @@ export function roomRemovedFrame(
   reason: 'left' | 'removed',
 ): RoomRemovedFrame {
   return { type: 'room.removed', room_id: roomId, seq, reason };
+}
+
+export function presenceFrame(userId: number, status: PresenceStatus): PresenceFrame {
+  return { type: 'presence', user_id: userId, status };
+}
+
+export function presenceCountFrame(roomId: number, online: number): PresenceCountFrame {
+  return { type: 'presence.count', room_id: roomId, online };
+}
+
+export function typingFrame(roomId: number, userId: number): TypingFrame {
+  return { type: 'typing', room_id: roomId, user_id: userId };
+}
+
+export function readFrame(roomId: number, seq: number): ReadFrame {
+  return { type: 'read', room_id: roomId, seq };
+}
+
+export function unreadFrame(roomId: number, counts: UnreadCounts, lastSeq: number): UnreadFrame {
+  return {
+    type: 'unread',
+    room_id: roomId,
+    unread: counts.unread,
+    mentions: counts.mentions,
+    last_read_seq: counts.last_read_seq,
+    last_seq: lastSeq,
+  };
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ChatEvent, RoomEvent } from '@chat/events';
+import { ChatEvent, ReadMovedEvent, RoomEvent, UnreadChangedEvent } from '@chat/events';
+import { readFrame, unreadFrame } from '@chat/protocol';
 import { ChatMetrics } from '@chat/metrics';
 import { GENERAL_ROOM_ID } from '@chat/rooms';
 import { ConnectionRegistry } from './connection-registry.service';
@@ -18,13 +19,16 @@ export class EventBroadcaster {
     private readonly metrics: ChatMetrics,
   ) {}
 
-  /** An event that is no room's: revoked sessions, and users' changes. */
+  /** An event that is no room's change: revoked sessions, users' changes, a user's read state. */
   dispatch(event: ChatEvent): void {
     if (event.type === 'sessions.revoked') {
       for (const connection of this.registry.signedInWith(new Set(event.sessionIds))) {
         connection.refuse('Invalid token');
       }
       return;
+    }
+    if (event.type === 'read.moved' || event.type === 'unread.changed') {
+      return this.toUser(event.userId, event);
     }
     const stop = this.metrics.broadcastDuration.startTimer();
     let sent = 0;
@@ -53,6 +57,24 @@ export class EventBroadcaster {
     sent += this.registry.deliverToRoom(encodeFrame(v2RoomFrame(event)), event.roomId, event.seq);
     stop();
     this.count(event, sent);
+  }
+
+  /** A user's own read state, to that user's v2 sockets here. */
+  private toUser(userId: number, event: ReadMovedEvent | UnreadChangedEvent): void {
+    const sockets = this.registry.socketsOf(userId);
+    if (sockets.size > 0) {
+      const frame = encodeFrame(
+        event.type === 'read.moved'
+          ? readFrame(event.roomId, event.seq)
+          : unreadFrame(
+              event.roomId,
+              { unread: event.unread, mentions: event.mentions, last_read_seq: event.lastReadSeq },
+              event.lastSeq,
+            ),
+      );
+      for (const connection of sockets) connection.sendEncoded([frame]);
+    }
+    this.count(event, sockets.size);
   }
 
   private count(event: ChatEvent, sent: number): void {

@@ -10,6 +10,8 @@ import { EventBroadcaster } from './event-broadcaster.service';
 import { FrameHandler } from './frame-handler.service';
 import { MessageRateLimiter } from './message-rate-limiter.service';
 import { RoomFanout } from './room-fanout.service';
+import { PresenceFrames } from './v2/presence-frames.service';
+import { ReadFrames } from './v2/read-frames.service';
 import { RoomResume } from './v2/room-resume.service';
 import { V2FrameHandler } from './v2/v2-frame-handler.service';
 
@@ -21,6 +23,8 @@ import { V2FrameHandler } from './v2/v2-frame-handler.service';
     EventBroadcaster,
     FrameHandler,
     MessageRateLimiter,
+    PresenceFrames,
+    ReadFrames,
     RoomFanout,
     RoomResume,
     V2FrameHandler,

@@ -11,8 +11,8 @@ import {
 /**
  * The v1 frame that shows a bus event to the compat sockets, or null for an event they are not
  * shown: a deleted account (for the avatar store to clean up), revoked sessions (their sockets
- * close) and the rooms' membership and settings, which v1 does not know. Only the general room's
- * message events reach here.
+ * close), and the rooms' membership and settings, presence, typing and read state, which v1 does
+ * not know. Only the general room's message events reach here.
  */
 export function eventFrame(event: ChatEvent): ServerFrame | null {
   switch (event.type) {
@@ -31,6 +31,10 @@ export function eventFrame(event: ChatEvent): ServerFrame | null {
     case 'member.joined':
     case 'member.left':
     case 'room.updated':
+    case 'presence.changed':
+    case 'typing':
+    case 'read.moved':
+    case 'unread.changed':
       return null;
   }
 }

@@ -28,6 +28,8 @@ import { CLOSE_POLICY_VIOLATION, CLOSE_TRY_AGAIN_LATER } from '../connection/clo
 import { ConnectionRegistry } from '../connection-registry.service';
 import { MessageRateLimiter } from '../message-rate-limiter.service';
 import { RoomFanout } from '../room-fanout.service';
+import { PresenceFrames } from './presence-frames.service';
+import { ReadFrames } from './read-frames.service';
 import { RoomResume } from './room-resume.service';
 
 /** What a client frame does on a chat.v2 socket (see docs/protocol.md). */
@@ -42,6 +44,8 @@ export class V2FrameHandler {
     private readonly registry: ConnectionRegistry,
     private readonly fanout: RoomFanout,
     private readonly resumes: RoomResume,
+    private readonly readFrames: ReadFrames,
+    private readonly presenceFrames: PresenceFrames,
     private readonly limiter: MessageRateLimiter,
     private readonly metrics: ChatMetrics,
   ) {}
@@ -104,6 +108,14 @@ export class V2FrameHandler {
       }
       case 'resume':
         await this.resumes.resume(connection, frame.req, frame.rooms);
+        return connection.send(ackFrame(frame.req));
+      case 'read':
+        return connection.send(ackFrame(frame.req, await this.readFrames.read(caller, frame)));
+      case 'typing':
+        await this.presenceFrames.typing(connection, caller, frame.roomId);
+        return connection.send(ackFrame(frame.req));
+      case 'presence':
+        await this.presenceFrames.setStatus(connection, frame.status);
         return connection.send(ackFrame(frame.req));
     }
   }
