@@ -20,6 +20,15 @@ export interface BenchProfile {
   rooms: RoomsProfile;
   /** Frames handed to one SDK client to time its cost per frame. */
   sdkFrames: number;
+  presence: PresenceProfile;
+}
+
+/** The presence scenario: users in rooms of roomSize (and general) connecting at once. */
+export interface PresenceProfile {
+  users: number;
+  roomSize: number;
+  /** The server's PRESENCE_ROOM_LIMIT: rooms above it get counts, not each member's status. */
+  roomLimit: number;
 }
 
 /** The rooms scenario: C sockets (one user each) in R = C / M rooms of M, all also in general. */
@@ -44,6 +53,7 @@ const SMOKE: BenchProfile = {
   historyRequests: 20,
   rooms: { connections: 40, roomSize: 10, rates: [20, 40] },
   sdkFrames: 2_000,
+  presence: { users: 40, roomSize: 10, roomLimit: 20 },
 };
 
 const FULL: BenchProfile = {
@@ -63,6 +73,7 @@ const FULL: BenchProfile = {
     rates: [100, 140, 200, 280, 400, 560, 800, 1120, 1600, 2240, 3200, 4480, 6400, 8960],
   },
   sdkFrames: 50_000,
+  presence: { users: 1_000, roomSize: 10, roomLimit: 100 },
 };
 
 export function benchProfile(smoke: boolean): BenchProfile {

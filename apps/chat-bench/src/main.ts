@@ -11,6 +11,7 @@ import { registerAndLogIn } from './http-client';
 import { idleGrowth } from './idle-memory';
 import { latencyRounds } from './latency';
 import { machineDescription } from './machine';
+import { presenceRounds } from './presence';
 import { renderReport } from './report';
 import { roomsRounds } from './rooms';
 import { scaleOutFanout } from './scale-out';
@@ -43,6 +44,15 @@ async function main(): Promise<void> {
     for (const server of servers.values()) await stopServer(server);
     servers.clear();
 
+    // 7. Presence: users connecting at once and leaving, seen by a watcher, and what it cost.
+    const presenceServer = await startServer('chat', {
+      DATABASE_URL: databaseUrl,
+      PRESENCE_ROOM_LIMIT: String(profile.presence.roomLimit),
+    });
+    const presence = await presenceRounds(presenceServer, profile.presence, profile.rounds).finally(
+      () => stopServer(presenceServer),
+    );
+
     // 5. Scale-out: the fan-out again, the sockets spread over two instances joined by Redis.
     const scaleOut = await scaleOutFanout(databaseUrl, tokens, profile);
     fanout.lastSteps.set('chat, two instances', scaleOut.lastSteps);
@@ -65,6 +75,7 @@ async function main(): Promise<void> {
         history,
         scaleOut: scaleOut.results,
         rooms,
+        presence,
         sdk,
         seconds: (performance.now() - started) / 1000,
         machine: machineDescription(),

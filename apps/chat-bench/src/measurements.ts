@@ -1,6 +1,7 @@
 import type { FanoutStep } from './fanout-step';
 import type { HistoryLatency } from './history-latency';
 import type { LoadResult } from './load';
+import type { PresenceResult } from './presence';
 import type { RoomsKind, RoomsRounds } from './rooms';
 import type { SdkCost } from './sdk-cost';
 import type { ServerKind } from './servers';
@@ -20,6 +21,8 @@ export interface Measurements {
   scaleOut: number[];
   /** The rooms scenario, on the chat server and the coalescing baseline given the same rooms. */
   rooms: RoomsRounds;
+  /** The presence scenario, one result per round. */
+  presence: PresenceResult[];
   /** The SDK's cost per received frame, which keeps it out of the load's sockets. */
   sdk: SdkCost;
   seconds: number;

@@ -93,3 +93,20 @@ export function roomStepRows(m: Measurements, profile: BenchProfile): string[] {
 function stepCells(label: string, s: FanoutStep, profile: BenchProfile): string {
   return `| ${label} | ${s.rate} | ${k(s.result.deliveriesPerSecond)} | ${f(s.result.ratio, 4)} | ${f(s.result.latencyMs.p50)} | ${f(s.result.latencyMs.p99)} | ${f((100 * s.cpuSeconds) / (profile.stepMs / 1000), 0)}% |`;
 }
+
+/** The presence scenario: how soon a watcher sees everyone, and frames per change against naive. */
+export function presenceTable(summary: Summary, profile: BenchProfile): string[] {
+  const p = summary.presence;
+  const { users, roomSize, roomLimit } = profile.presence;
+  return [
+    `| presence (${k(users)} users in rooms of ${roomSize} and general, limit ${roomLimit}) | measured |`,
+    '|---|---|',
+    `| all ${k(users - 1)} others signed in (ms from the first connect) | ${f(p.connectMs, 0)} |`,
+    `| the watcher's general room counts all ${k(users)} online (ms) | ${f(p.allOnlineMs, 0)} |`,
+    `| the watcher has each of its ${roomSize - 1} roommates online (ms) | ${f(p.roommatesOnlineMs, 0)} |`,
+    `| all others left: the watcher's count back to 1 (ms from the closes) | ${f(p.allOfflineMs, 0)} |`,
+    `| presence frames sent per change | ${f(p.framesPerChange, 2)} |`,
+    `| naive design (every change to every signed-in socket) per change | ${f(p.naiveFramesPerChange, 1)} |`,
+    `| frames against the naive design | ${f(p.vsNaive, 4)}x |`,
+  ];
+}

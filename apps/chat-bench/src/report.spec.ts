@@ -1,5 +1,6 @@
 import { benchProfile } from './bench-profile';
 import { Measurements } from './measurements';
+import type { PresenceResult } from './presence';
 import { renderReport } from './report';
 import { RoomsRounds } from './rooms';
 
@@ -42,6 +43,20 @@ function rooms(misdelivered = 0): RoomsRounds {
   };
 }
 
+function presence(allOnlineMs: number, frames: number): PresenceResult {
+  return {
+    users: 1_000,
+    roomSize: 10,
+    connectMs: allOnlineMs / 2,
+    allOnlineMs,
+    roommatesOnlineMs: allOnlineMs - 100,
+    allOfflineMs: 300,
+    changes: 1_998,
+    frames,
+    naiveFrames: 999_000,
+  };
+}
+
 /** A run that meets every target of issue #7, each by a margin; `changes` moves one figure. */
 function run(changes: Partial<Measurements> = {}): Measurements {
   return {
@@ -63,6 +78,7 @@ function run(changes: Partial<Measurements> = {}): Measurements {
     history: { messages: 1_000_000, last: history(3), load: history(4), baseline: history(1) },
     scaleOut: [560_000, 420_000, 490_000],
     rooms: rooms(),
+    presence: [presence(900, 2_000), presence(1_100, 1_998), presence(1_000, 1_999)],
     sdk: { frames: 50_000, sdkMicros: 12.5, parseMicros: 1.5 },
     seconds: 600.4,
     machine: 'test machine',
@@ -112,6 +128,16 @@ describe('report', () => {
     expect(markdown).toContain('against 1.5 µs for a JSON.parse alone');
     // 200,000 deliveries/s at 12.5 µs each.
     expect(markdown).toContain('SDK clients would need\n2.5 cores of their own');
+  });
+
+  it('gives the presence medians, and frames per change against the naive design', () => {
+    const { summary, table } = render(run());
+    expect(summary.presence).toMatchObject({ allOnlineMs: 1_000, allOfflineMs: 300 });
+    // 1,999 frames for 1,998 changes, where naive sends each change to ~500 sockets.
+    expect(summary.presence.framesPerChange).toBeCloseTo(1_999 / 1_998);
+    expect(summary.presence.naiveFramesPerChange).toBe(500);
+    expect(table).toContain("| the watcher's general room counts all 1,000 online (ms) | 1000 |");
+    expect(table).toContain('| presence frames sent per change | 1.00 |');
   });
 
   it('writes the rooms rows against the coalescing baseline, and each rooms step', () => {

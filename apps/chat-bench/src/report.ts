@@ -1,7 +1,14 @@
 import type { BenchProfile } from './bench-profile';
 import { thousands } from './format';
 import { fanoutMedian, Measurements } from './measurements';
-import { historyTable, measuresTable, roomStepRows, stepRows, targetsTable } from './report-tables';
+import {
+  historyTable,
+  measuresTable,
+  presenceTable,
+  roomStepRows,
+  stepRows,
+  targetsTable,
+} from './report-tables';
 import { Summary, summarize } from './summary';
 
 export interface Report {
@@ -19,6 +26,8 @@ export function renderReport(m: Measurements, profile: BenchProfile): Report {
     ...measuresTable(m, summary, profile),
     '',
     ...historyTable(m.history),
+    '',
+    ...presenceTable(summary, profile),
     '',
     ...targetsTable(m, summary),
   ].join('\n');
@@ -73,6 +82,14 @@ ${thousands(m.sdk.frames)} \`message.new\` frames to one SDK client took ${m.sdk
 check, de-duplication by number, store, event), against ${m.sdk.parseMicros.toFixed(1)} µs for a JSON.parse alone. At
 the one-room fan-out above, ${thousands(Math.round(fanoutMedian(m, 'chat')))} deliveries/s, SDK clients would need
 ${((fanoutMedian(m, 'chat') * m.sdk.sdkMicros) / 1e6).toFixed(1)} cores of their own. The setup (users, rooms, members) goes through the SDK's HTTP helpers.
+
+The presence rows register ${thousands(profile.presence.users)} users in rooms of ${profile.presence.roomSize} (and general) and start a chat
+server whose rooms above ${profile.presence.roomLimit} members (general) get an online count instead of each member's status.
+A watcher (the first user) signs in, then every other socket connects at once; the watcher reads
+general's \`presence.count\` and its own room's members' \`presence\` frames. Then all but the
+watcher close. Every socket counts the \`presence\` and \`presence.count\` frames it receives over
+both phases; the naive design would send each change to every socket signed in at that moment
+(n(n - 1) frames for n users joining and leaving one by one). Medians of ${profile.rounds} rounds with the same users.
 
 History latencies are measured from the load generator over one kept-alive connection, after
 ${thousands(profile.historyRequests)} warm-up requests, in ${profile.rounds} alternating rounds of ${thousands(profile.historyRequests)} requests per route

@@ -5,6 +5,8 @@ import { membersOf, RoomLayout } from './room-layout';
 export interface RoomUsers {
   /** The token of each socket's user, by socket index. */
   tokens: string[];
+  /** The id of each socket's user, by socket index. */
+  userIds: number[];
   /** The room id of each of the layout's rooms. */
   roomIds: number[];
 }
@@ -14,14 +16,18 @@ const PARALLEL = 8;
 const PASSWORD = 'bench password';
 
 /**
- * Registers a user per socket, and has the first member of each room create it (public) and add
+ * Registers a user per socket (named after the scenario), and has the first member of each room create it (public) and add
  * the others, all over the HTTP API (through the SDK's helpers). Every user is in the general room
  * already.
  */
-export async function setUpRooms(httpUrl: string, layout: RoomLayout): Promise<RoomUsers> {
+export async function setUpRooms(
+  httpUrl: string,
+  layout: RoomLayout,
+  scenario = 'room',
+): Promise<RoomUsers> {
   const anonymous = new ChatHttp({ url: httpUrl });
   const users = await inParallel(layout.connections, async (i) => {
-    const name = `bench-${process.pid}-room-${i}`;
+    const name = `bench-${process.pid}-${scenario}-${i}`;
     await anonymous.register(name, PASSWORD);
     return anonymous.login(name, PASSWORD);
   });
@@ -32,7 +38,11 @@ export async function setUpRooms(httpUrl: string, layout: RoomLayout): Promise<R
     for (const member of others) await asOwner.addMember(created.id, member.user_id);
     return created.id;
   });
-  return { tokens: users.map((user) => user.token), roomIds };
+  return {
+    tokens: users.map((user) => user.token),
+    userIds: users.map((user) => user.user_id),
+    roomIds,
+  };
 }
 
 /** `work(i)` for i from 0 to count - 1, `PARALLEL` at a time; the results in order of i. */

@@ -6,6 +6,7 @@ import {
   roomsLatencyMedian as roomsP,
   roomsMedian as rooms,
 } from './measurements';
+import type { PresenceResult } from './presence';
 import { median } from './stats';
 
 /** The run's figures and ratios, printed as the BENCH_RESULT line. */
@@ -41,8 +42,25 @@ export function summarize(m: Measurements) {
         chat: m.rooms.misdelivered.get('chat')!,
       },
     },
+    presence: presenceSummary(m),
     seconds: Math.round(m.seconds),
   };
 }
 
 export type Summary = ReturnType<typeof summarize>;
+
+function presenceSummary(m: Measurements) {
+  const of = (figure: (r: PresenceResult) => number) => median(m.presence.map(figure));
+  const framesPerChange = of((r) => r.frames / r.changes);
+  const naivePerChange = of((r) => r.naiveFrames / r.changes);
+  return {
+    users: m.presence[0].users,
+    connectMs: of((r) => r.connectMs),
+    allOnlineMs: of((r) => r.allOnlineMs),
+    roommatesOnlineMs: of((r) => r.roommatesOnlineMs),
+    allOfflineMs: of((r) => r.allOfflineMs),
+    framesPerChange,
+    naiveFramesPerChange: naivePerChange,
+    vsNaive: framesPerChange / naivePerChange,
+  };
+}
