@@ -286,6 +286,11 @@ describe('npm run bench, briefly', () => {
     expect(result.history.lastMessages.p99).toBeGreaterThan(0);
     expect(result.scaleOut.twoInstances).toBeGreaterThan(0);
     expect(output).toContain('| fan-out: highest sustained deliveries/s');
+    // Every user was seen online and offline again, with fewer frames than the naive design.
+    expect(result.presence.allOnlineMs).toBeGreaterThan(0);
+    expect(result.presence.allOfflineMs).toBeGreaterThan(0);
+    expect(result.presence.framesPerChange).toBeGreaterThan(0);
+    expect(result.presence.vsNaive).toBeLessThan(1);
   }, 150_000);
 });
 
