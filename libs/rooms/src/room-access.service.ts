@@ -64,4 +64,9 @@ export class RoomAccess {
   roomsOf(userId: number): Promise<{ room_id: number; last_seq: number }[]> {
     return this.rooms.roomsOf(userId);
   }
+
+  /** How many live members each room has (every live account, in the general room). */
+  memberCounts(roomIds: number[]): Promise<Map<number, number>> {
+    return this.rooms.memberCounts(roomIds);
+  }
 }

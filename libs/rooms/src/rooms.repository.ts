@@ -61,6 +61,8 @@ const ROOMS_OF = `
 
 const SUMMARY_BY_ID = `SELECT ${SUMMARY} FROM rooms r WHERE r.id = $1`;
 
+const SUMMARIES = `SELECT ${SUMMARY} FROM rooms r WHERE r.id = ANY($1::int[])`;
+
 const VIEW = `
   SELECT ${SUMMARY},
          CASE WHEN r.id = ${GENERAL_ROOM_ID} THEN 'member' ELSE m.role END AS room_role,
@@ -157,6 +159,12 @@ export class RoomsRepository {
   /** The general room and every room `userId` has a member row in, with their newest numbers. */
   roomsOf(userId: number): Promise<{ room_id: number; last_seq: number }[]> {
     return this.sql(ROOMS_OF, [userId]);
+  }
+
+  /** Each room's member count, for those of `roomIds` that exist. */
+  async memberCounts(roomIds: number[]): Promise<Map<number, number>> {
+    const rows = await this.sql<RoomSummary>(SUMMARIES, [roomIds]);
+    return new Map(rows.map((room) => [room.id, room.member_count]));
   }
 
   async summary(roomId: number, sql: Sql = this.sql): Promise<RoomSummary | null> {
