@@ -142,7 +142,8 @@ const insertMessagesFunction = (onlyMembers: string, roomOpen: string, reserveFi
     }
   END $$`;
 
-const INSERT_MESSAGES_FOR_MEMBERS = insertMessagesFunction(
+/** The function as this migration leaves it (the mentions migration's `down` restores it). */
+export const INSERT_MESSAGES_FOR_MEMBERS = insertMessagesFunction(
   `IF room <> 1 AND EXISTS (
       SELECT 1 FROM unnest(user_ids) author (id)
        WHERE NOT EXISTS (SELECT 1 FROM room_members rm

@@ -6,6 +6,7 @@ import { AddSessionExpiry1764310000000 } from './1764310000000-add-session-expir
 import { AddMessageWriteId1764320000000 } from './1764320000000-add-message-write-id';
 import { AddRoomsAndMessageSeq1764330000000 } from './1764330000000-add-rooms-and-message-seq';
 import { AddRoomMembersAndChanges1764340000000 } from './1764340000000-add-room-members-and-changes';
+import { AddMentionsAndReadMarkers1764350000000 } from './1764350000000-add-mentions-and-read-markers';
 
 export const migrations = [
   CreateUsersAndSessions1764280000000,
@@ -15,4 +16,5 @@ export const migrations = [
   AddMessageWriteId1764320000000,
   AddRoomsAndMessageSeq1764330000000,
   AddRoomMembersAndChanges1764340000000,
+  AddMentionsAndReadMarkers1764350000000,
 ];

@@ -97,6 +97,7 @@ describe('room messages over HTTP (/api/v1/rooms/:id/messages, /api/v1/messages/
         'room_id',
         'seq',
         'edited_at',
+        'mentions',
       ]);
       expect(response.body[0]).toMatchObject({
         room_id: roomId,
@@ -229,6 +230,7 @@ describe('room messages over HTTP (/api/v1/rooms/:id/messages, /api/v1/messages/
         room_id: roomId,
         seq: seq + 1,
         edited_at: null,
+        mentions: [],
       });
       expect(
         await socket.next((frame) => frame.type === 'message.new' && frame.room_id === roomId),
@@ -331,6 +333,7 @@ describe('room messages over HTTP (/api/v1/rooms/:id/messages, /api/v1/messages/
         message_id: message.message_id,
         text: 'new text',
         edited_at: expect.stringMatching(ISO),
+        mentions: [],
       });
       socket.close();
       await patch(message.message_id, bob, { text: 'not yours' }).expect(403);

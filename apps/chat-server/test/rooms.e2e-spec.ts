@@ -261,6 +261,7 @@ describe('rooms over HTTP: create, read, list, rename, archive', () => {
         created_at: expect.any(String),
         edited: true,
         edited_at: expect.stringMatching(/Z$/),
+        mentions: [],
       });
     });
 

@@ -72,6 +72,7 @@ describe('the chat.v2 socket: messages, edits, deletes and who sees them', () =>
         room_id: roomId,
         seq: seqBefore + 1,
         edited_at: null,
+        mentions: [],
       };
       expect(ack).toEqual({ type: 'ack', req: 's1', message });
       const expected = {
@@ -215,7 +216,7 @@ describe('the chat.v2 socket: messages, edits, deletes and who sees them', () =>
       await settle();
 
       const v1 = { ...general.message };
-      for (const key of ['room_id', 'seq', 'edited_at']) delete v1[key];
+      for (const key of ['room_id', 'seq', 'edited_at', 'mentions']) delete v1[key];
       const id = general.message.message_id;
       const expected: V1Frame[] = [
         { ...v1, client_id: 'g-1' },
@@ -345,6 +346,7 @@ describe('the chat.v2 socket: messages, edits, deletes and who sees them', () =>
         message_id: id,
         text: 'second',
         edited_at: expect.stringMatching(ISO),
+        mentions: [],
       });
       expect(Object.keys(updated)).toEqual([
         'type',
@@ -353,6 +355,7 @@ describe('the chat.v2 socket: messages, edits, deletes and who sees them', () =>
         'message_id',
         'text',
         'edited_at',
+        'mentions',
       ]);
       const [row] = await t.db.query(
         `SELECT text, to_char(edited_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at

@@ -103,6 +103,7 @@ describe('the chat.v2 socket: resume', () => {
       message_id: one.message.message_id,
       text: 'one!',
       edited_at: expect.any(String),
+      mentions: [],
     });
     expect(frames[3]).toEqual({
       type: 'message.deleted',

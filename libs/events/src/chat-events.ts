@@ -30,11 +30,16 @@ export interface MessageUpdatedEvent extends RoomChange {
   editedAt: string;
   /** The users the new text's @names name; absent: none. */
   mentions?: number[];
+  /** Live events only (not replays): the users the text named before, for their unread counts. */
+  previousMentions?: number[];
 }
 
 export interface MessageDeletedEvent extends RoomChange {
   type: 'message.deleted';
   messageId: number;
+  /** Live events only (not replays): the message's own number and author, for unread counts. */
+  messageSeq?: number;
+  authorId?: number;
 }
 
 /** Someone joined or was added: the room as it is now goes to their own sockets. */

@@ -78,8 +78,13 @@ const IS_VALID: { [Type in ChatEvent['type']]: (event: Fields) => boolean } = {
     isId(e.messageId) &&
     isString(e.text) &&
     isString(e.editedAt) &&
-    (e.mentions === undefined || isIdList(e.mentions)),
-  'message.deleted': (e) => inRoom(e) && isId(e.messageId),
+    (e.mentions === undefined || isIdList(e.mentions)) &&
+    (e.previousMentions === undefined || isIdList(e.previousMentions)),
+  'message.deleted': (e) =>
+    inRoom(e) &&
+    isId(e.messageId) &&
+    (e.messageSeq === undefined || isId(e.messageSeq)) &&
+    (e.authorId === undefined || isId(e.authorId)),
   'member.joined': (e) => inRoom(e) && isRoomMember(e.member) && isRoomSummary(e.room),
   'member.left': (e) =>
     inRoom(e) && isId(e.userId) && (e.reason === 'left' || e.reason === 'removed'),

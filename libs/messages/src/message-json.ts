@@ -8,8 +8,9 @@ export function toRoomMessage(
   roomId: number,
   seq: number,
   editedAt: string | null,
+  mentions: number[],
 ): RoomMessage {
-  return { ...message, room_id: roomId, seq, edited_at: editedAt };
+  return { ...message, room_id: roomId, seq, edited_at: editedAt, mentions };
 }
 
 const ISO_UTC = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
@@ -29,7 +30,7 @@ export function messageJsonSql(timeZonePlaceholder: string): string {
 export function roomMessageJsonSql(timeZonePlaceholder: string): string {
   return `json_build_object(${compatFields(timeZonePlaceholder)},
     'room_id', m.room_id, 'seq', m.seq,
-    'edited_at', to_char(m.edited_at AT TIME ZONE 'UTC', ${ISO_UTC}))`;
+    'edited_at', to_char(m.edited_at AT TIME ZONE 'UTC', ${ISO_UTC}), 'mentions', m.mentions)`;
 }
 
 function compatFields(timeZonePlaceholder: string): string {
@@ -48,4 +49,6 @@ export interface StoredMessage {
   user_id: number;
   client_id: string | null;
   message: ChatMessage;
+  /** The users its @names named (v2 shows them; the compat shape has no place for them). */
+  mentions: number[];
 }

@@ -118,6 +118,7 @@ function stored(row: Row): StoredMessage {
     user_id: row.user_id,
     client_id: row.client_id,
     message,
+    mentions: [],
   };
 }
 

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { backendPidOf, BackendProcessesRepository } from '@chat/database';
 import { ChatMessage, EventBus } from '@chat/events';
 import { ChatMetrics } from '@chat/metrics';
+import { mentionedNames } from '@chat/protocol';
 import { StoredMessage } from './message-json';
 import { MessagesRepository } from './messages.repository';
 
@@ -18,6 +19,8 @@ export interface WriteResult {
   roomId: number;
   /** The message's number in its room. */
   seq: number;
+  /** The users its @names named. */
+  mentions: number[];
   /** False when the author's client_id was already stored: nothing new was written. */
   created: boolean;
 }
@@ -163,7 +166,12 @@ export class MessageWriter {
     try {
       inserted = await this.messages.insertBatch(
         batch[0].roomId,
-        batch.map((w) => ({ userId: w.userId, text: w.text, clientId: w.clientId || null })),
+        batch.map((w) => ({
+          userId: w.userId,
+          text: w.text,
+          clientId: w.clientId || null,
+          mentionedNames: mentionedNames(w.text),
+        })),
         writeId,
       );
     } catch (error) {
@@ -205,6 +213,7 @@ export class MessageWriter {
         seq: row.seq,
         message: row.message,
         clientId: row.client_id ?? undefined,
+        mentions: row.mentions.length > 0 ? row.mentions : undefined,
       });
     }
   }
@@ -246,7 +255,13 @@ export class MessageWriter {
   }
 
   private result(row: StoredMessage, created: boolean): WriteResult {
-    return { message: row.message, roomId: row.room_id, seq: row.seq, created };
+    return {
+      message: row.message,
+      roomId: row.room_id,
+      seq: row.seq,
+      mentions: row.mentions,
+      created,
+    };
   }
 }
 

@@ -57,6 +57,10 @@ export class Message extends BaseEntity {
   @Column({ name: 'client_id', type: 'varchar', length: 64, nullable: true })
   clientId!: string | null;
 
+  /** The users its @names named when it was stored or last edited (see mentionedNames). */
+  @Column({ type: 'integer', array: true, default: () => "'{}'" })
+  mentions!: number[];
+
   /** The batched insert that stored it (see MessageWriter.settleInDoubt). */
   @Column({ name: 'write_id', type: 'uuid', nullable: true, select: false })
   writeId!: string | null;

@@ -10,25 +10,38 @@ export interface MessageRow {
   text: string;
   /** The author's idempotency key; null for none. */
   clientId: string | null;
+  /** The names its text mentions (mentionedNames), resolved to users by the insert; none if absent. */
+  mentionedNames?: string[];
 }
+
+/** Names as chat_mentioned_users takes them: joined by newlines, which no name holds; null: none. */
+function namesParameter(names: string[] = []): string | null {
+  return names.length > 0 ? names.join('\n') : null;
+}
+
+/** A StoredMessage of `messages m JOIN users u`; `$timeZone` is TIME_ZONE's parameter. */
+const stored = (timeZone: string) =>
+  `m.room_id, m.seq::float8 AS seq, m.user_id, m.client_id, ${messageJsonSql(timeZone)} AS message,
+   m.mentions`;
 
 /**
  * One round trip: chat_insert_messages (see the migrations) numbers the new rows in the room's
- * sequence and skips rows whose key the room has stored; they come back in id order.
+ * sequence, resolves their mentions, and skips rows whose key the room has stored; they come back
+ * in id order.
  */
 const INSERT_BATCH = `
-  SELECT m.room_id, m.seq::float8 AS seq, m.user_id, m.client_id, ${messageJsonSql('$5')} AS message
-    FROM chat_insert_messages($1, $2, $3, $4, $6) m JOIN users u ON u.id = m.user_id
+  SELECT ${stored('$5')}
+    FROM chat_insert_messages($1, $2, $3, $4, $6, $7) m JOIN users u ON u.id = m.user_id
    ORDER BY m.id`;
 
 const SELECT_BY_KEYS = `
-  SELECT m.room_id, m.seq::float8 AS seq, m.user_id, m.client_id, ${messageJsonSql('$4')} AS message
+  SELECT ${stored('$4')}
     FROM messages m JOIN users u ON u.id = m.user_id
    WHERE m.room_id = $1
      AND (m.user_id, m.client_id) IN (SELECT * FROM unnest($2::integer[], $3::text[]))`;
 
 const SELECT_WRITTEN = `
-  SELECT m.room_id, m.seq::float8 AS seq, m.user_id, m.client_id, ${messageJsonSql('$3')} AS message
+  SELECT ${stored('$3')}
     FROM messages m JOIN users u ON u.id = m.user_id
    WHERE m.id > $1 AND m.write_id = ANY($2::uuid[])
    ORDER BY m.id`;
@@ -74,19 +87,30 @@ const SELECT_ONE = `
     FROM messages m JOIN users u ON u.id = m.user_id WHERE m.id = $1`;
 
 /**
- * Sets the text (only of `$3`'s messages in room `$4`, when given) and logs the edit under the
- * room's next number, in one statement: the edit and its number commit together.
+ * Sets the text and the users its names `$5` mention (see namesParameter), only of `$3`'s
+ * messages in room `$4` when given, and logs the edit under the room's next number, in one
+ * statement: the edit and its number commit together. The row is locked first, so the mentions it
+ * had before are the ones this edit replaces.
  */
 const UPDATE_TEXT = `
-  WITH edited AS (
-    UPDATE messages SET text = $1, edited_at = now()
+  WITH target AS (
+    SELECT id, mentions FROM messages
      WHERE id = $2 AND ($3::integer IS NULL OR user_id = $3)
        AND ($4::integer IS NULL OR room_id = $4)
-    RETURNING id, room_id, text,
-              to_char(edited_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS edited_at)
-  SELECT room_id, edited_at,
+       FOR UPDATE),
+  edited AS (
+    UPDATE messages m SET text = $1, edited_at = now(),
+           mentions = CASE WHEN $5::text IS NULL THEN '{}'
+                           ELSE chat_mentioned_users(m.room_id, string_to_array($5, E'\\n')) END
+      FROM target WHERE m.id = target.id
+    RETURNING m.id, m.room_id, m.seq, m.user_id, m.text, m.mentions,
+              target.mentions AS previous_mentions,
+              to_char(m.edited_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS edited_at)
+  SELECT room_id, edited_at, mentions, previous_mentions, seq::float8 AS message_seq,
+         user_id AS author_id,
          chat_log_change(room_id, 'message.updated',
-           jsonb_build_object('messageId', id, 'text', text, 'editedAt', edited_at))::float8 AS seq
+           jsonb_build_object('messageId', id, 'text', text, 'editedAt', edited_at,
+                              'mentions', mentions))::float8 AS seq
     FROM edited`;
 
 /**
@@ -96,13 +120,13 @@ const UPDATE_TEXT = `
 const DELETE = `
   WITH deleted AS (
     DELETE FROM messages WHERE id = $1 AND ($2::integer IS NULL OR room_id = $2)
-    RETURNING id, room_id, seq),
+    RETURNING id, room_id, seq, user_id),
   forgotten AS (
     UPDATE room_changes c SET payload = jsonb_set(c.payload, '{text}', '""')
       FROM deleted
      WHERE c.room_id = deleted.room_id AND c.seq > deleted.seq
        AND c.type = 'message.updated' AND c.payload->'messageId' = to_jsonb(deleted.id))
-  SELECT room_id,
+  SELECT room_id, seq::float8 AS message_seq, user_id AS author_id,
          chat_log_change(room_id, 'message.deleted', jsonb_build_object('messageId', id), seq)::float8
            AS seq
     FROM deleted`;
@@ -113,8 +137,17 @@ export interface LoggedChange {
   seq: number;
 }
 
-export interface LoggedEdit extends LoggedChange {
+/** The message changed: its own number and author. */
+export interface LoggedMessageChange extends LoggedChange {
+  message_seq: number;
+  author_id: number;
+}
+
+export interface LoggedEdit extends LoggedMessageChange {
   edited_at: string;
+  /** The users the new text mentions, and those the text mentioned before. */
+  mentions: number[];
+  previous_mentions: number[];
 }
 
 /**
@@ -146,6 +179,7 @@ export class MessagesRepository {
       rows.map((row) => row.clientId),
       this.timeZone,
       writeId,
+      rows.map((row) => namesParameter(row.mentionedNames)),
     ]);
     return inserted;
   }
@@ -234,12 +268,14 @@ export class MessagesRepository {
   }
 
   /**
-   * Sets a message's text, only if `only.authorId` wrote it and it is in `only.roomId` when given,
-   * and logs the edit: its room, number and time, or null when no message matched.
+   * Sets a message's text and the users the names it mentions stand for, only if `only.authorId`
+   * wrote it and it is in `only.roomId` when given, and logs the edit: its room, number and time,
+   * or null when no message matched.
    */
   async updateText(
     messageId: number,
     text: string,
+    mentionedNames: string[],
     only: { authorId?: number; roomId?: number } = {},
   ): Promise<LoggedEdit | null> {
     const { rows } = await this.sql.query<LoggedEdit>(UPDATE_TEXT, [
@@ -247,13 +283,17 @@ export class MessagesRepository {
       messageId,
       only.authorId ?? null,
       only.roomId ?? null,
+      namesParameter(mentionedNames),
     ]);
     return rows[0] ?? null;
   }
 
   /** Deletes a message (only in `onlyRoomId` when given) and logs it; null when there was none. */
-  async delete(messageId: number, onlyRoomId?: number): Promise<LoggedChange | null> {
-    const { rows } = await this.sql.query<LoggedChange>(DELETE, [messageId, onlyRoomId ?? null]);
+  async delete(messageId: number, onlyRoomId?: number): Promise<LoggedMessageChange | null> {
+    const { rows } = await this.sql.query<LoggedMessageChange>(DELETE, [
+      messageId,
+      onlyRoomId ?? null,
+    ]);
     return rows[0] ?? null;
   }
 

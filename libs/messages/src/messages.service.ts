@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuthUser } from '@chat/auth';
 import { ConflictError } from '@chat/errors';
 import { ChatMessage, EventBus } from '@chat/events';
+import { mentionedNames } from '@chat/protocol';
 import { GENERAL_ROOM_ID } from '@chat/rooms';
 import { MessageWriter, NewMessage, WriteResult } from './message-writer.service';
 import { LoggedChange, MessagesRepository } from './messages.repository';
@@ -88,15 +89,15 @@ export class MessagesService {
   }
 
   /**
-   * Changes a message's text (only the author's, and only in the room, when given), takes the
-   * room's next number and tells the room; ConflictError when no message matched.
+   * Changes a message's text and mentions (only the author's, and only in the room, when given),
+   * takes the room's next number and tells the room; ConflictError when no message matched.
    */
   async rewrite(
     messageId: number,
     text: string,
     only: { authorId?: number; roomId?: number } = {},
   ): Promise<LoggedChange> {
-    const edit = await this.messages.updateText(messageId, text, only);
+    const edit = await this.messages.updateText(messageId, text, mentionedNames(text), only);
     if (!edit) throw new ConflictError(UNAUTHORIZED);
     this.events.publish({
       type: 'message.updated',
@@ -105,8 +106,10 @@ export class MessagesService {
       messageId,
       text,
       editedAt: edit.edited_at,
+      mentions: edit.mentions,
+      previousMentions: edit.previous_mentions,
     });
-    return edit;
+    return { room_id: edit.room_id, seq: edit.seq };
   }
 
   /** Deletes a message (only in the room, when given) and tells the room; ConflictError if none. */
@@ -118,7 +121,9 @@ export class MessagesService {
       roomId: deletion.room_id,
       seq: deletion.seq,
       messageId,
+      messageSeq: deletion.message_seq,
+      authorId: deletion.author_id,
     });
-    return deletion;
+    return { room_id: deletion.room_id, seq: deletion.seq };
   }
 }

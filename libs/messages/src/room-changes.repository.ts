@@ -17,6 +17,8 @@ export interface StoredChange {
   edited_at: string | null;
   /** For a message: its sender's idempotency key, or null (live frames carry it too). */
   client_id: string | null;
+  /** For a message: the users its @names named; null for a logged change. */
+  mentions: number[] | null;
 }
 
 /**
@@ -25,17 +27,17 @@ export interface StoredChange {
  * reader sees one change per number. `messages` narrows which messages count.
  */
 const changesBetween = (messages: string) => `
-  SELECT seq, type, data, edited_at, client_id FROM (
+  SELECT seq, type, data, edited_at, client_id, mentions FROM (
     SELECT m.seq, 'message' AS type, ${messageJsonSql('$4')} AS data,
            to_char(m.edited_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS edited_at,
-           m.client_id
+           m.client_id, m.mentions
       FROM messages m JOIN users u ON u.id = m.user_id
      WHERE m.room_id = $1 AND m.seq > $2 AND m.seq <= $3 ${messages}
     UNION ALL
-    SELECT seq, type, payload::json, NULL, NULL FROM room_changes
+    SELECT seq, type, payload::json, NULL, NULL, NULL FROM room_changes
      WHERE room_id = $1 AND seq > $2 AND seq <= $3
     UNION ALL
-    SELECT deleted_message_seq, type, payload::json, NULL, NULL FROM room_changes
+    SELECT deleted_message_seq, type, payload::json, NULL, NULL, NULL FROM room_changes
      WHERE room_id = $1 AND deleted_message_seq > $2 AND deleted_message_seq <= $3) changes
    ORDER BY seq`;
 

@@ -74,7 +74,7 @@ export class RoomMessagesService {
     }
     // A repeat may have been edited since: read it back as it is now.
     const message = written.created
-      ? toRoomMessage(written.message, written.roomId, written.seq, null)
+      ? toRoomMessage(written.message, written.roomId, written.seq, null, written.mentions)
       : await this.repository.findOne(written.message.message_id);
     if (!message) throw new NotFoundError(MESSAGE_NOT_FOUND);
     return { message, created: written.created };

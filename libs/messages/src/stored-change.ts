@@ -11,6 +11,7 @@ export function changeEvent(roomId: number, change: StoredChange): RoomEvent {
       message: change.data as ChatMessage,
     };
     if (change.edited_at !== null) event.editedAt = change.edited_at;
+    if (change.mentions !== null && change.mentions.length > 0) event.mentions = change.mentions;
     return event;
   }
   return { ...change.data, type: change.type, roomId, seq: change.seq } as RoomEvent;

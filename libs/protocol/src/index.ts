@@ -4,3 +4,4 @@ export * from './client-frames';
 export * from './server-frames';
 export * from './asyncapi';
 export * from './frame-check';
+export * from './mentions';

@@ -46,6 +46,9 @@ export const MessageUpdatedFrameSchema = frame(
     message_id: MessageId,
     text: Type.String(),
     edited_at: Type.String(),
+    mentions: Type.Optional(
+      Type.Array(Type.Integer({ minimum: 1 }), { description: 'the users the new text mentions' }),
+    ),
   },
   'A message was edited by its author.',
 );

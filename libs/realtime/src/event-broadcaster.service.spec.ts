@@ -101,7 +101,7 @@ describe('EventBroadcaster', () => {
       type: 'message.new',
       room_id: 5,
       seq: 3,
-      message: { ...message(8), room_id: 5, seq: 3, edited_at: null },
+      message: { ...message(8), room_id: 5, seq: 3, edited_at: null, mentions: [] },
     });
     expect(alsoInRoom.deliverToRoom.mock.calls[0][0]).toBe(frame);
   });

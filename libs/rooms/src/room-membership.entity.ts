@@ -52,6 +52,13 @@ export class RoomMembership extends BaseEntity {
   joinedAt!: Date;
 
   /**
+   * The room's number the member has read up to: never backwards, never past the room's last_seq
+   * (see ReadMarkersRepository). bigint: TypeORM hands it over as a string.
+   */
+  @Column({ name: 'last_read_seq', type: 'bigint', default: 0 })
+  lastReadSeq!: string;
+
+  /**
    * "room:user", one value naming the row: the admin panel addresses records by a single id, and
    * the table's key is the pair.
    */

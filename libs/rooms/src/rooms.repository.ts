@@ -5,6 +5,7 @@ import { GENERAL_ROOM_ID } from './general-room';
 import { RoomRole } from './room-membership.entity';
 import { DirectoryRoom, MyRoom, RoomSummary, RoomView } from './room-views';
 import { Sql } from './transaction-runner.service';
+import { unreadCountsSql } from './unread-counts-sql';
 
 const ISO_UTC = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
@@ -43,7 +44,7 @@ const lastMessageJson = (timeZone: string) => `json_build_object(
     'created_at', to_char(lm.created_at AT TIME ZONE 'UTC', ${ISO_UTC}),
     'edited', lm.edited_at IS NOT NULL,
     'room_id', lm.room_id, 'seq', lm.seq,
-    'edited_at', to_char(lm.edited_at AT TIME ZONE 'UTC', ${ISO_UTC}))`;
+    'edited_at', to_char(lm.edited_at AT TIME ZONE 'UTC', ${ISO_UTC}), 'mentions', lm.mentions)`;
 
 const ACCESS = `
   SELECT r.kind, r.archived_at IS NOT NULL AS archived, m.role AS room_role
@@ -70,12 +71,20 @@ const VIEW = `
     FROM rooms r LEFT JOIN room_members m ON m.room_id = r.id AND m.user_id = $2
    WHERE r.id = $1`;
 
-/** The reader's rooms from their member rows (and the general room): no scan of all rooms. */
+/**
+ * The reader's rooms from their member rows (and the general room): no scan of all rooms. Each
+ * with the reader's marker and counts (unreadCountsSql), in the same snapshot as its last_seq, so
+ * the counts are exact as of that number.
+ */
 const MINE = `
-  SELECT ${SUMMARY}, mine.role AS room_role, ${peerOf('$1')}, last.message AS last_message
-    FROM (SELECT ${GENERAL_ROOM_ID} AS room_id, 'member'::varchar AS role
+  SELECT ${SUMMARY}, mine.role AS room_role, ${peerOf('$1')}, last.message AS last_message,
+         ${unreadCountsSql('r.id', '$1', 'mine.last_read_seq')},
+         mine.last_read_seq::float8 AS last_read_seq
+    FROM (SELECT ${GENERAL_ROOM_ID} AS room_id, 'member'::varchar AS role,
+                 coalesce((SELECT last_read_seq FROM general_read_markers WHERE user_id = $1), 0)
+                   AS last_read_seq
           UNION ALL
-          SELECT room_id, role FROM room_members
+          SELECT room_id, role, last_read_seq FROM room_members
            WHERE user_id = $1 AND room_id <> ${GENERAL_ROOM_ID}) mine
     JOIN rooms r ON r.id = mine.room_id
     LEFT JOIN LATERAL (

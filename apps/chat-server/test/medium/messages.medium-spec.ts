@@ -209,6 +209,8 @@ describe('messages on PostgreSQL', () => {
           messageId,
           text: 'edited',
           editedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+          mentions: [],
+          previousMentions: [],
         },
       ]);
       const [page] = JSON.parse(await messages.history(messageId + 1)) as ChatMessage[];
@@ -227,7 +229,14 @@ describe('messages on PostgreSQL', () => {
       m.takeEvents();
       await messages.remove(messageId);
       expect(m.takeEvents()).toEqual([
-        { type: 'message.deleted', roomId: 1, seq: expect.any(Number), messageId },
+        {
+          type: 'message.deleted',
+          roomId: 1,
+          seq: expect.any(Number),
+          messageId,
+          messageSeq: row.seq,
+          authorId: author.id,
+        },
       ]);
       await expect(messages.remove(messageId)).rejects.toThrow(ConflictError);
       await expect(messages.edit(caller, messageId, 'too late')).rejects.toThrow(ConflictError);
@@ -250,7 +259,7 @@ describe('messages on PostgreSQL', () => {
       expect(logged).toEqual([
         {
           type: 'message.updated',
-          payload: { messageId, text: '', editedAt: expect.any(String) },
+          payload: { messageId, text: '', editedAt: expect.any(String), mentions: [] },
         },
         { type: 'message.deleted', payload: { messageId } },
       ]);

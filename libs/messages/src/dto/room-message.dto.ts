@@ -9,6 +9,9 @@ export class RoomMessageDto extends ChatMessageDto implements RoomMessage {
   seq!: number;
   @ApiProperty({ type: String, nullable: true, description: 'ISO 8601, UTC' })
   edited_at!: string | null;
+  /** The users its @names named when it was sent or last edited (`@name` or `@[name with spaces]`). */
+  @ApiProperty({ type: Number, isArray: true })
+  mentions!: number[];
 }
 
 /** A change to a message, numbered in its room. */

@@ -10,7 +10,13 @@ export function v2RoomFrame(event: RoomEvent): RoomFrame {
   const place = { room_id: event.roomId, seq: event.seq };
   switch (event.type) {
     case 'message.created': {
-      const message = toRoomMessage(event.message, event.roomId, event.seq, event.editedAt ?? null);
+      const message = toRoomMessage(
+        event.message,
+        event.roomId,
+        event.seq,
+        event.editedAt ?? null,
+        event.mentions ?? [],
+      );
       const frame: RoomFrame = { type: 'message.new', ...place, message };
       return event.clientId ? { ...frame, client_id: event.clientId } : frame;
     }
@@ -21,6 +27,7 @@ export function v2RoomFrame(event: RoomEvent): RoomFrame {
         message_id: event.messageId,
         text: event.text,
         edited_at: event.editedAt,
+        mentions: event.mentions ?? [],
       };
     case 'message.deleted':
       return { type: 'message.deleted', ...place, message_id: event.messageId };

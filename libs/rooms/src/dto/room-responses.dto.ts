@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { UNREAD_LIMIT } from '@chat/protocol';
 import {
   DirectoryPage,
   DirectoryRoom,
@@ -67,12 +68,26 @@ export class LastMessageDto implements LastMessage {
   edited!: boolean;
   @ApiProperty({ type: String, nullable: true })
   edited_at!: string | null;
+  /** The users its @names named. */
+  @ApiProperty({ type: Number, isArray: true })
+  mentions!: number[];
 }
 
 export class MyRoomDto extends RoomViewDto implements MyRoom {
   /** The room's newest message; null when it has none. */
   @ApiProperty({ type: LastMessageDto, nullable: true })
   last_message!: LastMessage | null;
+  /**
+   * Messages after the caller's read marker, by others, not deleted, exact as of `last_seq`;
+   * stops at 100 (show "99+").
+   */
+  @ApiProperty({ minimum: 0, maximum: UNREAD_LIMIT })
+  unread!: number;
+  /** Those of them that mention the caller; stops at 100. */
+  @ApiProperty({ minimum: 0, maximum: UNREAD_LIMIT })
+  mentions!: number;
+  /** The caller's read marker: the room's number they have read up to. */
+  last_read_seq!: number;
 }
 
 export class DirectoryRoomDto extends RoomSummaryDto implements DirectoryRoom {

@@ -1,0 +1,142 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+import { INSERT_MESSAGES_FOR_MEMBERS } from './1764340000000-add-room-members-and-changes';
+
+/**
+ * Mentions and read markers. A message keeps the users its @names named (`mentions`, resolved when
+ * it is stored or edited: chat_mentioned_users). Each member has a read marker, the room number
+ * they have read up to: on their member row, and for the general room, which has no member rows,
+ * in general_read_markers (one row per account, made with the account). Unread and mention counts
+ * are never stored: they are counted from the marker over messages_room_id_seq_key and the
+ * partial index of messages with mentions.
+ */
+export class AddMentionsAndReadMarkers1764350000000 implements MigrationInterface {
+  name = 'AddMentionsAndReadMarkers1764350000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    // A constant default: no table rewrite.
+    await queryRunner.query(
+      `ALTER TABLE messages ADD COLUMN mentions integer[] NOT NULL DEFAULT '{}'`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX messages_mentions_idx ON messages (room_id, seq) WHERE mentions <> '{}'`,
+    );
+
+    // Existing members have read what their rooms hold now.
+    await queryRunner.query(
+      `ALTER TABLE room_members ADD COLUMN last_read_seq bigint NOT NULL DEFAULT 0`,
+    );
+    await queryRunner.query(
+      `UPDATE room_members m SET last_read_seq = r.last_seq FROM rooms r WHERE r.id = m.room_id`,
+    );
+    await queryRunner.query(`
+      CREATE TABLE general_read_markers (
+        user_id integer PRIMARY KEY
+          CONSTRAINT general_read_markers_user_id_fkey REFERENCES users (id) ON DELETE CASCADE,
+        last_read_seq bigint NOT NULL
+      )`);
+    await queryRunner.query(`
+      INSERT INTO general_read_markers (user_id, last_read_seq)
+      SELECT u.id, r.last_seq FROM users u CROSS JOIN rooms r WHERE r.id = 1`);
+    await queryRunner.query(START_GENERAL_MARKER_FUNCTION);
+    await queryRunner.query(`
+      CREATE TRIGGER users_general_read_marker AFTER INSERT ON users
+        FOR EACH ROW EXECUTE FUNCTION chat_start_general_read_marker()`);
+
+    await queryRunner.query(MENTIONED_USERS_FUNCTION);
+    await queryRunner.query(
+      `DROP FUNCTION chat_insert_messages(integer, integer[], text[], text[], uuid)`,
+    );
+    await queryRunner.query(INSERT_MESSAGES_WITH_MENTIONS);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(
+      `DROP FUNCTION chat_insert_messages(integer, integer[], text[], text[], uuid, text[])`,
+    );
+    await queryRunner.query(`DROP FUNCTION chat_mentioned_users(integer, text[])`);
+    await queryRunner.query(`DROP TRIGGER users_general_read_marker ON users`);
+    await queryRunner.query(`DROP FUNCTION chat_start_general_read_marker()`);
+    await queryRunner.query(`DROP TABLE general_read_markers`);
+    await queryRunner.query(`ALTER TABLE room_members DROP COLUMN last_read_seq`);
+    await queryRunner.query(`DROP INDEX messages_mentions_idx`);
+    await queryRunner.query(`ALTER TABLE messages DROP COLUMN mentions`);
+    await queryRunner.query(INSERT_MESSAGES_FOR_MEMBERS);
+  }
+}
+
+/** A new account has read the general room as it is when the account is made. */
+const START_GENERAL_MARKER_FUNCTION = `
+  CREATE FUNCTION chat_start_general_read_marker() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    INSERT INTO general_read_markers (user_id, last_read_seq)
+      SELECT NEW.id, last_seq FROM rooms WHERE id = 1;
+    RETURN NULL;
+  END $$`;
+
+/**
+ * The live accounts named (ignoring case, as names are unique ignoring case: the index
+ * users_name_lower_key) that may be mentioned in the room: anyone in a public room, members only
+ * in private and direct rooms. In id order, at most 50 (the parser gives no more names).
+ */
+const MENTIONED_USERS_FUNCTION = `
+  CREATE FUNCTION chat_mentioned_users(room integer, names text[])
+  RETURNS integer[] LANGUAGE sql STABLE AS $$
+    SELECT coalesce(array_agg(mentioned.id ORDER BY mentioned.id), '{}')
+      FROM (SELECT u.id FROM users u
+             WHERE lower(u.name) = ANY (ARRAY(SELECT lower(n) FROM unnest(names) n))
+               AND u.deleted_at IS NULL
+               AND (EXISTS (SELECT 1 FROM rooms r WHERE r.id = room AND r.kind = 'public')
+                    OR EXISTS (SELECT 1 FROM room_members m
+                                WHERE m.room_id = room AND m.user_id = u.id))
+             ORDER BY u.id LIMIT 50) mentioned
+  $$`;
+
+/**
+ * chat_insert_messages as the previous migration left it (see there for the reasoning), with each
+ * row's mentions resolved in the same statement: `mention_names` holds, per row, the names its
+ * text mentions joined by newlines (which no name contains), or NULL for none.
+ */
+const INSERT_MESSAGES_WITH_MENTIONS = `
+  CREATE FUNCTION chat_insert_messages(
+    room integer, user_ids integer[], texts text[], client_ids text[], batch_write_id uuid,
+    mention_names text[] DEFAULT NULL
+  ) RETURNS SETOF messages LANGUAGE plpgsql VOLATILE ROWS 100 AS $$
+  DECLARE
+    last bigint;
+    stored bigint;
+    asked bigint := coalesce(array_length(user_ids, 1), 0);
+  BEGIN
+    UPDATE rooms SET last_seq = last_seq + asked WHERE id = room AND archived_at IS NULL
+      RETURNING last_seq - asked INTO last;
+    IF NOT FOUND THEN
+      RAISE foreign_key_violation USING MESSAGE = format('No open room %s', room);
+    END IF;
+    IF room <> 1 AND EXISTS (
+        SELECT 1 FROM unnest(user_ids) author (id)
+         WHERE NOT EXISTS (SELECT 1 FROM room_members rm
+                            WHERE rm.room_id = room AND rm.user_id = author.id)) THEN
+      RAISE integrity_constraint_violation
+        USING MESSAGE = format('Not a member of room %s', room);
+    END IF;
+    RETURN QUERY
+      INSERT INTO messages (room_id, seq, user_id, text, client_id, write_id, mentions)
+      SELECT room, last + row_number() OVER (ORDER BY position), user_id, text, client_id,
+             batch_write_id,
+             CASE WHEN names IS NULL THEN '{}'
+                  ELSE chat_mentioned_users(room, string_to_array(names, E'\\n')) END
+        FROM (SELECT batch.*,
+                     row_number() OVER (PARTITION BY user_id, client_id ORDER BY position) AS nth
+                FROM unnest(user_ids, texts, client_ids, mention_names) WITH ORDINALITY
+                     AS batch (user_id, text, client_id, names, position)) batch
+       WHERE (batch.client_id IS NULL
+          OR (nth = 1 AND NOT EXISTS (
+                SELECT 1 FROM messages m
+                 WHERE m.room_id = room AND m.user_id = batch.user_id
+                   AND m.client_id = batch.client_id)))
+       ORDER BY position
+      RETURNING *;
+    GET DIAGNOSTICS stored = ROW_COUNT;
+    IF stored < asked THEN
+      UPDATE rooms SET last_seq = last + stored WHERE id = room;
+    END IF;
+  END $$`;
