@@ -62,6 +62,12 @@ export class AppConfig {
    * the general room (direct conversations included).
    */
   readonly rooms: { createdPerHour: number; perUser: number };
+  /**
+   * Rooms of up to `roomLimit` members are told each member's presence, larger ones only their
+   * online count. With Redis, an instance's connections count while its heartbeat key lives
+   * (`instanceTtlMs`, refreshed every third of it); a crashed one's are swept by the others.
+   */
+  readonly presence: { roomLimit: number; instanceTtlMs: number };
 
   constructor(env: Environment) {
     this.nodeEnv = env.NODE_ENV;
@@ -105,6 +111,10 @@ export class AppConfig {
     this.resumeMaxMessages = env.RESUME_MAX_MESSAGES;
     this.profileUpdateRateLimitPerMinute = env.PROFILE_UPDATE_RATE_LIMIT;
     this.rooms = { createdPerHour: env.ROOMS_CREATED_PER_HOUR, perUser: env.ROOMS_PER_USER };
+    this.presence = {
+      roomLimit: env.PRESENCE_ROOM_LIMIT,
+      instanceTtlMs: env.PRESENCE_INSTANCE_TTL_SECONDS * 1000,
+    };
   }
 }
 

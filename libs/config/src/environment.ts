@@ -222,6 +222,18 @@ export class Environment {
   @Min(1)
   @IsInt()
   ROOMS_PER_USER = 500;
+
+  @Transform(toInt)
+  @Min(1)
+  @Max(100000)
+  @IsInt()
+  PRESENCE_ROOM_LIMIT = 100;
+
+  @Transform(toInt)
+  @Min(1)
+  @Max(300)
+  @IsInt()
+  PRESENCE_INSTANCE_TTL_SECONDS = 15;
 }
 
 /** Raised at boot; its message is one line naming every variable that is wrong. */

@@ -21,5 +21,7 @@ export class ChatMetrics {
     @InjectMetric(METRIC.roomChangesSkipped) readonly roomChangesSkipped: Counter,
     @InjectMetric(METRIC.avatarJobs) readonly avatarJobs: Counter<'outcome'>,
     @InjectMetric(METRIC.avatarJobDuration) readonly avatarJobDuration: Histogram,
+    @InjectMetric(METRIC.presenceChanges) readonly presenceChanges: Counter,
+    @InjectMetric(METRIC.framesDropped) readonly framesDropped: Counter<'type'>,
   ) {}
 }

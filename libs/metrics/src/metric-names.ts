@@ -17,4 +17,6 @@ export const METRIC = {
   avatarJobs: 'chat_avatar_jobs_total',
   avatarJobDuration: 'chat_avatar_job_duration_seconds',
   databasePoolInUse: 'chat_db_pool_connections_in_use',
+  presenceChanges: 'chat_presence_changes_total',
+  framesDropped: 'chat_ws_frames_dropped_total',
 } as const;

@@ -77,6 +77,15 @@ const metricProviders = [
     name: METRIC.databasePoolInUse,
     help: 'Database connections of the pool in use',
   }),
+  makeCounterProvider({
+    name: METRIC.presenceChanges,
+    help: "Changes of a user's presence (over all their sockets) this instance published",
+  }),
+  makeCounterProvider({
+    name: METRIC.framesDropped,
+    help: 'Presence and typing frames not sent to sockets that had fallen behind, by type',
+    labelNames: ['type'],
+  }),
 ];
 
 /** GET /metrics (Prometheus text format) with process defaults and the chat's own metrics. */

@@ -20,6 +20,9 @@ export class ConnectionRegistry implements OnModuleDestroy {
   private readonly users = new Map<number, Set<ClientConnection>>();
   /** Told when the last socket of a room here leaves it (see RoomFanout). */
   roomEmptied: (roomId: number) => void = () => undefined;
+  /** Told when a socket here signs in, of either protocol, and when it goes (see PresenceSockets). */
+  socketSignedIn: (connection: ClientConnection) => void = () => undefined;
+  socketGone: (connection: ClientConnection) => void = () => undefined;
   private readonly perAddress = new Map<string, number>();
   /** The ids of the last RECENT_BROADCASTS messages broadcast, by broadcast count. */
   private readonly recentBroadcasts: number[] = [];
@@ -50,6 +53,7 @@ export class ConnectionRegistry implements OnModuleDestroy {
 
   remove(connection: ClientConnection): void {
     if (!this.connections.delete(connection)) return;
+    this.socketGone(connection);
     this.compat.delete(connection);
     if (connection.streams) {
       for (const roomId of connection.streams.roomIds()) this.leaveRoom(connection, roomId);
@@ -139,9 +143,11 @@ export class ConnectionRegistry implements OnModuleDestroy {
     return sockets.size;
   }
 
-  /** A v2 socket has signed in as its user. */
+  /** A socket here has signed in as its user. */
   signedIn(connection: ClientConnection): void {
-    if (connection.streams && connection.user) addTo(this.users, connection.user.id, connection);
+    if (!connection.user || !this.connections.has(connection)) return;
+    if (connection.streams) addTo(this.users, connection.user.id, connection);
+    this.socketSignedIn(connection);
   }
 
   /** The signed-in v2 sockets of a user here. */
@@ -152,6 +158,11 @@ export class ConnectionRegistry implements OnModuleDestroy {
   /** Puts a v2 socket in a room; true when it is the room's first socket here. */
   joinRoom(connection: ClientConnection, roomId: number): boolean {
     return addTo(this.rooms, roomId, connection);
+  }
+
+  /** The v2 sockets here in the room. */
+  socketsIn(roomId: number): ReadonlySet<ClientConnection> {
+    return this.rooms.get(roomId) ?? NONE;
   }
 
   /** Whether any v2 socket here is in the room. */

@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { ChatEvent, ReadMovedEvent, RoomEvent, UnreadChangedEvent } from '@chat/events';
+import {
+  ChatEvent,
+  PresenceChangedEvent,
+  ReadMovedEvent,
+  RoomEvent,
+  TypingEvent,
+  UnreadChangedEvent,
+} from '@chat/events';
 import { readFrame, unreadFrame } from '@chat/protocol';
 import { ChatMetrics } from '@chat/metrics';
 import { GENERAL_ROOM_ID } from '@chat/rooms';
@@ -14,6 +21,9 @@ import { v2RoomFrame, v2UserFrame } from './v2/v2-event-frames';
  */
 @Injectable()
 export class EventBroadcaster {
+  /** Shows presence and typing events (see PresenceDelivery). */
+  presenceEvent: (event: PresenceChangedEvent | TypingEvent) => void = () => undefined;
+
   constructor(
     private readonly registry: ConnectionRegistry,
     private readonly metrics: ChatMetrics,
@@ -29,6 +39,9 @@ export class EventBroadcaster {
     }
     if (event.type === 'read.moved' || event.type === 'unread.changed') {
       return this.toUser(event.userId, event);
+    }
+    if (event.type === 'presence.changed' || event.type === 'typing') {
+      return this.presenceEvent(event);
     }
     const stop = this.metrics.broadcastDuration.startTimer();
     let sent = 0;

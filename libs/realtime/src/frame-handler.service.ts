@@ -79,6 +79,7 @@ export class FrameHandler {
       connection.notify('Temporarily unavailable');
       return connection.socket.close(CLOSE_TRY_AGAIN_LATER, 'Temporarily unavailable');
     }
+    this.registry.signedIn(connection);
     this.logger.log(`WebSocket authenticated (user ${connection.user!.id})`);
     if (acknowledge) connection.send(authFrame(connection.user!.id));
   }

@@ -1,16 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import { AuthUser } from '@chat/auth';
-import { UnavailableError } from '@chat/errors';
+import { NotFoundError } from '@chat/errors';
+import { SocketStatus, TypingService } from '@chat/presence';
 import { ClientConnection } from '../connection/client-connection';
+import { PresenceSockets } from '../presence/presence-sockets.service';
 
-// TODO(#19, presence): replaced by the presence and typing work.
+/** The `typing` and `presence` frames of a v2 socket. */
 @Injectable()
 export class PresenceFrames {
-  typing(_connection: ClientConnection, _caller: AuthUser, _roomId: number): Promise<void> {
-    return Promise.reject(new UnavailableError('Typing is not built yet'));
+  constructor(
+    private readonly sockets: PresenceSockets,
+    private readonly typingNotices: TypingService,
+  ) {}
+
+  /** The caller types in one of the socket's rooms; in any other room, not found. */
+  typing(connection: ClientConnection, caller: AuthUser, roomId: number): Promise<void> {
+    if (!connection.streams?.has(roomId)) {
+      return Promise.reject(new NotFoundError('Room not found'));
+    }
+    this.typingNotices.typed(caller.id, roomId);
+    return Promise.resolve();
   }
 
-  setStatus(_connection: ClientConnection, _status: 'online' | 'away'): Promise<void> {
-    return Promise.reject(new UnavailableError('Presence is not built yet'));
+  setStatus(connection: ClientConnection, status: SocketStatus): Promise<void> {
+    return this.sockets.setStatus(connection, status);
   }
 }

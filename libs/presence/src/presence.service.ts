@@ -1,0 +1,174 @@
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { AuthUser } from '@chat/auth';
+import { AppConfig } from '@chat/config';
+import { UnavailableError } from '@chat/errors';
+import { ChatEvent, EventBus, PresenceChangedEvent } from '@chat/events';
+import { ChatMetrics } from '@chat/metrics';
+import { PresenceAnswer, RoomPresenceAnswer } from '@chat/protocol';
+import { RoomAccess } from '@chat/rooms';
+import { PresenceChange, PresenceStatus, SocketStatus } from './presence-status';
+import { PresenceStore } from './presence-store';
+import { RoomSizes } from './room-sizes';
+
+/**
+ * Presence: each socket's status goes to the store, which says when a user's status over all
+ * their sockets on every instance changes; each change is published on the bus as
+ * `presence.changed`, naming the user's rooms of up to PRESENCE_ROOM_LIMIT members (their members
+ * are told the status) and the larger ones with their online counts.
+ */
+@Injectable()
+export class PresenceService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('Presence');
+  private lastConnectionId = 0;
+  /** This instance's sockets (connection id → user), and how many each user has here. */
+  private readonly owners = new Map<string, number>();
+  private readonly socketsHere = new Map<number, number>();
+  private readonly sizes: RoomSizes;
+  private readonly roomLimit: number;
+  private unsubscribe?: () => void;
+
+  constructor(
+    private readonly store: PresenceStore,
+    private readonly events: EventBus,
+    private readonly rooms: RoomAccess,
+    private readonly metrics: ChatMetrics,
+    config: AppConfig,
+  ) {
+    this.roomLimit = config.presence.roomLimit;
+    this.sizes = new RoomSizes((roomIds) => rooms.memberCounts(roomIds));
+    store.changed = (changes) => this.announce(changes);
+  }
+
+  onModuleInit(): void {
+    this.unsubscribe = this.events.subscribe((event) => this.membershipChanged(event));
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe?.();
+  }
+
+  /** A socket of `userId` signed in: it is online. Its connection id, for the calls below. */
+  connect(userId: number): string {
+    const connectionId = String(++this.lastConnectionId);
+    this.owners.set(connectionId, userId);
+    this.socketsHere.set(userId, (this.socketsHere.get(userId) ?? 0) + 1);
+    void this.store.put(connectionId, userId, 'online').then((changes) => this.announce(changes));
+    return connectionId;
+  }
+
+  /** The socket's own status (its user's is the most active of theirs). */
+  async setStatus(connectionId: string, status: SocketStatus): Promise<void> {
+    const userId = this.owners.get(connectionId);
+    if (userId === undefined) return;
+    this.announce(await this.store.put(connectionId, userId, status));
+  }
+
+  /** The socket is gone. */
+  disconnect(connectionId: string): void {
+    const userId = this.owners.get(connectionId);
+    if (userId === undefined) return;
+    this.owners.delete(connectionId);
+    const left = this.socketsHere.get(userId)! - 1;
+    if (left > 0) this.socketsHere.set(userId, left);
+    else this.socketsHere.delete(userId);
+    void this.store.remove(connectionId).then((changes) => this.announce(changes));
+  }
+
+  /** Each user's status, in the order asked. */
+  async ofUsers(userIds: number[]): Promise<PresenceAnswer> {
+    const statuses = await this.read(() => this.store.statuses(userIds));
+    return { presence: userIds.map((userId, i) => ({ user_id: userId, status: statuses[i] })) };
+  }
+
+  /** How many members of a room the caller is in are online or away. */
+  async ofRoom(caller: AuthUser, roomId: number): Promise<RoomPresenceAnswer> {
+    await this.rooms.member(caller, roomId);
+    const [online] = await this.read(() => this.store.onlineCounts([roomId]));
+    return { room_id: roomId, online };
+  }
+
+  /** The current status of each user, for frames about to be sent. */
+  statuses(userIds: number[]): Promise<PresenceStatus[]> {
+    return this.store.statuses(userIds);
+  }
+
+  /** The current online count of each room, for frames about to be sent. */
+  onlineCounts(roomIds: number[]): Promise<number[]> {
+    return this.store.onlineCounts(roomIds);
+  }
+
+  private async read<T>(query: () => Promise<T>): Promise<T> {
+    try {
+      return await query();
+    } catch (error) {
+      this.logger.warn(`Presence unreadable: ${(error as Error).message}`);
+      throw new UnavailableError('Presence is unavailable');
+    }
+  }
+
+  private announce(changes: PresenceChange[]): void {
+    for (const change of changes) {
+      this.publish(change).catch((error: Error) =>
+        this.logger.warn(`Presence of user ${change.userId} not announced: ${error.message}`),
+      );
+    }
+  }
+
+  /** Tells the user's rooms, counting them in each (or in none once offline). */
+  private async publish({ userId, status }: PresenceChange): Promise<void> {
+    const roomIds = (await this.rooms.roomsOf(userId)).map((room) => room.room_id);
+    const { small, large } = await this.bySize(roomIds);
+    const online = await this.store.syncRooms(userId, roomIds, large);
+    this.send({ userId, status, roomIds: small, counts: withCounts(large, online) });
+  }
+
+  /**
+   * A member with a socket here joined or left a room: they are counted there or no longer, and a
+   * room they joined is told their status (a large room its new count).
+   */
+  private membershipChanged(event: ChatEvent): void {
+    if (event.type !== 'member.joined' && event.type !== 'member.left') return;
+    const userId = event.type === 'member.joined' ? event.member.user_id : event.userId;
+    if (!this.socketsHere.has(userId)) return;
+    this.roomChanged(userId, event.roomId, event.type === 'member.joined').catch((error: Error) =>
+      this.logger.warn(`Presence of user ${userId} in room ${event.roomId}: ${error.message}`),
+    );
+  }
+
+  private async roomChanged(userId: number, roomId: number, joined: boolean): Promise<void> {
+    let status: PresenceStatus;
+    if (joined) {
+      status = await this.store.joined(userId, roomId);
+    } else {
+      await this.store.left(userId, roomId);
+      [status] = await this.store.statuses([userId]);
+    }
+    if (status === 'offline') return;
+    const { large } = await this.bySize([roomId]);
+    if (large.length > 0) {
+      const online = await this.store.onlineCounts(large);
+      this.send({ userId, status, roomIds: [], counts: withCounts(large, online) });
+    } else if (joined) {
+      this.send({ userId, status, roomIds: [roomId], counts: [] });
+    }
+  }
+
+  private async bySize(roomIds: number[]): Promise<{ small: number[]; large: number[] }> {
+    const sizes = await this.sizes.of(roomIds);
+    const small: number[] = [];
+    const large: number[] = [];
+    for (const roomId of roomIds) {
+      ((sizes.get(roomId) ?? 0) > this.roomLimit ? large : small).push(roomId);
+    }
+    return { small, large };
+  }
+
+  private send(change: Omit<PresenceChangedEvent, 'type'>): void {
+    this.metrics.presenceChanges.inc();
+    this.events.publish({ type: 'presence.changed', ...change });
+  }
+}
+
+function withCounts(roomIds: number[], online: number[]): PresenceChangedEvent['counts'] {
+  return roomIds.map((roomId, i) => ({ roomId, online: online[i] }));
+}

@@ -1,0 +1,166 @@
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { AppConfig } from '@chat/config';
+import { PresenceChangedEvent, TypingEvent } from '@chat/events';
+import { ChatMetrics } from '@chat/metrics';
+import { PresenceService, PresenceStatus } from '@chat/presence';
+import { presenceCountFrame, presenceFrame, typingFrame } from '@chat/protocol';
+import { ClientConnection } from '../connection/client-connection';
+import { ConnectionRegistry } from '../connection-registry.service';
+import { EventBroadcaster } from '../event-broadcaster.service';
+import { encodeFrame } from '../frames/encode-frame';
+import { PRESENCE_FLUSH_MS, PresenceCoalescer } from './presence-coalescer';
+
+/**
+ * A socket whose unsent data passes this share of its bound has fallen behind: it is sent no
+ * presence or typing frames until it catches up (its messages are never dropped; it is cut off
+ * only past the whole bound).
+ */
+const BEHIND_SHARE = 0.5;
+
+/**
+ * Shows the bus's presence and typing events to this instance's v2 sockets. A user's status goes
+ * to the sockets sharing one of the event's rooms with them (each socket once, never the user's
+ * own), gathered per socket and sent every PRESENCE_FLUSH_MS with each user's status as the store
+ * holds it then (so changes crossing on the bus between instances still end in the right one); a
+ * large room's online count goes to its sockets at most once a second. Typing goes at once to the
+ * room's sockets but the typer's.
+ */
+@Injectable()
+export class PresenceDelivery implements OnModuleDestroy {
+  private readonly logger = new Logger('PresenceDelivery');
+  private readonly coalescer = new PresenceCoalescer<ClientConnection>();
+  private readonly behindBytes: number;
+  private timer?: NodeJS.Timeout;
+  private flushing = false;
+
+  constructor(
+    private readonly registry: ConnectionRegistry,
+    private readonly presence: PresenceService,
+    private readonly metrics: ChatMetrics,
+    broadcaster: EventBroadcaster,
+    config: AppConfig,
+  ) {
+    this.behindBytes = config.socket.maxBufferedBytes * BEHIND_SHARE;
+    broadcaster.presenceEvent = (event) => this.deliver(event);
+  }
+
+  onModuleDestroy(): void {
+    clearTimeout(this.timer);
+  }
+
+  deliver(event: PresenceChangedEvent | TypingEvent): void {
+    this.metrics.eventsBroadcast.inc({ type: event.type });
+    if (event.type === 'typing') return this.typing(event);
+    for (const roomId of event.roomIds) {
+      for (const connection of this.registry.socketsIn(roomId)) {
+        if (connection.user?.id !== event.userId) {
+          this.coalescer.status(connection, event.userId, event.status);
+        }
+      }
+    }
+    for (const { roomId, online } of event.counts) {
+      if (this.registry.serves(roomId)) this.coalescer.count(roomId, online);
+    }
+    this.schedule();
+  }
+
+  private typing(event: TypingEvent): void {
+    const sockets = this.registry.socketsIn(event.roomId);
+    if (sockets.size === 0) return;
+    const frame = encodeFrame(typingFrame(event.roomId, event.userId));
+    let sent = 0;
+    for (const connection of sockets) {
+      if (connection.user?.id === event.userId || !this.keepsUp(connection, 'typing')) continue;
+      connection.sendEncoded([frame]);
+      sent++;
+    }
+    this.metrics.framesSent.inc(sent);
+  }
+
+  private schedule(): void {
+    if (this.timer || this.flushing || !this.coalescer.pending) return;
+    this.timer = setTimeout(() => void this.flush(), PRESENCE_FLUSH_MS);
+    this.timer.unref();
+  }
+
+  /** One flush at a time, so a slower read never sends an older status after a newer one. */
+  private async flush(): Promise<void> {
+    this.timer = undefined;
+    this.flushing = true;
+    try {
+      const now = Date.now();
+      await Promise.all([
+        this.sendStatuses(this.coalescer.takeStatuses()),
+        this.sendCounts(this.coalescer.takeCounts(now), now),
+      ]);
+    } catch (error) {
+      this.logger.error('Presence not sent', (error as Error).stack);
+    } finally {
+      this.flushing = false;
+      this.schedule();
+    }
+  }
+
+  private async sendStatuses(gathered: Map<ClientConnection, Map<number, PresenceStatus>>) {
+    if (gathered.size === 0) return;
+    const userIds = new Set<number>();
+    for (const users of gathered.values()) for (const userId of users.keys()) userIds.add(userId);
+    const current = await this.current([...userIds], (ids) => this.presence.statuses(ids));
+    const frames = new Map<string, Buffer>();
+    const frameOf = (userId: number, status: PresenceStatus) => {
+      const key = `${userId}:${status}`;
+      let frame = frames.get(key);
+      if (!frame) frames.set(key, (frame = encodeFrame(presenceFrame(userId, status))));
+      return frame;
+    };
+    let sent = 0;
+    for (const [connection, users] of gathered) {
+      if (!connection.isOpen || !this.keepsUp(connection, 'presence', users.size)) continue;
+      const batch: Buffer[] = [];
+      for (const [userId, status] of users) {
+        batch.push(frameOf(userId, current?.get(userId) ?? status));
+      }
+      connection.sendEncoded(batch);
+      sent += batch.length;
+    }
+    this.metrics.framesSent.inc(sent);
+  }
+
+  private async sendCounts(due: Map<number, number>, now: number): Promise<void> {
+    if (due.size === 0) return;
+    const current = await this.current([...due.keys()], (ids) => this.presence.onlineCounts(ids));
+    let sent = 0;
+    for (const [roomId, gathered] of due) {
+      const online = current?.get(roomId) ?? gathered;
+      if (!this.coalescer.sendCount(roomId, online, now)) continue;
+      const frame = encodeFrame(presenceCountFrame(roomId, online));
+      for (const connection of this.registry.socketsIn(roomId)) {
+        if (!this.keepsUp(connection, 'presence.count')) continue;
+        connection.sendEncoded([frame]);
+        sent++;
+      }
+    }
+    this.metrics.framesSent.inc(sent);
+  }
+
+  /** What the store holds now for each id; undefined (the events' values stand) if unreadable. */
+  private async current<T>(
+    ids: number[],
+    read: (ids: number[]) => Promise<T[]>,
+  ): Promise<Map<number, T> | undefined> {
+    try {
+      const values = await read(ids);
+      return new Map(ids.map((id, i) => [id, values[i]]));
+    } catch (error) {
+      this.logger.debug(`Presence sent as announced: ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+
+  /** Whether the socket may be sent these frames; if it has fallen behind, they are dropped. */
+  private keepsUp(connection: ClientConnection, type: string, frames = 1): boolean {
+    if (connection.bufferedBytes <= this.behindBytes) return true;
+    this.metrics.framesDropped.inc({ type }, frames);
+    return false;
+  }
+}
