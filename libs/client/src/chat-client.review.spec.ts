@@ -61,7 +61,7 @@ describe('a change this version cannot read', () => {
     const chat = client();
     const problems = recorded(chat, 'problem');
     await chat.connect();
-    server.latest.deliver({ type: 'read', room_id: 1, seq: 1 });
+    server.latest.deliver({ type: 'reaction.added', room_id: 1, seq: 1 });
     server.post(8, 1, 'first');
     await settle();
     expect(chat.store.room(1)?.messages.map((m) => m.message)).toEqual(['first']);

@@ -1,11 +1,11 @@
-import type { ErrorFrame, EventFrame, ResumedFrame, RoomMessage } from '@chat/protocol';
-import { isRoomFrame } from '@chat/protocol';
+import type { ErrorFrame, EventFrame, MyRoom, ResumedFrame, RoomMessage } from '@chat/protocol';
+import { isRoomFrame, TYPING_THROTTLE_MS } from '@chat/protocol';
 import { BackoffOptions, DEFAULT_BACKOFF, reconnectDelay } from './backoff';
 import { ChatStore } from './chat-store';
 import { EarlyFrames, SequencedFrame } from './early-frames';
 import { Emitter } from './emitter';
-import { ChatSocketError } from './errors';
-import { ChatHttp, FetchLike, MessageChange } from './http';
+import { ChatSocketError, isTransient } from './errors';
+import { ChatHttp, FetchLike, MessageChange, ReadResult } from './http';
 import { Outbox, PendingMessage } from './outbox';
 import { RoomCursors } from './room-cursors';
 import { AuthResult, ConnectionState, SocketLink } from './socket-link';
@@ -34,6 +34,8 @@ export interface ChatClientOptions {
   validateFrames?: boolean;
   /** Messages the store keeps per room (default 500). */
   keepMessages?: number;
+  /** Typing frames sent per room at most once in this long (default TYPING_THROTTLE_MS, 3 s). */
+  typingThrottleMs?: number;
   /** For tests: the source of jitter. */
   random?: () => number;
 }
@@ -86,6 +88,16 @@ export class ChatClient {
   private lastReady?: ReadyEvent;
   /** What close() does to each connect() still waiting. */
   private readonly connecting = new Set<() => void>();
+  private readonly typingThrottleMs: number;
+  /** When a typing frame last went, per room. */
+  private readonly typingSent = new Map<number, number>();
+  /** The status the app set; every new socket starts online and is told again. */
+  private presenceStatus: 'online' | 'away' = 'online';
+  /** Users whose presence the app shows: asked for again after every reconnect. */
+  private readonly watched = new Set<number>();
+  /** Whether the app loaded the rooms' counts: they are loaded again after a reconnect. */
+  private countsLoaded = false;
+  private countsReload?: { again: boolean };
 
   constructor(options: ChatClientOptions) {
     const token = options.token;
@@ -104,6 +116,7 @@ export class ChatClient {
       this.events.emit('problem', { detail: `A listener threw: ${(error as Error)?.message}` });
     });
     this.store = new ChatStore(() => this.me, options.keepMessages ?? 500);
+    this.typingThrottleMs = options.typingThrottleMs ?? TYPING_THROTTLE_MS;
     const backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     const random = options.random ?? Math.random;
     this.outbox = new Outbox({
@@ -227,6 +240,93 @@ export class ChatClient {
     return this.cursors.get(roomId);
   }
 
+  /**
+   * The user's rooms (GET /api/v1/rooms): each is followed from its `last_seq`, and the store
+   * takes its unread and mention counts and read marker, which are loaded again after every
+   * reconnect (frames missed meanwhile are not replayed).
+   */
+  async loadRooms(): Promise<MyRoom[]> {
+    const rooms = await this.http.myRooms();
+    this.countsLoaded = true;
+    for (const room of rooms) {
+      if (!this.cursors.has(room.id)) this.cursors.follow(room.id, room.last_seq);
+      this.store.setCounts(room.id, room, room.last_seq);
+    }
+    return rooms;
+  }
+
+  /**
+   * Says the user is typing in a room. Sent at most once per room in `typingThrottleMs`, so it can
+   * be called on every key; not sent while offline. Returns whether a frame went.
+   */
+  typing(roomId: number): boolean {
+    checkId(roomId, 'typing(roomId)');
+    const last = this.typingSent.get(roomId);
+    if (!this.link.isReady || (last !== undefined && Date.now() - last < this.typingThrottleMs)) {
+      return false;
+    }
+    this.typingSent.set(roomId, Date.now());
+    this.link.request({ type: 'typing', room_id: roomId }).catch((error: unknown) => {
+      if (!isTransient(error)) this.report(`typing refused: ${(error as Error).message}`);
+    });
+    return true;
+  }
+
+  /**
+   * Moves the user's read marker in a room up to `seq` (never back): at once in the store, then on
+   * the server (over HTTP while the socket is down). Resolves with the server's counts.
+   */
+  markRead(roomId: number, seq: number): Promise<ReadResult> {
+    checkId(roomId, 'markRead(roomId, seq)');
+    if (!Number.isSafeInteger(seq) || seq < 0) {
+      throw new TypeError('markRead(roomId, seq): a seq of 0 or more');
+    }
+    this.store.markRead(roomId, seq);
+    const moved = (result: ReadResult) => {
+      this.store.markRead(roomId, result.last_read_seq);
+      return result;
+    };
+    return this.link
+      .request({ type: 'read', room_id: roomId, seq })
+      .catch((error: unknown) => {
+        if (error instanceof ChatSocketError && error.code === 'not_connected') {
+          return this.http.markRead(roomId, seq);
+        }
+        throw error;
+      })
+      .then(moved);
+  }
+
+  /**
+   * The user's status on this connection: `away` (the app is hidden or idle) or `online`. Their
+   * status everywhere is the most active of their devices'. Kept across reconnects.
+   */
+  async setPresence(status: 'online' | 'away'): Promise<void> {
+    if (status !== 'online' && status !== 'away') {
+      throw new TypeError('setPresence(status): "online" or "away"');
+    }
+    this.presenceStatus = status;
+    if (this.link.isReady) await this.link.request({ type: 'presence', status });
+  }
+
+  /**
+   * Loads the presence of users the app shows (GET /api/v1/presence) into the store, which
+   * `presence` frames keep up to date; asked for again after every reconnect.
+   */
+  async watchPresence(userIds: number[]): Promise<void> {
+    userIds.forEach((userId) => checkId(userId, 'watchPresence(userIds)'));
+    const fresh = [...new Set(userIds)].filter((userId) => !this.watched.has(userId));
+    fresh.forEach((userId) => this.watched.add(userId));
+    await this.loadPresence(fresh);
+  }
+
+  /** How many of a room's members are online or away, into the store (`online`). */
+  async loadRoomPresence(roomId: number): Promise<number> {
+    const { online } = await this.http.roomPresence(roomId);
+    this.store.setOnline(roomId, online);
+    return online;
+  }
+
   private transmit(message: PendingMessage): Promise<RoomMessage> {
     return this.link
       .request({
@@ -247,6 +347,46 @@ export class ChatClient {
     this.lastReady = { user_id: result.user_id, rooms: result.rooms ?? [], reconnected };
     this.events.emit('ready', this.lastReady);
     this.outbox.resume();
+    if (this.presenceStatus === 'away') this.setPresence('away').catch(() => undefined);
+    if (reconnected) {
+      // What came while the socket was down (presence, markers moved elsewhere) is not replayed.
+      this.reloadCounts();
+      this.loadPresence([...this.watched]).catch((error: unknown) =>
+        this.report(`presence not loaded: ${(error as Error).message}`),
+      );
+    }
+  }
+
+  private async loadPresence(userIds: number[]): Promise<void> {
+    if (userIds.length === 0) return;
+    const { presence } = await this.http.presence(userIds);
+    for (const { user_id, status } of presence) this.store.setPresence(user_id, status);
+  }
+
+  /** Loads the counts again (once at a time, and once more if asked meanwhile). */
+  private reloadCounts(): void {
+    if (!this.countsLoaded) return;
+    if (this.countsReload) {
+      this.countsReload.again = true;
+      return;
+    }
+    const reload = (this.countsReload = { again: false });
+    this.http
+      .myRooms()
+      .then((rooms) => {
+        for (const room of rooms) {
+          if (this.cursors.has(room.id)) this.store.setCounts(room.id, room, room.last_seq);
+        }
+      })
+      .catch((error: unknown) => this.report(`counts not loaded: ${(error as Error).message}`))
+      .finally(() => {
+        this.countsReload = undefined;
+        if (reload.again) this.reloadCounts();
+      });
+  }
+
+  private report(detail: string): void {
+    this.events.emit('problem', { detail });
   }
 
   /** A new socket resumes every room followed. */
@@ -278,6 +418,8 @@ export class ChatClient {
     this.resuming.delete(roomId);
     if (!frame.recovered) this.cursors.skipTo(roomId, frame.last_seq);
     this.handOn(frame);
+    // The store lost what the counts needed of the room's missed changes.
+    if (!frame.recovered) this.reloadCounts();
     this.handOnInOrder(roomId);
     // Still a gap: this socket lost a change the server counts as sent, so it never sends it
     // again here. A new socket's resume does.
@@ -336,4 +478,8 @@ export class ChatClient {
 
 function isId(value: number): boolean {
   return Number.isSafeInteger(value) && value > 0;
+}
+
+function checkId(value: number, call: string): void {
+  if (!isId(value)) throw new TypeError(`${call}: ids are integers of 1 or more`);
 }

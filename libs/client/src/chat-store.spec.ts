@@ -17,6 +17,7 @@ function message(seq: number, userId = 8, roomId = 1): RoomMessage {
     room_id: roomId,
     seq,
     edited_at: null,
+    mentions: [],
   };
 }
 
@@ -33,10 +34,10 @@ describe('ChatStore', () => {
   it('adds arriving messages and counts those of others as unread until markRead', () => {
     const store = new ChatStore(() => ME, 500);
     [message(1), message(2, ME), message(3)].forEach((m) => store.apply(arrived(m)));
-    expect(store.room(1)).toMatchObject({ roomId: 1, unread: 2 });
+    expect(store.room(1)).toMatchObject({ roomId: 1, unread: 2, mentions: 0, lastReadSeq: 0 });
     expect(seqs(store)).toEqual([1, 2, 3]);
-    store.markRead(1);
-    expect(store.room(1)?.unread).toBe(0);
+    store.markRead(1, 3);
+    expect(store.room(1)).toMatchObject({ unread: 0, lastReadSeq: 3 });
   });
 
   it('applies edits and deletions to the message they name', () => {
@@ -93,10 +94,47 @@ describe('ChatStore', () => {
     const changed: number[] = [];
     const stop = store.subscribe((roomId) => changed.push(roomId));
     store.apply(arrived(message(1, 8, 3)));
-    store.markRead(3);
-    store.markRead(3);
+    store.markRead(3, 1);
+    store.markRead(3, 1);
     stop();
     store.apply(arrived(message(2, 8, 3)));
     expect(changed).toEqual([3, 3]);
+  });
+
+  it('takes unread frames as exact as of their number, and read frames as the marker', () => {
+    const store = new ChatStore(() => ME, 500);
+    [message(1), message(2), message(3)].forEach((m) => store.apply(arrived(m)));
+    store.apply({
+      type: 'unread',
+      room_id: 1,
+      unread: 1,
+      mentions: 0,
+      last_read_seq: 1,
+      last_seq: 2,
+    });
+    expect(store.room(1)).toMatchObject({ unread: 2, mentions: 0, lastReadSeq: 1 });
+    store.apply({ type: 'read', room_id: 1, seq: 3 });
+    expect(store.room(1)).toMatchObject({ unread: 0, mentions: 0, lastReadSeq: 3 });
+  });
+
+  it('keeps presence per user, the online count of a room, and who else types', () => {
+    jest.useFakeTimers();
+    try {
+      const store = new ChatStore(() => ME, 500);
+      const users: number[] = [];
+      store.subscribePresence((userId) => users.push(userId));
+      store.apply({ type: 'presence', user_id: 8, status: 'away' });
+      store.apply({ type: 'presence', user_id: 8, status: 'away' });
+      store.apply({ type: 'presence.count', room_id: 2, online: 31 });
+      store.apply({ type: 'typing', room_id: 2, user_id: ME });
+      store.apply({ type: 'typing', room_id: 2, user_id: 8 });
+      expect([store.presence(8), store.presence(9), users]).toEqual(['away', undefined, [8]]);
+      expect(store.room(2)).toMatchObject({ online: 31, typing: [8] });
+      store.forget(2);
+      jest.runAllTimers();
+      expect(store.room(2)).toBeUndefined();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

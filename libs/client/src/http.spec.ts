@@ -98,6 +98,51 @@ describe('ChatHttp', () => {
   });
 });
 
+describe('ChatHttp read markers and presence', () => {
+  it('moves the read marker with the number in the body, and answers the counts', async () => {
+    const answer = { room_id: 5, unread: 2, mentions: 1, last_read_seq: 40 };
+    const { fetch, calls } = fakeFetch({ status: 200, body: JSON.stringify(answer) });
+    await expect(http(fetch, 'tok').markRead(5, 40)).resolves.toEqual(answer);
+    expect(calls[0]).toMatchObject({
+      url: 'https://chat.example/api/v1/rooms/5/read',
+      method: 'POST',
+      body: '{"seq":40}',
+    });
+  });
+
+  it('asks for at most 200 users a call, and answers them all in the order asked', async () => {
+    const ids = Array.from({ length: 450 }, (_, i) => i + 1);
+    const calls: string[] = [];
+    const fetch: FetchLike = (url) => {
+      calls.push(url);
+      const asked = new URL(url).searchParams.get('user_ids')!.split(',').map(Number);
+      const presence = asked.map((id) => ({ user_id: id, status: 'offline' }));
+      return Promise.resolve({
+        ok: true,
+        status: 200,
+        text: async () => JSON.stringify({ presence }),
+      });
+    };
+    const { presence } = await http(fetch, 'tok').presence(ids);
+    expect(presence.map((entry) => entry.user_id)).toEqual(ids);
+    expect(
+      calls.map((url) => new URL(url).searchParams.get('user_ids')!.split(',').length),
+    ).toEqual([200, 200, 50]);
+    expect(calls[2]).toBe(
+      `https://chat.example/api/v1/presence?user_ids=${ids.slice(400).join('%2C')}`,
+    );
+    await expect(http(fetch, 'tok').presence([])).resolves.toEqual({ presence: [] });
+    expect(calls).toHaveLength(3);
+    await expect(http(fetch, 'tok').presence([1, 0])).rejects.toThrow(TypeError);
+  });
+
+  it("asks for a room's online count", async () => {
+    const { fetch, calls } = fakeFetch({ status: 200, body: '{"room_id":3,"online":12}' });
+    await expect(http(fetch, 'tok').roomPresence(3)).resolves.toEqual({ room_id: 3, online: 12 });
+    expect(calls[0].url).toBe('https://chat.example/api/v1/presence?room_id=3');
+  });
+});
+
 describe('ChatHttp ids', () => {
   it('refuses an id that is not one, so input never turns a path into another route', async () => {
     const calls: string[] = [];

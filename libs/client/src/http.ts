@@ -2,11 +2,13 @@ import type {
   DirectoryPage,
   LoginResult,
   MyRoom,
+  PresenceAnswer,
   Profile,
   RequestResults,
   RoomKind,
   RoomMember,
   RoomMessage,
+  RoomPresenceAnswer,
   RoomView,
   UserEntry,
 } from '@chat/protocol';
@@ -26,6 +28,11 @@ export interface ChatHttpOptions {
 }
 
 export type MessageChange = RequestResults['message.edit'];
+/** The caller's counts in a room after a read marker move (or an attempt to move it back). */
+export type ReadResult = RequestResults['read'];
+
+/** `GET /api/v1/presence` answers for at most this many users at once. */
+export const PRESENCE_MAX_USERS = 200;
 
 export interface RoomPageQuery {
   /** Messages before this number, newest first. */
@@ -135,6 +142,27 @@ export class ChatHttp {
   async deleteMessage(messageId: number): Promise<MessageChange> {
     return this.call('DELETE', `/api/v1/messages/${pathId(messageId)}`);
   }
+  /** Moves the caller's read marker in a room up to `seq` (never back); answers the counts. */
+  async markRead(roomId: number, seq: number): Promise<ReadResult> {
+    return this.call('POST', `${roomPath(roomId)}/read`, { seq });
+  }
+
+  // Presence
+  /** Each user's status, in the order asked; more than 200 users are asked for in several calls. */
+  async presence(userIds: number[]): Promise<PresenceAnswer> {
+    const ids = userIds.map(pathId);
+    const answers: PresenceAnswer['presence'][] = [];
+    for (let start = 0; start < ids.length; start += PRESENCE_MAX_USERS) {
+      const query = search({ user_ids: ids.slice(start, start + PRESENCE_MAX_USERS).join(',') });
+      answers.push((await this.call<PresenceAnswer>('GET', `/api/v1/presence${query}`)).presence);
+    }
+    return { presence: answers.flat() };
+  }
+  /** How many of a room's members are online or away. */
+  async roomPresence(roomId: number): Promise<RoomPresenceAnswer> {
+    return this.call('GET', `/api/v1/presence${search({ room_id: pathId(roomId) })}`);
+  }
+
   /** A new avatar (resized by the server in the background). */
   uploadAvatar(image: Blob, fileName = 'avatar'): Promise<unknown> {
     const form = new FormData();

@@ -4,9 +4,15 @@ export { ChatStore } from './chat-store';
 export type { RoomState } from './chat-store';
 export { ChatApiError, ChatSocketError, NotConnectedError } from './errors';
 export { ChatHttp } from './http';
-export type { ChatHttpOptions, FetchLike, MessageChange, RoomPageQuery } from './http';
+export type { ChatHttpOptions, FetchLike, MessageChange, ReadResult, RoomPageQuery } from './http';
 export type { PendingMessage } from './outbox';
 export type { AuthResult, ConnectionState } from './socket-link';
 export type { WebSocketConstructor, WebSocketLike } from './web-socket';
 export type * from '@chat/protocol';
-export { SUBPROTOCOL, PROTOCOL_VERSION } from '@chat/protocol';
+export {
+  SUBPROTOCOL,
+  PROTOCOL_VERSION,
+  TYPING_SHOWN_MS,
+  TYPING_THROTTLE_MS,
+  UNREAD_LIMIT,
+} from '@chat/protocol';

@@ -4,7 +4,7 @@ import type { FakeChatServer } from './fake-chat-server';
 /** With `random` at 0.5 every wait is half its ceiling: 250 ms, 500 ms, 1 s... */
 export const HALF = (): number => 0.5;
 
-/** A client of the fake server; the network is the fake socket, never the machine's. */
+/** A client of the fake server; the network is the fake socket and fetch, never the machine's. */
 export function clientOf(
   server: FakeChatServer,
   token: ChatClientOptions['token'],
@@ -14,7 +14,7 @@ export function clientOf(
     url: 'http://chat.test',
     token,
     WebSocket: server.WebSocket,
-    fetch: () => Promise.reject(new Error('No HTTP in these tests')),
+    fetch: server.fetch,
     random: HALF,
     ...options,
   });

@@ -2,14 +2,24 @@ import {
   ackFrame,
   ErrorCode,
   errorFrame,
+  PresenceStatus,
+  presenceFrame,
+  readFrame,
   RESUME_MAX_ROOMS,
   resumedFrame,
   roomRemovedFrame,
   RoomFrame,
   RoomMessage,
   ServerFrame,
+  TYPING_THROTTLE_MS,
+  typingFrame,
+  UNREAD_LIMIT,
+  UnreadCounts,
+  unreadFrame,
 } from '@chat/protocol';
+import type { FetchLike } from '../http';
 import type { WebSocketConstructor } from '../web-socket';
+import { fakeHttp } from './fake-chat-http';
 import { FakeSocket, FakeSocketPeer } from './fake-socket';
 
 const CLOSE_POLICY_VIOLATION = 1008;
@@ -34,14 +44,27 @@ interface Stream {
 type Frame = { type?: unknown; req?: string } & Record<string, unknown>;
 
 /**
+ * What can be held back, to arrive later than the rest (see `hold`): live room changes, frames
+ * to a user (read, unread), HTTP answers (each taken when asked).
+ */
+export type FrameKind = 'room' | 'user' | 'http';
+
+const ACTIVITY: PresenceStatus[] = ['offline', 'away', 'online'];
+
+/**
  * An in-memory chat.v2 server for the SDK's tests, behaving as docs/protocol.md says: auth first,
  * messages stored once per (author, room, client_id) and numbered per room, every change sent to
- * the members' sockets, resume replaying a room's changes as they stand now. Tests control the
- * network: hold or refuse connections, drop or silence a socket, send any frame.
+ * the members' sockets, resume replaying a room's changes as they stand now. Also read markers
+ * and exact unread counts (`read` and `unread` frames to the user's sockets, `@user<id>` names
+ * as mentions), typing (throttled per user and room) and presence (the most active socket), and
+ * the HTTP routes for them (`fetch`). Tests control the network: hold or refuse connections, drop
+ * or silence a socket, hold back a kind of frame, send any frame.
  */
 export class FakeChatServer implements FakeSocketPeer {
   /** Pass as the client's `WebSocket` option. */
   readonly WebSocket: WebSocketConstructor;
+  /** Pass as the client's `fetch` option: GET /api/v1/rooms, the read marker and presence. */
+  readonly fetch: FetchLike;
   /** Every socket a client made, oldest first. */
   readonly sockets: FakeSocket[] = [];
   /** False: connections fail at once, as when the server is down. */
@@ -65,9 +88,19 @@ export class FakeChatServer implements FakeSocketPeer {
   private readonly refusals: { type: string; code: ErrorCode }[] = [];
   private nextMessageId = 1;
   private nextToken = 1;
+  /** Read markers by `user:room`. */
+  private readonly markers = new Map<string, number>();
+  /** Each signed-in socket's own status. */
+  private readonly statuses = new Map<FakeSocket, 'online' | 'away'>();
+  /** Each user's status as last told. */
+  private readonly told = new Map<number, PresenceStatus>();
+  /** When a typing frame of `user:room` was last passed on. */
+  private readonly typed = new Map<string, number>();
+  private readonly held = new Map<FrameKind, (() => void)[]>();
 
   constructor() {
     this.WebSocket = socketClassOf(this);
+    this.fetch = fakeHttp(this);
   }
 
   // Set-up
@@ -126,6 +159,107 @@ export class FakeChatServer implements FakeSocketPeer {
     this.refusals.push({ type, code });
   }
 
+  /** A message edited by its author elsewhere (over HTTP, say). */
+  editMessage(messageId: number, text: string): void {
+    const message = this.messages.get(messageId);
+    if (!message) throw new Error(`No message ${messageId} in the fake server`);
+    this.edit(message, text);
+  }
+
+  /** A message deleted by someone not on a socket here (a moderator over HTTP, say). */
+  deleteMessage(messageId: number): void {
+    const message = this.messages.get(messageId);
+    if (!message) throw new Error(`No message ${messageId} in the fake server`);
+    this.remove(message);
+  }
+
+  // Read markers, counts and presence
+
+  /** The user's session behind a token, as HTTP checks it. */
+  sessionOf(token: string): number | undefined {
+    const verdict = this.verify(token);
+    return typeof verdict === 'string' ? undefined : verdict.userId;
+  }
+
+  /** The rooms the user is in, with their last number. */
+  roomsOf(userId: number): { roomId: number; lastSeq: number; members: number }[] {
+    return [...this.rooms]
+      .filter(([, room]) => room.members.has(userId))
+      .map(([roomId, room]) => ({
+        roomId,
+        lastSeq: room.changes.length,
+        members: room.members.size,
+      }));
+  }
+
+  /** The user's counts in the room, exact now (with their marker at `marker`). */
+  counts(userId: number, roomId: number, marker = this.marker(userId, roomId)): UnreadCounts {
+    const unread = this.stored(roomId).filter(
+      (message) => message.seq > marker && message.user_id !== userId,
+    );
+    return {
+      unread: Math.min(unread.length, UNREAD_LIMIT),
+      mentions: Math.min(unread.filter((m) => m.mentions.includes(userId)).length, UNREAD_LIMIT),
+      last_read_seq: marker,
+    };
+  }
+
+  marker(userId: number, roomId: number): number {
+    return this.markers.get(`${userId}:${roomId}`) ?? 0;
+  }
+
+  /**
+   * Moves the user's marker up to `seq` (never back, never past the room's last number), as from
+   * any of their devices: their sockets get `read` and `unread`. Undefined: not a member.
+   */
+  markRead(userId: number, roomId: number, seq: number): UnreadCounts | undefined {
+    if (!this.rooms.get(roomId)?.members.has(userId)) return undefined;
+    const to = Math.min(seq, this.lastSeq(roomId));
+    if (to > this.marker(userId, roomId)) {
+      this.markers.set(`${userId}:${roomId}`, to);
+      this.toUser(userId, readFrame(roomId, to));
+      this.sendCounts(userId, roomId);
+    }
+    return this.counts(userId, roomId);
+  }
+
+  /** The user's status: the most active of their sockets. */
+  presenceOf(userId: number): PresenceStatus {
+    let status: PresenceStatus = 'offline';
+    for (const [socket, own] of this.statuses) {
+      const session = this.signedIn.get(socket);
+      if (session?.userId === userId && ACTIVITY.indexOf(own) > ACTIVITY.indexOf(status)) {
+        status = own;
+      }
+    }
+    return status;
+  }
+
+  /** How many of the room's members are online or away. */
+  onlineIn(roomId: number): number {
+    return [...this.room(roomId).members].filter((user) => this.presenceOf(user) !== 'offline')
+      .length;
+  }
+
+  /** What is of this kind waits, in order, until `release`. */
+  hold(kind: FrameKind): void {
+    if (!this.held.has(kind)) this.held.set(kind, []);
+  }
+
+  /** What was held of this kind goes now, in order; it is no longer held. */
+  release(kind: FrameKind): void {
+    const held = this.held.get(kind) ?? [];
+    this.held.delete(kind);
+    held.forEach((action) => action());
+  }
+
+  /** Runs `action` now, or once `kind` is released while it is held. */
+  whenReleased(kind: FrameKind, action: () => void): void {
+    const held = this.held.get(kind);
+    if (held) held.push(action);
+    else action();
+  }
+
   // The network
 
   /** The sockets that are open now. */
@@ -154,7 +288,10 @@ export class FakeChatServer implements FakeSocketPeer {
   }
 
   gone(socket: FakeSocket): void {
+    const session = this.signedIn.get(socket);
     this.signedIn.delete(socket);
+    this.statuses.delete(socket);
+    if (session) this.presenceChanged(session.userId);
     this.streams.delete(socket);
     const index = this.pending.indexOf(socket);
     if (index >= 0) this.pending.splice(index, 1);
@@ -194,6 +331,14 @@ export class FakeChatServer implements FakeSocketPeer {
         return this.change(socket, session.userId, frame);
       case 'resume':
         return this.resume(socket, frame);
+      case 'read':
+        return this.read(socket, session.userId, frame);
+      case 'typing':
+        return this.typing(socket, session.userId, frame);
+      case 'presence':
+        this.statuses.set(socket, frame.status === 'away' ? 'away' : 'online');
+        this.presenceChanged(session.userId);
+        return socket.deliver(ackFrame(frame.req));
       default:
         return socket.deliver(errorFrame(frame.req, 'invalid_frame', 'Unknown frame type'));
     }
@@ -212,6 +357,8 @@ export class FakeChatServer implements FakeSocketPeer {
     ]);
     this.streams.set(socket, new Map(streams as [number, Stream][]));
     socket.deliver(ackFrame(req, { user_id: verdict.userId, rooms }));
+    this.statuses.set(socket, 'online');
+    this.presenceChanged(verdict.userId);
   }
 
   private refresh(socket: FakeSocket, session: Session, token: string, req?: string): void {
@@ -263,12 +410,40 @@ export class FakeChatServer implements FakeSocketPeer {
       room_id: roomId,
       seq,
       edited_at: null,
+      mentions: this.mentionsIn(text, room, userId),
     };
     this.messages.set(message.message_id, message);
     const change: RoomFrame = { type: 'message.new', room_id: roomId, seq, message };
     room.changes.push(clientId === undefined ? change : { ...change, client_id: clientId });
     this.broadcast(roomId, room.changes[seq - 1]);
+    for (const mentioned of message.mentions) this.sendCounts(mentioned, roomId);
     return message;
+  }
+
+  /** `@user<id>` names a member (not the author). */
+  private mentionsIn(text: string, room: Room, author: number): number[] {
+    const ids = [...text.matchAll(/@user(\d+)/g)].map((match) => Number(match[1]));
+    return [...new Set(ids)].filter((id) => id !== author && room.members.has(id));
+  }
+
+  /** A deletion takes the room's next number; whoever had the message unread gets counts. */
+  private remove(message: RoomMessage): RoomFrame {
+    const room = this.room(message.room_id);
+    const seq = room.changes.length + 1;
+    this.messages.delete(message.message_id);
+    const change: RoomFrame = {
+      type: 'message.deleted',
+      room_id: message.room_id,
+      seq,
+      message_id: message.message_id,
+    };
+    room.changes.push(change);
+    this.broadcast(message.room_id, change);
+    for (const member of room.members) {
+      const unread = this.marker(member, message.room_id) < message.seq;
+      if (unread && member !== message.user_id) this.sendCounts(member, message.room_id);
+    }
+    return change;
   }
 
   /** message.edit and message.delete: the author's own message, in a room they are in. */
@@ -280,31 +455,47 @@ export class FakeChatServer implements FakeSocketPeer {
     if (message.user_id !== userId) {
       return socket.deliver(errorFrame(frame.req, 'forbidden', 'Not your message'));
     }
-    const room = this.room(message.room_id);
-    const place = { room_id: message.room_id, seq: room.changes.length + 1 };
-    let change: RoomFrame;
-    if (frame.type === 'message.edit') {
-      const editedAt = new Date().toISOString();
-      this.messages.set(message.message_id, {
-        ...message,
-        message: String(frame.text).trim(),
-        edited: true,
-        edited_at: editedAt,
-      });
-      change = {
-        type: 'message.updated',
-        ...place,
-        message_id: message.message_id,
-        text: String(frame.text).trim(),
-        edited_at: editedAt,
-      };
-    } else {
-      this.messages.delete(message.message_id);
-      change = { type: 'message.deleted', ...place, message_id: message.message_id };
+    if (frame.type === 'message.delete') {
+      const change = this.remove(message);
+      const place = { room_id: change.room_id, seq: change.seq };
+      return socket.deliver(ackFrame(frame.req, { message_id: message.message_id, ...place }));
     }
+    const change = this.edit(message, String(frame.text).trim());
+    const place = { room_id: change.room_id, seq: change.seq };
+    socket.deliver(ackFrame(frame.req, { message_id: message.message_id, ...place }));
+  }
+
+  /** An edit takes the room's next number; whoever it names or stops naming, unread, gets counts. */
+  private edit(message: RoomMessage, text: string): RoomFrame {
+    const room = this.room(message.room_id);
+    const seq = room.changes.length + 1;
+    const editedAt = new Date().toISOString();
+    const mentions = this.mentionsIn(text, room, message.user_id);
+    this.messages.set(message.message_id, {
+      ...message,
+      message: text,
+      edited: true,
+      edited_at: editedAt,
+      mentions,
+    });
+    const change: RoomFrame = {
+      type: 'message.updated',
+      room_id: message.room_id,
+      seq,
+      message_id: message.message_id,
+      text,
+      edited_at: editedAt,
+      mentions,
+    };
     room.changes.push(change);
     this.broadcast(message.room_id, change);
-    socket.deliver(ackFrame(frame.req, { message_id: message.message_id, ...place }));
+    for (const member of room.members) {
+      const named = mentions.includes(member) !== message.mentions.includes(member);
+      if (named && this.marker(member, message.room_id) < message.seq) {
+        this.sendCounts(member, message.room_id);
+      }
+    }
+    return change;
   }
 
   /**
@@ -358,8 +549,60 @@ export class FakeChatServer implements FakeSocketPeer {
       const stream = rooms.get(roomId);
       if (!stream || change.seq <= stream.sent) continue;
       stream.sent = change.seq;
-      socket.deliver(change);
+      this.deliver(socket, change, 'room');
     }
+  }
+
+  private read(socket: FakeSocket, userId: number, frame: Frame): void {
+    const roomId = Number(frame.room_id);
+    const counts = this.markRead(userId, roomId, Number(frame.seq));
+    if (!counts) return socket.deliver(errorFrame(frame.req, 'not_found', 'Room not found'));
+    socket.deliver(ackFrame(frame.req, { room_id: roomId, ...counts }));
+  }
+
+  /** Passed on to the room's other members' sockets, once per user and room in the throttle. */
+  private typing(socket: FakeSocket, userId: number, frame: Frame): void {
+    const roomId = Number(frame.room_id);
+    if (!this.rooms.get(roomId)?.members.has(userId)) {
+      return socket.deliver(errorFrame(frame.req, 'not_found', 'Room not found'));
+    }
+    const key = `${userId}:${roomId}`;
+    const last = this.typed.get(key);
+    if (last === undefined || Date.now() - last >= TYPING_THROTTLE_MS) {
+      this.typed.set(key, Date.now());
+      for (const [other, session] of this.signedIn) {
+        if (session.userId !== userId && this.streams.get(other)?.has(roomId)) {
+          other.deliver(typingFrame(roomId, userId));
+        }
+      }
+    }
+    socket.deliver(ackFrame(frame.req));
+  }
+
+  /** A user's status changed: told to everyone sharing a room with them. */
+  private presenceChanged(userId: number): void {
+    const status = this.presenceOf(userId);
+    if ((this.told.get(userId) ?? 'offline') === status) return;
+    this.told.set(userId, status);
+    const rooms = this.roomsOf(userId).map((room) => room.roomId);
+    for (const [socket, session] of this.signedIn) {
+      const shares = rooms.some((roomId) => this.room(roomId).members.has(session.userId));
+      if (session.userId !== userId && shares) socket.deliver(presenceFrame(userId, status));
+    }
+  }
+
+  private sendCounts(userId: number, roomId: number): void {
+    this.toUser(userId, unreadFrame(roomId, this.counts(userId, roomId), this.lastSeq(roomId)));
+  }
+
+  private toUser(userId: number, frame: ServerFrame): void {
+    for (const [socket, session] of this.signedIn) {
+      if (session.userId === userId) this.deliver(socket, frame, 'user');
+    }
+  }
+
+  private deliver(socket: FakeSocket, frame: unknown, kind: FrameKind): void {
+    this.whenReleased(kind, () => socket.deliver(frame));
   }
 
   private lastSeq(roomId: number): number {
