@@ -1,0 +1,110 @@
+import { ChatClient } from './support/chat-client';
+import { bearer, createUser, TestUser } from './support/factories';
+import { startTestApp, TestApp } from './support/test-app';
+import { Frame, settle, V2Client } from './support/v2-client';
+import { roomsApi } from './support/v2-rooms';
+
+const WAIT_MS = 2_000;
+
+/**
+ * Presence and typing on one instance (presence in memory): the general room is small here, so
+ * everyone is told everyone's status.
+ */
+describe('presence and typing on one instance', () => {
+  let t: TestApp;
+  let alice: TestUser;
+  let bob: TestUser;
+  let carol: TestUser;
+  const open: { close(): void }[] = [];
+
+  beforeAll(async () => {
+    t = await startTestApp({ WS_MAX_CONNECTIONS_PER_ADDRESS: '1000' });
+    [alice, bob, carol] = await Promise.all([1, 2, 3].map(() => createUser(t)));
+  });
+  afterEach(async () => {
+    for (const client of open.splice(0)) client.close();
+    await until(
+      async () => (await statuses([alice, bob, carol])).every((s) => s === 'offline'),
+      'everyone offline',
+    );
+  });
+  afterAll(() => t.close());
+
+  const connect = async (user: TestUser) => {
+    const client = await V2Client.connect(t.baseUrl, user);
+    open.push(client);
+    return client;
+  };
+  const isPresence = (user: TestUser, status: string) => (frame: Frame) =>
+    frame.type === 'presence' && frame.user_id === user.id && frame.status === status;
+
+  async function statuses(users: TestUser[]): Promise<string[]> {
+    const answer = await t.http
+      .get(`/api/v1/presence?user_ids=${users.map((user) => user.id).join(',')}`)
+      .set(...bearer(bob))
+      .expect(200);
+    return answer.body.presence.map((entry: { status: string }) => entry.status);
+  }
+
+  async function seen(client: V2Client, predicate: (frame: Frame) => boolean, from = 0) {
+    await until(() => client.frames.slice(from).some(predicate), JSON.stringify(client.frames));
+  }
+
+  it('counts a compat socket as online, and as the user it signed in as last', async () => {
+    const bobSocket = await connect(bob);
+    const compat = await ChatClient.connect(t.baseUrl, alice.token);
+    open.push({ close: () => compat.socket.close() });
+    await seen(bobSocket, isPresence(alice, 'online'));
+    expect(await statuses([alice])).toEqual(['online']);
+
+    compat.send({ action: 'auth', token: carol.token });
+    await compat.next((frame) => frame.event === 'auth' && frame.user_id === carol.id);
+    await seen(bobSocket, isPresence(alice, 'offline'));
+    await seen(bobSocket, isPresence(carol, 'online'));
+    expect(await statuses([alice, carol])).toEqual(['offline', 'online']);
+
+    compat.socket.close();
+    await seen(bobSocket, isPresence(carol, 'offline'));
+  });
+
+  it('keeps a user away while one socket is away and the online one has gone', async () => {
+    const bobSocket = await connect(bob);
+    const phone = await connect(alice);
+    const laptop = await connect(alice);
+    await seen(bobSocket, isPresence(alice, 'online'));
+    await phone.ok({ type: 'presence', status: 'away' });
+    await settle(500);
+    expect(await statuses([alice])).toEqual(['online']);
+    await laptop.closeAndWait();
+    await seen(bobSocket, isPresence(alice, 'away'));
+    await phone.closeAndWait();
+    await seen(bobSocket, isPresence(alice, 'offline'));
+  });
+
+  it('refuses typing in a room the socket has left, and tells the room nothing', async () => {
+    const roomId = await roomsApi(t).create(alice, 'public');
+    await roomsApi(t).join(roomId, bob);
+    const aliceSocket = await connect(alice);
+    const bobSocket = await connect(bob);
+    await aliceSocket.ok({ type: 'typing', room_id: roomId });
+    await seen(bobSocket, (frame) => frame.type === 'typing' && frame.room_id === roomId);
+
+    await roomsApi(t).leave(roomId, alice);
+    await aliceSocket.next((frame) => frame.type === 'room.removed' && frame.room_id === roomId);
+    const from = bobSocket.frames.length;
+    // Past the throttle's interval, so only the membership stops it.
+    await settle(3_000);
+    const answer = await aliceSocket.request({ type: 'typing', room_id: roomId });
+    expect(answer).toMatchObject({ type: 'error', code: 'not_found' });
+    await settle(300);
+    expect(bobSocket.frames.slice(from).filter((frame) => frame.type === 'typing')).toEqual([]);
+  });
+});
+
+async function until(done: () => boolean | Promise<boolean>, label: string): Promise<void> {
+  const deadline = Date.now() + WAIT_MS;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`not within ${WAIT_MS} ms: ${label}`);
+    await settle(20);
+  }
+}
