@@ -108,6 +108,30 @@ describe('presence and typing on two instances', () => {
     expect(answer.body).toEqual({ room_id: GENERAL_ROOM, online: 3 });
   });
 
+  it('sends a crowd connecting at once a count a second, not each other', async () => {
+    const crowd = await Promise.all(Array.from({ length: 100 }, () => createUser(east)));
+    const watcher = await connect(east, dave);
+    const started = Date.now();
+    const sockets = await Promise.all(crowd.map((user, i) => connect(i % 2 ? east : west, user)));
+    const everyone = crowd.length + 1;
+    const counted = (n: number) => (frame: Frame) =>
+      frame.type === 'presence.count' && frame.room_id === GENERAL_ROOM && frame.online === n;
+    await until(() => watcher.frames.some(counted(everyone)), 'everyone counted', 10_000);
+    const seconds = (Date.now() - started) / 1000;
+    await settle(1_500);
+    const received = [watcher, ...sockets].flatMap((socket) => socket.frames);
+    // Nobody is told of each of the others: the general room is a large room.
+    expect(received.filter((frame) => frame.type === 'presence')).toEqual([]);
+    // Each socket a count at most once a second (the naive design: 100 x 100 frames).
+    const counts = watcher.frames.filter((frame) => frame.type === 'presence.count');
+    expect(counts.length).toBeLessThanOrEqual(Math.ceil(seconds + 1.5) + 1);
+    expect(received.filter((frame) => frame.type === 'presence.count').length).toBeLessThan(
+      crowd.length * 10,
+    );
+    await Promise.all(sockets.map((socket) => socket.closeAndWait()));
+    await until(() => watcher.frames.some(counted(1)), 'the crowd gone', 10_000);
+  });
+
   it('keeps an active user online while an idle second device is away, and away when all are', async () => {
     const bobEast = await connect(east, bob);
     const phone = await connect(east, alice);

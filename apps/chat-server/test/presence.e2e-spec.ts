@@ -99,6 +99,23 @@ describe('presence and typing on one instance', () => {
     await settle(300);
     expect(bobSocket.frames.slice(from).filter((frame) => frame.type === 'typing')).toEqual([]);
   });
+
+  it('documents GET /api/v1/presence in OpenAPI, with its two parameters and answers', async () => {
+    const document = (await t.http.get('/docs-json').expect(200)).body;
+    const operation = document.paths['/api/v1/presence']?.get;
+    expect(operation?.tags).toEqual(['presence']);
+    expect(operation.security).toEqual([{ bearer: [] }]);
+    expect(
+      operation.parameters.map((parameter: { name: string }) => parameter.name).sort(),
+    ).toEqual(['room_id', 'user_ids']);
+    expect(Object.keys(operation.responses).sort()).toEqual(['200', '403', '404', '422', '503']);
+    const answers = operation.responses['200'].content['application/json'].schema.oneOf;
+    expect(answers.map((answer: { $ref: string }) => answer.$ref.split('/').pop())).toEqual([
+      'PresenceAnswerDto',
+      'RoomPresenceAnswerDto',
+    ]);
+    expect(document.components.schemas.PresenceAnswerDto.properties.presence.type).toBe('array');
+  });
 });
 
 async function until(done: () => boolean | Promise<boolean>, label: string): Promise<void> {
