@@ -30,8 +30,13 @@ export interface MessageUpdatedEvent extends RoomChange {
   editedAt: string;
   /** The users the new text's @names name; absent: none. */
   mentions?: number[];
-  /** Live events only (not replays): the users the text named before, for their unread counts. */
+  /**
+   * Live events only (not replays), for the members' unread counts: the users the text named
+   * before, and the message's own number and author.
+   */
   previousMentions?: number[];
+  messageSeq?: number;
+  authorId?: number;
 }
 
 export interface MessageDeletedEvent extends RoomChange {

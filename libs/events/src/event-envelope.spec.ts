@@ -46,14 +46,28 @@ const chatEvent: fc.Arbitrary<ChatEvent> = fc.oneof(
     },
     { requiredKeys: ['type', 'roomId', 'seq', 'message'] },
   ),
-  fc.record({
-    type: fc.constant('message.updated' as const),
-    ...change,
-    messageId: id,
-    text: fc.string(),
-    editedAt: fc.string(),
-  }),
-  fc.record({ type: fc.constant('message.deleted' as const), ...change, messageId: id }),
+  fc.record(
+    {
+      type: fc.constant('message.updated' as const),
+      ...change,
+      messageId: id,
+      text: fc.string(),
+      editedAt: fc.string(),
+      messageSeq: id,
+      authorId: id,
+    },
+    { requiredKeys: ['type', 'roomId', 'seq', 'messageId', 'text', 'editedAt'] },
+  ),
+  fc.record(
+    {
+      type: fc.constant('message.deleted' as const),
+      ...change,
+      messageId: id,
+      messageSeq: id,
+      authorId: id,
+    },
+    { requiredKeys: ['type', 'roomId', 'seq', 'messageId'] },
+  ),
   fc.record({ type: fc.constant('member.joined' as const), ...change, member, room }),
   fc.record({
     type: fc.constant('member.left' as const),
@@ -118,7 +132,9 @@ describe('parseEnvelope', () => {
     fc.assert(
       fc.property(chatEvent, fc.nat(), otherValue, (event, pick, replacement) => {
         const optional = (path: string[]) =>
-          path.length === 1 && ['clientId', 'editedAt'].includes(path[0]);
+          path.length === 1 &&
+          (['clientId', 'messageSeq', 'authorId'].includes(path[0]) ||
+            (path[0] === 'editedAt' && event.type === 'message.created'));
         const nullable = (path: string[]) => path.join('.') === 'room.name';
         const paths = fieldPaths(event).filter(
           (path) =>

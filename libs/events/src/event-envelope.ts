@@ -64,6 +64,10 @@ const PRESENCE_STATUSES = new Set(['online', 'away', 'offline']);
 
 /** A room event's room and number. */
 const inRoom = (e: Fields) => isId(e.roomId) && isId(e.seq);
+/** The optional number and author of the message an edit or a deletion changed. */
+const isMessagePlace = (e: Fields) =>
+  (e.messageSeq === undefined || isId(e.messageSeq)) &&
+  (e.authorId === undefined || isId(e.authorId));
 
 /** One check per event type: a new type in ChatEvent does not compile until it has its own. */
 const IS_VALID: { [Type in ChatEvent['type']]: (event: Fields) => boolean } = {
@@ -79,12 +83,9 @@ const IS_VALID: { [Type in ChatEvent['type']]: (event: Fields) => boolean } = {
     isString(e.text) &&
     isString(e.editedAt) &&
     (e.mentions === undefined || isIdList(e.mentions)) &&
-    (e.previousMentions === undefined || isIdList(e.previousMentions)),
-  'message.deleted': (e) =>
-    inRoom(e) &&
-    isId(e.messageId) &&
-    (e.messageSeq === undefined || isId(e.messageSeq)) &&
-    (e.authorId === undefined || isId(e.authorId)),
+    (e.previousMentions === undefined || isIdList(e.previousMentions)) &&
+    isMessagePlace(e),
+  'message.deleted': (e) => inRoom(e) && isId(e.messageId) && isMessagePlace(e),
   'member.joined': (e) => inRoom(e) && isRoomMember(e.member) && isRoomSummary(e.room),
   'member.left': (e) =>
     inRoom(e) && isId(e.userId) && (e.reason === 'left' || e.reason === 'removed'),

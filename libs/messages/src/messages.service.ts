@@ -108,6 +108,8 @@ export class MessagesService {
       editedAt: edit.edited_at,
       mentions: edit.mentions,
       previousMentions: edit.previous_mentions,
+      messageSeq: edit.message_seq,
+      authorId: edit.author_id,
     });
     return { room_id: edit.room_id, seq: edit.seq };
   }

@@ -23,6 +23,8 @@ import { v2RoomFrame, v2UserFrame } from './v2/v2-event-frames';
 export class EventBroadcaster {
   /** Shows presence and typing events (see PresenceDelivery). */
   presenceEvent: (event: PresenceChangedEvent | TypingEvent) => void = () => undefined;
+  /** Told of each room change once its frames are out (see UnreadPushes). */
+  roomChangeShown: (event: RoomEvent) => void = () => undefined;
 
   constructor(
     private readonly registry: ConnectionRegistry,
@@ -55,7 +57,8 @@ export class EventBroadcaster {
 
   /**
    * A room's change, in its order (see RoomSequencer), to the room's v2 sockets here, and for the
-   * general room's messages to the compat sockets.
+   * general room's messages to the compat sockets; then the unread counts it changed, to the
+   * members concerned here.
    */
   dispatchRoom(event: RoomEvent): void {
     const stop = this.metrics.broadcastDuration.startTimer();
@@ -70,6 +73,7 @@ export class EventBroadcaster {
     sent += this.registry.deliverToRoom(encodeFrame(v2RoomFrame(event)), event.roomId, event.seq);
     stop();
     this.count(event, sent);
+    this.roomChangeShown(event);
   }
 
   /** A user's own read state, to that user's v2 sockets here. */

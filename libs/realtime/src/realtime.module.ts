@@ -16,6 +16,7 @@ import { RoomFanout } from './room-fanout.service';
 import { PresenceFrames } from './v2/presence-frames.service';
 import { ReadFrames } from './v2/read-frames.service';
 import { RoomResume } from './v2/room-resume.service';
+import { UnreadPushes } from './v2/unread-pushes.service';
 import { V2FrameHandler } from './v2/v2-frame-handler.service';
 
 @Module({
@@ -32,6 +33,7 @@ import { V2FrameHandler } from './v2/v2-frame-handler.service';
     ReadFrames,
     RoomFanout,
     RoomResume,
+    UnreadPushes,
     V2FrameHandler,
   ],
 })

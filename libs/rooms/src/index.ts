@@ -1,5 +1,7 @@
 export { DirectRoomsService } from './direct-rooms.service';
 export { GENERAL_ROOM_ID } from './general-room';
+export { MemberCounts } from './read-markers.repository';
+export { ReadMarkers, ReadResult } from './read-markers.service';
 export { RoomAccess, RoomAccessResult } from './room-access.service';
 export { RoomMembership, membershipKey, parseMembershipKey } from './room-membership.entity';
 export { RoomMembershipsService } from './room-memberships.service';

@@ -4,6 +4,9 @@ import { AuthModule } from '@chat/auth';
 import { EventsModule } from '@chat/events';
 import { DirectRoomsController } from './direct-rooms.controller';
 import { DirectRoomsService } from './direct-rooms.service';
+import { ReadMarkersController } from './read-markers.controller';
+import { ReadMarkersRepository } from './read-markers.repository';
+import { ReadMarkers } from './read-markers.service';
 import { RoomAccess } from './room-access.service';
 import { RoomChangeLog } from './room-change-log.service';
 import { RoomChangesRepository } from './room-changes.repository';
@@ -17,10 +20,18 @@ import { RoomsRepository } from './rooms.repository';
 import { RoomsService } from './rooms.service';
 import { TransactionRunner } from './transaction-runner.service';
 
-/** Rooms, memberships and direct rooms over HTTP (/api/v1), and RoomAccess for the other modules. */
+/**
+ * Rooms, memberships, direct rooms and read markers over HTTP (/api/v1), and RoomAccess and
+ * ReadMarkers for the other modules.
+ */
 @Module({
   imports: [TypeOrmModule.forFeature([Room, RoomMembership]), AuthModule, EventsModule],
-  controllers: [RoomsController, RoomMembersController, DirectRoomsController],
+  controllers: [
+    RoomsController,
+    RoomMembersController,
+    DirectRoomsController,
+    ReadMarkersController,
+  ],
   providers: [
     RoomAccess,
     RoomsService,
@@ -30,8 +41,10 @@ import { TransactionRunner } from './transaction-runner.service';
     RoomsRepository,
     RoomMembersRepository,
     RoomChangesRepository,
+    ReadMarkers,
+    ReadMarkersRepository,
     TransactionRunner,
   ],
-  exports: [TypeOrmModule, RoomAccess, RoomsService, RoomMembershipsService],
+  exports: [TypeOrmModule, RoomAccess, RoomsService, RoomMembershipsService, ReadMarkers],
 })
 export class RoomsModule {}

@@ -211,6 +211,8 @@ describe('messages on PostgreSQL', () => {
           editedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
           mentions: [],
           previousMentions: [],
+          messageSeq: expect.any(Number),
+          authorId: caller.id,
         },
       ]);
       const [page] = JSON.parse(await messages.history(messageId + 1)) as ChatMessage[];

@@ -1,15 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { AuthUser } from '@chat/auth';
-import { UnavailableError } from '@chat/errors';
 import { RequestResults } from '@chat/protocol';
+import { ReadMarkers } from '@chat/rooms';
 
-// TODO(#19, read markers): replaced by the read-marker work.
+/** `read {room_id, seq}`: the caller's read marker, as POST /api/v1/rooms/:id/read moves it. */
 @Injectable()
 export class ReadFrames {
-  read(
-    _caller: AuthUser,
-    _frame: { roomId: number; seq: number },
-  ): Promise<RequestResults['read']> {
-    return Promise.reject(new UnavailableError('Read markers are not built yet'));
+  constructor(private readonly markers: ReadMarkers) {}
+
+  read(caller: AuthUser, frame: { roomId: number; seq: number }): Promise<RequestResults['read']> {
+    return this.markers.read(caller, frame.roomId, frame.seq);
   }
 }

@@ -1,0 +1,86 @@
+import { Injectable } from '@nestjs/common';
+import { PreparedStatements } from '@chat/database';
+import { GENERAL_ROOM_ID } from './general-room';
+import { readMarkersSql, unreadCountsSql } from './unread-counts-sql';
+
+/** A member's counts in a room, exact as of the room's number `last_seq`. */
+export interface MemberCounts {
+  user_id: number;
+  unread: number;
+  mentions: number;
+  last_read_seq: number;
+  last_seq: number;
+}
+
+/**
+ * Moves `$2`'s marker in room `$1` to `$3`, clamped to the room's last number, only forwards: the
+ * WHERE is checked again on the newest row when two moves race, so the marker never goes back.
+ * No row when it did not move (or `$2` has no member row there).
+ */
+const MOVE_IN_ROOM = `
+  UPDATE room_members m SET last_read_seq = least($3::bigint, r.last_seq)
+    FROM rooms r
+   WHERE r.id = $1 AND m.room_id = $1 AND m.user_id = $2
+     AND m.last_read_seq < least($3::bigint, r.last_seq)
+  RETURNING m.last_read_seq::float8 AS last_read_seq`;
+
+/** The same in the general room, whose markers have a table of their own. */
+const MOVE_IN_GENERAL = `
+  INSERT INTO general_read_markers AS g (user_id, last_read_seq)
+  SELECT $2, least($3::bigint, r.last_seq) FROM rooms r WHERE r.id = $1
+  ON CONFLICT (user_id) DO UPDATE SET last_read_seq = excluded.last_read_seq
+   WHERE g.last_read_seq < excluded.last_read_seq
+  RETURNING g.last_read_seq::float8 AS last_read_seq`;
+
+/**
+ * The counts of the members among `$2` in room `$1` (with `condition` on their marker `mk`), in
+ * one statement: each marker and the room's last_seq are read in the same snapshot as the
+ * messages, so each count is exact as of that number.
+ */
+const countsSql = (condition: string) => `
+  SELECT mk.user_id, ${unreadCountsSql('r.id', 'mk.user_id', 'mk.last_read_seq')},
+         mk.last_read_seq::float8 AS last_read_seq, r.last_seq::float8 AS last_seq
+    FROM rooms r CROSS JOIN (${readMarkersSql('$1', '$2')}) mk
+   WHERE r.id = $1 ${condition}
+   ORDER BY mk.user_id`;
+
+const COUNTS = countsSql('');
+/** Only the members for whom message `$3` (written by `$4`) is unread: after their marker. */
+const COUNTS_FOR_UNREAD = countsSql('AND mk.last_read_seq < $3 AND mk.user_id <> $4');
+
+/** Read markers, and the unread and mention counts derived from them (see unreadCountsSql). */
+@Injectable()
+export class ReadMarkersRepository {
+  constructor(private readonly sql: PreparedStatements) {}
+
+  /** Moves a member's marker towards `seq` (see MOVE_IN_ROOM); where it went, or null. */
+  async move(roomId: number, userId: number, seq: number): Promise<number | null> {
+    const sql = roomId === GENERAL_ROOM_ID ? MOVE_IN_GENERAL : MOVE_IN_ROOM;
+    const { rows } = await this.sql.query<{ last_read_seq: number }>(sql, [roomId, userId, seq]);
+    return rows[0]?.last_read_seq ?? null;
+  }
+
+  /** The counts of those of `userIds` who are members of the room, by user id. */
+  async counts(roomId: number, userIds: number[]): Promise<MemberCounts[]> {
+    const { rows } = await this.sql.query<MemberCounts>(COUNTS, [roomId, userIds]);
+    return rows;
+  }
+
+  /**
+   * The counts of those of `userIds` who are members of the room and for whom a message (its
+   * number and author) counts as unread: their marker is before it and they did not write it.
+   */
+  async countsForUnread(
+    roomId: number,
+    userIds: number[],
+    message: { seq: number; authorId: number },
+  ): Promise<MemberCounts[]> {
+    const { rows } = await this.sql.query<MemberCounts>(COUNTS_FOR_UNREAD, [
+      roomId,
+      userIds,
+      message.seq,
+      message.authorId,
+    ]);
+    return rows;
+  }
+}
