@@ -1,4 +1,10 @@
-import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnModuleDestroy,
+  OnModuleInit,
+} from '@nestjs/common';
 import { AuthUser } from '@chat/auth';
 import { AppConfig } from '@chat/config';
 import { UnavailableError } from '@chat/errors';
@@ -17,7 +23,7 @@ import { RoomSizes } from './room-sizes';
  * are told the status) and the larger ones with their online counts.
  */
 @Injectable()
-export class PresenceService implements OnModuleInit, OnModuleDestroy {
+export class PresenceService implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown {
   private readonly logger = new Logger('Presence');
   private lastConnectionId = 0;
   /** This instance's sockets (connection id → user), and how many each user has here. */
@@ -25,6 +31,8 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
   private readonly socketsHere = new Map<number, number>();
   private readonly sizes: RoomSizes;
   private readonly roomLimit: number;
+  /** Changes on their way to the bus. */
+  private readonly announcing = new Set<Promise<void>>();
   private unsubscribe?: () => void;
 
   constructor(
@@ -36,7 +44,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
   ) {
     this.roomLimit = config.presence.roomLimit;
     this.sizes = new RoomSizes((roomIds) => rooms.memberCounts(roomIds));
-    store.changed = (changes) => this.announce(changes);
+    store.changed = (changes) => this.track(this.announce(changes));
   }
 
   onModuleInit(): void {
@@ -47,12 +55,20 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     this.unsubscribe?.();
   }
 
+  /**
+   * Lets the changes of the sockets closed at shutdown (the gateway, which imports this module,
+   * closes them first) reach the bus before it closes.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all(this.announcing);
+  }
+
   /** A socket of `userId` signed in: it is online. Its connection id, for the calls below. */
   connect(userId: number): string {
     const connectionId = String(++this.lastConnectionId);
     this.owners.set(connectionId, userId);
     this.socketsHere.set(userId, (this.socketsHere.get(userId) ?? 0) + 1);
-    void this.store.put(connectionId, userId, 'online').then((changes) => this.announce(changes));
+    this.track(this.store.put(connectionId, userId, 'online').then((c) => this.announce(c)));
     return connectionId;
   }
 
@@ -60,7 +76,8 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
   async setStatus(connectionId: string, status: SocketStatus): Promise<void> {
     const userId = this.owners.get(connectionId);
     if (userId === undefined) return;
-    this.announce(await this.store.put(connectionId, userId, status));
+    const changes = await this.store.put(connectionId, userId, status);
+    this.track(this.announce(changes));
   }
 
   /** The socket is gone. */
@@ -71,7 +88,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     const left = this.socketsHere.get(userId)! - 1;
     if (left > 0) this.socketsHere.set(userId, left);
     else this.socketsHere.delete(userId);
-    void this.store.remove(connectionId).then((changes) => this.announce(changes));
+    this.track(this.store.remove(connectionId).then((changes) => this.announce(changes)));
   }
 
   /** Each user's status, in the order asked. */
@@ -106,12 +123,19 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  private announce(changes: PresenceChange[]): void {
-    for (const change of changes) {
-      this.publish(change).catch((error: Error) =>
-        this.logger.warn(`Presence of user ${change.userId} not announced: ${error.message}`),
-      );
-    }
+  private track(work: Promise<void>): void {
+    this.announcing.add(work);
+    void work.finally(() => this.announcing.delete(work));
+  }
+
+  private async announce(changes: PresenceChange[]): Promise<void> {
+    await Promise.all(
+      changes.map((change) =>
+        this.publish(change).catch((error: Error) =>
+          this.logger.warn(`Presence of user ${change.userId} not announced: ${error.message}`),
+        ),
+      ),
+    );
   }
 
   /** Tells the user's rooms, counting them in each (or in none once offline). */

@@ -1,5 +1,5 @@
 import { bearer, createUser, TestUser } from '../support/factories';
-import { ServerProcess, startBuiltServer } from '../support/server-processes';
+import { ServerProcess, startBuiltServer, stopProcess } from '../support/server-processes';
 import { startTestApp, TestApp } from '../support/test-app';
 import { Frame, V2Client } from '../support/v2-client';
 import { RedisProcess } from './support/redis-process';
@@ -9,39 +9,50 @@ import { sleep } from './support/steady-load';
 /** The heartbeat's lifetime for this test: its users must be swept well within 30 s. */
 const INSTANCE_TTL_SECONDS = '3';
 const OFFLINE_WITHIN_MS = 30_000;
+/** A graceful stop tells the others itself, without waiting for its heartbeat to expire. */
+const STOPPED_OFFLINE_WITHIN_MS = 2_000;
 
 /**
- * Two instances over Redis, one of them a built server process that is SIGKILLed: it cannot say
- * goodbye, so its users' sockets stay in Redis until the survivor finds its heartbeat expired and
- * sweeps them.
+ * Two instances over Redis, one of them a built server process that goes away: SIGKILLed, it
+ * cannot say goodbye, so its users' sockets stay in Redis until the survivor finds its heartbeat
+ * expired and sweeps them; stopped (SIGTERM), it tells the others as it closes its sockets.
  */
-describe('presence when one of two instances is killed (SIGKILL)', () => {
+describe('presence when one of two instances goes away', () => {
   let redis: RedisProcess;
   let survivor: TestApp;
-  let doomed: ServerProcess;
+  let other: ServerProcess;
+  const variables = {
+    PRESENCE_INSTANCE_TTL_SECONDS: INSTANCE_TTL_SECONDS,
+    WS_MAX_CONNECTIONS_PER_ADDRESS: '1000',
+  };
 
   beforeAll(async () => {
     redis = await RedisProcess.start();
-    const variables = {
-      REDIS_URL: redis.url,
-      PRESENCE_INSTANCE_TTL_SECONDS: INSTANCE_TTL_SECONDS,
-      WS_MAX_CONNECTIONS_PER_ADDRESS: '1000',
-    };
-    survivor = await startTestApp(variables);
-    doomed = await startBuiltServer(survivor.databaseUrl, {
+    survivor = await startTestApp({ ...variables, REDIS_URL: redis.url });
+  });
+  beforeEach(async () => {
+    other = await startBuiltServer(survivor.databaseUrl, {
       ...variables,
+      REDIS_URL: redis.url,
       MIGRATE_ON_START: 'false',
     });
   });
-  afterAll(async () => {
-    if (doomed.server.exitCode === null && doomed.server.signalCode === null) {
-      doomed.server.kill('SIGKILL');
+  afterEach(() => {
+    if (other.server.exitCode === null && other.server.signalCode === null) {
+      other.server.kill('SIGKILL');
     }
+  });
+  afterAll(async () => {
     await survivor.close();
     await redis.kill();
   });
 
-  it("marks the killed instance's users offline on the other, and no one else", async () => {
+  /**
+   * Alice (two sockets) and carol on the other instance, dave on both, a watcher on the survivor:
+   * `stop` ends the other instance; alice and carol must be offline within `withinMs` and dave
+   * never. The seconds it took.
+   */
+  async function loseInstance(stop: () => Promise<void>, withinMs: number): Promise<number> {
     const [alice, carol, dave, watcher] = await Promise.all(
       [1, 2, 3, 4].map(() => createUser(survivor)),
     );
@@ -53,22 +64,22 @@ describe('presence when one of two instances is killed (SIGKILL)', () => {
     };
     try {
       const watching = await connect(survivor.baseUrl, watcher);
-      await connect(doomed.baseUrl, alice);
-      await connect(doomed.baseUrl, alice);
-      await connect(doomed.baseUrl, carol);
-      await connect(doomed.baseUrl, dave);
+      await connect(other.baseUrl, alice);
+      await connect(other.baseUrl, alice);
+      await connect(other.baseUrl, carol);
+      await connect(other.baseUrl, dave);
       await connect(survivor.baseUrl, dave);
       for (const user of [alice, carol, dave]) {
         await untilFrame(watching, isPresence(user, 'online'), 10_000);
       }
 
       const from = watching.frames.length;
-      doomed.server.kill('SIGKILL');
-      const killedAt = Date.now();
+      const stoppedAt = Date.now();
+      await stop();
       for (const user of [alice, carol]) {
-        await untilFrame(watching, isPresence(user, 'offline'), OFFLINE_WITHIN_MS, from);
+        await untilFrame(watching, isPresence(user, 'offline'), withinMs, from);
       }
-      const seconds = (Date.now() - killedAt) / 1000;
+      const seconds = (Date.now() - stoppedAt) / 1000;
 
       const answer = await survivor.http
         .get(`/api/v1/presence?user_ids=${alice.id},${carol.id},${dave.id}`)
@@ -83,14 +94,25 @@ describe('presence when one of two instances is killed (SIGKILL)', () => {
       const after = watching.frames.slice(from);
       expect(after.filter(isPresence(dave, 'offline'))).toEqual([]);
       expect(after.filter(isPresence(alice, 'offline'))).toHaveLength(1);
-      recordChecks(
-        `One of two instances SIGKILLed (heartbeat ${INSTANCE_TTL_SECONDS} s): its users offline on the other`,
-        1,
-        [seconds],
-      );
+      return seconds;
     } finally {
       for (const client of clients) client.close();
     }
+  }
+
+  it("marks a SIGKILLed instance's users offline on the other within 30 s, and no one else", async () => {
+    const seconds = await loseInstance(async () => {
+      other.server.kill('SIGKILL');
+    }, OFFLINE_WITHIN_MS);
+    recordChecks(
+      `One of two instances SIGKILLed (heartbeat ${INSTANCE_TTL_SECONDS} s): its users offline on the other`,
+      1,
+      [seconds],
+    );
+  });
+
+  it("marks a stopped instance's users offline on the other as it stops", async () => {
+    await loseInstance(() => stopProcess(other.server), STOPPED_OFFLINE_WITHIN_MS);
   });
 });
 
