@@ -283,9 +283,6 @@ describe('the chat.v2 socket: handshake, frames and errors', () => {
     it.each([
       ['an unknown type', { type: 'message.shout', room_id: 1, text: 'x' }],
       ['no type', { room_id: 1, text: 'x' }],
-      ['typing, not served yet', { type: 'typing', room_id: 1 }],
-      ['read, not served yet', { type: 'read', room_id: 1, seq: 1 }],
-      ['presence, not served yet', { type: 'presence', status: 'away' }],
       ['a room_id as a string', { type: 'message.send', room_id: '1', text: 'x' }],
       ['a room_id of 0', { type: 'message.send', room_id: 0, text: 'x' }],
       ['a negative room_id', { type: 'message.send', room_id: -1, text: 'x' }],
