@@ -31,8 +31,8 @@ export interface MessageUpdatedEvent extends RoomChange {
   /** The users the new text's @names name; absent: none. */
   mentions?: number[];
   /**
-   * Live events only (not replays), for the members' unread counts: the users the text named
-   * before, and the message's own number and author.
+   * For the members' unread counts: the users the text named before, and the message's own number
+   * and author (absent from edits logged before they were kept).
    */
   previousMentions?: number[];
   messageSeq?: number;
@@ -42,7 +42,7 @@ export interface MessageUpdatedEvent extends RoomChange {
 export interface MessageDeletedEvent extends RoomChange {
   type: 'message.deleted';
   messageId: number;
-  /** Live events only (not replays): the message's own number and author, for unread counts. */
+  /** For the members' unread counts: the message's own number and author (absent from old logs). */
   messageSeq?: number;
   authorId?: number;
 }
@@ -142,8 +142,18 @@ export type RoomEvent =
 /** Membership changes reach every instance: the member's sockets may be where the room is not. */
 export type MembershipEvent = MemberJoinedEvent | MemberLeftEvent;
 
+/** The changes that take a room's number (a read marker's move carries a `seq` too, but is none). */
+const ROOM_EVENT_TYPES: Record<RoomEvent['type'], true> = {
+  'message.created': true,
+  'message.updated': true,
+  'message.deleted': true,
+  'member.joined': true,
+  'member.left': true,
+  'room.updated': true,
+};
+
 export function isRoomEvent(event: ChatEvent): event is RoomEvent {
-  return 'seq' in event;
+  return Object.hasOwn(ROOM_EVENT_TYPES, event.type);
 }
 
 export function isMembershipEvent(event: ChatEvent): event is MembershipEvent {

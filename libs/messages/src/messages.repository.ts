@@ -90,7 +90,9 @@ const SELECT_ONE = `
  * Sets the text and the users its names `$5` mention (see namesParameter), only of `$3`'s
  * messages in room `$4` when given, and logs the edit under the room's next number, in one
  * statement: the edit and its number commit together. The row is locked first, so the mentions it
- * had before are the ones this edit replaces.
+ * had before are the ones this edit replaces. The log keeps what the members' unread counts need
+ * (the mentions before and after, the message's number and author), for replays as for the live
+ * event.
  */
 const UPDATE_TEXT = `
   WITH target AS (
@@ -110,24 +112,28 @@ const UPDATE_TEXT = `
          user_id AS author_id,
          chat_log_change(room_id, 'message.updated',
            jsonb_build_object('messageId', id, 'text', text, 'editedAt', edited_at,
-                              'mentions', mentions))::float8 AS seq
+                              'mentions', mentions, 'previousMentions', previous_mentions,
+                              'messageSeq', seq, 'authorId', user_id))::float8 AS seq
     FROM edited`;
 
 /**
- * Deletes (only in room `$2`, when given) and logs it, naming the message's own number; the texts
- * its edits logged are blanked, so no replay shows what was deleted.
+ * Deletes (only in room `$2`, when given) and logs it, naming the message's own number and author
+ * (for the members' unread counts); the texts its edits logged, and whom they mentioned, are
+ * blanked, so no replay shows what was deleted.
  */
 const DELETE = `
   WITH deleted AS (
     DELETE FROM messages WHERE id = $1 AND ($2::integer IS NULL OR room_id = $2)
     RETURNING id, room_id, seq, user_id),
   forgotten AS (
-    UPDATE room_changes c SET payload = jsonb_set(c.payload, '{text}', '""')
+    UPDATE room_changes c
+       SET payload = c.payload || '{"text": "", "mentions": [], "previousMentions": []}'::jsonb
       FROM deleted
      WHERE c.room_id = deleted.room_id AND c.seq > deleted.seq
        AND c.type = 'message.updated' AND c.payload->'messageId' = to_jsonb(deleted.id))
   SELECT room_id, seq::float8 AS message_seq, user_id AS author_id,
-         chat_log_change(room_id, 'message.deleted', jsonb_build_object('messageId', id), seq)::float8
+         chat_log_change(room_id, 'message.deleted',
+           jsonb_build_object('messageId', id, 'messageSeq', seq, 'authorId', user_id), seq)::float8
            AS seq
     FROM deleted`;
 

@@ -261,9 +261,20 @@ describe('messages on PostgreSQL', () => {
       expect(logged).toEqual([
         {
           type: 'message.updated',
-          payload: { messageId, text: '', editedAt: expect.any(String), mentions: [] },
+          payload: {
+            messageId,
+            text: '',
+            editedAt: expect.any(String),
+            mentions: [],
+            previousMentions: [],
+            messageSeq: row.seq,
+            authorId: author.id,
+          },
         },
-        { type: 'message.deleted', payload: { messageId } },
+        {
+          type: 'message.deleted',
+          payload: { messageId, messageSeq: row.seq, authorId: author.id },
+        },
       ]);
     });
   });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { AuthUser } from '@chat/auth';
 import { PreparedStatements } from '@chat/database';
 import { NotFoundError } from '@chat/errors';
-import { MessagesModule, RoomMessagesService } from '@chat/messages';
+import { MessagesModule, RoomHistory, RoomMessagesService } from '@chat/messages';
 import { UNREAD_LIMIT } from '@chat/protocol';
 import { Role } from '@chat/roles';
 import {
@@ -196,6 +196,22 @@ describe('read markers, unread and mention counts on PostgreSQL', () => {
       const page = JSON.parse(await roomMessages.page(alice, roomId, { limit: 1 }));
       expect(page[0].mentions).toEqual([carol.id]);
     });
+  });
+
+  it('a replay of an edit or a deletion carries what the pushes need, as the live events did', async () => {
+    const roomId = await privateRoom(alice, bob, carol);
+    const message = await send(alice, roomId, `@${names.get(bob.id)} first`);
+    m.takeEvents();
+    await roomMessages.edit(alice, message.message_id, `@${names.get(carol.id)} second`);
+    await roomMessages.remove(alice, message.message_id);
+    const live = m.takeEvents();
+    const replayed = [];
+    for await (const page of m.get(RoomHistory).eventsBetween(roomId, message.seq, 100, 100)) {
+      replayed.push(...page);
+    }
+    // What the deleted message said, and whom it named, is forgotten.
+    const [edit, deletion] = live;
+    expect(replayed).toEqual([{ ...edit, text: '', mentions: [], previousMentions: [] }, deletion]);
   });
 
   it('a deleted message no longer counts, as unread or as a mention', async () => {

@@ -42,14 +42,14 @@ describe('unreadConcern', () => {
     expect(unreadConcern(event)).toEqual({ message: { seq: 12, authorId: 1 }, users: [4, 2] });
   });
 
-  it('an edit that keeps the mentions, or a replayed edit, concerns no one', () => {
+  it('an edit that keeps the mentions, or one logged without its place, concerns no one', () => {
     expect(
       unreadConcern(updated({ previousMentions: [2], mentions: [2], messageSeq: 12, authorId: 1 })),
     ).toBeNull();
     expect(unreadConcern(updated({ mentions: [2] }))).toBeNull();
   });
 
-  it('a deletion concerns every member, about the deleted message; a replayed one no one', () => {
+  it('a deletion concerns every member, about the deleted message; one logged without it no one', () => {
     expect(
       unreadConcern({
         type: 'message.deleted',

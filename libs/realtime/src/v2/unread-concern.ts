@@ -17,8 +17,8 @@ export interface UnreadConcern {
  *   follow the room's messages closely;
  * - an edit: the users it added to or removed from the mentions;
  * - a deletion: every member, as the message no longer counts.
- * Replays from the database (filling a gap) lack what an edit or deletion needs and push nothing;
- * the counts are exact again at the next push or GET /api/v1/rooms.
+ * Changes read back from the database (filling a gap) carry the same, as the log keeps it; edits
+ * and deletions logged before it was kept push nothing.
  */
 export function unreadConcern(event: RoomEvent): UnreadConcern | null {
   switch (event.type) {
