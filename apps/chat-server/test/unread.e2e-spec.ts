@@ -200,6 +200,23 @@ describe('read markers and unread counts', () => {
     });
   });
 
+  it('documents the read route and the new fields in OpenAPI', async () => {
+    const document = (await t.http.get('/docs-json').expect(200)).body;
+    const read = document.paths['/api/v1/rooms/{id}/read'].post;
+    expect(read.tags).toEqual(['rooms']);
+    expect(Object.keys(read.responses)).toEqual(expect.arrayContaining(['200', '404', '422']));
+    const schemas = document.components.schemas;
+    expect(Object.keys(schemas.ReadMarkerDto.properties)).toEqual(['seq']);
+    expect(Object.keys(schemas.ReadResultDto.properties)).toEqual(
+      expect.arrayContaining(['room_id', 'unread', 'mentions', 'last_read_seq']),
+    );
+    expect(Object.keys(schemas.MyRoomDto.properties)).toEqual(
+      expect.arrayContaining(['unread', 'mentions', 'last_read_seq']),
+    );
+    expect(schemas.RoomMessageDto.properties.mentions).toMatchObject({ type: 'array' });
+    expect(schemas.LastMessageDto.properties.mentions).toMatchObject({ type: 'array' });
+  });
+
   describe('unread pushes', () => {
     it('a mention is pushed to the mentioned member after the message; the others count it themselves', async () => {
       const roomId = await rooms.privateWith(alice, bob, carol);

@@ -15,7 +15,9 @@ export class ReadMarkerDto {
   seq!: number;
 }
 
+// Every field decorated: the document is the same with or without the Swagger compiler plugin.
 export class ReadResultDto implements ReadResult {
+  @ApiProperty()
   room_id!: number;
   /** Messages after the marker, by others, not deleted; stops at 100 (show "99+"). */
   @ApiProperty({ minimum: 0, maximum: UNREAD_LIMIT })
@@ -24,5 +26,6 @@ export class ReadResultDto implements ReadResult {
   @ApiProperty({ minimum: 0, maximum: UNREAD_LIMIT })
   mentions!: number;
   /** The caller's marker now: where it moved to, or where it was when it could not move back. */
+  @ApiProperty({ minimum: 0 })
   last_read_seq!: number;
 }

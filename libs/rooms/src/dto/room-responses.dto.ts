@@ -87,6 +87,7 @@ export class MyRoomDto extends RoomViewDto implements MyRoom {
   @ApiProperty({ minimum: 0, maximum: UNREAD_LIMIT })
   mentions!: number;
   /** The caller's read marker: the room's number they have read up to. */
+  @ApiProperty({ minimum: 0 })
   last_read_seq!: number;
 }
 
