@@ -179,6 +179,25 @@ describe('the Redis presence store on several instances', () => {
     expect(await other.statuses([7])).toEqual(['online']);
   });
 
+  it('puts its sockets back after reconnecting to a Redis that lost them (restarted empty)', async () => {
+    const prefix = newPrefix();
+    const store = await redisStore(prefix);
+    const seen: PresenceChange[] = [];
+    store.changed = (changes) => seen.push(...changes);
+    await store.put('1', 7, 'away');
+    const redis = new Redis(REDIS_URL);
+    try {
+      const keys = await redis.keys(`${prefix}*`);
+      await redis.del(...keys);
+    } finally {
+      redis.disconnect();
+    }
+    internals(store).redis.disconnect(true);
+    await until(() => seen.length > 0, 'put back');
+    expect(seen).toEqual([{ userId: 7, status: 'away' }]);
+    expect(await store.statuses([7])).toEqual(['away']);
+  });
+
   it('lets one typing notice per user and room through in the interval, over every instance', async () => {
     const prefix = newPrefix();
     const [east, west] = [await redisStore(prefix), await redisStore(prefix)];
