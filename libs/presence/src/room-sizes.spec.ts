@@ -1,0 +1,47 @@
+import { RoomSizes } from './room-sizes';
+
+describe('RoomSizes', () => {
+  function setUp() {
+    let now = 0;
+    const members = new Map([
+      [1, 500],
+      [2, 3],
+    ]);
+    const read = jest.fn((roomIds: number[]) =>
+      Promise.resolve(
+        new Map(roomIds.flatMap((id) => (members.has(id) ? [[id, members.get(id)!]] : []))),
+      ),
+    );
+    const sizes = new RoomSizes(read, () => now);
+    return { sizes, read, members, advance: (ms: number) => (now += ms) };
+  }
+
+  it('reads only the rooms it does not know, in one query', async () => {
+    const { sizes, read } = setUp();
+    expect(await sizes.of([1, 2])).toEqual(
+      new Map([
+        [1, 500],
+        [2, 3],
+      ]),
+    );
+    expect(await sizes.of([2, 1, 9])).toEqual(
+      new Map([
+        [2, 3],
+        [1, 500],
+        [9, 0],
+      ]),
+    );
+    expect(read.mock.calls).toEqual([[[1, 2]], [[9]]]);
+  });
+
+  it('reads a room again once its size is 30 s old', async () => {
+    const { sizes, read, members, advance } = setUp();
+    await sizes.of([2]);
+    members.set(2, 200);
+    advance(29_999);
+    expect((await sizes.of([2])).get(2)).toBe(3);
+    advance(1);
+    expect((await sizes.of([2])).get(2)).toBe(200);
+    expect(read).toHaveBeenCalledTimes(2);
+  });
+});
