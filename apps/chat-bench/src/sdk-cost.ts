@@ -107,6 +107,7 @@ function messageNew(seq: number) {
       room_id: 1,
       seq,
       edited_at: null,
+      mentions: [],
     },
   };
 }
