@@ -7,6 +7,7 @@ import {
   RoomMessage,
   RoomView,
 } from '@chat/client';
+import { trackActivity } from './activity';
 import { Composer } from './composer';
 import { directoryDialog } from './directory-dialog';
 import { h } from './dom';
@@ -15,17 +16,25 @@ import { HISTORY_PAGE, MessageList } from './message-list';
 import { renderMessage } from './message-item';
 import { newRoomDialog } from './new-room-dialog';
 import { PendingList } from './pending-list';
+import { PresenceDots } from './presence-dots';
 import { profileDialog } from './profile-dialog';
+import { ReadTracker } from './read-tracker';
 import { showRoomEvents } from './room-events';
 import { roomList } from './room-list';
 import { RoomPane } from './room-pane';
 import { roomSettingsDialog } from './room-settings-dialog';
 import { roomInAddress, showRoomInAddress } from './router';
 import { GENERAL_ROOM_ID, RoomEntry, RoomsStore } from './rooms-store';
+import { typingText } from './typing-line';
 import { userName } from './user-menu';
 
 const MODERATOR = 2;
 const ADMIN = 3;
+/**
+ * Rooms above this many members get an online count from the server instead of each member's
+ * presence (the server's PRESENCE_ROOM_LIMIT by default; a presence.count frame says so anyway).
+ */
+const LARGE_ROOM = 100;
 const STATE_LABELS: Record<ConnectionState, string> = {
   idle: 'Connecting…',
   connecting: 'Connecting…',
@@ -54,6 +63,14 @@ export async function showChat(
   });
   const lists = new Map<number, MessageList>();
   const pending = new PendingList(() => client.pending(pane.roomId));
+  const dots = new PresenceDots(client);
+  /** Names of the people seen (authors, members), for who is typing. */
+  const names = new Map<number, string>();
+  const reads = new ReadTracker({
+    client,
+    current: () => pane.list && { roomId: pane.roomId, seesNewest: pane.list.seesNewest },
+    failed: (error) => console.warn(error),
+  });
 
   /** Site moderators and admins act as owners in public rooms; in others only the owner does. */
   const actsAsOwner = (entry: RoomEntry) =>
@@ -68,24 +85,33 @@ export async function showChat(
     const created = new MessageList('Messages', {
       fetchPage: (beforeSeq) => http.messages(roomId, { beforeSeq, limit: HISTORY_PAGE }),
       report,
-      render: (message) =>
-        renderMessage(message, {
+      viewChanged: () => reads.check(),
+      render: (message) => {
+        names.set(message.user_id, message.name);
+        return renderMessage(message, {
           myId: () => me.user_id,
+          myName: () => me.name,
           canEdit: (m) => m.user_id === me.user_id && !entry()?.room.archived,
           canDelete: (m) => {
             const room = entry();
             return !!room && !room.room.archived && (m.user_id === me.user_id || actsAsOwner(room));
           },
           author: (m) =>
-            userName(
-              m.name,
-              'author',
-              m.user_id === me.user_id ? undefined : () => openDirect(m.user_id),
+            h(
+              'span',
+              { class: 'author-line' },
+              dots.dot(m.user_id),
+              userName(
+                m.name,
+                'author',
+                m.user_id === me.user_id ? undefined : () => openDirect(m.user_id),
+              ),
             ),
           edit: (m, text) => editMessage(m, text),
           remove: (m) => deleteMessage(m),
           report,
-        }),
+        });
+      },
     });
     list = created;
     lists.set(roomId, list);
@@ -113,14 +139,59 @@ export async function showChat(
 
   function showRoom(roomId: number): void {
     const list = listFor(roomId);
+    // "New messages" from the marker as it is when the room opens.
+    const state = client.store.room(roomId);
+    list.setDivider(state && state.unread > 0 ? state.lastReadSeq : undefined);
     pane.show(roomId, list);
-    store.clearUnread(roomId);
+    dots.refresh(list.element);
     pending.render();
+    showTyping();
     showRoomInAddress(roomId);
     rooms.render();
     list.ensureLoaded().catch(report);
-    if (store.get(roomId)?.room.kind === 'direct')
+    loadPresence(roomId);
+    reads.check();
+  }
+
+  /**
+   * Who is online in the room: a large room's count from the server; a small room's members
+   * (the server tells each one's changes), which also names who types there.
+   */
+  function loadPresence(roomId: number): void {
+    const entry = store.get(roomId);
+    if (!entry) return;
+    const loaded =
+      entry.room.member_count > LARGE_ROOM
+        ? client.loadRoomPresence(roomId)
+        : store
+            .members(roomId)
+            .then((members) => client.watchPresence(members.map((m) => m.user_id)));
+    loaded.then(() => pane.renderHeader()).catch(() => undefined);
+  }
+
+  /** Members online or away: a large room's count, else its members' as the server tells them. */
+  function onlineIn(entry: RoomEntry): number | undefined {
+    if (entry.room.kind === 'direct') return undefined;
+    const counted = client.store.room(entry.room.id)?.online;
+    if (counted !== undefined || !entry.members) return counted;
+    return entry.members.filter((member) => {
+      const status = client.store.presence(member.user_id);
+      return status === 'online' || status === 'away';
+    }).length;
+  }
+
+  const typing = h('p', { class: 'typing', 'aria-live': 'polite' });
+  function showTyping(): void {
+    const roomId = pane.roomId;
+    const typers = client.store.room(roomId)?.typing ?? [];
+    const entry = store.get(roomId);
+    const nameOf = (userId: number) =>
+      entry?.members?.find((member) => member.user_id === userId)?.name ?? names.get(userId);
+    if (typers.some((userId) => nameOf(userId) === undefined)) {
+      // Someone not seen yet: their name comes with the members (then this runs again).
       void store.members(roomId).catch(() => undefined);
+    }
+    typing.textContent = typingText(typers.map((userId) => nameOf(userId) ?? 'Someone'));
   }
 
   /** A room we just joined, created or were added to: follow it from the number it had then. */
@@ -176,7 +247,7 @@ export async function showChat(
   async function reconcile(roomIds: number[]): Promise<void> {
     const missing = roomIds.filter((id) => !store.has(id));
     if (missing.length === 0) return;
-    for (const mine of await http.myRooms()) {
+    for (const mine of await client.loadRooms()) {
       if (missing.includes(mine.id)) adopt(mine);
     }
   }
@@ -194,7 +265,6 @@ export async function showChat(
     showRoomEvents(client, {
       store,
       myId: () => me.user_id,
-      current: () => pane.roomId,
       list: (roomId) => lists.get(roomId),
       roomGone,
       roomChanged: (roomId) => lists.get(roomId)?.refresh(),
@@ -206,6 +276,7 @@ export async function showChat(
           ...(role === undefined ? {} : { role }),
         };
         const roleChanged = user_id === me.user_id && role !== undefined && role !== me.role;
+        if (name !== undefined) names.set(user_id, name);
         if (user_id === me.user_id) {
           me = { ...me, ...changes };
           showProfile();
@@ -225,6 +296,17 @@ export async function showChat(
       if (room_id === pane.roomId) pending.render();
     }),
     client.on('problem', ({ detail }) => console.warn(detail)),
+    client.store.subscribe((roomId) => {
+      renderRooms();
+      if (roomId !== pane.roomId) return;
+      showTyping();
+      pane.renderHeader();
+    }),
+    client.store.subscribePresence((userId) => {
+      if (store.get(pane.roomId)?.members?.some((m) => m.user_id === userId)) pane.renderHeader();
+    }),
+    trackActivity(client),
+    () => reads.stop(),
   ];
 
   /** Back to the sign-in form at once; the server hears of a logout in the background. */
@@ -254,10 +336,13 @@ export async function showChat(
     deleted: () => signOut(false),
   });
 
-  const composer = new Composer((text) => {
-    notice.textContent = '';
-    send(pane.roomId, text);
-  });
+  const composer = new Composer(
+    (text) => {
+      notice.textContent = '';
+      send(pane.roomId, text);
+    },
+    () => client.typing(pane.roomId),
+  );
   const pane: RoomPane = new RoomPane(
     {
       store,
@@ -275,17 +360,33 @@ export async function showChat(
         adopt(await http.joinRoom(room.id));
         showRoom(room.id);
       },
+      online: onlineIn,
       report,
     },
-    { pending: pending.element, notice, composer: composer.element },
+    { typing, pending: pending.element, notice, composer: composer.element },
   );
   const rooms = roomList({
     store,
     current: () => pane.roomId,
+    counts: (roomId) => client.store.room(roomId) ?? { unread: 0, mentions: 0 },
+    dot: (userId) => dots.dot(userId),
     newRoom: () => newRoom.open(),
     findRooms: () => directory.open(),
   });
-  store.subscribe(rooms.render);
+  /** The sidebar again, once per frame however many changes came. */
+  let roomsQueued = false;
+  function renderRooms(): void {
+    if (roomsQueued) return;
+    roomsQueued = true;
+    requestAnimationFrame(() => {
+      roomsQueued = false;
+      rooms.render();
+    });
+  }
+  store.subscribe(() => {
+    renderRooms();
+    showTyping();
+  });
 
   const newRoom = newRoomDialog(async (fields) => {
     const room = await http.createRoom(fields);
@@ -322,6 +423,7 @@ export async function showChat(
       await http.removeMember(roomId, userId);
     },
     message: (userId) => openDirect(userId),
+    dot: (userId) => dots.dot(userId),
   });
   const settings = roomSettingsDialog({
     update: async (roomId, fields) => store.updateRoom(await http.updateRoom(roomId, fields)),
@@ -350,7 +452,7 @@ export async function showChat(
   );
   app.removeAttribute('aria-busy');
   try {
-    for (const mine of await http.myRooms()) adopt(mine);
+    for (const mine of await client.loadRooms()) adopt(mine);
   } catch (error) {
     report(error);
   }

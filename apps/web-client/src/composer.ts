@@ -1,17 +1,20 @@
 import { h } from './dom';
 
-/** The message box: Enter sends, Shift+Enter starts a new line. */
+/** The message box: Enter sends, Shift+Enter starts a new line; typing is told as it happens. */
 export class Composer {
   readonly element: HTMLFormElement;
   private readonly input: HTMLTextAreaElement;
 
-  constructor(send: (text: string) => void) {
+  constructor(send: (text: string) => void, typing: () => void) {
     this.input = h('textarea', {
       id: 'composer',
       'aria-label': 'Message',
       rows: 1,
       maxlength: 1000,
       placeholder: 'Write a message',
+      oninput: () => {
+        if (this.input.value.trim() !== '') typing();
+      },
       onkeydown: (event) => {
         const key = event as KeyboardEvent;
         if (key.key === 'Enter' && !key.shiftKey) {

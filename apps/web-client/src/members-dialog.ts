@@ -14,9 +14,11 @@ export interface MembersContext {
   remove(roomId: number, userId: number): Promise<void>;
   /** A direct conversation with this user. */
   message(userId: number): Promise<void>;
+  /** A user's presence dot. */
+  dot(userId: number): HTMLElement;
 }
 
-/** A room's members, kept live; owners add people by name and remove them. */
+/** A room's members with their presence, kept live; owners add people by name and remove them. */
 export function membersDialog(context: MembersContext): {
   dialog: HTMLDialogElement;
   open(roomId: number): void;
@@ -54,6 +56,7 @@ export function membersDialog(context: MembersContext): {
     return h(
       'li',
       { 'data-user-id': member.user_id },
+      context.dot(member.user_id),
       userName(
         member.name,
         'member-name',

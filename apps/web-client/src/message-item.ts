@@ -1,8 +1,10 @@
 import type { RoomMessage } from '@chat/client';
 import { h } from './dom';
+import { mentionParts } from './mention-text';
 
 export interface MessageItemContext {
   myId(): number;
+  myName(): string;
   canEdit(message: RoomMessage): boolean;
   canDelete(message: RoomMessage): boolean;
   /** The author's name, offering what can be done with that user (see user-menu). */
@@ -12,10 +14,22 @@ export interface MessageItemContext {
   report(error: unknown): void;
 }
 
-/** One message: own ones on the right; others with avatar, name and time. */
+/**
+ * One message: own ones on the right; others with avatar, name and time. @names are styled, and
+ * a message that mentions the viewer stands out.
+ */
 export function renderMessage(message: RoomMessage, context: MessageItemContext): HTMLLIElement {
   const own = message.user_id === context.myId();
-  const text = h('p', { class: 'text' }, message.message);
+  const mentionsMe = !own && message.mentions.includes(context.myId());
+  const text = h(
+    'p',
+    { class: 'text' },
+    ...mentionParts(message.message, context.myName()).map((part) =>
+      part.mention
+        ? h('span', { class: part.mention === 'mine' ? 'mention mine' : 'mention' }, part.text)
+        : part.text,
+    ),
+  );
   const actions = h('div', { class: 'actions' });
   if (context.canEdit(message)) {
     actions.append(
@@ -38,7 +52,7 @@ export function renderMessage(message: RoomMessage, context: MessageItemContext)
   return h(
     'li',
     {
-      class: own ? 'message own' : 'message',
+      class: own ? 'message own' : mentionsMe ? 'message mentions-me' : 'message',
       'data-id': message.message_id,
       'data-seq': message.seq,
     },
@@ -55,6 +69,7 @@ export function renderMessage(message: RoomMessage, context: MessageItemContext)
         { class: 'meta' },
         h('time', { datetime: message.created_at }, message.time_send),
         message.edited ? ' · edited' : null,
+        mentionsMe ? ' · mentions you' : null,
       ),
       actions,
     ),

@@ -12,7 +12,12 @@ export interface MessageListContext {
   fetchPage(beforeSeq?: number): Promise<RoomMessage[]>;
   render(message: RoomMessage): HTMLLIElement;
   report(error: unknown): void;
+  /** What the reader can see may have changed: scrolled, loaded, or new messages at the end. */
+  viewChanged(): void;
 }
+
+/** A message edited: its new text, and whom it mentions now. */
+type Edit = Pick<RoomMessage, 'message' | 'edited_at'> & { mentions?: number[] };
 
 /**
  * One room's messages: kept in the room's order (seq) whatever order they arrive in, each shown
@@ -25,7 +30,11 @@ export class MessageList {
   /** Deleted here while a page may have been on its way: such a page must not bring it back. */
   private readonly deleted = new Set<number>();
   /** The newest edit seen per message, for a page read before the edit. */
-  private readonly edits = new Map<number, Pick<RoomMessage, 'message' | 'edited_at'>>();
+  private readonly edits = new Map<number, Edit>();
+  /** The "new messages" line, before the first message after `dividerAfter`. */
+  private readonly divider = h('li', { class: 'divider', role: 'separator' }, 'New messages');
+  private dividerAfter?: number;
+  private shownLatest = false;
   private loadingOlder = false;
   private reachedStart = false;
   private loaded?: Promise<void>;
@@ -47,6 +56,7 @@ export class MessageList {
       tabindex: 0,
       onscroll: () => {
         if (this.element.scrollTop < LOAD_OLDER_THRESHOLD_PX) void this.loadOlder();
+        this.context.viewChanged();
       },
     });
   }
@@ -68,14 +78,28 @@ export class MessageList {
     this.newestSeq = 0;
     this.reachedStart = false;
     this.loaded = undefined;
+    this.shownLatest = false;
     await this.ensureLoaded();
+  }
+
+  /** Whether the newest messages are in view: loaded, on the page, scrolled to the end. */
+  get seesNewest(): boolean {
+    return this.shownLatest && this.element.isConnected && this.isAtBottom();
+  }
+
+  /** Draws the "new messages" line before the first message after `seq` (none: undefined). */
+  setDivider(seq: number | undefined): void {
+    this.dividerAfter = seq;
+    this.placeDivider();
   }
 
   /** Adds a message, or replaces the one with its id. */
   show(incoming: RoomMessage): void {
     if (this.deleted.has(incoming.message_id)) return;
     const edit = this.edits.get(incoming.message_id);
-    const message = edit ? { ...incoming, ...edit, edited: true } : incoming;
+    const message = edit
+      ? { ...incoming, ...edit, mentions: edit.mentions ?? incoming.mentions, edited: true }
+      : incoming;
     const existing = this.shown.get(message.message_id);
     if (!existing) this.stickToBottom();
     const element = this.context.render(message);
@@ -84,6 +108,7 @@ export class MessageList {
     this.shown.set(message.message_id, { message, element });
     this.newestSeq = Math.max(this.newestSeq, message.seq);
     this.oldestSeq = Math.min(this.oldestSeq, message.seq);
+    if (this.dividerAfter !== undefined) this.placeDivider();
   }
 
   /**
@@ -97,11 +122,12 @@ export class MessageList {
     requestAnimationFrame(() => {
       if (this.sticking) this.scrollToBottom();
       this.sticking = undefined;
+      this.context.viewChanged();
     });
   }
 
-  edited(messageId: number, text: string, editedAt: string): void {
-    this.edits.set(messageId, { message: text, edited_at: editedAt });
+  edited(messageId: number, edit: Edit): void {
+    this.edits.set(messageId, edit);
     const shown = this.shown.get(messageId);
     if (shown) this.show(shown.message);
   }
@@ -111,6 +137,7 @@ export class MessageList {
     this.edits.delete(messageId);
     this.shown.get(messageId)?.element.remove();
     this.shown.delete(messageId);
+    if (this.dividerAfter !== undefined) this.placeDivider();
   }
 
   /** Shows a user's new name, role or avatar on each of their messages. */
@@ -148,6 +175,8 @@ export class MessageList {
       if (!(await this.loadOlder())) break;
     }
     this.scrollToBottom();
+    this.shownLatest = true;
+    this.context.viewChanged();
   }
 
   /** Adds the page before the oldest message shown; whether it added any. */
@@ -170,6 +199,19 @@ export class MessageList {
       this.loadingOlder = false;
       this.element.removeAttribute('aria-busy');
     }
+  }
+
+  private placeDivider(): void {
+    const after = this.dividerAfter;
+    const next =
+      after === undefined
+        ? undefined
+        : [...this.element.children].find(
+            (element) => Number((element as HTMLElement).dataset.seq) > after,
+          );
+    if (!next) this.divider.remove();
+    else if (this.divider.nextElementSibling !== next)
+      this.element.insertBefore(this.divider, next);
   }
 
   /** The element a message goes before: none for the newest, the first for the oldest. */

@@ -32,6 +32,7 @@ function message(roomId: number, seq: number, userId = OTHER): RoomMessage {
     created_at: '2026-01-01T00:00:00.000Z',
     edited: false,
     edited_at: null,
+    mentions: [],
   };
 }
 
@@ -43,13 +44,14 @@ const newMessage = (roomId: number, seq: number, userId = OTHER): EventFrame => 
 });
 
 /** The page's state without its DOM: the rooms, what each list was told, and rooms left. */
-function page(current = 1) {
+function page() {
   const store = new RoomsStore({ myId: () => ME, fetchMembers: async () => [] });
   const told: string[] = [];
   const lists = new Map<number, ShownMessages>();
   const listFor = (roomId: number): ShownMessages => ({
     show: (m) => told.push(`${roomId} show ${m.message_id}`),
-    edited: (id, text) => told.push(`${roomId} edited ${id} ${text}`),
+    edited: (id, edit) =>
+      told.push(`${roomId} edited ${id} ${edit.message} mentions ${edit.mentions?.join()}`),
     removed: (id) => told.push(`${roomId} removed ${id}`),
     reload: async () => void told.push(`${roomId} reload`),
   });
@@ -57,7 +59,6 @@ function page(current = 1) {
   const context: RoomEventsContext = {
     store,
     myId: () => ME,
-    current: () => current,
     list: (roomId) => lists.get(roomId),
     roomGone: (roomId) => {
       gone.push(roomId);
@@ -76,26 +77,7 @@ function page(current = 1) {
   return { store, context, told, gone, add };
 }
 
-const unread = (store: RoomsStore, roomId: number) => store.get(roomId)?.unread;
-
 describe('applyEvent', () => {
-  it('counts messages from someone else in a room not on screen', () => {
-    const { store, context, add } = page();
-    add(2);
-    applyEvent(newMessage(2, 1), context);
-    applyEvent(newMessage(2, 2), context);
-    expect(unread(store, 2)).toBe(2);
-  });
-
-  it('counts nothing for the room on screen or for the reader’s own messages', () => {
-    const { store, context, add } = page(2);
-    add(2);
-    add(3);
-    applyEvent(newMessage(2, 1), context);
-    applyEvent(newMessage(3, 1, ME), context);
-    expect([unread(store, 2), unread(store, 3)]).toEqual([0, 0]);
-  });
-
   it('shows new, edited and deleted messages in the list of their room, if it has one', () => {
     const { context, told, add } = page();
     add(2, true);
@@ -108,13 +90,27 @@ describe('applyEvent', () => {
         room_id: 2,
         seq: 2,
         message_id: 1001,
-        text: 'better',
+        text: 'better @someone',
         edited_at: '2026-01-01T00:01:00.000Z',
+        mentions: [ME],
       },
       context,
     );
     applyEvent({ type: 'message.deleted', room_id: 2, seq: 3, message_id: 1001 }, context);
-    expect(told).toEqual(['2 show 1001', '2 edited 1001 better', '2 removed 1001']);
+    expect(told).toEqual([
+      '2 show 1001',
+      `2 edited 1001 better @someone mentions ${ME}`,
+      '2 removed 1001',
+    ]);
+  });
+
+  it('leaves presence, typing and counts to the SDK’s store', () => {
+    const { context, told, add } = page();
+    add(2, true);
+    applyEvent({ type: 'typing', room_id: 2, user_id: OTHER }, context);
+    applyEvent({ type: 'presence', user_id: OTHER, status: 'away' }, context);
+    applyEvent({ type: 'read', room_id: 2, seq: 4 }, context);
+    expect(told).toEqual([]);
   });
 
   it('reloads a room’s newest page after recovered: false, and only then', () => {
@@ -164,8 +160,13 @@ describe('showRoomEvents', () => {
     add(2);
     const stop = showRoomEvents(client as never, context);
     expect([...listeners.keys()]).toEqual(['frame']);
-    listeners.get('frame')!(newMessage(2, 1));
-    expect(unread(store, 2)).toBe(1);
+    listeners.get('frame')!({
+      type: 'room.updated',
+      room_id: 2,
+      seq: 1,
+      room: { ...room(2), topic: 'new' },
+    });
+    expect(store.get(2)?.room.topic).toBe('new');
     stop();
     expect(listeners.size).toBe(0);
   });

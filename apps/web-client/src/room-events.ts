@@ -1,4 +1,5 @@
 import type { ChatClient, EventFrame, RoomFrame, UserUpdatedFrame } from '@chat/client';
+import { isRoomFrame } from '@chat/client';
 import type { MessageList } from './message-list';
 import type { RoomsStore } from './rooms-store';
 
@@ -8,8 +9,6 @@ export type ShownMessages = Pick<MessageList, 'show' | 'edited' | 'removed' | 'r
 export interface RoomEventsContext {
   store: RoomsStore;
   myId(): number;
-  /** The room on screen. */
-  current(): number;
   /** The room's message list, if it was ever shown. */
   list(roomId: number): ShownMessages | undefined;
   /** We are no longer in the room. */
@@ -35,21 +34,22 @@ export function applyEvent(frame: EventFrame, context: RoomEventsContext): void 
     if (!frame.recovered) context.list(frame.room_id)?.reload().catch(context.report);
     return;
   }
-  applyRoomEvent(frame, context);
+  // Presence, typing and counts are the SDK store's (see chat-view).
+  if (isRoomFrame(frame)) applyRoomEvent(frame, context);
 }
 
 function applyRoomEvent(frame: RoomFrame, context: RoomEventsContext): void {
   const { store } = context;
   const roomId = frame.room_id;
   switch (frame.type) {
-    case 'message.new': {
-      context.list(roomId)?.show(frame.message);
-      const fromOther = frame.message.user_id !== context.myId();
-      if (fromOther && roomId !== context.current()) store.countUnread(roomId);
-      return;
-    }
+    case 'message.new':
+      return context.list(roomId)?.show(frame.message);
     case 'message.updated':
-      return context.list(roomId)?.edited(frame.message_id, frame.text, frame.edited_at);
+      return context.list(roomId)?.edited(frame.message_id, {
+        message: frame.text,
+        edited_at: frame.edited_at,
+        mentions: frame.mentions,
+      });
     case 'message.deleted':
       return context.list(roomId)?.removed(frame.message_id);
     case 'member.joined':

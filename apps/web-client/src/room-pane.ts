@@ -11,12 +11,15 @@ export interface RoomPaneContext {
   showSettings(room: RoomSummary): void;
   leave(entry: RoomEntry): void;
   join(room: RoomSummary): Promise<void>;
+  /** How many members are online or away (undefined: not known, or a direct room). */
+  online(entry: RoomEntry): number | undefined;
   report(error: unknown): void;
 }
 
 /**
- * The room on screen: its header (name, topic, members, Leave, settings for owners), its messages,
- * what is being sent, notices, and the composer (a note instead where the room is read-only).
+ * The room on screen: its header (name, topic, online count, members, Leave, settings for
+ * owners), its messages, who is typing, what is being sent, notices, and the composer (a note
+ * instead where the room is read-only).
  */
 export class RoomPane {
   readonly element: HTMLElement;
@@ -32,7 +35,12 @@ export class RoomPane {
 
   constructor(
     private readonly context: RoomPaneContext,
-    parts: { pending: HTMLElement; notice: HTMLElement; composer: HTMLFormElement },
+    parts: {
+      typing: HTMLElement;
+      pending: HTMLElement;
+      notice: HTMLElement;
+      composer: HTMLFormElement;
+    },
   ) {
     this.composer = parts.composer;
     this.element = h(
@@ -40,6 +48,7 @@ export class RoomPane {
       { class: 'room-pane', 'aria-labelledby': 'room-title' },
       this.header,
       this.body,
+      parts.typing,
       parts.pending,
       this.readOnly,
       parts.notice,
@@ -50,6 +59,11 @@ export class RoomPane {
 
   get roomId(): number {
     return this.shown?.roomId ?? GENERAL_ROOM_ID;
+  }
+
+  /** The list on screen, unless a room is previewed. */
+  get list(): MessageList | undefined {
+    return this.shown?.list;
   }
 
   /** Shows one of the viewer's rooms, where its reader left it. */
@@ -85,7 +99,7 @@ export class RoomPane {
     this.readOnly.hidden = true;
   }
 
-  private renderHeader(): void {
+  renderHeader(): void {
     if (!this.shown?.list) return;
     const entry = this.context.store.get(this.shown.roomId);
     if (!entry) return;
@@ -116,12 +130,14 @@ export class RoomPane {
         ),
       );
     }
+    const online = this.context.online(entry);
     this.header.replaceChildren(
       this.title(
         this.context.store.title(entry),
         room.kind === 'direct' ? 'Direct message with ' : '',
       ),
       this.topic(room.topic),
+      online === undefined ? '' : h('p', { class: 'online-count' }, `${online} online`),
       room.archived ? h('p', { class: 'tag' }, 'Archived') : '',
       buttons,
     );

@@ -8,8 +8,6 @@ export interface RoomEntry {
   roomRole: RoomRole | null;
   /** The other member of a direct room, when known. */
   peer?: RoomUser;
-  /** Messages from others that came while the room was not on screen. */
-  unread: number;
   /** Loaded when first needed (the members list, a direct room's name), then kept up to date. */
   members?: RoomMember[];
 }
@@ -70,7 +68,6 @@ export class RoomsStore {
       room,
       roomRole: known.roomRole ?? existing?.roomRole ?? null,
       peer: known.peer ?? existing?.peer,
-      unread: existing?.unread ?? 0,
       members: existing?.members,
     };
     this.entries.set(room.id, entry);
@@ -93,20 +90,6 @@ export class RoomsStore {
     const entry = this.entries.get(room.id);
     if (!entry) return;
     entry.room = room;
-    this.changed();
-  }
-
-  countUnread(roomId: number): void {
-    const entry = this.entries.get(roomId);
-    if (!entry) return;
-    entry.unread += 1;
-    this.changed();
-  }
-
-  clearUnread(roomId: number): void {
-    const entry = this.entries.get(roomId);
-    if (!entry || entry.unread === 0) return;
-    entry.unread = 0;
     this.changed();
   }
 

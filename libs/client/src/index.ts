@@ -10,6 +10,8 @@ export type { AuthResult, ConnectionState } from './socket-link';
 export type { WebSocketConstructor, WebSocketLike } from './web-socket';
 export type * from '@chat/protocol';
 export {
+  isRoomFrame,
+  mentionedNames,
   SUBPROTOCOL,
   PROTOCOL_VERSION,
   TYPING_SHOWN_MS,

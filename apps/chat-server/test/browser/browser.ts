@@ -29,9 +29,21 @@ export interface ChatPage {
   dialogs: string[];
 }
 
-/** A browser context of its own with the client open at `/`. */
-export async function openClient(browser: Browser, baseUrl: string): Promise<ChatPage> {
+/**
+ * A browser context of its own with the client open at `/`; `localStorage` holds the given items
+ * before the page's script runs.
+ */
+export async function openClient(
+  browser: Browser,
+  baseUrl: string,
+  localStorage: Record<string, string> = {},
+): Promise<ChatPage> {
   const context = await browser.newContext({ viewport: { width: 900, height: 700 } });
+  await context.addInitScript((items) => {
+    type Storage = { setItem(key: string, value: string): void };
+    const storage = (globalThis as unknown as { localStorage: Storage }).localStorage;
+    for (const [key, value] of Object.entries(items)) storage.setItem(key, value);
+  }, localStorage);
   const page = await context.newPage();
   const hosts = new Set<string>();
   const dialogs: string[] = [];
