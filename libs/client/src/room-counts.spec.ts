@@ -193,4 +193,14 @@ describe('RoomCounts', () => {
     // 3 to 9 were never seen: the server's count less what was passed, plus 10.
     expect(room.counts()).toEqual(exact(2, 0, 1));
   });
+
+  it('keeps what it saw of at most 10,000 messages of a room never read, and counts on', () => {
+    const room = counts();
+    for (let seq = 1; seq <= 10_001; seq++) room.apply(message(seq), ME);
+    const seen = (room as unknown as { seen: Map<number, unknown> }).seen;
+    expect(seen.size).toBe(5_001);
+    expect(room.counts()).toEqual(exact(UNREAD_LIMIT, 0, 0));
+    room.moveMarker(9_990);
+    expect(room.counts()).toEqual(exact(11, 0, 9_990));
+  });
 });
