@@ -95,6 +95,18 @@ describe('typing', () => {
     expect(changed).toEqual([2, 2]);
     expect(me.store.room(2)?.typing).toEqual([]);
   });
+
+  it('leaves no typing timer behind once closed, so a Node process can exit', async () => {
+    const me = await connected();
+    const other = await connected(OTHER);
+    other.typing(1);
+    await settle();
+    expect(me.store.room(1)?.typing).toEqual([OTHER]);
+    other.close();
+    me.close();
+    expect(me.store.room(1)?.typing).toEqual([]);
+    expect(jest.getTimerCount()).toBe(0);
+  });
 });
 
 describe('presence', () => {

@@ -194,6 +194,7 @@ export class ChatClient {
     for (const closed of [...this.connecting]) closed();
     this.link.stop();
     this.outbox.clear(new ChatSocketError('closed', 'The client was closed'));
+    this.store.clearTyping();
   }
 
   on<K extends keyof ChatClientEvents>(

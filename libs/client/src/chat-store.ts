@@ -130,6 +130,11 @@ export class ChatStore {
     this.changed(roomId);
   }
 
+  /** No one is shown typing any more (the client closed: nothing would end it). */
+  clearTyping(): void {
+    this.typingBoard.clear();
+  }
+
   forget(roomId: number): void {
     this.typingBoard.forget(roomId);
     if (this.rooms.delete(roomId)) this.changed(roomId);

@@ -41,4 +41,12 @@ export class TypingBoard {
     for (const timer of this.rooms.get(roomId)?.values() ?? []) clearTimeout(timer);
     this.rooms.delete(roomId);
   }
+
+  /** Forgets every room, its timers included (the client closed). */
+  clear(): void {
+    for (const roomId of [...this.rooms.keys()]) {
+      this.forget(roomId);
+      this.changed(roomId);
+    }
+  }
 }
