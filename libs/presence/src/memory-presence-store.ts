@@ -34,6 +34,14 @@ export class MemoryPresenceStore extends PresenceStore {
     return Promise.resolve(this.changeOf(userId, before));
   }
 
+  async retire(): Promise<PresenceChange[]> {
+    const changes: PresenceChange[] = [];
+    for (const connectionId of [...this.owners.keys()]) {
+      changes.push(...(await this.remove(connectionId)));
+    }
+    return changes;
+  }
+
   statuses(userIds: number[]): Promise<PresenceStatus[]> {
     return Promise.resolve(userIds.map((userId) => this.statusOf(userId)));
   }

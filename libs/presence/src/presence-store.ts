@@ -23,6 +23,9 @@ export abstract class PresenceStore {
   /** Forgets a socket. */
   abstract remove(connectionId: string): Promise<PresenceChange[]>;
 
+  /** This instance stops: forgets every socket of it, and answers the resulting changes. */
+  abstract retire(): Promise<PresenceChange[]>;
+
   /** Each user's status, in the order asked. */
   abstract statuses(userIds: number[]): Promise<PresenceStatus[]>;
 

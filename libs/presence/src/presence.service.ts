@@ -16,6 +16,9 @@ import { PresenceChange, PresenceStatus, SocketStatus } from './presence-status'
 import { PresenceStore } from './presence-store';
 import { RoomSizes } from './room-sizes';
 
+/** How long the shutdown waits for the last announcements. */
+const SHUTDOWN_WAIT_MS = 3_000;
+
 /**
  * Presence: each socket's status goes to the store, which says when a user's status over all
  * their sockets on every instance changes; each change is published on the bus as
@@ -56,11 +59,14 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy, BeforeApp
   }
 
   /**
-   * Lets the changes of the sockets closed at shutdown (the gateway, which imports this module,
-   * closes them first) reach the bus before it closes.
+   * This instance stops. The gateway (its module imports this one, so it goes first) has closed
+   * the sockets; what the store still holds of this instance is taken out, and every change is
+   * announced while the bus and the database are up: for at most SHUTDOWN_WAIT_MS, so a database
+   * that hangs cannot hold the shutdown past a container's grace period.
    */
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all(this.announcing);
+    this.track(this.store.retire().then((changes) => this.announce(changes)));
+    await within(Promise.all(this.announcing), SHUTDOWN_WAIT_MS);
   }
 
   /** A socket of `userId` signed in: it is online. Its connection id, for the calls below. */
@@ -191,6 +197,14 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy, BeforeApp
     this.metrics.presenceChanges.inc();
     this.events.publish({ type: 'presence.changed', ...change });
   }
+}
+
+/** Waits for `work`, but not longer than `ms`. */
+async function within(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  await Promise.race([work, bound]);
+  clearTimeout(timer);
 }
 
 function withCounts(roomIds: number[], online: number[]): PresenceChangedEvent['counts'] {

@@ -34,6 +34,7 @@ export class RedisPresenceStore
   /** Set when Redis may not hold this instance's sockets as they are: the next beat resets them. */
   private stale = true;
   private beating = false;
+  private retired = false;
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -65,22 +66,30 @@ export class RedisPresenceStore
     this.timer.unref();
   }
 
-  /** Takes this instance's sockets out of Redis (their users' changes are reported), then quits. */
+  /** Quits, within QUIT_TIMEOUT_MS (PresenceService has retired this instance's sockets). */
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
-    this.sockets.clear();
     if (this.redis.status === 'ready') {
-      try {
-        this.report(await this.run('retire'));
-      } catch (error) {
-        this.logger.debug(`Presence not retired: ${(error as Error).message}`);
-      }
       let timer: NodeJS.Timeout | undefined;
       const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, QUIT_TIMEOUT_MS)));
       await Promise.race([this.redis.quit().catch(() => undefined), bound]);
       clearTimeout(timer);
     }
     if (this.redis.status !== 'end') this.redis.disconnect();
+  }
+
+  /** Takes this instance's sockets out of Redis, with its heartbeat; it beats no more. */
+  async retire(): Promise<PresenceChange[]> {
+    clearInterval(this.timer);
+    this.retired = true;
+    this.sockets.clear();
+    if (this.redis.status !== 'ready') return [];
+    try {
+      return changesIn(await this.run('retire'));
+    } catch (error) {
+      this.logger.debug(`Presence not retired: ${(error as Error).message}`);
+      return [];
+    }
   }
 
   put(connectionId: string, userId: number, status: SocketStatus): Promise<PresenceChange[]> {
@@ -153,7 +162,7 @@ export class RedisPresenceStore
    * kept here.
    */
   private async beat(): Promise<void> {
-    if (this.beating || this.redis.status !== 'ready') return;
+    if (this.beating || this.retired || this.redis.status !== 'ready') return;
     this.beating = true;
     try {
       const reply = await this.run('beat');

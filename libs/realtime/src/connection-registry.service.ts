@@ -83,8 +83,9 @@ export class ConnectionRegistry implements OnModuleDestroy {
 
   /**
    * Closes every socket with 1001 (going away), then waits until the clients have answered and the
-   * sockets are gone, for at most `waitMs`: what is still open afterwards is destroyed with the
-   * server, and its client would see 1006 instead.
+   * sockets are gone, for at most `waitMs`. The sockets still open then (a client that stopped
+   * reading never answers) are cut off and removed at once, so presence hears of them going while
+   * the bus and the database are still up; their clients see 1006.
    */
   async closeAll(reason: string, waitMs: number): Promise<void> {
     for (const connection of this.connections) connection.goAway(reason);
@@ -97,6 +98,10 @@ export class ConnectionRegistry implements OnModuleDestroy {
       };
     });
     this.emptied = undefined;
+    for (const connection of [...this.connections]) {
+      connection.socket.terminate();
+      this.remove(connection);
+    }
   }
 
   /** Closes, every interval, the sockets whose token has expired. */

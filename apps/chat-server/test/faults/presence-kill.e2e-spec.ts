@@ -2,6 +2,7 @@ import { bearer, createUser, TestUser } from '../support/factories';
 import { ServerProcess, startBuiltServer, stopProcess } from '../support/server-processes';
 import { startTestApp, TestApp } from '../support/test-app';
 import { Frame, V2Client } from '../support/v2-client';
+import { roomsApi } from '../support/v2-rooms';
 import { RedisProcess } from './support/redis-process';
 import { recordChecks } from './support/reliability-report';
 import { sleep } from './support/steady-load';
@@ -113,6 +114,24 @@ describe('presence when one of two instances goes away', () => {
 
   it("marks a stopped instance's users offline on the other as it stops", async () => {
     await loseInstance(() => stopProcess(other.server), STOPPED_OFFLINE_WITHIN_MS);
+  });
+
+  it('marks offline, as it stops, a user whose client never answers the close', async () => {
+    const [alice, watcher] = await Promise.all([1, 2].map(() => createUser(survivor)));
+    await roomsApi(survivor).privateWith(alice, watcher);
+    const watching = await V2Client.connect(survivor.baseUrl, watcher);
+    const aliceThere = await V2Client.connect(other.baseUrl, alice);
+    try {
+      await untilFrame(watching, isPresence(alice, 'online'), 10_000);
+      // Alice's network is gone: her client reads nothing more, so it never answers the 1001.
+      (aliceThere.socket as unknown as { _socket: { pause(): void } })._socket.pause();
+      const from = watching.frames.length;
+      await stopProcess(other.server);
+      await untilFrame(watching, isPresence(alice, 'offline'), STOPPED_OFFLINE_WITHIN_MS, from);
+    } finally {
+      watching.close();
+      aliceThere.socket.terminate();
+    }
   });
 });
 

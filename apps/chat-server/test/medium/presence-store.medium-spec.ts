@@ -51,6 +51,7 @@ function crash(store: RedisPresenceStore): void {
 }
 
 afterAll(async () => {
+  await Promise.all(started.map((store) => store.retire()));
   await Promise.all(started.map((store) => store.onApplicationShutdown()));
 });
 
