@@ -33,6 +33,11 @@ export class RedisPresenceStore
   private readonly sockets = new Map<string, { userId: number; status: SocketStatus }>();
   /** Set when Redis may not hold this instance's sockets as they are: the next beat resets them. */
   private stale = true;
+  /**
+   * The users of sockets removed while Redis may not have taken it: if Redis lost its keys
+   * meanwhile, the reset cannot see they went, so it is checked for them afterwards.
+   */
+  private readonly goneWhileStale = new Set<number>();
   private beating = false;
   private retired = false;
   private timer?: NodeJS.Timeout;
@@ -97,9 +102,15 @@ export class RedisPresenceStore
     return this.change('put', connectionId, userId, status);
   }
 
-  remove(connectionId: string): Promise<PresenceChange[]> {
-    if (!this.sockets.delete(connectionId)) return Promise.resolve([]);
-    return this.change('remove', connectionId);
+  async remove(connectionId: string): Promise<PresenceChange[]> {
+    const socket = this.sockets.get(connectionId);
+    if (!socket) return [];
+    this.sockets.delete(connectionId);
+    if (this.stale) this.goneWhileStale.add(socket.userId);
+    const changes = await this.change('remove', connectionId);
+    if (this.stale) this.goneWhileStale.add(socket.userId);
+    else if (changes.length > 0) this.goneWhileStale.delete(socket.userId);
+    return changes;
   }
 
   async statuses(userIds: number[]): Promise<PresenceStatus[]> {
@@ -166,16 +177,40 @@ export class RedisPresenceStore
     this.beating = true;
     try {
       const reply = await this.run('beat');
-      this.report(reply);
-      if (this.stale || reply[0] === 1) {
-        this.stale = false;
-        this.report(await this.run('reset', ...this.socketArguments()));
-      }
+      this.report(changesIn(reply));
+      if (this.stale || reply[0] === 1) await this.reset();
     } catch (error) {
       this.stale = true;
       this.logger.debug(`Presence heartbeat failed: ${(error as Error).message}`);
     } finally {
       this.beating = false;
+    }
+  }
+
+  /**
+   * Replaces this instance's sockets in Redis with those kept here, and reports what that changed.
+   * A Redis that restarted empty holds nothing of the users whose sockets went meanwhile, so the
+   * reset sees no change of theirs though others were told they were present: those now offline
+   * are reported too (once: not those the reset reported).
+   */
+  private async reset(): Promise<void> {
+    this.stale = false;
+    let gone = [...this.goneWhileStale];
+    this.goneWhileStale.clear();
+    try {
+      const changes = changesIn(await this.run('reset', ...this.socketArguments()));
+      this.report(changes);
+      const told = new Set(changes.map((change) => change.userId));
+      gone = gone.filter((userId) => !told.has(userId));
+      const statuses = await this.statuses(gone);
+      this.report(
+        gone
+          .filter((_userId, i) => statuses[i] === 'offline')
+          .map((userId) => ({ userId, status: 'offline' })),
+      );
+    } catch (error) {
+      for (const userId of gone) this.goneWhileStale.add(userId);
+      throw error;
     }
   }
 
@@ -187,8 +222,7 @@ export class RedisPresenceStore
     return args;
   }
 
-  private report(reply: ScriptReply): void {
-    const changes = changesIn(reply);
+  private report(changes: PresenceChange[]): void {
     if (changes.length > 0) this.changed(changes);
   }
 

@@ -208,3 +208,48 @@ describe('the Redis presence store on several instances', () => {
     expect(await west.claimTyping(8, 3, 1_000)).toBe(true);
   });
 });
+
+describe('the Redis presence store when Redis restarts empty', () => {
+  it('reports offline a user whose last socket closed while Redis was away', async () => {
+    const prefix = newPrefix();
+    const store = await redisStore(prefix);
+    const seen: PresenceChange[] = [];
+    store.changed = (changes) => seen.push(...changes);
+    expect(await store.put('1', 7, 'online')).toEqual([{ userId: 7, status: 'online' }]);
+    await store.put('2', 8, 'online');
+    // Redis goes away (restarted without persistence, as in docker-compose.yml) ...
+    internals(store).redis.disconnect();
+    // ... user 7's only socket closes meanwhile, which cannot be reported now ...
+    expect(await store.remove('1')).toEqual([]);
+    const redis = new Redis(REDIS_URL);
+    try {
+      const keys = await redis.keys(`${prefix}*`);
+      await redis.del(...keys);
+    } finally {
+      redis.disconnect();
+    }
+    // ... and comes back empty: 8 is put back, and 7, told online to others, is told offline.
+    await internals(store).redis.connect();
+    await until(() => seen.length >= 2, 'reset');
+    expect(await store.statuses([7, 8])).toEqual(['offline', 'online']);
+    expect(seen.sort((a, b) => a.userId - b.userId)).toEqual([
+      { userId: 7, status: 'offline' },
+      { userId: 8, status: 'online' },
+    ]);
+  });
+
+  it('reports once a user whose socket closed while Redis was away but kept its keys', async () => {
+    const prefix = newPrefix();
+    const store = await redisStore(prefix);
+    const seen: PresenceChange[] = [];
+    store.changed = (changes) => seen.push(...changes);
+    await store.put('1', 7, 'online');
+    internals(store).redis.disconnect();
+    expect(await store.remove('1')).toEqual([]);
+    await until(() => internals(store).redis.status === 'end', 'disconnected');
+    await internals(store).redis.connect();
+    await until(() => seen.length >= 1 && !internals(store).stale, 'reset');
+    await internals(store).beat();
+    expect(seen).toEqual([{ userId: 7, status: 'offline' }]);
+  });
+});
