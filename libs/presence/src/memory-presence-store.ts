@@ -55,16 +55,6 @@ export class MemoryPresenceStore extends PresenceStore {
     return this.onlineCounts(counted);
   }
 
-  joined(userId: number, roomId: number): Promise<PresenceStatus> {
-    if (this.users.has(userId)) this.count(userId, roomId);
-    return Promise.resolve(this.statusOf(userId));
-  }
-
-  left(userId: number, roomId: number): Promise<void> {
-    this.uncount(userId, roomId);
-    return Promise.resolve();
-  }
-
   onlineCounts(roomIds: number[]): Promise<number[]> {
     return Promise.resolve(roomIds.map((roomId) => this.rooms.get(roomId)?.size ?? 0));
   }

@@ -48,14 +48,6 @@ if op == 'rooms' then
   local counts = {}
   for i = 7 + n, #ARGV do counts[#counts + 1] = redis.call('SCARD', roomKey(ARGV[i])) end
   return counts
-elseif op == 'joined' then
-  local status = redis.call('HGET', STATUS, ARGV[5])
-  if not status then return 'offline' end
-  count(ARGV[5], ARGV[6])
-  return status
-elseif op == 'left' then
-  uncount(ARGV[5], ARGV[6])
-  return 0
 end
 
 local reply = { redis.call('SET', instanceKey(self), '1', 'PX', ttl, 'GET') and 0 or 1 }

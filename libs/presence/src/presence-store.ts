@@ -36,12 +36,6 @@ export abstract class PresenceStore {
    */
   abstract syncRooms(userId: number, roomIds: number[], counted: number[]): Promise<number[]>;
 
-  /** The user joined a room: counted there if present. Their status. */
-  abstract joined(userId: number, roomId: number): Promise<PresenceStatus>;
-
-  /** The user left a room: no longer counted there. */
-  abstract left(userId: number, roomId: number): Promise<void>;
-
   /** How many members of each room are online or away, in order. */
   abstract onlineCounts(roomIds: number[]): Promise<number[]>;
 

@@ -31,21 +31,44 @@ class RecordingBus extends EventBus {
   }
 }
 
-/** A PresenceService on a memory store, each user in `roomsOf(userId)` (rooms of 2 members). */
-function setUp(roomsOf: (userId: number) => Promise<number[]> = () => Promise.resolve([5])) {
+interface Options {
+  /** Each user's rooms (default: room 5). */
+  roomsOf?: (userId: number) => Promise<number[]>;
+  /** Each room's member count (default 2); rooms of more than 100 are large. */
+  sizeOf?: (roomId: number) => number;
+}
+
+/** A PresenceService on a memory store, on one instance. */
+function setUp({ roomsOf = () => Promise.resolve([5]), sizeOf = () => 2 }: Options = {}) {
   const store = new MemoryPresenceStore();
   const bus = new RecordingBus();
   const rooms = {
     roomsOf: jest.fn(async (userId: number) =>
       (await roomsOf(userId)).map((room_id) => ({ room_id, last_seq: 0 })),
     ),
-    memberCounts: jest.fn((ids: number[]) => Promise.resolve(new Map(ids.map((id) => [id, 2])))),
+    memberCounts: jest.fn((ids: number[]) =>
+      Promise.resolve(new Map(ids.map((id) => [id, sizeOf(id)]))),
+    ),
   };
   const metrics = { presenceChanges: { inc: jest.fn() } } as unknown as ChatMetrics;
   const config = { presence: { roomLimit: 100 } } as AppConfig;
   const service = new PresenceService(store, bus, rooms as unknown as RoomAccess, metrics, config);
   service.onModuleInit();
   return { store, bus, rooms, service };
+}
+
+/** A gate: reads wait at it while closed. */
+function gate() {
+  let closed = false;
+  const waiting: (() => void)[] = [];
+  return {
+    close: () => (closed = true),
+    open: () => {
+      closed = false;
+      for (const release of waiting.splice(0)) release();
+    },
+    pass: () => (closed ? new Promise<void>((resolve) => waiting.push(resolve)) : undefined),
+  };
 }
 
 const settled = () => new Promise((resolve) => setImmediate(resolve));
@@ -66,7 +89,7 @@ describe('PresenceService at shutdown', () => {
   it('does not hold the shutdown longer than 3 s when the database hangs', async () => {
     jest.useFakeTimers();
     try {
-      const { service } = setUp(() => new Promise<number[]>(() => undefined));
+      const { service } = setUp({ roomsOf: () => new Promise<number[]>(() => undefined) });
       service.connect(7);
       let done = false;
       const stopping = service.beforeApplicationShutdown().then(() => (done = true));
@@ -78,5 +101,61 @@ describe('PresenceService at shutdown', () => {
     } finally {
       jest.useRealTimers();
     }
+  });
+});
+
+describe('PresenceService and membership changes', () => {
+  const LARGE = 50;
+
+  it('does not count a user in a large room they left while their announcement was in flight', async () => {
+    let membership = [1, LARGE];
+    const reads = gate();
+    const { bus, store, service } = setUp({
+      roomsOf: async () => {
+        const snapshot = membership;
+        await reads.pass();
+        return snapshot;
+      },
+      sizeOf: (roomId) => (roomId === LARGE ? 1_000 : 2),
+    });
+    reads.close();
+    service.connect(7); // its announcement reads the rooms [1, LARGE], and waits
+    await settled();
+    membership = [1];
+    bus.publish({ type: 'member.left', roomId: LARGE, seq: 2, userId: 7, reason: 'left' });
+    await settled();
+    reads.open();
+    for (let i = 0; i < 10; i++) await settled();
+    expect(await store.onlineCounts([1, LARGE])).toEqual([1, 0]);
+  });
+
+  it('counts a user in a large room they joined while their announcement was in flight', async () => {
+    let membership = [1];
+    const reads = gate();
+    const { bus, store, service } = setUp({
+      roomsOf: async () => {
+        const snapshot = membership;
+        await reads.pass();
+        return snapshot;
+      },
+      sizeOf: (roomId) => (roomId === LARGE ? 1_000 : 2),
+    });
+    reads.close();
+    service.connect(7);
+    await settled();
+    membership = [1, LARGE];
+    // Only what presence reads of the event.
+    const member = { user_id: 7 };
+    bus.publish({ type: 'member.joined', roomId: LARGE, seq: 2, member } as unknown as ChatEvent);
+    await settled();
+    reads.open();
+    for (let i = 0; i < 10; i++) await settled();
+    expect(await store.onlineCounts([1, LARGE])).toEqual([1, 1]);
+    expect(bus.presence().at(-1)).toEqual({
+      userId: 7,
+      status: 'online',
+      roomIds: [],
+      counts: [{ roomId: LARGE, online: 1 }],
+    });
   });
 });

@@ -34,8 +34,10 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy, BeforeApp
   private readonly socketsHere = new Map<number, number>();
   private readonly sizes: RoomSizes;
   private readonly roomLimit: number;
-  /** Changes on their way to the bus. */
+  /** Work on its way to the store and the bus. */
   private readonly announcing = new Set<Promise<void>>();
+  /** Each user's presence work here, queued one piece after the other (see `serially`). */
+  private readonly queued = new Map<number, Promise<void>>();
   private unsubscribe?: () => void;
 
   constructor(
@@ -47,7 +49,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy, BeforeApp
   ) {
     this.roomLimit = config.presence.roomLimit;
     this.sizes = new RoomSizes((roomIds) => rooms.memberCounts(roomIds));
-    store.changed = (changes) => this.track(this.announce(changes));
+    store.changed = (changes) => this.announce(changes);
   }
 
   onModuleInit(): void {
@@ -66,7 +68,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy, BeforeApp
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.track(this.store.retire().then((changes) => this.announce(changes)));
-    await within(Promise.all(this.announcing), SHUTDOWN_WAIT_MS);
+    await within(this.allAnnounced(), SHUTDOWN_WAIT_MS);
   }
 
   /** A socket of `userId` signed in: it is online. Its connection id, for the calls below. */
@@ -82,8 +84,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy, BeforeApp
   async setStatus(connectionId: string, status: SocketStatus): Promise<void> {
     const userId = this.owners.get(connectionId);
     if (userId === undefined) return;
-    const changes = await this.store.put(connectionId, userId, status);
-    this.track(this.announce(changes));
+    this.announce(await this.store.put(connectionId, userId, status));
   }
 
   /** The socket is gone. */
@@ -134,14 +135,33 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy, BeforeApp
     void work.finally(() => this.announcing.delete(work));
   }
 
-  private async announce(changes: PresenceChange[]): Promise<void> {
-    await Promise.all(
-      changes.map((change) =>
-        this.publish(change).catch((error: Error) =>
-          this.logger.warn(`Presence of user ${change.userId} not announced: ${error.message}`),
-        ),
-      ),
-    );
+  /** Until nothing is on its way, work queued meanwhile included. */
+  private async allAnnounced(): Promise<void> {
+    while (this.announcing.size > 0) await Promise.all(this.announcing);
+  }
+
+  private announce(changes: PresenceChange[]): void {
+    for (const change of changes) {
+      this.serially(change.userId, `Presence of user ${change.userId} not announced`, () =>
+        this.publish(change),
+      );
+    }
+  }
+
+  /**
+   * Runs a piece of a user's presence work once their work queued here before it is done: an
+   * announcement reads the user's rooms, then counts them there, and a membership change handled
+   * in between would be undone by the older read. The user's queue goes when it is empty.
+   */
+  private serially(userId: number, failure: string, work: () => Promise<void>): void {
+    const queued = (this.queued.get(userId) ?? Promise.resolve())
+      .then(work)
+      .catch((error: Error) => this.logger.warn(`${failure}: ${error.message}`));
+    this.queued.set(userId, queued);
+    this.track(queued);
+    void queued.then(() => {
+      if (this.queued.get(userId) === queued) this.queued.delete(userId);
+    });
   }
 
   /** Tells the user's rooms, counting them in each (or in none once offline). */
@@ -153,32 +173,28 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy, BeforeApp
   }
 
   /**
-   * A member with a socket here joined or left a room: they are counted there or no longer, and a
-   * room they joined is told their status (a large room its new count).
+   * A member with a socket here joined or left a room: they are counted in their rooms as they are
+   * now, and a room they joined is told their status (a large room its new count).
    */
   private membershipChanged(event: ChatEvent): void {
     if (event.type !== 'member.joined' && event.type !== 'member.left') return;
     const userId = event.type === 'member.joined' ? event.member.user_id : event.userId;
     if (!this.socketsHere.has(userId)) return;
-    this.roomChanged(userId, event.roomId, event.type === 'member.joined').catch((error: Error) =>
-      this.logger.warn(`Presence of user ${userId} in room ${event.roomId}: ${error.message}`),
+    this.serially(userId, `Presence of user ${userId} in room ${event.roomId}`, () =>
+      this.roomChanged(userId, event.roomId),
     );
   }
 
-  private async roomChanged(userId: number, roomId: number, joined: boolean): Promise<void> {
-    let status: PresenceStatus;
-    if (joined) {
-      status = await this.store.joined(userId, roomId);
-    } else {
-      await this.store.left(userId, roomId);
-      [status] = await this.store.statuses([userId]);
-    }
-    if (status === 'offline') return;
+  /** Read afresh, after the change: an event may be older than the membership it is about. */
+  private async roomChanged(userId: number, roomId: number): Promise<void> {
+    const roomIds = (await this.rooms.roomsOf(userId)).map((room) => room.room_id);
     const { large } = await this.bySize([roomId]);
+    const online = await this.store.syncRooms(userId, roomIds, large);
+    const [status] = await this.store.statuses([userId]);
+    if (status === 'offline') return;
     if (large.length > 0) {
-      const online = await this.store.onlineCounts(large);
       this.send({ userId, status, roomIds: [], counts: withCounts(large, online) });
-    } else if (joined) {
+    } else if (roomIds.includes(roomId)) {
       this.send({ userId, status, roomIds: [roomId], counts: [] });
     }
   }

@@ -123,14 +123,6 @@ export class RedisPresenceStore
     return (await this.run('rooms', userId, roomIds.length, ...roomIds, ...counted)).map(Number);
   }
 
-  async joined(userId: number, roomId: number): Promise<PresenceStatus> {
-    return (await this.command('joined', userId, roomId)) as PresenceStatus;
-  }
-
-  async left(userId: number, roomId: number): Promise<void> {
-    await this.command('left', userId, roomId);
-  }
-
   async onlineCounts(roomIds: number[]): Promise<number[]> {
     if (roomIds.length === 0) return [];
     const pipeline = this.redis.pipeline();
