@@ -81,6 +81,21 @@ describe('presence and typing on one instance', () => {
     await seen(bobSocket, isPresence(alice, 'offline'));
   });
 
+  it("refuses a socket's presence frames past a short burst, and they change nothing", async () => {
+    const bobSocket = await connect(bob);
+    const aliceSocket = await connect(alice);
+    await seen(bobSocket, isPresence(alice, 'online'));
+    const sent = Array.from({ length: 12 }, (_, i) => (i % 2 ? 'online' : 'away'));
+    const answers = await Promise.all(
+      sent.map((status) => aliceSocket.request({ type: 'presence', status })),
+    );
+    // The first five pass; the sixth, right after, is refused (and more may be).
+    expect(answers.slice(0, 5).map((answer) => answer.type)).toEqual(Array(5).fill('ack'));
+    expect(answers[5]).toMatchObject({ type: 'error', code: 'rate_limited' });
+    const lastPassed = answers.findLastIndex((answer) => answer.type === 'ack');
+    expect(await statuses([alice])).toEqual([sent[lastPassed]]);
+  });
+
   it('refuses typing in a room the socket has left, and tells the room nothing', async () => {
     const roomId = await roomsApi(t).create(alice, 'public');
     await roomsApi(t).join(roomId, bob);

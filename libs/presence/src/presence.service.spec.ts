@@ -159,3 +159,23 @@ describe('PresenceService and membership changes', () => {
     });
   });
 });
+
+describe("PresenceService's reads of a user's rooms", () => {
+  it('reads them once for changes in a row, and afresh after the user joined or left a room', async () => {
+    const { bus, rooms, service } = setUp();
+    const connectionId = service.connect(7);
+    await settled();
+    for (let i = 0; i < 10; i++) {
+      await service.setStatus(connectionId, i % 2 ? 'online' : 'away');
+    }
+    await settled();
+    expect(rooms.roomsOf).toHaveBeenCalledTimes(1);
+    bus.publish({ type: 'member.left', roomId: 9, seq: 2, userId: 7, reason: 'left' });
+    await settled();
+    expect(rooms.roomsOf).toHaveBeenCalledTimes(2);
+    await service.setStatus(connectionId, 'away');
+    await settled();
+    expect(rooms.roomsOf).toHaveBeenCalledTimes(2);
+    expect(bus.presence().filter((change) => change.userId === 7)).toHaveLength(12);
+  });
+});

@@ -15,6 +15,7 @@ import { RoomAccess } from '@chat/rooms';
 import { PresenceChange, PresenceStatus, SocketStatus } from './presence-status';
 import { PresenceStore } from './presence-store';
 import { RoomSizes } from './room-sizes';
+import { UserRooms } from './user-rooms';
 
 /** How long the shutdown waits for the last announcements. */
 const SHUTDOWN_WAIT_MS = 3_000;
@@ -33,6 +34,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy, BeforeApp
   private readonly owners = new Map<string, number>();
   private readonly socketsHere = new Map<number, number>();
   private readonly sizes: RoomSizes;
+  private readonly userRooms: UserRooms;
   private readonly roomLimit: number;
   /** Work on its way to the store and the bus. */
   private readonly announcing = new Set<Promise<void>>();
@@ -49,6 +51,9 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy, BeforeApp
   ) {
     this.roomLimit = config.presence.roomLimit;
     this.sizes = new RoomSizes((roomIds) => rooms.memberCounts(roomIds));
+    this.userRooms = new UserRooms(async (userId) =>
+      (await rooms.roomsOf(userId)).map((room) => room.room_id),
+    );
     store.changed = (changes) => this.announce(changes);
   }
 
@@ -166,7 +171,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy, BeforeApp
 
   /** Tells the user's rooms, counting them in each (or in none once offline). */
   private async publish({ userId, status }: PresenceChange): Promise<void> {
-    const roomIds = (await this.rooms.roomsOf(userId)).map((room) => room.room_id);
+    const roomIds = await this.userRooms.of(userId);
     const { small, large } = await this.bySize(roomIds);
     const online = await this.store.syncRooms(userId, roomIds, large);
     this.send({ userId, status, roomIds: small, counts: withCounts(large, online) });
@@ -179,6 +184,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy, BeforeApp
   private membershipChanged(event: ChatEvent): void {
     if (event.type !== 'member.joined' && event.type !== 'member.left') return;
     const userId = event.type === 'member.joined' ? event.member.user_id : event.userId;
+    this.userRooms.forget(userId);
     if (!this.socketsHere.has(userId)) return;
     this.serially(userId, `Presence of user ${userId} in room ${event.roomId}`, () =>
       this.roomChanged(userId, event.roomId),
@@ -187,7 +193,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy, BeforeApp
 
   /** Read afresh, after the change: an event may be older than the membership it is about. */
   private async roomChanged(userId: number, roomId: number): Promise<void> {
-    const roomIds = (await this.rooms.roomsOf(userId)).map((room) => room.room_id);
+    const roomIds = await this.userRooms.fresh(userId);
     const { large } = await this.bySize([roomId]);
     const online = await this.store.syncRooms(userId, roomIds, large);
     const [status] = await this.store.statuses([userId]);

@@ -1,13 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { AuthUser } from '@chat/auth';
-import { NotFoundError } from '@chat/errors';
+import { NotFoundError, TooManyRequestsError } from '@chat/errors';
 import { SocketStatus, TypingService } from '@chat/presence';
 import { ClientConnection } from '../connection/client-connection';
 import { PresenceSockets } from '../presence/presence-sockets.service';
+import { StatusLimit } from '../presence/status-limit';
 
 /** The `typing` and `presence` frames of a v2 socket. */
 @Injectable()
 export class PresenceFrames {
+  private readonly statusLimit = new StatusLimit<ClientConnection>();
+
   constructor(
     private readonly sockets: PresenceSockets,
     private readonly typingNotices: TypingService,
@@ -22,7 +25,11 @@ export class PresenceFrames {
     return Promise.resolve();
   }
 
+  /** The socket's own status; past its allowance (see StatusLimit), refused and nothing changes. */
   setStatus(connection: ClientConnection, status: SocketStatus): Promise<void> {
+    if (!this.statusLimit.take(connection, performance.now())) {
+      return Promise.reject(new TooManyRequestsError('Too many presence changes'));
+    }
     return this.sockets.setStatus(connection, status);
   }
 }
