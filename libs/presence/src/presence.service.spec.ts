@@ -179,3 +179,25 @@ describe("PresenceService's reads of a user's rooms", () => {
     expect(bus.presence().filter((change) => change.userId === 7)).toHaveLength(12);
   });
 });
+
+describe('PresenceService announcing many changes at once', () => {
+  it('works on at most 4 users at a time, and announces them all', async () => {
+    let running = 0;
+    let most = 0;
+    const { bus, store } = setUp({
+      roomsOf: async () => {
+        most = Math.max(most, ++running);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        running--;
+        return [5];
+      },
+    });
+    // A sweep of a dead instance reports its 50 users at once.
+    store.changed(Array.from({ length: 50 }, (_, i) => ({ userId: 100 + i, status: 'offline' })));
+    for (let i = 0; i < 500 && bus.presence().length < 50; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(bus.presence()).toHaveLength(50);
+    expect(most).toBe(4);
+  });
+});

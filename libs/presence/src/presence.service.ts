@@ -16,9 +16,12 @@ import { PresenceChange, PresenceStatus, SocketStatus } from './presence-status'
 import { PresenceStore } from './presence-store';
 import { RoomSizes } from './room-sizes';
 import { UserRooms } from './user-rooms';
+import { WorkLimit } from './work-limit';
 
 /** How long the shutdown waits for the last announcements. */
 const SHUTDOWN_WAIT_MS = 3_000;
+/** How many users' presence work runs at once (each reads the database). */
+const CONCURRENT_USERS = 4;
 
 /**
  * Presence: each socket's status goes to the store, which says when a user's status over all
@@ -40,6 +43,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy, BeforeApp
   private readonly announcing = new Set<Promise<void>>();
   /** Each user's presence work here, queued one piece after the other (see `serially`). */
   private readonly queued = new Map<number, Promise<void>>();
+  private readonly workLimit = new WorkLimit(CONCURRENT_USERS);
   private unsubscribe?: () => void;
 
   constructor(
@@ -156,11 +160,12 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy, BeforeApp
   /**
    * Runs a piece of a user's presence work once their work queued here before it is done: an
    * announcement reads the user's rooms, then counts them there, and a membership change handled
-   * in between would be undone by the older read. The user's queue goes when it is empty.
+   * in between would be undone by the older read. The user's queue goes when it is empty. At most
+   * CONCURRENT_USERS users' work runs at once.
    */
   private serially(userId: number, failure: string, work: () => Promise<void>): void {
     const queued = (this.queued.get(userId) ?? Promise.resolve())
-      .then(work)
+      .then(() => this.workLimit.run(work))
       .catch((error: Error) => this.logger.warn(`${failure}: ${error.message}`));
     this.queued.set(userId, queued);
     this.track(queued);
