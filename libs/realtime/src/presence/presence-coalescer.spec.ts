@@ -40,6 +40,34 @@ describe('PresenceCoalescer', () => {
     expect(frames).toBe(n * n);
   });
 
+  it('takes back statuses not sent, never over a newer one, and keeps counts owed until taken', () => {
+    const coalescer = new PresenceCoalescer<number>();
+    coalescer.status(1, 7, 'online');
+    const taken = coalescer.takeStatuses();
+    coalescer.status(1, 7, 'away'); // gathered while the flush ran
+    coalescer.putBack(1, taken.get(1)!);
+    coalescer.putBack(1, [[8, 'online']]);
+    coalescer.putBack(2, []);
+    expect(coalescer.takeStatuses()).toEqual(
+      new Map([
+        [
+          1,
+          new Map<number, PresenceStatus>([
+            [7, 'away'],
+            [8, 'online'],
+          ]),
+        ],
+      ]),
+    );
+    expect(coalescer.pending).toBe(false);
+    coalescer.owe(1, [10, 11]);
+    coalescer.owe(1, [10]);
+    coalescer.owe(2, []);
+    expect(coalescer.pending).toBe(true);
+    expect(coalescer.takeOwed()).toEqual(new Map([[1, new Set([10, 11])]]));
+    expect(coalescer.pending).toBe(false);
+  });
+
   it("lets a room's count out at most once a second, with the latest count", () => {
     const coalescer = new PresenceCoalescer<number>();
     coalescer.count(1, 5);

@@ -141,7 +141,7 @@ describe('PresenceDelivery', () => {
     expect(carol.sent).toEqual([]);
   });
 
-  it('drops presence and typing for a socket that has fallen behind', async () => {
+  it('sends a socket no presence, counts or typing while it has fallen behind', async () => {
     const { broadcaster, connect } = setUp();
     const slow = connect(2, 10);
     const fine = connect(3, 10);
@@ -155,5 +155,60 @@ describe('PresenceDelivery', () => {
       'presence.count',
       'typing',
     ]);
+  });
+});
+
+describe('PresenceDelivery to a socket that fell behind', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('sends it, once it has caught up, the current status of users whose change it was not sent', async () => {
+    const statuses = new Map<number, PresenceStatus>([[1, 'offline']]);
+    const { broadcaster, connect } = setUp({ statuses });
+    const slow = connect(2, 10);
+    broadcaster.dispatch(changed(1, 'online', [10]));
+    await jest.advanceTimersByTimeAsync(250);
+    expect(slow.sent).toEqual([{ type: 'presence', user_id: 1, status: 'offline' }]);
+    // Behind while user 1 comes online: held back.
+    slow.bufferedBytes = MAX_BUFFERED / 2 + 1;
+    statuses.set(1, 'online');
+    broadcaster.dispatch(changed(1, 'online', [10]));
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(slow.sent).toHaveLength(1);
+    slow.bufferedBytes = 0;
+    await jest.advanceTimersByTimeAsync(250);
+    expect(slow.sent).toEqual([
+      { type: 'presence', user_id: 1, status: 'offline' },
+      { type: 'presence', user_id: 1, status: 'online' },
+    ]);
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(slow.sent).toHaveLength(2);
+  });
+
+  it('sends it, once it has caught up, the current count of a room whose count it missed', async () => {
+    const online = new Map([[10, 1]]);
+    const { broadcaster, connect } = setUp({ statuses: new Map(), online });
+    const slow = connect(2, 10);
+    slow.bufferedBytes = MAX_BUFFERED / 2 + 1;
+    broadcaster.dispatch(changed(1, 'online', [], [{ roomId: 10, online: 1 }]));
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(slow.sent).toEqual([]);
+    online.set(10, 2);
+    slow.bufferedBytes = 0;
+    await jest.advanceTimersByTimeAsync(250);
+    expect(slow.sent).toEqual([{ type: 'presence.count', room_id: 10, online: 2 }]);
+    await jest.advanceTimersByTimeAsync(2_000);
+    expect(slow.sent).toHaveLength(1);
+  });
+
+  it('sends a socket at most 500 statuses a flush, the rest at the next ones', async () => {
+    const { broadcaster, connect } = setUp({ statuses: new Map() });
+    const bob = connect(2, 10);
+    for (let user = 100; user < 1_300; user++) broadcaster.dispatch(changed(user, 'online', [10]));
+    await jest.advanceTimersByTimeAsync(250);
+    expect(bob.sent).toHaveLength(500);
+    await jest.advanceTimersByTimeAsync(500);
+    expect(bob.sent).toHaveLength(1_200);
+    expect(new Set(bob.sent.map((frame) => frame.user_id)).size).toBe(1_200);
   });
 });

@@ -16,6 +16,8 @@ import { PRESENCE_FLUSH_MS, PresenceCoalescer } from './presence-coalescer';
  * only past the whole bound).
  */
 const BEHIND_SHARE = 0.5;
+/** At most this many statuses go to one socket in one flush; the rest go in the next ones. */
+const MAX_STATUSES_PER_FLUSH = 500;
 
 /**
  * Shows the bus's presence and typing events to this instance's v2 sockets. A user's status goes
@@ -23,7 +25,9 @@ const BEHIND_SHARE = 0.5;
  * own), gathered per socket and sent every PRESENCE_FLUSH_MS with each user's status as the store
  * holds it then (so changes crossing on the bus between instances still end in the right one); a
  * large room's online count goes to its sockets at most once a second. Typing goes at once to the
- * room's sockets but the typer's.
+ * room's sockets but the typer's. A socket that has fallen behind is sent none of them: the
+ * statuses and counts it misses are held back and sent as they are then once it has caught up;
+ * typing is dropped.
  */
 @Injectable()
 export class PresenceDelivery implements OnModuleDestroy {
@@ -70,7 +74,11 @@ export class PresenceDelivery implements OnModuleDestroy {
     const frame = encodeFrame(typingFrame(event.roomId, event.userId));
     let sent = 0;
     for (const connection of sockets) {
-      if (connection.user?.id === event.userId || !this.keepsUp(connection, 'typing')) continue;
+      if (connection.user?.id === event.userId) continue;
+      if (this.isBehind(connection)) {
+        this.metrics.framesDropped.inc({ type: 'typing' });
+        continue;
+      }
       connection.sendEncoded([frame]);
       sent++;
     }
@@ -91,7 +99,7 @@ export class PresenceDelivery implements OnModuleDestroy {
       const now = Date.now();
       await Promise.all([
         this.sendStatuses(this.coalescer.takeStatuses()),
-        this.sendCounts(this.coalescer.takeCounts(now), now),
+        this.sendCounts(this.coalescer.takeCounts(now), this.coalescer.takeOwed(), now),
       ]);
     } catch (error) {
       this.logger.error('Presence not sent', (error as Error).stack);
@@ -102,9 +110,20 @@ export class PresenceDelivery implements OnModuleDestroy {
   }
 
   private async sendStatuses(gathered: Map<ClientConnection, Map<number, PresenceStatus>>) {
-    if (gathered.size === 0) return;
+    const batches = new Map<ClientConnection, [number, PresenceStatus][]>();
     const userIds = new Set<number>();
-    for (const users of gathered.values()) for (const userId of users.keys()) userIds.add(userId);
+    for (const [connection, users] of gathered) {
+      if (!connection.isOpen) continue;
+      if (this.isBehind(connection)) {
+        this.coalescer.putBack(connection, users);
+        continue;
+      }
+      const batch = [...users];
+      this.coalescer.putBack(connection, batch.splice(MAX_STATUSES_PER_FLUSH));
+      batches.set(connection, batch);
+      for (const [userId] of batch) userIds.add(userId);
+    }
+    if (batches.size === 0) return;
     const current = await this.current([...userIds], (ids) => this.presence.statuses(ids));
     const frames = new Map<string, Buffer>();
     const frameOf = (userId: number, status: PresenceStatus) => {
@@ -114,31 +133,67 @@ export class PresenceDelivery implements OnModuleDestroy {
       return frame;
     };
     let sent = 0;
-    for (const [connection, users] of gathered) {
-      if (!connection.isOpen || !this.keepsUp(connection, 'presence', users.size)) continue;
-      const batch: Buffer[] = [];
-      for (const [userId, status] of users) {
-        batch.push(frameOf(userId, current?.get(userId) ?? status));
-      }
-      connection.sendEncoded(batch);
+    for (const [connection, batch] of batches) {
+      if (!connection.isOpen) continue;
+      connection.sendEncoded(
+        batch.map(([userId, status]) => frameOf(userId, current?.get(userId) ?? status)),
+      );
       sent += batch.length;
     }
     this.metrics.framesSent.inc(sent);
   }
 
-  private async sendCounts(due: Map<number, number>, now: number): Promise<void> {
-    if (due.size === 0) return;
-    const current = await this.current([...due.keys()], (ids) => this.presence.onlineCounts(ids));
+  /**
+   * The counts due, to every socket of their rooms, and the counts owed to sockets that missed
+   * them: each as the store holds it now. A socket behind is owed them instead.
+   */
+  private async sendCounts(
+    due: Map<number, number>,
+    owed: Map<ClientConnection, Set<number>>,
+    now: number,
+  ): Promise<void> {
+    const owedNow = new Map<ClientConnection, number[]>();
+    const roomIds = new Set(due.keys());
+    for (const [connection, rooms] of owed) {
+      const serving = [...rooms].filter((roomId) =>
+        this.registry.socketsIn(roomId).has(connection),
+      );
+      if (!connection.isOpen || serving.length === 0) continue;
+      if (this.isBehind(connection)) {
+        this.coalescer.owe(connection, serving);
+        continue;
+      }
+      owedNow.set(connection, serving);
+      for (const roomId of serving) roomIds.add(roomId);
+    }
+    if (roomIds.size === 0) return;
+    const current = await this.current([...roomIds], (ids) => this.presence.onlineCounts(ids));
     let sent = 0;
+    const sentRooms = new Set<number>();
     for (const [roomId, gathered] of due) {
       const online = current?.get(roomId) ?? gathered;
       if (!this.coalescer.sendCount(roomId, online, now)) continue;
+      sentRooms.add(roomId);
       const frame = encodeFrame(presenceCountFrame(roomId, online));
       for (const connection of this.registry.socketsIn(roomId)) {
-        if (!this.keepsUp(connection, 'presence.count')) continue;
+        if (this.isBehind(connection)) {
+          this.coalescer.owe(connection, [roomId]);
+          continue;
+        }
         connection.sendEncoded([frame]);
         sent++;
       }
+    }
+    for (const [connection, rooms] of owedNow) {
+      const frames: Buffer[] = [];
+      for (const roomId of rooms) {
+        if (sentRooms.has(roomId)) continue;
+        const online = current?.get(roomId);
+        if (online === undefined) this.coalescer.owe(connection, [roomId]);
+        else frames.push(encodeFrame(presenceCountFrame(roomId, online)));
+      }
+      connection.sendEncoded(frames);
+      sent += frames.length;
     }
     this.metrics.framesSent.inc(sent);
   }
@@ -157,10 +212,7 @@ export class PresenceDelivery implements OnModuleDestroy {
     }
   }
 
-  /** Whether the socket may be sent these frames; if it has fallen behind, they are dropped. */
-  private keepsUp(connection: ClientConnection, type: string, frames = 1): boolean {
-    if (connection.bufferedBytes <= this.behindBytes) return true;
-    this.metrics.framesDropped.inc({ type }, frames);
-    return false;
+  private isBehind(connection: ClientConnection): boolean {
+    return connection.bufferedBytes > this.behindBytes;
   }
 }
