@@ -5,13 +5,21 @@ import { PresenceStore } from './presence-store';
 import { TypingThrottle } from './typing-throttle';
 
 /**
- * Typing notices, never stored: at most one per user and room each TYPING_THROTTLE_MS goes on the
- * bus (the room's channel), first through this instance's throttle (a map lookup; the rest stop
+ * The server passes on one typing notice per user and room each this long: shorter than the
+ * TYPING_THROTTLE_MS a client waits between them, so a notice that arrives a little early (the
+ * network's jitter) is not dropped, which would leave a gap of two intervals, longer than
+ * TYPING_SHOWN_MS, and the typing shown would blink off while the user types on.
+ */
+export const TYPING_PASS_MS = TYPING_THROTTLE_MS - 500;
+
+/**
+ * Typing notices, never stored: at most one per user and room each TYPING_PASS_MS goes on the bus
+ * (the room's channel), first through this instance's throttle (a map lookup; the rest stop
  * there), then through the store's claim, which holds over every instance.
  */
 @Injectable()
 export class TypingService {
-  private readonly throttle = new TypingThrottle(TYPING_THROTTLE_MS);
+  private readonly throttle = new TypingThrottle(TYPING_PASS_MS);
 
   constructor(
     private readonly store: PresenceStore,
@@ -21,7 +29,7 @@ export class TypingService {
   /** A member of the room is typing there. */
   typed(userId: number, roomId: number): void {
     if (!this.throttle.pass(userId, roomId, Date.now())) return;
-    void this.store.claimTyping(userId, roomId, TYPING_THROTTLE_MS).then((claimed) => {
+    void this.store.claimTyping(userId, roomId, TYPING_PASS_MS).then((claimed) => {
       if (claimed) this.events.publish({ type: 'typing', roomId, userId });
     });
   }
