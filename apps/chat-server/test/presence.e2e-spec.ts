@@ -1,3 +1,5 @@
+import { WebSocket } from 'ws';
+import { ConnectionRegistry } from '@chat/realtime';
 import { ChatClient } from './support/chat-client';
 import { bearer, createUser, TestUser } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
@@ -94,6 +96,37 @@ describe('presence and typing on one instance', () => {
     expect(answers[5]).toMatchObject({ type: 'error', code: 'rate_limited' });
     const lastPassed = answers.findLastIndex((answer) => answer.type === 'ack');
     expect(await statuses([alice])).toEqual([sent[lastPassed]]);
+  });
+
+  it('leaves no one online whose socket closed while it was signing in', async () => {
+    // Sessions never used yet: checking their tokens reads the database.
+    const [compatUser, v2User] = [await createUser(t), await createUser(t)];
+    const registry = t.app.get(ConnectionRegistry);
+    const url = t.baseUrl.replace(/^http/, 'ws');
+    const locks = t.db.createQueryRunner();
+    await locks.connect();
+    await locks.startTransaction();
+    try {
+      // Their sessions' rows are locked: the sign-ins wait for them.
+      await locks.query('SELECT 1 FROM sessions WHERE user_id = ANY($1) FOR UPDATE', [
+        [compatUser.id, v2User.id],
+      ]);
+      const before = registry.size;
+      const compat = new WebSocket(`${url}/ws?token=${compatUser.token}`);
+      const v2 = new WebSocket(`${url}/ws`, 'chat.v2');
+      await Promise.all([compat, v2].map((ws) => new Promise((ok) => ws.once('open', ok))));
+      v2.send(JSON.stringify({ type: 'auth', token: v2User.token }));
+      await until(() => registry.size === before + 2, 'both sockets there');
+      await settle(100); // the auth frame on its way before the socket is cut
+      compat.terminate();
+      v2.terminate();
+      await until(() => registry.size === before, 'both sockets gone');
+    } finally {
+      await locks.commitTransaction();
+      await locks.release();
+    }
+    await settle(500);
+    expect(await statuses([compatUser, v2User])).toEqual(['offline', 'offline']);
   });
 
   it('refuses typing in a room the socket has left, and tells the room nothing', async () => {

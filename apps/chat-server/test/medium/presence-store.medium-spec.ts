@@ -252,3 +252,20 @@ describe('the Redis presence store when Redis restarts empty', () => {
     expect(seen).toEqual([{ userId: 7, status: 'offline' }]);
   });
 });
+
+describe('the Redis presence store with an instance whose heartbeat expired', () => {
+  it('counts its sockets no more, even before any instance sweeps them', async () => {
+    const prefix = newPrefix();
+    const stalled = await redisStore(prefix, SHORT_TTL_MS);
+    // A long heartbeat, and no beats: this one sweeps nothing during the test.
+    const other = await redisStore(prefix, 60_000);
+    clearInterval(internals(other).timer);
+    await stalled.put('1', 7, 'online');
+    await other.put('1', 7, 'away');
+    clearInterval(internals(stalled).timer);
+    await new Promise((resolve) => setTimeout(resolve, SHORT_TTL_MS * 2));
+    // Any change of the user settles them from the sockets of live instances only.
+    expect(await other.put('1', 7, 'away')).toEqual([{ userId: 7, status: 'away' }]);
+    expect(await other.statuses([7])).toEqual(['away']);
+  });
+});
