@@ -45,3 +45,20 @@ describe('RoomSizes', () => {
     expect(read).toHaveBeenCalledTimes(2);
   });
 });
+
+describe('RoomSizes when the wall clock is set back', () => {
+  beforeEach(() => jest.useFakeTimers({ now: 1_000_000_000 }));
+  afterEach(() => jest.useRealTimers());
+
+  it('still reads a room again after 30 s', async () => {
+    const read = jest.fn((roomIds: number[]) =>
+      Promise.resolve(new Map(roomIds.map((id) => [id, 3]))),
+    );
+    const sizes = new RoomSizes(read);
+    await sizes.of([1]);
+    jest.setSystemTime(Date.now() - 3_600_000);
+    jest.advanceTimersByTime(30_000);
+    await sizes.of([1]);
+    expect(read).toHaveBeenCalledTimes(2);
+  });
+});

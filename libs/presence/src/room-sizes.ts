@@ -11,7 +11,7 @@ export class RoomSizes {
 
   constructor(
     private readonly read: (roomIds: number[]) => Promise<Map<number, number>>,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   async of(roomIds: number[]): Promise<Map<number, number>> {

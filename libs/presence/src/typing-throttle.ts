@@ -16,7 +16,7 @@ export class TypingThrottle {
     return this.passed.size;
   }
 
-  /** Whether this notice is passed on (and counted) or dropped. */
+  /** Whether this notice is passed on (and counted) or dropped; `now` from performance.now(). */
   pass(userId: number, roomId: number, now: number): boolean {
     const key = `${userId}:${roomId}`;
     const last = this.passed.get(key);

@@ -52,3 +52,20 @@ describe('TypingService', () => {
     expect(passed).toEqual([0, 2_500, 5_000]);
   });
 });
+
+describe('TypingService when the wall clock is set back', () => {
+  beforeEach(() => jest.useFakeTimers({ now: 1_000_000_000 }));
+  afterEach(() => jest.useRealTimers());
+
+  it('still passes a notice each 2.5 s', async () => {
+    const bus = new TypingBus();
+    const typing = new TypingService(new MemoryPresenceStore(), bus);
+    typing.typed(7, 5);
+    await Promise.resolve();
+    jest.setSystemTime(Date.now() - 3_600_000);
+    jest.advanceTimersByTime(2_500);
+    typing.typed(7, 5);
+    await Promise.resolve();
+    expect(bus.typedAt).toHaveLength(2);
+  });
+});

@@ -10,7 +10,7 @@ import { TypingThrottle } from './typing-throttle';
  * network's jitter) is not dropped, which would leave a gap of two intervals, longer than
  * TYPING_SHOWN_MS, and the typing shown would blink off while the user types on.
  */
-export const TYPING_PASS_MS = TYPING_THROTTLE_MS - 500;
+const TYPING_PASS_MS = TYPING_THROTTLE_MS - 500;
 
 /**
  * Typing notices, never stored: at most one per user and room each TYPING_PASS_MS goes on the bus
@@ -28,7 +28,7 @@ export class TypingService {
 
   /** A member of the room is typing there. */
   typed(userId: number, roomId: number): void {
-    if (!this.throttle.pass(userId, roomId, Date.now())) return;
+    if (!this.throttle.pass(userId, roomId, performance.now())) return;
     void this.store.claimTyping(userId, roomId, TYPING_PASS_MS).then((claimed) => {
       if (claimed) this.events.publish({ type: 'typing', roomId, userId });
     });

@@ -13,6 +13,7 @@ const MAX_COUNTS_REMEMBERED = 10_000;
  * and per room its latest online count, let out at most once each COUNT_INTERVAL_MS and only when
  * it differs from the count last sent. What a recipient could not be sent (it had fallen behind)
  * is put back, still one status per user, and the rooms whose count it missed are owed to it.
+ * Times (`now`) are from a monotonic clock (performance.now()), which no clock change moves.
  */
 export class PresenceCoalescer<Recipient> {
   private statuses = new Map<Recipient, Map<number, PresenceStatus>>();

@@ -212,3 +212,22 @@ describe('PresenceDelivery to a socket that fell behind', () => {
     expect(new Set(bob.sent.map((frame) => frame.user_id)).size).toBe(1_200);
   });
 });
+
+describe('PresenceDelivery when the wall clock is set back', () => {
+  beforeEach(() => jest.useFakeTimers({ now: 1_000_000_000 }));
+  afterEach(() => jest.useRealTimers());
+
+  it("still sends a large room's new count a second later", async () => {
+    const { broadcaster, connect } = setUp();
+    const bob = connect(2, 10);
+    broadcaster.dispatch(changed(1, 'online', [], [{ roomId: 10, online: 1 }]));
+    await jest.advanceTimersByTimeAsync(250);
+    jest.setSystemTime(Date.now() - 3_600_000);
+    broadcaster.dispatch(changed(3, 'online', [], [{ roomId: 10, online: 2 }]));
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(bob.sent).toEqual([
+      { type: 'presence.count', room_id: 10, online: 1 },
+      { type: 'presence.count', room_id: 10, online: 2 },
+    ]);
+  });
+});

@@ -96,7 +96,7 @@ export class PresenceDelivery implements OnModuleDestroy {
     this.timer = undefined;
     this.flushing = true;
     try {
-      const now = Date.now();
+      const now = performance.now();
       await Promise.all([
         this.sendStatuses(this.coalescer.takeStatuses()),
         this.sendCounts(this.coalescer.takeCounts(now), this.coalescer.takeOwed(), now),
