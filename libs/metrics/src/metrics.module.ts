@@ -83,7 +83,7 @@ const metricProviders = [
   }),
   makeCounterProvider({
     name: METRIC.framesDropped,
-    help: 'Presence and typing frames not sent to sockets that had fallen behind, by type',
+    help: 'Typing frames not sent to sockets that had fallen behind (their presence is held back)',
     labelNames: ['type'],
   }),
 ];

@@ -92,8 +92,9 @@ export const ClientTypingFrameSchema = request(
   'typing',
   { room_id: RoomId },
   `The caller is typing in a room it is in: its other members see it for ${TYPING_SHOWN_MS / 1000} s. ` +
-    `At most one per user and room each ${TYPING_THROTTLE_MS / 1000} s is passed on; the rest are ` +
-    'acknowledged and dropped.',
+    `Send at most one per room each ${TYPING_THROTTLE_MS / 1000} s while typing; the server passes ` +
+    'on one per user and room each half second less (so a steady pace loses none) and ' +
+    'acknowledges and drops the rest.',
 );
 export const ClientReadFrameSchema = request(
   'read',
