@@ -126,11 +126,21 @@ it('shows the exact counts and marker once what is on its way has come, whatever
       fc.nat(130),
       fc.array(anyStep, { maxLength: 25 }),
       fc.constantFrom(3, 1_000),
-      async (before, readBefore, steps, resumeMax) => {
+      fc.option(fc.nat(5), { nil: undefined }),
+      async (before, readBefore, steps, resumeMax, overlapping) => {
         const { server, client, held, shown, truth, take, end } = world(resumeMax);
         for (let i = 0; i < before; i++) server.post(OTHER, ROOM, `old ${i} @user${ME}`);
         server.markRead(ME, ROOM, readBefore);
-        await client.loadRooms();
+        if (overlapping === undefined) {
+          await client.loadRooms();
+        } else {
+          // The rooms' answer is taken now and comes later: the socket may follow from further on.
+          held.add('http');
+          server.hold('http');
+          void client.loadRooms().catch(() => undefined);
+          await settle();
+          for (let i = 0; i < overlapping; i++) server.post(OTHER, ROOM, `new ${i} @user${ME}`);
+        }
         await client.connect();
         for (const step of steps) {
           await take(step);

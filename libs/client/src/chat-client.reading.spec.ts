@@ -69,6 +69,86 @@ describe('loading the rooms', () => {
     expect(countsIn(chat)).toEqual({ unread: 0, mentions: 0, lastReadSeq: 2 });
   });
 
+  it('loads them again when the answer is older than where the socket follows the room from', async () => {
+    // The reviewer's race: GET /api/v1/rooms answered at 1, the socket follows the room from 3.
+    server.post(OTHER, 1, 'one');
+    const chat = client();
+    server.hold('http');
+    const loading = chat.loadRooms();
+    await settle();
+    ['two', 'three @user7'].forEach((text) => server.post(OTHER, 1, text));
+    await chat.connect();
+    server.post(OTHER, 1, 'four');
+    await settle();
+    server.release('http');
+    const rooms = await loading;
+    await settle();
+    expect(countsIn(chat)).toEqual({ unread: 4, mentions: 1, lastReadSeq: 0 });
+    // What it resolves with is the answer taken.
+    expect(rooms[0]).toMatchObject({ id: 1, last_seq: 4, unread: 4, mentions: 1 });
+    server.post(OTHER, 1, 'five');
+    await settle();
+    expect(countsIn(chat)).toEqual({ unread: 5, mentions: 1, lastReadSeq: 0 });
+  });
+
+  it('an old answer that comes before any change on the socket is not taken either', async () => {
+    server.post(OTHER, 1, 'one');
+    const chat = client();
+    server.hold('http');
+    const loading = chat.loadRooms();
+    await settle();
+    server.post(OTHER, 1, 'two @user7');
+    server.markRead(ME, 1, 1);
+    await chat.connect();
+    server.release('http');
+    await loading;
+    server.post(OTHER, 1, 'three');
+    await settle();
+    expect(countsIn(chat)).toEqual({ unread: 2, mentions: 1, lastReadSeq: 1 });
+  });
+
+  it('reads them at most 3 times while they stay older, then keeps what it counted and says so', async () => {
+    server.post(OTHER, 1, 'one');
+    const old = await (await server.fetch(ROOMS_URL, signed())).text();
+    let reads = 0;
+    const fetch: FetchLike = async () => (
+      reads++,
+      { ok: true, status: 200, text: async () => old }
+    );
+    const chat = client(ME, { fetch });
+    const problems = recorded(chat, 'problem');
+    server.post(OTHER, 1, 'two');
+    await chat.connect();
+    server.post(OTHER, 1, 'three');
+    await settle();
+    await chat.loadRooms();
+    expect(reads).toBe(3);
+    expect(problems).toEqual([
+      { detail: 'counts of room 1 were older than the socket 3 times: not taken' },
+    ]);
+    // Only what the socket brought: the old answer would have lost message two.
+    expect(countsIn(chat)).toEqual({ unread: 1, mentions: 0, lastReadSeq: 0 });
+  });
+
+  it('loads them again after a reconnect while the first answer is on its way', async () => {
+    server.post(OTHER, 1, 'one');
+    const chat = client();
+    await chat.connect();
+    server.hold('http');
+    const loading = chat.loadRooms();
+    await settle();
+    // Read on another device: the frames saying so are lost with the socket.
+    server.hold('user');
+    server.markRead(ME, 1, 1);
+    server.latest.drop();
+    await wait(250);
+    server.release('user');
+    server.release('http');
+    await loading;
+    await settle();
+    expect(countsIn(chat)).toEqual({ unread: 0, mentions: 0, lastReadSeq: 1 });
+  });
+
   it('does not load them after a reconnect when the app never did', async () => {
     const calls: string[] = [];
     const fetch: FetchLike = (url, init) => (calls.push(url), server.fetch(url, init));

@@ -66,6 +66,9 @@ export interface ChatClientEvents extends FrameEvents {
   pending: { room_id: number };
 }
 
+/** How many times the rooms' counts are read at most while the answer is older than the socket. */
+const COUNTS_READS = 3;
+
 /**
  * A chat.v2 client: one socket that stays connected and resumes every room where it left off,
  * messages sent once each in order per room, changes handed on once each in order per room, and
@@ -233,7 +236,7 @@ export class ChatClient {
     if (!isId(roomId) || !Number.isSafeInteger(seq) || seq < 0) {
       throw new TypeError('follow(roomId, seq): a room id of 1 or more and a seq of 0 or more');
     }
-    this.cursors.follow(roomId, seq);
+    this.followRoom(roomId, seq);
   }
 
   /** The last number seen in a room. */
@@ -244,16 +247,13 @@ export class ChatClient {
   /**
    * The user's rooms (GET /api/v1/rooms): each is followed from its `last_seq`, and the store
    * takes its unread and mention counts and read marker, which are loaded again after every
-   * reconnect (frames missed meanwhile are not replayed).
+   * reconnect (frames missed meanwhile are not replayed). An answer older than the number the
+   * socket follows a room from (taken before it signed in) is asked for again.
    */
-  async loadRooms(): Promise<MyRoom[]> {
-    const rooms = await this.http.myRooms();
+  loadRooms(): Promise<MyRoom[]> {
+    // From now on: a reconnect before the answer comes loads them again too.
     this.countsLoaded = true;
-    for (const room of rooms) {
-      if (!this.cursors.has(room.id)) this.cursors.follow(room.id, room.last_seq);
-      this.store.setCounts(room.id, room, room.last_seq);
-    }
-    return rooms;
+    return this.readCounts(true);
   }
 
   /**
@@ -342,7 +342,7 @@ export class ChatClient {
   private ready(result: AuthResult): void {
     this.me = result.user_id;
     for (const room of result.rooms ?? []) {
-      if (!this.cursors.has(room.room_id)) this.cursors.follow(room.room_id, room.last_seq);
+      if (!this.cursors.has(room.room_id)) this.followRoom(room.room_id, room.last_seq);
     }
     const reconnected = this.lastReady !== undefined;
     this.lastReady = { user_id: result.user_id, rooms: result.rooms ?? [], reconnected };
@@ -372,18 +372,43 @@ export class ChatClient {
       return;
     }
     const reload = (this.countsReload = { again: false });
-    this.http
-      .myRooms()
-      .then((rooms) => {
-        for (const room of rooms) {
-          if (this.cursors.has(room.id)) this.store.setCounts(room.id, room, room.last_seq);
-        }
-      })
+    this.readCounts(false)
       .catch((error: unknown) => this.report(`counts not loaded: ${(error as Error).message}`))
       .finally(() => {
         this.countsReload = undefined;
         if (reload.again) this.reloadCounts();
       });
+  }
+
+  /**
+   * Reads the rooms' counts into the store (following the rooms not followed yet when `followNew`)
+   * and reads them again while some are older than the number the store's changes of that room
+   * start from; past COUNTS_READS reads those keep what they had.
+   */
+  private async readCounts(followNew: boolean): Promise<MyRoom[]> {
+    for (let read = 1; ; read++) {
+      const rooms = await this.http.myRooms();
+      const stale: number[] = [];
+      for (const room of rooms) {
+        if (!this.cursors.has(room.id)) {
+          if (!followNew) continue;
+          this.followRoom(room.id, room.last_seq);
+        }
+        if (this.store.setCounts(room.id, room, room.last_seq) === 'stale') stale.push(room.id);
+      }
+      if (stale.length === 0) return rooms;
+      if (read === COUNTS_READS) {
+        const which = `room${stale.length > 1 ? 's' : ''} ${stale.join(', ')}`;
+        this.report(`counts of ${which} were older than the socket ${read} times: not taken`);
+        return rooms;
+      }
+    }
+  }
+
+  /** Follows a room from `seq` on (unless followed from further on): the store counts from there. */
+  private followRoom(roomId: number, seq: number): void {
+    this.cursors.follow(roomId, seq);
+    this.store.follow(roomId, this.cursors.get(roomId)!);
   }
 
   private report(detail: string): void {
@@ -401,7 +426,7 @@ export class ChatClient {
     if (frame.type === 'resumed') return this.roomResumed(frame);
     if (!isRoomFrame(frame)) return this.handOn(frame);
     if (frame.type === 'room.added' && !this.cursors.has(frame.room_id)) {
-      this.cursors.follow(frame.room_id, frame.seq - 1);
+      this.followRoom(frame.room_id, frame.seq - 1);
     }
     this.sequence(frame);
   }

@@ -6,7 +6,7 @@ import type {
   RoomMessage,
   UnreadCounts,
 } from '@chat/protocol';
-import { RoomCounts } from './room-counts';
+import { CountsVerdict, RoomCounts } from './room-counts';
 import { TypingBoard } from './typing-board';
 
 /** What the store knows of one room. */
@@ -98,9 +98,19 @@ export class ChatStore {
     this.changed(roomId);
   }
 
-  /** The server's counts, exact as of the room's number `asOf` (GET /api/v1/rooms, a read ack). */
-  setCounts(roomId: number, counts: UnreadCounts, asOf: number): void {
-    if (this.ensure(roomId).counts.setExact(counts, asOf)) this.changed(roomId);
+  /**
+   * The server's counts, exact as of the room's number `asOf` (GET /api/v1/rooms, a read ack):
+   * `stale` when older than the changes this store was given start from (load them again).
+   */
+  setCounts(roomId: number, counts: UnreadCounts, asOf: number): CountsVerdict {
+    const verdict = this.ensure(roomId).counts.setExact(counts, asOf);
+    if (verdict !== 'older') this.changed(roomId);
+    return verdict;
+  }
+
+  /** The room's changes after `seq` come to this store from now on. */
+  follow(roomId: number, seq: number): void {
+    this.ensure(roomId).counts.follow(seq);
   }
 
   /** The user read the room up to `seq` here: the marker moves at once (never back). */
@@ -181,7 +191,9 @@ export class ChatStore {
         if (this.ensure(frame.room_id).counts.moveMarker(frame.seq)) this.changed(frame.room_id);
         return;
       case 'unread':
-        return this.setCounts(frame.room_id, frame, frame.last_seq);
+        // A stale frame (older than the changes seen here start from): only its marker is taken.
+        this.setCounts(frame.room_id, frame, frame.last_seq);
+        return;
       case 'presence':
         return this.setPresence(frame.user_id, frame.status);
       case 'presence.count':

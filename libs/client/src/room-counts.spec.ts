@@ -103,12 +103,37 @@ describe('RoomCounts', () => {
 
   it('ignores counts older than those it holds (an HTTP answer overtaken by a frame)', () => {
     const room = counts();
-    expect(room.setExact(exact(5, 0, 10), 30)).toBe(true);
-    expect(room.setExact(exact(9, 0, 10), 25)).toBe(false);
-    expect(room.setExact(exact(9, 0, 8), 35)).toBe(false);
+    expect(room.setExact(exact(5, 0, 10), 30)).toBe('taken');
+    expect(room.setExact(exact(9, 0, 10), 25)).toBe('older');
+    expect(room.setExact(exact(9, 0, 8), 35)).toBe('older');
     expect(room.counts()).toEqual(exact(5, 0, 10));
-    expect(room.setExact(exact(2, 0, 12), 30)).toBe(true);
+    expect(room.setExact(exact(2, 0, 12), 30)).toBe('taken');
     expect(room.counts()).toEqual(exact(2, 0, 12));
+  });
+
+  it('calls counts older than where it follows the room from stale: of them only the marker is taken', () => {
+    // Followed from 3 on: whatever changed in 2 and 3 after counts as of 1 was never seen here.
+    const room = counts();
+    room.follow(3);
+    room.apply(message(4), ME);
+    expect(room.setExact(exact(1, 0, 1), 1)).toBe('stale');
+    expect(room.counts()).toEqual(exact(1, 0, 1));
+    expect(room.setExact(exact(3, 1, 1), 3)).toBe('taken');
+    expect(room.counts()).toEqual(exact(4, 1, 1));
+    // A jump in the numbers starts what was seen afresh: counts from before it are stale too.
+    room.apply(message(9), ME);
+    expect(room.setExact(exact(4, 1, 1), 4)).toBe('stale');
+    expect(room.setExact(exact(8, 1, 1), 8)).toBe('taken');
+    expect(room.counts()).toEqual(exact(9, 1, 1));
+  });
+
+  it('following from a number it saw changes after, or up to, changes nothing', () => {
+    const room = counts([message(1), message(2)]);
+    room.follow(1);
+    room.follow(2);
+    room.apply(message(3), ME);
+    expect(room.setExact(exact(0, 0, 0), 0)).toBe('taken');
+    expect(room.counts()).toEqual(exact(3, 0, 0));
   });
 
   it('takes a deleted message out, before or after the number of the counts', () => {

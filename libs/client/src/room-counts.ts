@@ -20,6 +20,9 @@ interface Exact {
 
 type Tally = { unread: number; mentions: number };
 
+/** What became of the server's counts given to `RoomCounts.setExact`. */
+export type CountsVerdict = 'taken' | 'older' | 'stale';
+
 /** Seen messages kept per room at most; past it the oldest half goes (see `forgetOldest`). */
 const MAX_SEEN = 10_000;
 
@@ -47,12 +50,18 @@ export class RoomCounts {
   }
 
   /**
-   * The server's counts as of `asOf`. An answer older than what the room holds (an HTTP answer
-   * overtaken by a frame) changes nothing; returns whether it was taken.
+   * The server's counts as of `asOf`: `taken`; `older` than those held (an HTTP answer overtaken
+   * by a frame), which changes nothing; or `stale`, older than the changes seen here start from
+   * (an answer taken before the socket followed the room), which would miss the changes between:
+   * only its marker is taken, and the caller asks for the counts again.
    */
-  setExact(counts: UnreadCounts, asOf: number): boolean {
+  setExact(counts: UnreadCounts, asOf: number): CountsVerdict {
     const held = this.exact;
-    if (held && (asOf < held.asOf || counts.last_read_seq < held.marker)) return false;
+    if (held && (asOf < held.asOf || counts.last_read_seq < held.marker)) return 'older';
+    if (this.coveredFrom !== undefined && asOf < this.coveredFrom) {
+      this.moveMarker(counts.last_read_seq);
+      return 'stale';
+    }
     this.exact = {
       unread: counts.unread,
       mentions: counts.mentions,
@@ -62,7 +71,15 @@ export class RoomCounts {
     this.newest = Math.max(this.newest, asOf);
     this.marker = Math.max(this.marker, counts.last_read_seq);
     this.prune();
-    return true;
+    return 'taken';
+  }
+
+  /** The room's changes after `seq` come from now on (unless changes after it were seen). */
+  follow(seq: number): void {
+    if (this.newestChange !== undefined && seq <= this.newestChange) return;
+    this.coveredFrom = seq;
+    this.newestChange = seq;
+    this.newest = Math.max(this.newest, seq);
   }
 
   /**
