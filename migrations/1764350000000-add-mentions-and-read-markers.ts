@@ -42,6 +42,7 @@ export class AddMentionsAndReadMarkers1764350000000 implements MigrationInterfac
       CREATE TRIGGER users_general_read_marker AFTER INSERT ON users
         FOR EACH ROW EXECUTE FUNCTION chat_start_general_read_marker()`);
 
+    await queryRunner.query(UNREAD_COUNT_FUNCTION);
     await queryRunner.query(MENTIONED_USERS_FUNCTION);
     await queryRunner.query(
       `DROP FUNCTION chat_insert_messages(integer, integer[], text[], text[], uuid)`,
@@ -54,6 +55,7 @@ export class AddMentionsAndReadMarkers1764350000000 implements MigrationInterfac
       `DROP FUNCTION chat_insert_messages(integer, integer[], text[], text[], uuid, text[])`,
     );
     await queryRunner.query(`DROP FUNCTION chat_mentioned_users(integer, text[])`);
+    await queryRunner.query(`DROP FUNCTION chat_unread_count(integer, integer, bigint, integer)`);
     await queryRunner.query(`DROP TRIGGER users_general_read_marker ON users`);
     await queryRunner.query(`DROP FUNCTION chat_start_general_read_marker()`);
     await queryRunner.query(`DROP TABLE general_read_markers`);
@@ -72,6 +74,24 @@ const START_GENERAL_MARKER_FUNCTION = `
       SELECT NEW.id, last_seq FROM rooms WHERE id = 1;
     RETURN NULL;
   END $$`;
+
+/**
+ * How many messages of the room numbered after the reader's marker others wrote, counting no
+ * further than `most`: a walk of messages_room_id_seq_key from the marker, stopped at the limit.
+ * Only that walk: the marker comes from a row of the calling query, so its planner cannot tell a
+ * marker at the room's end from one at its start, and would pick a scan of all the room's messages
+ * (a sequential scan, or a bitmap scan and a sort) where the room is most of the table; scans that
+ * read more than the walk are turned off while the function runs (it is never inlined).
+ */
+const UNREAD_COUNT_FUNCTION = `
+  CREATE FUNCTION chat_unread_count(room integer, reader integer, marker bigint, most integer)
+  RETURNS integer LANGUAGE sql STABLE
+  SET enable_seqscan = off SET enable_bitmapscan = off SET enable_sort = off AS $$
+    SELECT count(*)::int
+      FROM (SELECT 1 FROM messages m
+             WHERE m.room_id = room AND m.seq > marker AND m.user_id <> reader
+             ORDER BY m.seq LIMIT most) unread
+  $$`;
 
 /**
  * The live accounts named (ignoring case, as names are unique ignoring case: the index
