@@ -3,11 +3,14 @@ import { INSERT_MESSAGES_FOR_MEMBERS } from './1764340000000-add-room-members-an
 
 /**
  * Mentions and read markers. A message keeps the users its @names named (`mentions`, resolved when
- * it is stored or edited: chat_mentioned_users). Each member has a read marker, the room number
- * they have read up to: on their member row, and for the general room, which has no member rows,
- * in general_read_markers (one row per account, made with the account). Unread and mention counts
- * are never stored: they are counted from the marker over messages_room_id_seq_key and the
- * partial index of messages with mentions.
+ * it is stored or edited: chat_mentioned_users), shown with it; message_mentions holds the same
+ * but its author, one row per user named, by user, room and number, kept by triggers as the
+ * message is stored, edited or deleted. Each member has a read marker, the room number they have
+ * read up to: on their member row, and for the general room, which has no member rows, in
+ * general_read_markers (one row per account, made with the account). Unread and mention counts are
+ * never stored: they are counted from the marker, by a walk of messages_room_id_seq_key
+ * (chat_unread_count) and of the reader's rows of message_mentions (chat_mention_count), each
+ * stopped at the limit.
  */
 export class AddMentionsAndReadMarkers1764350000000 implements MigrationInterface {
   name = 'AddMentionsAndReadMarkers1764350000000';
@@ -17,9 +20,27 @@ export class AddMentionsAndReadMarkers1764350000000 implements MigrationInterfac
     await queryRunner.query(
       `ALTER TABLE messages ADD COLUMN mentions integer[] NOT NULL DEFAULT '{}'`,
     );
+    await queryRunner.query(`
+      CREATE TABLE message_mentions (
+        user_id integer NOT NULL
+          CONSTRAINT message_mentions_user_id_fkey REFERENCES users (id) ON DELETE CASCADE,
+        room_id integer NOT NULL,
+        seq bigint NOT NULL,
+        message_id bigint NOT NULL
+          CONSTRAINT message_mentions_message_id_fkey REFERENCES messages (id) ON DELETE CASCADE,
+        CONSTRAINT message_mentions_pkey PRIMARY KEY (user_id, room_id, seq)
+      )`);
     await queryRunner.query(
-      `CREATE INDEX messages_mentions_idx ON messages (room_id, seq) WHERE mentions <> '{}'`,
+      `CREATE INDEX message_mentions_message_id_idx ON message_mentions (message_id)`,
     );
+    await queryRunner.query(KEEP_MENTIONS_FUNCTION);
+    await queryRunner.query(`
+      CREATE TRIGGER messages_mentions_stored AFTER INSERT ON messages
+        FOR EACH ROW WHEN (NEW.mentions <> '{}') EXECUTE FUNCTION chat_keep_mentions()`);
+    await queryRunner.query(`
+      CREATE TRIGGER messages_mentions_edited AFTER UPDATE OF mentions ON messages
+        FOR EACH ROW WHEN (OLD.mentions IS DISTINCT FROM NEW.mentions)
+        EXECUTE FUNCTION chat_keep_mentions()`);
 
     // Existing members have read what their rooms hold now.
     await queryRunner.query(
@@ -43,6 +64,7 @@ export class AddMentionsAndReadMarkers1764350000000 implements MigrationInterfac
         FOR EACH ROW EXECUTE FUNCTION chat_start_general_read_marker()`);
 
     await queryRunner.query(UNREAD_COUNT_FUNCTION);
+    await queryRunner.query(MENTION_COUNT_FUNCTION);
     await queryRunner.query(MENTIONED_USERS_FUNCTION);
     await queryRunner.query(
       `DROP FUNCTION chat_insert_messages(integer, integer[], text[], text[], uuid)`,
@@ -55,12 +77,16 @@ export class AddMentionsAndReadMarkers1764350000000 implements MigrationInterfac
       `DROP FUNCTION chat_insert_messages(integer, integer[], text[], text[], uuid, text[])`,
     );
     await queryRunner.query(`DROP FUNCTION chat_mentioned_users(integer, text[])`);
+    await queryRunner.query(`DROP FUNCTION chat_mention_count(integer, integer, bigint, integer)`);
     await queryRunner.query(`DROP FUNCTION chat_unread_count(integer, integer, bigint, integer)`);
     await queryRunner.query(`DROP TRIGGER users_general_read_marker ON users`);
     await queryRunner.query(`DROP FUNCTION chat_start_general_read_marker()`);
     await queryRunner.query(`DROP TABLE general_read_markers`);
     await queryRunner.query(`ALTER TABLE room_members DROP COLUMN last_read_seq`);
-    await queryRunner.query(`DROP INDEX messages_mentions_idx`);
+    await queryRunner.query(`DROP TRIGGER messages_mentions_edited ON messages`);
+    await queryRunner.query(`DROP TRIGGER messages_mentions_stored ON messages`);
+    await queryRunner.query(`DROP FUNCTION chat_keep_mentions()`);
+    await queryRunner.query(`DROP TABLE message_mentions`);
     await queryRunner.query(`ALTER TABLE messages DROP COLUMN mentions`);
     await queryRunner.query(INSERT_MESSAGES_FOR_MEMBERS);
   }
@@ -92,6 +118,38 @@ const UNREAD_COUNT_FUNCTION = `
              WHERE m.room_id = room AND m.seq > marker AND m.user_id <> reader
              ORDER BY m.seq LIMIT most) unread
   $$`;
+
+/**
+ * How many messages of the room numbered after the reader's marker mention the reader, counting no
+ * further than `most`: a walk of the reader's rows of the room in message_mentions_pkey, which
+ * holds no one's mention of themselves, so no message is read. Scans reading more are off, as in
+ * chat_unread_count.
+ */
+const MENTION_COUNT_FUNCTION = `
+  CREATE FUNCTION chat_mention_count(room integer, reader integer, marker bigint, most integer)
+  RETURNS integer LANGUAGE sql STABLE
+  SET enable_seqscan = off SET enable_bitmapscan = off SET enable_sort = off AS $$
+    SELECT count(*)::int
+      FROM (SELECT 1 FROM message_mentions mm
+             WHERE mm.user_id = reader AND mm.room_id = room AND mm.seq > marker
+             ORDER BY mm.seq LIMIT most) mentioned
+  $$`;
+
+/**
+ * Keeps message_mentions as a message's mentions are: the users it names but its author, from its
+ * insert and each edit that changes them (a deletion takes the rows with it: ON DELETE CASCADE).
+ */
+const KEEP_MENTIONS_FUNCTION = `
+  CREATE FUNCTION chat_keep_mentions() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF TG_OP = 'UPDATE' THEN
+      DELETE FROM message_mentions WHERE message_id = NEW.id;
+    END IF;
+    INSERT INTO message_mentions (user_id, room_id, seq, message_id)
+      SELECT DISTINCT named.id, NEW.room_id, NEW.seq, NEW.id FROM unnest(NEW.mentions) named (id)
+       WHERE named.id <> NEW.user_id;
+    RETURN NULL;
+  END $$`;
 
 /**
  * The live accounts named (ignoring case, as names are unique ignoring case: the index

@@ -3,23 +3,20 @@ import { GENERAL_ROOM_ID } from './general-room';
 
 /**
  * A reader's unread and mention counts in a room, as two columns (`unread`, `mentions`) of a
- * SELECT: the messages numbered after the reader's marker, not written by the reader, counted
- * up to UNREAD_LIMIT. Deleted messages are gone from the table, so they never count. Each count
- * is a range scan from the marker stopped at the limit, for unread a walk of
- * messages_room_id_seq_key (chat_unread_count, see the migrations) and for mentions of the partial
- * index messages_mentions_idx (messages that mention anyone): the counts come from the messages
- * themselves, never from a counter kept beside them.
+ * SELECT: the messages numbered after the reader's marker, not written by the reader, and those of
+ * them that mention the reader, counted up to UNREAD_LIMIT. Deleted messages are gone from the
+ * tables, so they never count. Each count is a walk from the marker stopped at the limit, of
+ * messages_room_id_seq_key (chat_unread_count) and of the reader's rows of message_mentions
+ * (chat_mention_count; see the migrations): the counts come from the messages themselves, never
+ * from a counter kept beside them.
  *
  * `room`, `reader` and `marker` are SQL expressions for the room id, the reader's id and their
  * read marker.
  */
 export function unreadCountsSql(room: string, reader: string, marker: string): string {
-  const after = `c.room_id = ${room} AND c.seq > ${marker} AND c.user_id <> ${reader}`;
   return `
     chat_unread_count(${room}, ${reader}, ${marker}, ${UNREAD_LIMIT}) AS unread,
-    (SELECT count(*) FROM (SELECT 1 FROM messages c
-                            WHERE ${after} AND c.mentions <> '{}' AND ${reader} = ANY (c.mentions)
-                            LIMIT ${UNREAD_LIMIT}) mentioned)::int AS mentions`;
+    chat_mention_count(${room}, ${reader}, ${marker}, ${UNREAD_LIMIT}) AS mentions`;
 }
 
 /**

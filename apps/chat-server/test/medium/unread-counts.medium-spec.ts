@@ -191,6 +191,46 @@ describe('read markers, unread and mention counts on PostgreSQL', () => {
     });
   });
 
+  it("message_mentions holds each message's mentions but its author's, through sends, edits and deletes", async () => {
+    const roomId = await privateRoom(alice, bob, carol);
+    const [a, b, c] = [alice, bob, carol].map((u) => `@${names.get(u.id)}`);
+    const first = await send(alice, roomId, `${a} ${b} ${c}`);
+    const second = await send(bob, roomId, `${b} ${c}`);
+    const third = await send(carol, roomId, 'no one');
+    const held = async () =>
+      m.db.query(
+        `SELECT user_id, seq::float8 AS seq, message_id::float8 AS message_id FROM message_mentions
+          WHERE room_id = $1 ORDER BY seq, user_id`,
+        [roomId],
+      );
+    const derived = async () => {
+      const rows: { id: number; seq: number; user_id: number; mentions: number[] }[] =
+        await m.db.query(
+          `SELECT id::float8 AS id, seq::float8 AS seq, user_id, mentions FROM messages
+            WHERE room_id = $1 ORDER BY seq`,
+          [roomId],
+        );
+      return rows.flatMap((row) =>
+        row.mentions
+          .filter((user) => user !== row.user_id)
+          .sort((x, y) => x - y)
+          .map((user) => ({ user_id: user, seq: row.seq, message_id: row.id })),
+      );
+    };
+    expect(await held()).toHaveLength(3);
+    expect(await held()).toEqual(await derived());
+    await roomMessages.edit(alice, first.message_id, `${c} only`);
+    await roomMessages.edit(carol, third.message_id, `${a} now`);
+    expect(await held()).toHaveLength(3);
+    expect(await held()).toEqual(await derived());
+    await roomMessages.remove(bob, second.message_id);
+    expect(await held()).toEqual(await derived());
+    expect(await held()).toEqual([
+      { user_id: carol.id, seq: first.seq, message_id: first.message_id },
+      { user_id: alice.id, seq: third.seq, message_id: third.message_id },
+    ]);
+  });
+
   it('a replay of an edit or a deletion carries what the pushes need, as the live events did', async () => {
     const roomId = await privateRoom(alice, bob, carol);
     const message = await send(alice, roomId, `@${names.get(bob.id)} first`);
