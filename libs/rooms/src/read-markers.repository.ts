@@ -45,8 +45,13 @@ const countsSql = (condition: string) => `
    ORDER BY mk.user_id`;
 
 const COUNTS = countsSql('');
-/** Only the members for whom message `$3` (written by `$4`) is unread: after their marker. */
-const COUNTS_FOR_UNREAD = countsSql('AND mk.last_read_seq < $3 AND mk.user_id <> $4');
+/**
+ * Only the members for whom a message numbered `$3` is unread: after their marker, and not their
+ * own when its author `$4` is given.
+ */
+const COUNTS_FOR_UNREAD = countsSql(
+  'AND mk.last_read_seq < $3 AND ($4::integer IS NULL OR mk.user_id <> $4)',
+);
 
 /** Read markers, and the unread and mention counts derived from them (see unreadCountsSql). */
 @Injectable()
@@ -68,12 +73,13 @@ export class ReadMarkersRepository {
 
   /**
    * The counts of those of `userIds` who are members of the room and for whom a message (its
-   * number and author) counts as unread: their marker is before it and they did not write it.
+   * number and author) counts as unread: their marker is before it and they did not write it
+   * (anyone, for a null author).
    */
   async countsForUnread(
     roomId: number,
     userIds: number[],
-    message: { seq: number; authorId: number },
+    message: { seq: number; authorId: number | null },
   ): Promise<MemberCounts[]> {
     const { rows } = await this.sql.query<MemberCounts>(COUNTS_FOR_UNREAD, [
       roomId,

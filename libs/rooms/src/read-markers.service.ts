@@ -45,12 +45,13 @@ export class ReadMarkers {
 
   /**
    * The counts of those of `userIds` in the room for whom a message counts as unread (after their
-   * marker, written by someone else): the members a change to that message concerns.
+   * marker, written by someone else; by anyone for a null author): the members a change to that
+   * message concerns.
    */
   countsForUnread(
     roomId: number,
     userIds: number[],
-    message: { seq: number; authorId: number },
+    message: { seq: number; authorId: number | null },
   ): Promise<MemberCounts[]> {
     return this.markers.countsForUnread(roomId, userIds, message);
   }

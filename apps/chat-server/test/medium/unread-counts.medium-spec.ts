@@ -400,5 +400,11 @@ describe('read markers, unread and mention counts on PostgreSQL', () => {
         last_seq: await lastSeq(roomId),
       },
     ]);
+    // Changes of several authors merged: the author's own counts are asked too.
+    const anyAuthor = await markers.countsForUnread(roomId, [alice.id, bob.id, carol.id], {
+      seq: message.seq,
+      authorId: null,
+    });
+    expect(anyAuthor.map((row) => row.user_id)).toEqual([alice.id, bob.id]);
   });
 });

@@ -41,11 +41,12 @@ const counts = (userId: number, unread: number): MemberCounts => ({
   last_seq: 12,
 });
 
-function setUp(answer: (userIds: number[]) => MemberCounts[]) {
+function setUp(answer: (userIds: number[]) => MemberCounts[] | Promise<MemberCounts[]>) {
   const registry = new ConnectionRegistry(metrics);
   const broadcaster = new EventBroadcaster(registry, metrics);
-  const countsForUnread = jest.fn((_roomId: number, userIds: number[]) =>
-    Promise.resolve(answer(userIds)),
+  const countsForUnread = jest.fn(
+    (_roomId: number, userIds: number[], _message: { seq: number; authorId: number | null }) =>
+      Promise.resolve(answer(userIds)),
   );
   new UnreadPushes(registry, { countsForUnread } as unknown as ReadMarkers, metrics, broadcaster);
   const connect = (userId: number, ...rooms: number[]) => {
@@ -60,6 +61,33 @@ function setUp(answer: (userIds: number[]) => MemberCounts[]) {
 }
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+/** Answers held until the test lets them go, one at a time, in the order they were asked. */
+function heldAnswers() {
+  const held: (() => void)[] = [];
+  return {
+    answer: (ids: number[]) =>
+      new Promise<MemberCounts[]>((resolve) =>
+        held.push(() => resolve(ids.map((id) => counts(id, 1)))),
+      ),
+    get waiting() {
+      return held.length;
+    },
+    release: async () => {
+      held.shift()!();
+      await settle();
+    },
+  };
+}
+
+const mentioning = (roomId: number, seq: number, authorId: number, mentions: number[]) =>
+  ({
+    type: 'message.created',
+    roomId,
+    seq,
+    message: { message_id: seq, user_id: authorId } as ChatMessage,
+    mentions,
+  }) as const;
 const unreadFrames = (socket: ReturnType<typeof fakeSocket>) =>
   socket.sent.filter((frame) => frame.type === 'unread');
 
@@ -143,5 +171,60 @@ describe('UnreadPushes', () => {
     await settle();
     await settle();
     expect(countsForUnread.mock.calls.map(([, ids]) => ids.length)).toEqual([500, 500, 100]);
+  });
+
+  it('runs one push per room at a time: changes meanwhile wait, and go as one for all they concern', async () => {
+    const held = heldAnswers();
+    const { broadcaster, countsForUnread, connect } = setUp(held.answer);
+    const sockets = [connect(2, 5), connect(3, 5), connect(4, 5)];
+    broadcaster.dispatchRoom(mentioning(5, 12, 1, [2]));
+    await settle();
+    broadcaster.dispatchRoom(mentioning(5, 14, 1, [3]));
+    broadcaster.dispatchRoom(mentioning(5, 13, 4, [2]));
+    await settle();
+    expect(countsForUnread.mock.calls).toEqual([[5, [2], { seq: 12, authorId: 1 }]]);
+    await held.release();
+    // Members for whom any of the messages is unread: before the highest number, any author.
+    expect(countsForUnread.mock.calls[1]).toEqual([5, [2, 3], { seq: 14, authorId: null }]);
+    await held.release();
+    expect(countsForUnread).toHaveBeenCalledTimes(2);
+    expect(sockets.map((socket) => unreadFrames(socket).length)).toEqual([2, 1, 0]);
+  });
+
+  it('a deletion waiting with mentions makes the push one for everyone in the room here', async () => {
+    const held = heldAnswers();
+    const { broadcaster, countsForUnread, connect } = setUp(held.answer);
+    for (const user of [2, 3, 4]) connect(user, 5);
+    broadcaster.dispatchRoom(mentioning(5, 12, 1, [2]));
+    await settle();
+    broadcaster.dispatchRoom(mentioning(5, 13, 1, [3]));
+    broadcaster.dispatchRoom({
+      type: 'message.deleted',
+      roomId: 5,
+      seq: 14,
+      messageId: 9,
+      messageSeq: 10,
+      authorId: 1,
+    });
+    await held.release();
+    expect(countsForUnread.mock.calls[1]).toEqual([5, [2, 3, 4], { seq: 13, authorId: 1 }]);
+  });
+
+  it('runs at most two pushes at once; the other rooms wait their turn, each pushed once', async () => {
+    const held = heldAnswers();
+    const { broadcaster, countsForUnread, connect } = setUp(held.answer);
+    const rooms = [5, 6, 7, 8, 9];
+    for (const roomId of rooms) {
+      connect(roomId * 10, roomId);
+      broadcaster.dispatchRoom(mentioning(roomId, 12, 1, [roomId * 10]));
+    }
+    await settle();
+    let most = 0;
+    for (let released = 0; released < rooms.length; released++) {
+      most = Math.max(most, held.waiting);
+      await held.release();
+    }
+    expect(most).toBe(2);
+    expect(countsForUnread.mock.calls.map(([roomId]) => roomId)).toEqual(rooms);
   });
 });

@@ -8,19 +8,28 @@ import { ConnectionRegistry } from '../connection-registry.service';
 import { EventBroadcaster } from '../event-broadcaster.service';
 import { encodeFrame } from '../frames/encode-frame';
 import { unreadConcern } from './unread-concern';
+import { UnreadPushQueue, WantedCounts } from './unread-push-queue';
 
 /** Members whose counts one query reads at most; a room with more users here takes several. */
 const USERS_PER_QUERY = 500;
 
+/** Pushes reading counts at once on an instance, whose database pool the requests share. */
+const PUSHES_AT_ONCE = 2;
+
 /**
  * Pushes `unread` frames for the room changes a client cannot count itself (see unreadConcern),
- * on each instance for the users with sockets in the room here: one query per change (per 500
- * users) for the members concerned, rather than a bus event per member. Only sockets in the room
+ * on each instance for the users with sockets in the room here: one query (per 500 users) for the
+ * members concerned, rather than a bus event per member. A room has one push at a time, the
+ * changes meanwhile merged into its next one, and two pushes run at once (UnreadPushQueue), so a
+ * burst of changes costs a few counts of the room, not one per change. Only sockets in the room
  * get them, so no one outside it does.
  */
 @Injectable()
 export class UnreadPushes {
   private readonly logger = new Logger('UnreadPushes');
+  private readonly queue = new UnreadPushQueue(PUSHES_AT_ONCE, (roomId, wanted) =>
+    this.push(roomId, wanted),
+  );
 
   constructor(
     private readonly registry: ConnectionRegistry,
@@ -35,16 +44,19 @@ export class UnreadPushes {
   afterChange(event: RoomEvent): void {
     const concern = unreadConcern(event);
     if (!concern) return;
-    const here = new Set(this.socketsByUser(event.roomId).keys());
-    const users = concern.users === 'room' ? [...here] : concern.users.filter((u) => here.has(u));
-    if (users.length > 0) void this.push(event.roomId, users, concern.message);
+    const here = this.socketsByUser(event.roomId);
+    if (concern.users === 'room' ? here.size > 0 : concern.users.some((user) => here.has(user))) {
+      this.queue.add(event.roomId, concern);
+    }
   }
 
-  private async push(
-    roomId: number,
-    users: number[],
-    message: { seq: number; authorId: number },
-  ): Promise<void> {
+  /** Never rejects. */
+  private async push(roomId: number, wanted: WantedCounts): Promise<void> {
+    // The users concerned with sockets in the room here when its turn comes.
+    const { users: concerned } = wanted;
+    const here = [...this.socketsByUser(roomId).keys()].sort((a, b) => a - b);
+    const users = concerned === 'room' ? here : here.filter((user) => concerned.has(user));
+    const message = { seq: wanted.seq, authorId: wanted.authorId };
     try {
       for (let from = 0; from < users.length; from += USERS_PER_QUERY) {
         const chunk = users.slice(from, from + USERS_PER_QUERY);
