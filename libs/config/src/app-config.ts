@@ -37,6 +37,8 @@ export class AppConfig {
   /** Express's "trust proxy": which hops may tell the client's address and protocol. */
   readonly trustProxy: boolean | number | string;
   readonly messageRate: { perSecond: number; burst: number };
+  /** Edits and deletions of messages per user (v2 routes and frames). */
+  readonly messageChangeRate: { perSecond: number; burst: number };
   readonly socket: {
     maxFrameBytes: number;
     maxBufferedBytes: number;
@@ -95,6 +97,10 @@ export class AppConfig {
     };
     this.trustProxy = parseTrustProxy(env.TRUST_PROXY.trim());
     this.messageRate = { perSecond: env.MESSAGE_RATE_LIMIT, burst: env.MESSAGE_RATE_BURST };
+    this.messageChangeRate = {
+      perSecond: env.MESSAGE_CHANGE_RATE_LIMIT,
+      burst: env.MESSAGE_CHANGE_RATE_BURST,
+    };
     this.socket = {
       maxFrameBytes: env.WS_MAX_FRAME_BYTES,
       maxBufferedBytes: env.WS_MAX_BUFFERED_BYTES,

@@ -149,6 +149,16 @@ export class Environment {
   MESSAGE_RATE_BURST = 20;
 
   @Transform(toInt)
+  @Min(1)
+  @IsInt()
+  MESSAGE_CHANGE_RATE_LIMIT = 2;
+
+  @Transform(toInt)
+  @Min(1)
+  @IsInt()
+  MESSAGE_CHANGE_RATE_BURST = 20;
+
+  @Transform(toInt)
   @Min(1024)
   @IsInt()
   WS_MAX_FRAME_BYTES = 65536;

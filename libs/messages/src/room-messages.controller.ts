@@ -16,6 +16,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiTags,
+  ApiTooManyRequestsResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -35,6 +36,8 @@ import { RoomMessagesService } from './room-messages.service';
 const ROOM_NOT_FOUND = 'No such room, or a private room or DM the caller is not in';
 const MESSAGE_NOT_FOUND = 'No such message, or one in a room the caller cannot see';
 const INVALID = 'A malformed id, text, client_id or page parameter';
+const TOO_MANY_CHANGES =
+  'Over MESSAGE_CHANGE_RATE_BURST edits and deletions at once, then MESSAGE_CHANGE_RATE_LIMIT a second';
 
 /** Pages come from PostgreSQL as JSON text, sent as they are. */
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -104,6 +107,7 @@ export class RoomMessagesController {
   @ApiForbiddenResponse({ description: "Another's message, or an archived room" })
   @ApiNotFoundResponse({ description: MESSAGE_NOT_FOUND })
   @ApiUnprocessableEntityResponse({ description: INVALID })
+  @ApiTooManyRequestsResponse({ description: TOO_MANY_CHANGES })
   async edit(
     @CurrentUser() caller: AuthUser,
     @Param() path: MessagePathDto,
@@ -122,6 +126,7 @@ export class RoomMessagesController {
   })
   @ApiNotFoundResponse({ description: MESSAGE_NOT_FOUND })
   @ApiUnprocessableEntityResponse({ description: INVALID })
+  @ApiTooManyRequestsResponse({ description: TOO_MANY_CHANGES })
   async remove(
     @CurrentUser() caller: AuthUser,
     @Param() path: MessagePathDto,

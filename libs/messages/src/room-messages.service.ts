@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AuthUser } from '@chat/auth';
-import { ConflictError, NotFoundError, PermissionError } from '@chat/errors';
-import { GENERAL_ROOM_ID, RoomAccess, RoomAccessResult } from '@chat/rooms';
+import { AppConfig } from '@chat/config';
+import { ConflictError, NotFoundError, PermissionError, TooManyRequestsError } from '@chat/errors';
+import { GENERAL_ROOM_ID, RoomAccess, RoomAccessResult, UserRateLimit } from '@chat/rooms';
 import { RoomMessage, toRoomMessage } from './message-json';
 import { WriteResult } from './message-writer.service';
 import { LoggedChange, MessagesRepository } from './messages.repository';
@@ -31,15 +32,22 @@ function refusalOf(error: unknown): Error | undefined {
 
 /**
  * Messages in any room, as v2 clients and bots use them: every call checks that the caller may
- * read or write the room (a room they cannot see is "not found", like a message in it).
+ * read or write the room (a room they cannot see is "not found", like a message in it). Edits and
+ * deletions are limited per user (MESSAGE_CHANGE_RATE_LIMIT and _BURST): each one tells the room,
+ * and a deletion has every member's unread counts read again.
  */
 @Injectable()
 export class RoomMessagesService {
+  private readonly changes: UserRateLimit;
+
   constructor(
     private readonly messages: MessagesService,
     private readonly repository: MessagesRepository,
     private readonly access: RoomAccess,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.changes = new UserRateLimit(config.messageChangeRate);
+  }
 
   /** A page of a room as JSON text: newest first, or oldest first after `afterSeq`. */
   async page(caller: AuthUser, roomId: number, query: RoomPageQuery): Promise<string> {
@@ -82,6 +90,7 @@ export class RoomMessagesService {
 
   /** The author edits their message, in a room they are still in and that is not archived. */
   async edit(caller: AuthUser, messageId: number, text: string): Promise<LoggedChange> {
+    this.takeChange(caller);
     const place = await this.placeOf(messageId);
     await this.accessTo(() => this.access.writable(caller, place.room_id));
     if (place.user_id !== caller.id) throw new PermissionError('Only the author edits a message');
@@ -93,6 +102,7 @@ export class RoomMessagesService {
    * an archived room.
    */
   async remove(caller: AuthUser, messageId: number): Promise<LoggedChange> {
+    this.takeChange(caller);
     const place = await this.placeOf(messageId);
     const room = await this.accessTo(() => this.access.visible(caller, place.room_id));
     if (place.user_id !== caller.id && !this.access.actsAsOwner(caller, room)) {
@@ -109,6 +119,13 @@ export class RoomMessagesService {
     const message = await this.repository.findOne(messageId);
     if (!message) throw new NotFoundError(MESSAGE_NOT_FOUND);
     return message;
+  }
+
+  /** Takes an edit or deletion from the caller's allowance, before anything is read. */
+  private takeChange(caller: AuthUser): void {
+    if (!this.changes.take(caller.id)) {
+      throw new TooManyRequestsError('Too many edits and deletions; retry after a moment');
+    }
   }
 
   private async placeOf(messageId: number): Promise<{ room_id: number; user_id: number }> {

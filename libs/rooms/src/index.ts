@@ -8,4 +8,5 @@ export { RoomMembershipsService } from './room-memberships.service';
 export { Room } from './room.entity';
 export { RoomsModule } from './rooms.module';
 export { RoomsService } from './rooms.service';
+export { Rate, UserRateLimit } from './user-rate-limit';
 export type { DirectoryPage, MyRoom, RoomUser, RoomView } from './room-views';

@@ -13,6 +13,7 @@ const MEDIUM_VARIABLES = {
   BCRYPT_COST: '4',
   LOG_LEVEL: 'fatal',
   MIGRATE_ON_START: 'false',
+  MESSAGE_CHANGE_RATE_BURST: '100000',
 };
 
 export interface MediumModule {
