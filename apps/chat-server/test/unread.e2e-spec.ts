@@ -204,7 +204,9 @@ describe('read markers and unread counts', () => {
     const document = (await t.http.get('/docs-json').expect(200)).body;
     const read = document.paths['/api/v1/rooms/{id}/read'].post;
     expect(read.tags).toEqual(['rooms']);
-    expect(Object.keys(read.responses)).toEqual(expect.arrayContaining(['200', '404', '422']));
+    expect(Object.keys(read.responses)).toEqual(
+      expect.arrayContaining(['200', '404', '422', '429']),
+    );
     const schemas = document.components.schemas;
     expect(Object.keys(schemas.ReadMarkerDto.properties)).toEqual(['seq']);
     expect(Object.keys(schemas.ReadResultDto.properties)).toEqual(
@@ -297,5 +299,62 @@ describe('read markers and unread counts', () => {
       await settle();
       expect(c.frames.filter((f) => f.room_id === lobby || f.room_id === secret)).toEqual([]);
     });
+  });
+});
+
+/** Marker moves per user, over HTTP and the socket alike: READ_MARKER_RATE_BURST at once. */
+describe('read markers are rate limited per user', () => {
+  let t: TestApp;
+  const open: V2Client[] = [];
+
+  beforeAll(async () => {
+    t = await startTestApp({ READ_MARKER_RATE_LIMIT: '1', READ_MARKER_RATE_BURST: '3' });
+  });
+  afterAll(async () => {
+    for (const client of open.splice(0)) client.close();
+    await t.close();
+  });
+
+  const marker = async (userId: number): Promise<number> =>
+    (
+      await t.db.query(
+        `SELECT last_read_seq::float8 AS seq FROM general_read_markers WHERE user_id = $1`,
+        [userId],
+      )
+    )[0].seq;
+  const post = async (user: TestUser, text: string) =>
+    t.http
+      .post('/api/v1/rooms/1/messages')
+      .set(...bearer(user))
+      .send({ text })
+      .expect(201);
+
+  it('past the burst a read frame is rate_limited and POST read 429, and the marker stays', async () => {
+    const [alice, bob] = [await createUser(t), await createUser(t)];
+    const client = await V2Client.connect(t.baseUrl, bob);
+    open.push(client);
+    const seqs: number[] = [];
+    for (let i = 0; i < 4; i++) seqs.push((await post(alice, `m${i}`)).body.seq);
+    const answers = [];
+    for (const seq of seqs.slice(0, 3)) {
+      answers.push(await client.request({ type: 'read', room_id: 1, seq }));
+    }
+    expect(answers.map((answer) => answer.type)).toEqual(['ack', 'ack', 'ack']);
+    expect(await client.request({ type: 'read', room_id: 1, seq: seqs[3] })).toMatchObject({
+      type: 'error',
+      code: 'rate_limited',
+    });
+    await t.http
+      .post('/api/v1/rooms/1/read')
+      .set(...bearer(bob))
+      .send({ seq: seqs[3] })
+      .expect(429);
+    expect(await marker(bob.id)).toBe(seqs[2]);
+    // Another user's allowance is their own.
+    await t.http
+      .post('/api/v1/rooms/1/read')
+      .set(...bearer(alice))
+      .send({ seq: seqs[3] })
+      .expect(200);
   });
 });

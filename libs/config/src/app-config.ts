@@ -39,6 +39,8 @@ export class AppConfig {
   readonly messageRate: { perSecond: number; burst: number };
   /** Edits and deletions of messages per user (v2 routes and frames). */
   readonly messageChangeRate: { perSecond: number; burst: number };
+  /** Read marker moves per user (POST /api/v1/rooms/:id/read and `read` frames). */
+  readonly readMarkerRate: { perSecond: number; burst: number };
   readonly socket: {
     maxFrameBytes: number;
     maxBufferedBytes: number;
@@ -100,6 +102,10 @@ export class AppConfig {
     this.messageChangeRate = {
       perSecond: env.MESSAGE_CHANGE_RATE_LIMIT,
       burst: env.MESSAGE_CHANGE_RATE_BURST,
+    };
+    this.readMarkerRate = {
+      perSecond: env.READ_MARKER_RATE_LIMIT,
+      burst: env.READ_MARKER_RATE_BURST,
     };
     this.socket = {
       maxFrameBytes: env.WS_MAX_FRAME_BYTES,

@@ -159,6 +159,16 @@ export class Environment {
   MESSAGE_CHANGE_RATE_BURST = 20;
 
   @Transform(toInt)
+  @Min(1)
+  @IsInt()
+  READ_MARKER_RATE_LIMIT = 5;
+
+  @Transform(toInt)
+  @Min(1)
+  @IsInt()
+  READ_MARKER_RATE_BURST = 20;
+
+  @Transform(toInt)
   @Min(1024)
   @IsInt()
   WS_MAX_FRAME_BYTES = 65536;

@@ -3,6 +3,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiTags,
+  ApiTooManyRequestsResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { Authenticated, AuthUser, CurrentUser } from '@chat/auth';
@@ -26,6 +27,9 @@ export class ReadMarkersController {
   @ApiOkResponse({ type: ReadResultDto })
   @ApiNotFoundResponse({ description: 'No such room, or a room the caller is not a member of' })
   @ApiUnprocessableEntityResponse({ description: 'A malformed room id or seq' })
+  @ApiTooManyRequestsResponse({
+    description: 'Over READ_MARKER_RATE_BURST reads at once, then READ_MARKER_RATE_LIMIT a second',
+  })
   read(
     @CurrentUser() caller: AuthUser,
     @PathId('id') id: number,

@@ -24,13 +24,27 @@ const MOVE_IN_ROOM = `
      AND m.last_read_seq < least($3::bigint, r.last_seq)
   RETURNING m.last_read_seq::float8 AS last_read_seq`;
 
-/** The same in the general room, whose markers have a table of their own. */
+/**
+ * The same in the general room, whose markers have a table of their own (a row made with each
+ * account). A read that does not move it updates, locks and writes nothing; only a marker missing
+ * is made here.
+ */
 const MOVE_IN_GENERAL = `
-  INSERT INTO general_read_markers AS g (user_id, last_read_seq)
-  SELECT $2, least($3::bigint, r.last_seq) FROM rooms r WHERE r.id = $1
-  ON CONFLICT (user_id) DO UPDATE SET last_read_seq = excluded.last_read_seq
-   WHERE g.last_read_seq < excluded.last_read_seq
-  RETURNING g.last_read_seq::float8 AS last_read_seq`;
+  WITH target AS (SELECT least($3::bigint, last_seq) AS seq FROM rooms WHERE id = $1),
+  moved AS (
+    UPDATE general_read_markers g SET last_read_seq = target.seq
+      FROM target
+     WHERE g.user_id = $2 AND g.last_read_seq < target.seq
+    RETURNING g.last_read_seq),
+  started AS (
+    INSERT INTO general_read_markers (user_id, last_read_seq)
+    SELECT $2, target.seq FROM target
+     WHERE NOT EXISTS (SELECT 1 FROM general_read_markers WHERE user_id = $2)
+    ON CONFLICT (user_id) DO NOTHING
+    RETURNING last_read_seq)
+  SELECT last_read_seq::float8 AS last_read_seq FROM moved
+  UNION ALL
+  SELECT last_read_seq::float8 FROM started`;
 
 /**
  * The counts of the members among `$2` in room `$1` (with `condition` on their marker `mk`), in

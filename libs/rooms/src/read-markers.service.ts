@@ -1,32 +1,44 @@
 import { Injectable } from '@nestjs/common';
 import { AuthUser } from '@chat/auth';
-import { NotFoundError } from '@chat/errors';
+import { AppConfig } from '@chat/config';
+import { NotFoundError, TooManyRequestsError } from '@chat/errors';
 import { EventBus } from '@chat/events';
 import { RequestResults } from '@chat/protocol';
 import { ROOM_NOT_FOUND } from './room-access.service';
 import { isId } from './room-id';
 import { MemberCounts, ReadMarkersRepository } from './read-markers.repository';
+import { UserRateLimit } from './user-rate-limit';
 
 export type ReadResult = RequestResults['read'];
 
 /**
  * Members' read markers and the counts derived from them. A marker is the room's number its
- * member has read up to: it only moves forwards, and never past the room's newest number.
+ * member has read up to: it only moves forwards, and never past the room's newest number. Reads
+ * are limited per user (READ_MARKER_RATE_LIMIT and _BURST), as each counts the caller's messages.
  */
 @Injectable()
 export class ReadMarkers {
+  private readonly reads: UserRateLimit;
+
   constructor(
     private readonly markers: ReadMarkersRepository,
     private readonly events: EventBus,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.reads = new UserRateLimit(config.readMarkerRate);
+  }
 
   /**
    * Moves the caller's marker in a room they are in up to `seq` (clamped), and answers their
    * counts. When it moved, the caller's sockets on every instance are told (`read.moved`, then
    * `unread.changed`). A room the caller is not in is "not found", public or not; the caller's
-   * own member row is the check, so nothing changes for anyone else.
+   * own member row is the check, so nothing changes for anyone else. Past the caller's allowance,
+   * too many requests, and nothing is read or changed.
    */
   async read(caller: AuthUser, roomId: number, seq: number): Promise<ReadResult> {
+    if (!this.reads.take(caller.id)) {
+      throw new TooManyRequestsError('Too many read marker moves; retry after a moment');
+    }
     if (!isId(roomId)) throw new NotFoundError(ROOM_NOT_FOUND);
     const moved = await this.markers.move(roomId, caller.id, seq);
     const [counts] = await this.markers.counts(roomId, [caller.id]);

@@ -363,6 +363,39 @@ describe('read markers, unread and mention counts on PostgreSQL', () => {
       );
     });
 
+    it('a read that does not move it writes nothing: the marker row is not even locked', async () => {
+      const roomId = await privateRoom(alice, bob);
+      await send(alice, roomId, 'one');
+      await send(alice, GENERAL_ROOM_ID, 'one');
+      /** The row's xmax: 0 unless a transaction updated, deleted or locked this version. */
+      const xmax = async (room: number) => {
+        const [row] = await m.db.query(
+          room === GENERAL_ROOM_ID
+            ? `SELECT xmax::text AS xmax FROM general_read_markers WHERE user_id = $1`
+            : `SELECT xmax::text AS xmax FROM room_members WHERE user_id = $1 AND room_id = $2`,
+          room === GENERAL_ROOM_ID ? [bob.id] : [bob.id, room],
+        );
+        return row.xmax;
+      };
+      for (const room of [GENERAL_ROOM_ID, roomId]) {
+        await markers.read(bob, room, await lastSeq(room));
+        expect(await xmax(room)).toBe('0');
+        await markers.read(bob, room, 0);
+        await markers.read(bob, room, await lastSeq(room));
+        expect(await xmax(room)).toBe('0');
+      }
+    });
+
+    it('in the general room, a missing marker is made by the first read', async () => {
+      const erin = await user();
+      await m.db.query(`DELETE FROM general_read_markers WHERE user_id = $1`, [erin.id]);
+      const at = await lastSeq(GENERAL_ROOM_ID);
+      expect(await markers.read(erin, GENERAL_ROOM_ID, at)).toMatchObject({ last_read_seq: at });
+      expect(await countsOf(erin, GENERAL_ROOM_ID)).toEqual(
+        await truth(m, GENERAL_ROOM_ID, erin.id),
+      );
+    });
+
     it('leaving forgets it; joining again starts at the room as it is then', async () => {
       const roomId = (await rooms.create(alice, { name: 'again', kind: 'public' })).id;
       await memberships.join(bob, roomId);

@@ -14,6 +14,7 @@ const MEDIUM_VARIABLES = {
   LOG_LEVEL: 'fatal',
   MIGRATE_ON_START: 'false',
   MESSAGE_CHANGE_RATE_BURST: '100000',
+  READ_MARKER_RATE_BURST: '100000',
 };
 
 export interface MediumModule {
