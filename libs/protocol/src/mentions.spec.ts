@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import vm from 'node:vm';
 import { mentionedNames, MENTIONS_MAX } from './mentions';
 
 /** Any character a registered name may hold: no control characters, no lone surrogates. */
@@ -44,6 +45,7 @@ describe('mentionedNames', () => {
     ['an empty bracket', '@[] or @[   ]'],
     ['a name over 100 characters', `@${'x'.repeat(101)}`],
     ['an unclosed bracket', '@[Jane Doe'],
+    ['a bracket holding over 100 characters', `@[${'x'.repeat(101)}]`],
     ['only punctuation', '@!!!'],
   ])('finds nothing in %s', (_case, text) => {
     expect(mentionedNames(text)).toEqual([]);
@@ -99,6 +101,56 @@ describe('mentionedNames', () => {
   it('stops at MENTIONS_MAX names', () => {
     const text = Array.from({ length: 80 }, (_, i) => `@user${i}`).join(' ');
     expect(mentionedNames(text)).toEqual(Array.from({ length: 50 }, (_, i) => `user${i}`));
+  });
+
+  it('takes up to 100 characters between the brackets; past that the @ is plain text', () => {
+    expect(mentionedNames(`@[ ${'x'.repeat(98)} ]`)).toEqual(['x'.repeat(98)]);
+    expect(mentionedNames(`@[${'я'.repeat(100)}]`)).toEqual(['я'.repeat(100)]);
+    expect(mentionedNames(`@[${'x'.repeat(101)} @bob]`)).toEqual(['bob']);
+  });
+
+  describe('on crafted text (clients run it on any text they show)', () => {
+    /**
+     * Runs `read`, stopped with an error past 20 s. Jest's timeout cannot stop synchronous work:
+     * a read quadratic in the text's length (a failed bracket or the trailing punctuation read
+     * again from each position: hours for these texts) would hang the run instead of failing it.
+     * Read in linear time, each of these takes well under a second.
+     */
+    const guarded = <T>(read: () => T): T =>
+      vm.runInNewContext('read()', { read }, { timeout: 20_000 }) as T;
+    const M = 1_000_000;
+
+    it.each([
+      ['punctuation runs', `@${'.'.repeat(M)}a @bob @${'!'.repeat(M)} @carol.`, ['bob', 'carol']],
+      ['unclosed brackets', `${'@['.repeat(M / 2)}\n@[Jane Doe]`, ['Jane Doe']],
+      ['unclosed brackets to the end', '@['.repeat(M / 2), []],
+      ['brackets too long', `@[${'x'.repeat(M)}] @[${'y '.repeat(M / 2)}`, []],
+      ['a long short-form name', `@${'z'.repeat(M)} @[Jane Doe]`, ['Jane Doe']],
+      ['@ after @', `${'@'.repeat(M)}bob`, ['bob']],
+      ['glued @s', `${'a@b'.repeat(M / 3)} @ann`, ['ann']],
+      ['the same name again', `${'@a. '.repeat(M / 4)}@b`, ['a', 'b']],
+    ])('reads %s of 1,000,000 characters in linear time', (_case, text, names) => {
+      expect(guarded(() => mentionedNames(text))).toEqual(names);
+    });
+
+    it('reads any text of 200,000 characters made of the tricky pieces, and finds a name after it', () => {
+      const piece = fc.constantFrom('@', '@[', '[', ']', '.', '!', ' ', 'a', 'b', '_', 'я', '\n');
+      const check = (pieces: string[]) => {
+        const unit = pieces.join('');
+        const text = unit.repeat(Math.ceil(200_000 / unit.length));
+        const names = mentionedNames(text);
+        expect(names.length).toBeLessThanOrEqual(MENTIONS_MAX);
+        for (const name of names) expect(text.includes(name)).toBe(true);
+        if (names.length < MENTIONS_MAX) {
+          expect(mentionedNames(`${text}\n@zed`)).toEqual([...names, 'zed']);
+        }
+      };
+      guarded(() =>
+        fc.assert(fc.property(fc.array(piece, { minLength: 1, maxLength: 30 }), check), {
+          numRuns: 50,
+        }),
+      );
+    });
   });
 
   it('finds no name right after a letter, digit or underscore', () => {

@@ -1,16 +1,21 @@
 /** A message mentions at most this many names; the ones after are plain text. */
 export const MENTIONS_MAX = 50;
-/** The longest user name (the registration rule). */
+/** The longest user name (the registration rule), in characters. */
 const NAME_MAX_CHARACTERS = 100;
 
 /**
  * `@name` or `@[name]`, not right after a letter, digit or `_` (so an e-mail address mentions
  * nobody). The short form runs to the next space or `@` (and does not start with `[`); the
- * bracketed one holds any name, spaces included, up to the first `]`.
+ * bracketed one holds any name, spaces included, up to the first `]`, at most
+ * NAME_MAX_CHARACTERS between the brackets. That bound keeps the work linear: an `@[` never
+ * closed is read for at most that many characters, not to the end of the text from each one.
  */
-const MENTION = /(?<![\p{L}\p{N}_])@(?:\[([^\]\p{Cc}]*)\]|([^\s@\p{Cc}[][^\s@\p{Cc}]*))/gu;
+const MENTION = new RegExp(
+  String.raw`(?<![\p{L}\p{N}_])@(?:\[([^\]\p{Cc}]{1,${NAME_MAX_CHARACTERS}})\]|([^\s@\p{Cc}[][^\s@\p{Cc}]*))`,
+  'gu',
+);
 /** Punctuation that ends a sentence or a clause, taken off the end of a short-form name. */
-const TRAILING_PUNCTUATION = /[.,;:!?'"’”»)\]}>…]+$/u;
+const TRAILING_PUNCTUATION = new Set(`.,;:!?'"’”»)]}>…`);
 
 /**
  * The names a message's text mentions, in order of first appearance, each once (ignoring case, as
@@ -25,8 +30,7 @@ export function mentionedNames(text: string): string[] {
   const names: string[] = [];
   const seen = new Set<string>();
   for (const match of text.matchAll(MENTION)) {
-    const name =
-      match[1] !== undefined ? match[1].trim() : match[2].replace(TRAILING_PUNCTUATION, '');
+    const name = match[1] !== undefined ? match[1].trim() : withoutTrailingPunctuation(match[2]);
     const length = [...name].length;
     if (length === 0 || length > NAME_MAX_CHARACTERS) continue;
     const key = name.toLowerCase();
@@ -36,4 +40,11 @@ export function mentionedNames(text: string): string[] {
     if (names.length === MENTIONS_MAX) break;
   }
   return names;
+}
+
+/** Read from the end, once: a pattern anchored at the end would read the run from each start. */
+function withoutTrailingPunctuation(name: string): string {
+  let end = name.length;
+  while (end > 0 && TRAILING_PUNCTUATION.has(name[end - 1])) end -= 1;
+  return name.slice(0, end);
 }
