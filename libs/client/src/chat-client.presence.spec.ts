@@ -161,6 +161,31 @@ describe('presence', () => {
     await expect(me.setPresence('busy' as 'away')).rejects.toThrow(TypeError);
   });
 
+  it('sends only the latest status once the one on its way is answered', async () => {
+    const me = await connected();
+    const socket = server.latest;
+    const statuses = () =>
+      socket.sent.filter((frame) => frame.type === 'presence').map((frame) => frame.status);
+    await Promise.all([me.setPresence('away'), me.setPresence('online'), me.setPresence('away')]);
+    expect(statuses()).toEqual(['away']);
+    expect(server.presenceOf(ME)).toBe('away');
+    await Promise.all([me.setPresence('online'), me.setPresence('away'), me.setPresence('online')]);
+    expect(statuses()).toEqual(['away', 'online']);
+    expect(server.presenceOf(ME)).toBe('online');
+  });
+
+  it('sends a status refused as too frequent again a moment later, the latest one', async () => {
+    const me = await connected();
+    server.refuseNext('presence', 'rate_limited');
+    const set = outcome(me.setPresence('away'));
+    await settle();
+    expect(server.presenceOf(ME)).toBe('online');
+    expect(set.state).toBe('pending');
+    await wait(2_000);
+    expect(server.presenceOf(ME)).toBe('away');
+    expect(set.state).toBe('resolved');
+  });
+
   it('while offline setPresence waits for the next socket', async () => {
     const me = await connected();
     server.holdConnections = true;

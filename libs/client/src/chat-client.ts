@@ -68,6 +68,8 @@ export interface ChatClientEvents extends FrameEvents {
 
 /** How many times the rooms' counts are read at most while the answer is older than the socket. */
 const COUNTS_READS = 3;
+/** After a status the server found too frequent: it takes one every 2 s past a small burst. */
+const PRESENCE_RETRY_MS = 2_000;
 
 /**
  * A chat.v2 client: one socket that stays connected and resumes every room where it left off,
@@ -96,6 +98,11 @@ export class ChatClient {
   private readonly typingSent = new Map<number, number>();
   /** The status the app set; every new socket starts online and is told again. */
   private presenceStatus: 'online' | 'away' = 'online';
+  /** The status the current socket holds (see syncPresence). */
+  private presenceHeld: 'online' | 'away' = 'online';
+  private presenceSync?: Promise<void>;
+  /** Ends the wait before a retry at once (the client closed). */
+  private presenceRetry?: () => void;
   /** Users whose presence the app shows: asked for again after every reconnect. */
   private readonly watched = new Set<number>();
   /** Whether the app loaded the rooms' counts: they are loaded again after a reconnect. */
@@ -198,6 +205,7 @@ export class ChatClient {
     this.link.stop();
     this.outbox.clear(new ChatSocketError('closed', 'The client was closed'));
     this.store.clearTyping();
+    this.presenceRetry?.();
   }
 
   on<K extends keyof ChatClientEvents>(
@@ -307,7 +315,41 @@ export class ChatClient {
       throw new TypeError('setPresence(status): "online" or "away"');
     }
     this.presenceStatus = status;
-    if (this.link.isReady) await this.link.request({ type: 'presence', status });
+    return this.syncPresence();
+  }
+
+  /**
+   * Sends the status the app wants until the socket holds it: one request at a time, the latest
+   * status each time (quick toggles cost one frame), and again after PRESENCE_RETRY_MS when the
+   * server found them too frequent. Resolves once it is held, or the socket is down (each new
+   * socket is told again).
+   */
+  private syncPresence(): Promise<void> {
+    if (!this.presenceSync) {
+      const sync = this.sendPresence().finally(() => (this.presenceSync = undefined));
+      this.presenceSync = sync;
+    }
+    return this.presenceSync;
+  }
+
+  private async sendPresence(): Promise<void> {
+    while (this.link.isReady && this.presenceHeld !== this.presenceStatus) {
+      const status = this.presenceStatus;
+      try {
+        await this.link.request({ type: 'presence', status });
+        this.presenceHeld = status;
+      } catch (error) {
+        if (!(error instanceof ChatSocketError && error.code === 'rate_limited')) throw error;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, PRESENCE_RETRY_MS);
+          this.presenceRetry = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.presenceRetry = undefined;
+      }
+    }
   }
 
   /**
@@ -348,7 +390,11 @@ export class ChatClient {
     this.lastReady = { user_id: result.user_id, rooms: result.rooms ?? [], reconnected };
     this.events.emit('ready', this.lastReady);
     this.outbox.resume();
-    if (this.presenceStatus === 'away') this.setPresence('away').catch(() => undefined);
+    // Every socket starts online.
+    this.presenceHeld = 'online';
+    this.syncPresence().catch((error: unknown) =>
+      this.report(`presence not set: ${(error as Error).message}`),
+    );
     if (reconnected) {
       // What came while the socket was down (presence, markers moved elsewhere) is not replayed.
       this.reloadCounts();
