@@ -2,20 +2,58 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 import { INSERT_MESSAGES_FOR_MEMBERS } from './1764340000000-add-room-members-and-changes';
 
 /**
- * Mentions and read markers. A message keeps the users its @names named (`mentions`, resolved when
- * it is stored or edited: chat_mentioned_users), shown with it; message_mentions holds the same
- * but its author, one row per user named, by user, room and number, kept by triggers as the
- * message is stored, edited or deleted. Each member has a read marker, the room number they have
- * read up to: on their member row, and for the general room, which has no member rows, in
- * general_read_markers (one row per account, made with the account). Unread and mention counts are
- * never stored: they are counted from the marker, by a walk of messages_room_id_seq_key
- * (chat_unread_count) and of the reader's rows of message_mentions (chat_mention_count), each
- * stopped at the limit.
+ * Waiting longer than this for a lock fails the migration (it changes nothing, and can be run
+ * again): it asks for brief exclusive locks on tables the running instances use, and a request
+ * waiting behind a long transaction would hold up every query on the table behind it.
+ */
+const MIGRATION_LOCK_TIMEOUT = '5s';
+
+/**
+ * Mentions and read markers, as tables, columns, triggers and functions only: nothing here reads
+ * or writes the rows of a table the instances use, so its exclusive locks last no longer than the
+ * catalog changes (StartReadMarkers, next, gives the markers their first values).
+ *
+ * A message keeps the users its @names named (`mentions`, resolved when it is stored or edited:
+ * chat_mentioned_users), shown with it; message_mentions holds the same but its author, one row per
+ * user named, by user, room and number, kept by triggers as the message is stored, edited or
+ * deleted. Each member has a read marker, the room number they have read up to: on their member
+ * row (a new one starts at the room's number: a trigger, so members added by instances of the
+ * previous version during a rolling deploy start there too), and for the general room, which has
+ * no member rows, in general_read_markers (one row per account, made with the account by a
+ * trigger). Unread and mention counts are never stored: they are counted from the marker, by a
+ * walk of messages_room_id_seq_key (chat_unread_count) and of the reader's rows of
+ * message_mentions (chat_mention_count), each stopped at the limit. No index of messages is built.
  */
 export class AddMentionsAndReadMarkers1764350000000 implements MigrationInterface {
   name = 'AddMentionsAndReadMarkers1764350000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`SET LOCAL lock_timeout = '${MIGRATION_LOCK_TIMEOUT}'`);
+
+    // The trigger that makes each new account's marker exists before any marker is filled in.
+    await queryRunner.query(`
+      CREATE TABLE general_read_markers (
+        user_id integer PRIMARY KEY
+          CONSTRAINT general_read_markers_user_id_fkey REFERENCES users (id) ON DELETE CASCADE,
+        last_read_seq bigint NOT NULL
+      )`);
+    await queryRunner.query(START_GENERAL_MARKER_FUNCTION);
+    await queryRunner.query(`
+      CREATE TRIGGER users_general_read_marker AFTER INSERT ON users
+        FOR EACH ROW EXECUTE FUNCTION chat_start_general_read_marker()`);
+
+    // The members there are now read -1 (no rewrite) until StartReadMarkers sets their markers;
+    // without a default, an insert that gives none (an older instance's) is the trigger's to fill.
+    await queryRunner.query(
+      `ALTER TABLE room_members ADD COLUMN last_read_seq bigint NOT NULL DEFAULT -1`,
+    );
+    await queryRunner.query(`ALTER TABLE room_members ALTER COLUMN last_read_seq DROP DEFAULT`);
+    await queryRunner.query(START_MEMBER_MARKER_FUNCTION);
+    await queryRunner.query(`
+      CREATE TRIGGER room_members_read_marker BEFORE INSERT ON room_members
+        FOR EACH ROW WHEN (NEW.last_read_seq IS NULL)
+        EXECUTE FUNCTION chat_start_member_read_marker()`);
+
     // A constant default: no table rewrite.
     await queryRunner.query(
       `ALTER TABLE messages ADD COLUMN mentions integer[] NOT NULL DEFAULT '{}'`,
@@ -42,27 +80,6 @@ export class AddMentionsAndReadMarkers1764350000000 implements MigrationInterfac
         FOR EACH ROW WHEN (OLD.mentions IS DISTINCT FROM NEW.mentions)
         EXECUTE FUNCTION chat_keep_mentions()`);
 
-    // Existing members have read what their rooms hold now.
-    await queryRunner.query(
-      `ALTER TABLE room_members ADD COLUMN last_read_seq bigint NOT NULL DEFAULT 0`,
-    );
-    await queryRunner.query(
-      `UPDATE room_members m SET last_read_seq = r.last_seq FROM rooms r WHERE r.id = m.room_id`,
-    );
-    await queryRunner.query(`
-      CREATE TABLE general_read_markers (
-        user_id integer PRIMARY KEY
-          CONSTRAINT general_read_markers_user_id_fkey REFERENCES users (id) ON DELETE CASCADE,
-        last_read_seq bigint NOT NULL
-      )`);
-    await queryRunner.query(`
-      INSERT INTO general_read_markers (user_id, last_read_seq)
-      SELECT u.id, r.last_seq FROM users u CROSS JOIN rooms r WHERE r.id = 1`);
-    await queryRunner.query(START_GENERAL_MARKER_FUNCTION);
-    await queryRunner.query(`
-      CREATE TRIGGER users_general_read_marker AFTER INSERT ON users
-        FOR EACH ROW EXECUTE FUNCTION chat_start_general_read_marker()`);
-
     await queryRunner.query(UNREAD_COUNT_FUNCTION);
     await queryRunner.query(MENTION_COUNT_FUNCTION);
     await queryRunner.query(MENTIONED_USERS_FUNCTION);
@@ -73,24 +90,39 @@ export class AddMentionsAndReadMarkers1764350000000 implements MigrationInterfac
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`SET LOCAL lock_timeout = '${MIGRATION_LOCK_TIMEOUT}'`);
     await queryRunner.query(
       `DROP FUNCTION chat_insert_messages(integer, integer[], text[], text[], uuid, text[])`,
     );
+    await queryRunner.query(INSERT_MESSAGES_FOR_MEMBERS);
     await queryRunner.query(`DROP FUNCTION chat_mentioned_users(integer, text[])`);
     await queryRunner.query(`DROP FUNCTION chat_mention_count(integer, integer, bigint, integer)`);
     await queryRunner.query(`DROP FUNCTION chat_unread_count(integer, integer, bigint, integer)`);
-    await queryRunner.query(`DROP TRIGGER users_general_read_marker ON users`);
-    await queryRunner.query(`DROP FUNCTION chat_start_general_read_marker()`);
-    await queryRunner.query(`DROP TABLE general_read_markers`);
-    await queryRunner.query(`ALTER TABLE room_members DROP COLUMN last_read_seq`);
     await queryRunner.query(`DROP TRIGGER messages_mentions_edited ON messages`);
     await queryRunner.query(`DROP TRIGGER messages_mentions_stored ON messages`);
     await queryRunner.query(`DROP FUNCTION chat_keep_mentions()`);
     await queryRunner.query(`DROP TABLE message_mentions`);
     await queryRunner.query(`ALTER TABLE messages DROP COLUMN mentions`);
-    await queryRunner.query(INSERT_MESSAGES_FOR_MEMBERS);
+    await queryRunner.query(`DROP TRIGGER room_members_read_marker ON room_members`);
+    await queryRunner.query(`DROP FUNCTION chat_start_member_read_marker()`);
+    await queryRunner.query(`ALTER TABLE room_members DROP COLUMN last_read_seq`);
+    await queryRunner.query(`DROP TRIGGER users_general_read_marker ON users`);
+    await queryRunner.query(`DROP FUNCTION chat_start_general_read_marker()`);
+    await queryRunner.query(`DROP TABLE general_read_markers`);
   }
 }
+
+/**
+ * A new member has read the room as it is when they join, unless their marker is given. The
+ * room's row is the one the membership change locks (and a message's insert updates), so its
+ * number is the one before their joining.
+ */
+const START_MEMBER_MARKER_FUNCTION = `
+  CREATE FUNCTION chat_start_member_read_marker() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    NEW.last_read_seq := (SELECT last_seq FROM rooms WHERE id = NEW.room_id);
+    RETURN NEW;
+  END $$`;
 
 /** A new account has read the general room as it is when the account is made. */
 const START_GENERAL_MARKER_FUNCTION = `

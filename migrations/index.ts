@@ -7,6 +7,7 @@ import { AddMessageWriteId1764320000000 } from './1764320000000-add-message-writ
 import { AddRoomsAndMessageSeq1764330000000 } from './1764330000000-add-rooms-and-message-seq';
 import { AddRoomMembersAndChanges1764340000000 } from './1764340000000-add-room-members-and-changes';
 import { AddMentionsAndReadMarkers1764350000000 } from './1764350000000-add-mentions-and-read-markers';
+import { StartReadMarkers1764350000001 } from './1764350000001-start-read-markers';
 
 export const migrations = [
   CreateUsersAndSessions1764280000000,
@@ -17,4 +18,5 @@ export const migrations = [
   AddRoomsAndMessageSeq1764330000000,
   AddRoomMembersAndChanges1764340000000,
   AddMentionsAndReadMarkers1764350000000,
+  StartReadMarkers1764350000001,
 ];

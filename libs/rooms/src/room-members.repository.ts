@@ -25,13 +25,12 @@ const FIND_IN_GENERAL = `
 
 /**
  * Adds a live account; no row when there is none or it is in already. A new member has read what
- * the room holds: their read marker starts at its newest number.
+ * the room holds: their read marker starts at its newest number (a trigger: see the migrations).
  */
 const INSERT = `
   WITH added AS (
-    INSERT INTO room_members (room_id, user_id, role, last_read_seq)
-    SELECT $1, id, $3, (SELECT last_seq FROM rooms WHERE id = $1)
-      FROM users WHERE id = $2 AND deleted_at IS NULL
+    INSERT INTO room_members (room_id, user_id, role)
+    SELECT $1, id, $3 FROM users WHERE id = $2 AND deleted_at IS NULL
     ON CONFLICT DO NOTHING
     RETURNING user_id, role)
   SELECT ${MEMBER}, added.role AS room_role FROM added JOIN users u ON u.id = added.user_id`;

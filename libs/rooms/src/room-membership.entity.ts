@@ -53,9 +53,10 @@ export class RoomMembership extends BaseEntity {
 
   /**
    * The room's number the member has read up to: never backwards, never past the room's last_seq
-   * (see ReadMarkersRepository). bigint: TypeORM hands it over as a string.
+   * (see ReadMarkersRepository). A row inserted without it starts at the room's last_seq (a
+   * trigger). bigint: TypeORM hands it over as a string.
    */
-  @Column({ name: 'last_read_seq', type: 'bigint', default: 0 })
+  @Column({ name: 'last_read_seq', type: 'bigint' })
   lastReadSeq!: string;
 
   /**

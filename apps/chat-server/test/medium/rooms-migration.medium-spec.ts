@@ -7,37 +7,10 @@ import { AddRoomsAndMessageSeq1764330000000 } from '../../../../migrations/17643
 import { bulkLoadHistory } from '../../../chat-bench/src/bench-database';
 import { databaseUrl, TEST_ENV } from '../support/test-env';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { schemaOf } from './support/database-schema';
 
 /** Every migration before the rooms one. */
 const BEFORE_ROOMS = migrations.slice(0, migrations.indexOf(AddRoomsAndMessageSeq1764330000000));
-
-/** What a schema is made of, as the catalogs describe it. */
-async function schemaOf(db: DataSource): Promise<unknown> {
-  return {
-    columns: await db.query(
-      `SELECT table_name, column_name, ordinal_position, data_type, character_maximum_length,
-              is_nullable, column_default, is_identity
-         FROM information_schema.columns WHERE table_schema = 'public'
-        ORDER BY table_name, ordinal_position`,
-    ),
-    indexes: await db.query(
-      `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname`,
-    ),
-    constraints: await db.query(
-      `SELECT conrelid::regclass::text AS table_name, conname, pg_get_constraintdef(oid) AS definition
-         FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY conname`,
-    ),
-    functions: await db.query(
-      `SELECT proname FROM pg_proc WHERE pronamespace = 'public'::regnamespace ORDER BY proname`,
-    ),
-    triggers: await db.query(
-      `SELECT tgname FROM pg_trigger WHERE NOT tgisinternal ORDER BY tgname`,
-    ),
-    sequences: await db.query(
-      `SELECT sequence_name FROM information_schema.sequences ORDER BY sequence_name`,
-    ),
-  };
-}
 
 /** A database migrated up to (not including) the rooms migration, from nothing. */
 async function schemaBeforeRooms(): Promise<unknown> {
