@@ -8,6 +8,8 @@ import { AddRoomsAndMessageSeq1764330000000 } from './1764330000000-add-rooms-an
 import { AddRoomMembersAndChanges1764340000000 } from './1764340000000-add-room-members-and-changes';
 import { AddMentionsAndReadMarkers1764350000000 } from './1764350000000-add-mentions-and-read-markers';
 import { StartReadMarkers1764350000001 } from './1764350000001-start-read-markers';
+import { AddMessageSearch1764360000000 } from './1764360000000-add-message-search';
+import { IndexMessageSearch1764360000001 } from './1764360000001-index-message-search';
 
 export const migrations = [
   CreateUsersAndSessions1764280000000,
@@ -19,4 +21,6 @@ export const migrations = [
   AddRoomMembersAndChanges1764340000000,
   AddMentionsAndReadMarkers1764350000000,
   StartReadMarkers1764350000001,
+  AddMessageSearch1764360000000,
+  IndexMessageSearch1764360000001,
 ];

@@ -9,6 +9,7 @@ import { LoggingModule } from '@chat/logging';
 import { MessagesModule } from '@chat/messages';
 import { MetricsModule } from '@chat/metrics';
 import { RealtimeModule } from '@chat/realtime';
+import { SearchModule } from '@chat/search';
 import { UsersModule } from '@chat/users';
 
 @Module({
@@ -23,6 +24,7 @@ import { UsersModule } from '@chat/users';
     MessagesModule,
     AvatarsModule,
     RealtimeModule,
+    SearchModule,
     AdminPanelModule.register(),
   ],
 })

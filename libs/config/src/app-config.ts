@@ -41,6 +41,8 @@ export class AppConfig {
   readonly messageChangeRate: { perSecond: number; burst: number };
   /** Read marker moves per user (POST /api/v1/rooms/:id/read and `read` frames). */
   readonly readMarkerRate: { perSecond: number; burst: number };
+  /** Searches per user, and how long one may run in PostgreSQL. */
+  readonly search: { rate: { perSecond: number; burst: number }; timeoutMs: number };
   readonly socket: {
     maxFrameBytes: number;
     maxBufferedBytes: number;
@@ -106,6 +108,10 @@ export class AppConfig {
     this.readMarkerRate = {
       perSecond: env.READ_MARKER_RATE_LIMIT,
       burst: env.READ_MARKER_RATE_BURST,
+    };
+    this.search = {
+      rate: { perSecond: env.SEARCH_RATE_LIMIT, burst: env.SEARCH_RATE_BURST },
+      timeoutMs: env.SEARCH_TIMEOUT_MS,
     };
     this.socket = {
       maxFrameBytes: env.WS_MAX_FRAME_BYTES,

@@ -169,6 +169,22 @@ export class Environment {
   READ_MARKER_RATE_BURST = 20;
 
   @Transform(toInt)
+  @Min(1)
+  @IsInt()
+  SEARCH_RATE_LIMIT = 2;
+
+  @Transform(toInt)
+  @Min(1)
+  @IsInt()
+  SEARCH_RATE_BURST = 10;
+
+  @Transform(toInt)
+  @Min(100)
+  @Max(60_000)
+  @IsInt()
+  SEARCH_TIMEOUT_MS = 2000;
+
+  @Transform(toInt)
   @Min(1024)
   @IsInt()
   WS_MAX_FRAME_BYTES = 65536;

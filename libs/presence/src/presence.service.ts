@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { AuthUser } from '@chat/auth';
 import { AppConfig } from '@chat/config';
+import { WorkLimit } from '@chat/database';
 import { UnavailableError } from '@chat/errors';
 import { ChatEvent, EventBus, PresenceChangedEvent } from '@chat/events';
 import { ChatMetrics } from '@chat/metrics';
@@ -16,7 +17,6 @@ import { PresenceChange, PresenceStatus, SocketStatus } from './presence-status'
 import { PresenceStore } from './presence-store';
 import { RoomSizes } from './room-sizes';
 import { UserRooms } from './user-rooms';
-import { WorkLimit } from './work-limit';
 
 /** How long the shutdown waits for the last announcements. */
 const SHUTDOWN_WAIT_MS = 3_000;

@@ -150,6 +150,30 @@ export interface RoomPresenceAnswer {
   online: number;
 }
 
+/** A piece of a search hit's snippet: the message's own text, `match` where the query found it. */
+export interface SnippetPart {
+  text: string;
+  match: boolean;
+}
+
+/** One message a search found, with where in it the query matched. */
+export interface SearchHit {
+  message: RoomMessage;
+  /** PostgreSQL's ts_rank of the message for the query; higher ranks first. */
+  rank: number;
+  /** Up to two fragments of the text around the matches (the whole text when short). */
+  snippet: SnippetPart[];
+}
+
+/** `GET /api/v1/search`: one page of hits. */
+export interface SearchAnswer {
+  results: SearchHit[];
+  /** Pass as `cursor` for the next page; null after the last. */
+  next_cursor: string | null;
+  /** Set when the query holds nothing to search for (only stop words, punctuation or exclusions). */
+  notice?: string;
+}
+
 /** A room of the public directory. */
 export const DirectoryRoomSchema = Type.Composite(
   [RoomSummarySchema, Type.Object({ joined: Type.Boolean() })],

@@ -1,13 +1,17 @@
 /**
- * Runs at most `limit` pieces of work at once; the rest wait their turn in order. Presence work
- * reads the database, and a sweep reporting thousands of users at once must leave its pool to
- * the requests.
+ * Runs at most `limit` pieces of work at once; the rest wait their turn in order: work that reads
+ * the database in bulk (a presence sweep, searches) leaves the rest of its pool to the requests.
  */
 export class WorkLimit {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
 
   constructor(private readonly limit: number) {}
+
+  /** Pieces of work waiting for their turn. */
+  get queued(): number {
+    return this.waiting.length;
+  }
 
   async run<T>(work: () => Promise<T>): Promise<T> {
     if (this.running >= this.limit) {

@@ -1,0 +1,188 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { isRefusedByPostgres, poolOf } from '@chat/database';
+import { roomMessageJsonSql, RoomMessage } from '@chat/messages';
+import { GENERAL_ROOM_ID } from '@chat/rooms';
+import { SearchTerms } from './search-terms';
+
+/**
+ * How many matches are ranked together: the newest this many (up to the cursor's bound), so a
+ * common word costs the same at a million messages as at a thousand (ranking every match is what
+ * made search time out at 600,000 messages in Mattermost #14569). The next window ranks the next
+ * this many older matches.
+ */
+export const SEARCH_WINDOW = 500;
+
+const QUERY_CANCELED = '57014';
+
+/**
+ * A message up to this long is its own snippet, whole and exactly as written; a longer one gives
+ * up to two fragments around its matches (ts_headline drops what looks like markup from those).
+ */
+export const SNIPPET_WHOLE_MAX_CHARACTERS = 300;
+
+/** ts_headline's options for the two cases; the marks are added per search (see highlightMarks). */
+const WHOLE = 'HighlightAll=true';
+const FRAGMENTS = 'MaxFragments=2, MaxWords=30, MinWords=12, ShortWord=2, FragmentDelimiter=" … "';
+
+/**
+ * The query: websearch_to_tsquery reads the words, to_tsquery the prefixes (see searchTerms),
+ * each left out when empty. Written out wherever it is used, not computed once in a CTE: the planner
+ * reads the words' frequencies off the constant it folds this into, to choose between the GIN index
+ * (rare words) and walking the newest messages (common ones).
+ */
+const TSQUERY = `(CASE
+  WHEN $2 = '' THEN websearch_to_tsquery('pg_catalog.russian', $1)
+  WHEN btrim($1) = '' THEN to_tsquery('pg_catalog.russian', $2)
+  ELSE websearch_to_tsquery('pg_catalog.russian', $1) && to_tsquery('pg_catalog.russian', $2) END)`;
+
+/** querytree's answer for a query that has no word (''), or only -words ('T'): no index can serve it. */
+const NOTHING_TO_SEARCH = `querytree(${TSQUERY}) IN ('', 'T')`;
+
+/** The rooms the caller reads: the general room, and every room they are a member of. */
+const READABLE_ROOMS = `
+  SELECT ${GENERAL_ROOM_ID} UNION ALL SELECT room_id FROM room_members WHERE user_id = $3`;
+
+const FILTERS = `
+  m.search_vector @@ ${TSQUERY}
+  AND NOT ${NOTHING_TO_SEARCH}
+  AND m.room_id IN (${READABLE_ROOMS})
+  AND ($5::integer IS NULL OR m.user_id = $5)
+  AND ($6::timestamptz IS NULL OR m.created_at < $6)
+  AND ($7::timestamptz IS NULL OR m.created_at >= $7)`;
+
+/**
+ * Across the caller's rooms the window's key is the message id (newest first, on the primary key
+ * or after the GIN index); in one room it is the room's number, on (room_id, seq), which finds a
+ * small room's matches without walking every room's newer messages. Only the page is highlighted.
+ */
+function searchSql(key: 'id' | 'seq', roomFilter: string): string {
+  return `
+    WITH win AS (
+      SELECT m.${key} AS key, m.id, m.search_vector
+        FROM messages m
+       WHERE ${FILTERS} ${roomFilter} AND m.${key} <= $8
+       ORDER BY m.${key} DESC
+       LIMIT ${SEARCH_WINDOW}),
+    page AS (
+      SELECT id, rank
+        FROM (SELECT id, ts_rank(search_vector, ${TSQUERY}) AS rank FROM win) ranked
+       WHERE $9::real IS NULL OR (rank, id) < ($9::real, $10::bigint)
+       ORDER BY rank DESC, id DESC
+       LIMIT $11)
+    SELECT ${NOTHING_TO_SEARCH} AS nothing_to_search,
+           (SELECT count(*) FROM win)::int AS window_size,
+           (SELECT min(key) FROM win)::float8 AS window_low,
+           coalesce((
+             SELECT json_agg(json_build_object(
+                      'rank', p.rank,
+                      'message', ${roomMessageJsonSql('$12')},
+                      'headline', ts_headline('pg_catalog.russian', m.text, ${TSQUERY},
+                        CASE WHEN length(m.text) <= ${SNIPPET_WHOLE_MAX_CHARACTERS}
+                             THEN '${WHOLE}, ' || $13 ELSE '${FRAGMENTS}, ' || $13 END))
+                    ORDER BY p.rank DESC, p.id DESC)
+               FROM page p JOIN messages m ON m.id = p.id JOIN users u ON u.id = m.user_id),
+           '[]') AS hits`;
+}
+
+const ACROSS_ROOMS = searchSql('id', 'AND $4::integer IS NULL');
+const IN_ROOM = searchSql('seq', 'AND m.room_id = $4');
+
+export interface SearchFilters {
+  callerId: number;
+  /** One room, which the caller is in (checked before). */
+  roomId?: number;
+  authorId?: number;
+  before?: Date;
+  after?: Date;
+}
+
+export interface SearchPosition {
+  /** The window's newest key (inclusive). */
+  bound: number;
+  /** The last hit shown from this window. */
+  after?: { rank: number; id: number };
+}
+
+export interface StoredHit {
+  rank: number;
+  message: RoomMessage;
+  headline: string;
+}
+
+export interface SearchWindowPage {
+  /** The query holds no word to look for. */
+  nothingToSearch: boolean;
+  /** Matches in the window (SEARCH_WINDOW when there may be older ones). */
+  windowSize: number;
+  /** The oldest key in the window; null when it is empty. */
+  windowLow: number | null;
+  hits: StoredHit[];
+}
+
+/**
+ * The search's SQL, on the pool TypeORM opened. Not a named prepared statement: PostgreSQL plans
+ * each search with its words in view (a generic plan cannot tell a rare word from a common one).
+ * Each runs in a transaction of its own with a statement timeout.
+ */
+@Injectable()
+export class SearchRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async page(
+    terms: SearchTerms,
+    filters: SearchFilters,
+    position: SearchPosition,
+    limit: number,
+    options: { timeZone: string; timeoutMs: number; marks: { start: string; stop: string } },
+  ): Promise<SearchWindowPage> {
+    const marks = `StartSel=${options.marks.start}, StopSel=${options.marks.stop}`;
+    const parameters = [
+      terms.words,
+      terms.prefixes,
+      filters.callerId,
+      filters.roomId ?? null,
+      filters.authorId ?? null,
+      filters.before ?? null,
+      filters.after ?? null,
+      position.bound,
+      position.after?.rank ?? null,
+      position.after?.id ?? null,
+      limit,
+      options.timeZone,
+      marks,
+    ];
+    const client = await poolOf(this.dataSource).connect();
+    let failure: Error | undefined;
+    try {
+      await client.query(`BEGIN; SET LOCAL statement_timeout = ${Math.floor(options.timeoutMs)}`);
+      const { rows } = await client.query(
+        filters.roomId === undefined ? ACROSS_ROOMS : IN_ROOM,
+        parameters,
+      );
+      await client.query('COMMIT');
+      const [row] = rows;
+      return {
+        nothingToSearch: row.nothing_to_search,
+        windowSize: row.window_size,
+        windowLow: row.window_low,
+        hits: row.hits,
+      };
+    } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error));
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      // A statement PostgreSQL refused or cut off leaves its connection sound; a failed one is closed.
+      client.release(
+        failure && !isRefusedByPostgres(failure) && !isCutOff(failure) ? failure : undefined,
+      );
+    }
+  }
+}
+
+/** PostgreSQL cancelled the statement at its timeout; the rollback leaves the connection sound. */
+export function isCutOff(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === QUERY_CANCELED;
+}
