@@ -27,15 +27,22 @@ const WHOLE = 'HighlightAll=true';
 const FRAGMENTS = 'MaxFragments=2, MaxWords=30, MinWords=12, ShortWord=2, FragmentDelimiter=" … "';
 
 /**
- * The query: websearch_to_tsquery reads the words, to_tsquery the prefixes (see searchTerms),
- * each left out when empty. Written out wherever it is used, not computed once in a CTE: the planner
- * reads the words' frequencies off the constant it folds this into, to choose between the GIN index
- * (rare words) and walking the newest messages (common ones).
+ * The tsquery of a query split by searchTerms, from the SQL parameters holding its two parts:
+ * websearch_to_tsquery reads the words, to_tsquery the prefixes, each left out when empty. The one
+ * definition, for the search and the admin panel's message filter. Written out wherever it is used,
+ * not computed once in a CTE: the planner reads the words' frequencies off the constant it folds
+ * this into, to choose between the GIN index (rare words) and walking the newest messages (common
+ * ones).
  */
-const TSQUERY = `(CASE
-  WHEN $2 = '' THEN websearch_to_tsquery('pg_catalog.russian', $1)
-  WHEN btrim($1) = '' THEN to_tsquery('pg_catalog.russian', $2)
-  ELSE websearch_to_tsquery('pg_catalog.russian', $1) && to_tsquery('pg_catalog.russian', $2) END)`;
+export function tsquerySql(words: string, prefixes: string): string {
+  return `(CASE
+    WHEN ${prefixes} = '' THEN websearch_to_tsquery('pg_catalog.russian', ${words})
+    WHEN btrim(${words}) = '' THEN to_tsquery('pg_catalog.russian', ${prefixes})
+    ELSE websearch_to_tsquery('pg_catalog.russian', ${words})
+         && to_tsquery('pg_catalog.russian', ${prefixes}) END)`;
+}
+
+const TSQUERY = tsquerySql('$1', '$2');
 
 /** querytree's answer for a query that has no word (''), or only -words ('T'): no index can serve it. */
 const NOTHING_TO_SEARCH = `querytree(${TSQUERY}) IN ('', 'T')`;
