@@ -42,7 +42,8 @@ export class IndexMessageSearch1764360000001 implements MigrationInterface {
     );
   }
 
+  /** TypeORM undoes a migration in a transaction, where CONCURRENTLY cannot run. */
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP INDEX CONCURRENTLY IF EXISTS ${SEARCH_INDEX}`);
+    await queryRunner.query(`DROP INDEX IF EXISTS ${SEARCH_INDEX}`);
   }
 }

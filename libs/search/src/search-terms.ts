@@ -13,8 +13,8 @@ export interface SearchTerms {
   prefixes: string;
 }
 
-/** A run of letters, marks and digits ending in `*`, not itself the end of a longer word. */
-const PREFIX = /(?<![\p{L}\p{M}\p{N}])([\p{L}\p{M}\p{N}]+)\*/gu;
+/** A whole run of letters, marks and digits ending in `*`, which no letter or digit follows. */
+const PREFIX = /(?<![\p{L}\p{M}\p{N}])([\p{L}\p{M}\p{N}]+)\*(?![\p{L}\p{M}\p{N}])/gu;
 
 /**
  * Splits a query into what websearch_to_tsquery reads and the prefixes (`mess*`) it cannot. A

@@ -96,6 +96,9 @@ function searchSql(key: 'id' | 'seq', roomFilter: string): string {
 const ACROSS_ROOMS = searchSql('id', 'AND $4::integer IS NULL');
 const IN_ROOM = searchSql('seq', 'AND m.room_id = $4');
 
+/** The two statements and their parameters (see SearchRepository.page), for EXPLAIN in tests. */
+export const SEARCH_STATEMENTS = { acrossRooms: ACROSS_ROOMS, inRoom: IN_ROOM };
+
 export interface SearchFilters {
   callerId: number;
   /** One room, which the caller is in (checked before). */
@@ -110,6 +113,13 @@ export interface SearchPosition {
   bound: number;
   /** The last hit shown from this window. */
   after?: { rank: number; id: number };
+}
+
+export interface SearchOptions {
+  timeZone: string;
+  timeoutMs: number;
+  /** The marks around each match in the headline (see highlightMarks). */
+  marks: { start: string; stop: string };
 }
 
 export interface StoredHit {
@@ -142,24 +152,9 @@ export class SearchRepository {
     filters: SearchFilters,
     position: SearchPosition,
     limit: number,
-    options: { timeZone: string; timeoutMs: number; marks: { start: string; stop: string } },
+    options: SearchOptions,
   ): Promise<SearchWindowPage> {
-    const marks = `StartSel=${options.marks.start}, StopSel=${options.marks.stop}`;
-    const parameters = [
-      terms.words,
-      terms.prefixes,
-      filters.callerId,
-      filters.roomId ?? null,
-      filters.authorId ?? null,
-      filters.before ?? null,
-      filters.after ?? null,
-      position.bound,
-      position.after?.rank ?? null,
-      position.after?.id ?? null,
-      limit,
-      options.timeZone,
-      marks,
-    ];
+    const parameters = searchParameters(terms, filters, position, limit, options);
     const client = await poolOf(this.dataSource).connect();
     let failure: Error | undefined;
     try {
@@ -187,6 +182,30 @@ export class SearchRepository {
       );
     }
   }
+}
+
+export function searchParameters(
+  terms: SearchTerms,
+  filters: SearchFilters,
+  position: SearchPosition,
+  limit: number,
+  options: SearchOptions,
+): unknown[] {
+  return [
+    terms.words,
+    terms.prefixes,
+    filters.callerId,
+    filters.roomId ?? null,
+    filters.authorId ?? null,
+    filters.before ?? null,
+    filters.after ?? null,
+    position.bound,
+    position.after?.rank ?? null,
+    position.after?.id ?? null,
+    limit,
+    options.timeZone,
+    `StartSel=${options.marks.start}, StopSel=${options.marks.stop}`,
+  ];
 }
 
 /** PostgreSQL cancelled the statement at its timeout; the rollback leaves the connection sound. */

@@ -1,0 +1,216 @@
+import fc from 'fast-check';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '@chat/database';
+import { searchTerms } from '@chat/search';
+import { migrations } from '../../../../migrations';
+import { AddMessageSearch1764360000000 } from '../../../../migrations/1764360000000-add-message-search';
+import { SEARCH_INDEX } from '../../../../migrations/1764360000001-index-message-search';
+import {
+  SEARCH_STATEMENTS,
+  searchParameters,
+  SearchRepository,
+} from '../../../../libs/search/src/search.repository';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { databaseMigratedWith, schemaOf } from './support/database-schema';
+
+const OPTIONS = { timeZone: 'UTC', timeoutMs: 5_000, marks: { start: '[', stop: ']' } };
+const FIRST_PAGE = { bound: Number.MAX_SAFE_INTEGER };
+
+/** Words of the generated messages: the first ones common, the rest ever rarer. */
+const VOCABULARY = Array.from({ length: 400 }, (_, i) => `w${i.toString(36)}x`);
+
+describe('the search against PostgreSQL', () => {
+  let database: TestDatabase;
+  let db: DataSource;
+  let repository: SearchRepository;
+  let userId: number;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = await new DataSource(dataSourceOptions(database.url)).initialize();
+    repository = new SearchRepository(db);
+    [{ id: userId }] = await db.query(
+      `INSERT INTO users (name, avatar) VALUES ('searcher', 'a.png') RETURNING id`,
+    );
+    // 30,000 messages of 6 words each, drawn with a skew (the square of a uniform number), and 5
+    // with a word no other message has.
+    await db.query(
+      `INSERT INTO messages (user_id, text)
+       SELECT $1, (SELECT string_agg(($2::text[])[1 + floor(power(random(), 2) * 400)::int], ' ')
+                     FROM generate_series(1, 6) k WHERE k > n * 0)
+         FROM generate_series(1, 30000) n`,
+      [userId, VOCABULARY],
+    );
+    await db.query(
+      `INSERT INTO messages (user_id, text) SELECT $1, 'the quetzal ' || n FROM generate_series(1, 5) n`,
+      [userId],
+    );
+    await db.query('VACUUM ANALYZE messages');
+  });
+  afterAll(async () => {
+    await db.destroy();
+    await database.drop();
+  });
+
+  const plan = async (query: string): Promise<string> => {
+    const parameters = searchParameters(
+      searchTerms(query),
+      { callerId: userId },
+      FIRST_PAGE,
+      21,
+      OPTIONS,
+    );
+    const rows: { 'QUERY PLAN': string }[] = await db.query(
+      `EXPLAIN (FORMAT TEXT) ${SEARCH_STATEMENTS.acrossRooms}`,
+      parameters,
+    );
+    return rows.map((row) => row['QUERY PLAN']).join('\n');
+  };
+
+  it('finds a rare word through the GIN index, never a sequential scan of messages', async () => {
+    const explained = await plan('quetzal');
+    expect(explained).toContain(`Bitmap Index Scan on ${SEARCH_INDEX}`);
+    expect(explained).not.toMatch(/Seq Scan on messages/);
+    expect(explained).not.toMatch(/Index Scan Backward using messages_pkey/);
+    const page = await repository.page(
+      searchTerms('quetzal'),
+      { callerId: userId },
+      FIRST_PAGE,
+      21,
+      OPTIONS,
+    );
+    expect(page.hits.map((hit) => hit.message.message).sort()).toEqual(
+      [1, 2, 3, 4, 5].map((n) => `the quetzal ${n}`),
+    );
+  });
+
+  it('finds a prefix through the GIN index too', async () => {
+    const explained = await plan('quetz*');
+    expect(explained).toContain(`Bitmap Index Scan on ${SEARCH_INDEX}`);
+    expect(explained).not.toMatch(/Seq Scan on messages/);
+  });
+
+  it('walks the newest messages for the most common word rather than ranking every match', async () => {
+    const explained = await plan(VOCABULARY[0]);
+    expect(explained).not.toMatch(/Seq Scan on messages/);
+    expect(explained).toMatch(/Index Scan Backward using messages_pkey|Bitmap Index Scan/);
+    const page = await repository.page(
+      searchTerms(VOCABULARY[0]),
+      { callerId: userId },
+      FIRST_PAGE,
+      21,
+      OPTIONS,
+    );
+    expect(page.windowSize).toBe(500);
+    expect(page.hits).toHaveLength(21);
+  });
+
+  it('takes any text as a query without an error from PostgreSQL', async () => {
+    const pieces = [
+      '&',
+      '|',
+      '!',
+      '(',
+      ')',
+      '<->',
+      '<2>',
+      ':*',
+      ':',
+      "'",
+      '"',
+      '\\',
+      '-',
+      '*',
+      'or',
+      ' ',
+      'w1x',
+      'the',
+      'и',
+      'é',
+      '\u0301',
+      '日本',
+      '😀',
+    ];
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.constantFrom(...pieces), { maxLength: 25 }), async (parts) => {
+        const query = parts.join('');
+        const page = await repository.page(
+          searchTerms(query),
+          { callerId: userId },
+          FIRST_PAGE,
+          21,
+          OPTIONS,
+        );
+        expect(Array.isArray(page.hits)).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('the search migrations', () => {
+  const BEFORE_SEARCH = migrations.slice(0, migrations.indexOf(AddMessageSearch1764360000000));
+  let database: TestDatabase;
+  let db: DataSource;
+
+  beforeEach(async () => {
+    database = await databaseMigratedWith(BEFORE_SEARCH);
+    db = await new DataSource(dataSourceOptions(database.url)).initialize();
+  });
+  afterEach(async () => {
+    await db.destroy();
+    await database.drop();
+  });
+
+  it('fill every stored message, build a valid index, and go down and up again', async () => {
+    const [{ id: userId }] = await db.query(
+      `INSERT INTO users (name, avatar) VALUES ('old', 'a.png') RETURNING id`,
+    );
+    await db.query(
+      `INSERT INTO messages (user_id, text) SELECT $1, 'stored messages ' || n FROM generate_series(1, 12000) n`,
+      [userId],
+    );
+    const schemaBefore = await schemaOf(db);
+
+    await db.runMigrations();
+    const [filled] = await db.query(
+      `SELECT count(*) FILTER (WHERE search_vector IS NULL)::int AS empty,
+              count(*) FILTER (WHERE search_vector @@ to_tsquery('pg_catalog.russian', 'message'))::int AS found
+         FROM messages`,
+    );
+    expect(filled).toEqual({ empty: 0, found: 12000 });
+    const [index] = await db.query(
+      `SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = to_regclass($1)`,
+      [SEARCH_INDEX],
+    );
+    expect(index).toEqual({ valid: true });
+
+    await db.undoLastMigration();
+    await db.undoLastMigration();
+    expect(await schemaOf(db)).toEqual(schemaBefore);
+    await db.runMigrations();
+    const [again] = await db.query(
+      `SELECT count(*)::int AS found FROM messages
+        WHERE search_vector @@ to_tsquery('pg_catalog.russian', 'stored')`,
+    );
+    expect(again).toEqual({ found: 12000 });
+  });
+
+  it('builds the index again where a failed concurrent build left it invalid', async () => {
+    await db.runMigrations();
+    await db.undoLastMigration();
+    // What an interrupted CREATE INDEX CONCURRENTLY leaves: the index, marked invalid.
+    await db.query(`CREATE INDEX ${SEARCH_INDEX} ON messages USING gin (search_vector)`);
+    await db.query(`UPDATE pg_index SET indisvalid = false WHERE indexrelid = to_regclass($1)`, [
+      SEARCH_INDEX,
+    ]);
+    await db.runMigrations();
+    const [index] = await db.query(
+      `SELECT indisvalid AS valid, pg_get_indexdef(indexrelid) AS definition
+         FROM pg_index WHERE indexrelid = to_regclass($1)`,
+      [SEARCH_INDEX],
+    );
+    expect(index.valid).toBe(true);
+    expect(index.definition).toContain('fastupdate=off');
+  });
+});
