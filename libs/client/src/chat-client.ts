@@ -1,11 +1,18 @@
-import type { ErrorFrame, EventFrame, MyRoom, ResumedFrame, RoomMessage } from '@chat/protocol';
+import type {
+  ErrorFrame,
+  EventFrame,
+  MyRoom,
+  ResumedFrame,
+  RoomMessage,
+  SearchAnswer,
+} from '@chat/protocol';
 import { isRoomFrame, TYPING_THROTTLE_MS } from '@chat/protocol';
 import { BackoffOptions, DEFAULT_BACKOFF, reconnectDelay } from './backoff';
 import { ChatStore } from './chat-store';
 import { EarlyFrames, SequencedFrame } from './early-frames';
 import { Emitter } from './emitter';
 import { ChatSocketError, isTransient } from './errors';
-import { ChatHttp, FetchLike, MessageChange, ReadResult } from './http';
+import { ChatHttp, FetchLike, MessageChange, ReadResult, SearchQuery } from './http';
 import { Outbox, PendingMessage } from './outbox';
 import { RoomCursors } from './room-cursors';
 import { AuthResult, ConnectionState, SocketLink } from './socket-link';
@@ -368,6 +375,16 @@ export class ChatClient {
     const { online } = await this.http.roomPresence(roomId);
     this.store.setOnline(roomId, online);
     return online;
+  }
+
+  /**
+   * Full-text search of the messages the user can read (GET /api/v1/search): a page of hits, best
+   * first, and `next_cursor` for the next page of the same query. A refusal rejects with
+   * ChatApiError: 422 (`detail` names the bad fields), 429 (searching too fast: wait a moment),
+   * 503 (too slow or too busy: narrow the search or try again).
+   */
+  search(query: SearchQuery): Promise<SearchAnswer> {
+    return this.http.search(query);
   }
 
   private transmit(message: PendingMessage): Promise<RoomMessage> {

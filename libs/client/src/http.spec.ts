@@ -47,6 +47,39 @@ describe('ChatHttp', () => {
     ]);
   });
 
+  it('puts the search fields given in the query, times as ISO 8601', async () => {
+    const answer = { results: [], next_cursor: null };
+    const { fetch, calls } = fakeFetch(
+      { status: 200, body: JSON.stringify(answer) },
+      { status: 200, body: JSON.stringify(answer) },
+    );
+    const client = http(fetch, 'tok');
+    await expect(client.search({ q: '"deploy plan" rel* -draft' })).resolves.toEqual(answer);
+    await client.search({
+      q: 'a&b=c',
+      room_id: 4,
+      author_id: 9,
+      before: new Date('2030-01-02T03:04:05.000Z'),
+      after: '2030-01-01T00:00:00Z',
+      cursor: 'abc/+=',
+      limit: 10,
+    });
+    expect(calls.map((call) => [call.method, call.url, call.headers])).toEqual([
+      [
+        'GET',
+        'https://chat.example/api/v1/search?q=%22deploy+plan%22+rel*+-draft',
+        { Authorization: 'Bearer tok' },
+      ],
+      [
+        'GET',
+        'https://chat.example/api/v1/search?q=a%26b%3Dc&room_id=4&author_id=9' +
+          '&before=2030-01-02T03%3A04%3A05.000Z&after=2030-01-01T00%3A00%3A00Z' +
+          '&cursor=abc%2F%2B%3D&limit=10',
+        { Authorization: 'Bearer tok' },
+      ],
+    ]);
+  });
+
   it('signs in without a token', async () => {
     const { fetch, calls } = fakeFetch({ status: 200, body: '{"token":"t","user_id":3}' });
     await expect(http(fetch, 'old').login('ann', 'pw')).resolves.toEqual({

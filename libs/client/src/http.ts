@@ -10,6 +10,7 @@ import type {
   RoomMessage,
   RoomPresenceAnswer,
   RoomView,
+  SearchAnswer,
   UserEntry,
 } from '@chat/protocol';
 import { ChatApiError } from './errors';
@@ -40,6 +41,27 @@ export interface RoomPageQuery {
   /** Messages after this number, oldest first. */
   afterSeq?: number;
   /** At most 100; 50 when not given. */
+  limit?: number;
+}
+
+/** `GET /api/v1/search`: what to look for, and where. */
+export interface SearchQuery {
+  /**
+   * 1 to 1000 characters: words (all must appear, matched by stem in Russian and English),
+   * "an exact phrase", `prefix*` (3 letters or more), `-word` to leave out, `or` between words.
+   */
+  q: string;
+  /** Only this room (one the caller is in: 404 or 403 otherwise). */
+  room_id?: number;
+  /** Only this user's messages. */
+  author_id?: number;
+  /** Only messages sent before this time (an ISO 8601 string or a Date). */
+  before?: string | Date;
+  /** Only messages sent at or after this time. */
+  after?: string | Date;
+  /** The previous answer's `next_cursor`, for the next page of the same search. */
+  cursor?: string;
+  /** 1 to 50; 20 when not given. */
   limit?: number;
 }
 
@@ -85,7 +107,7 @@ export class ChatHttp {
     return this.call('GET', '/api/v1/rooms');
   }
   directory(query: { q?: string; cursor?: string } = {}): Promise<DirectoryPage> {
-    return this.call('GET', `/api/v1/rooms/public${search(query)}`);
+    return this.call('GET', `/api/v1/rooms/public${queryString(query)}`);
   }
   createRoom(room: { name: string; kind: Exclude<RoomKind, 'direct'>; topic?: string }) {
     return this.call<RoomView>('POST', '/api/v1/rooms', room);
@@ -109,7 +131,7 @@ export class ChatHttp {
     roomId: number,
     page: { afterId?: number; limit?: number } = {},
   ): Promise<RoomMember[]> {
-    const query = search({ after_id: page.afterId, limit: page.limit });
+    const query = queryString({ after_id: page.afterId, limit: page.limit });
     return this.call('GET', `${roomPath(roomId)}/members${query}`);
   }
   async addMember(roomId: number, userId: number): Promise<RoomMember> {
@@ -127,7 +149,7 @@ export class ChatHttp {
   /** A page of a room: newest first (`beforeSeq` or neither), oldest first (`afterSeq`). */
   async messages(roomId: number, query: RoomPageQuery = {}): Promise<RoomMessage[]> {
     const params = { before_seq: query.beforeSeq, after_seq: query.afterSeq, limit: query.limit };
-    return this.call('GET', `${roomPath(roomId)}/messages${search(params)}`);
+    return this.call('GET', `${roomPath(roomId)}/messages${queryString(params)}`);
   }
   /** Stores a message; the same `clientId` again answers the message stored the first time. */
   async postMessage(roomId: number, text: string, clientId?: string): Promise<RoomMessage> {
@@ -147,20 +169,37 @@ export class ChatHttp {
     return this.call('POST', `${roomPath(roomId)}/read`, { seq });
   }
 
+  /**
+   * Messages the caller can read matching `query.q`, best first (the newest 500 matches ranked
+   * per page window), each with a snippet whose parts say where the query matched. Refusals:
+   * 422 (a bad field, `detail` lists them), 429 (too many searches: wait a moment), 503 (too slow
+   * or too many at once: narrow it or retry).
+   */
+  search(query: SearchQuery): Promise<SearchAnswer> {
+    const params = {
+      ...query,
+      before: query.before instanceof Date ? query.before.toISOString() : query.before,
+      after: query.after instanceof Date ? query.after.toISOString() : query.after,
+    };
+    return this.call('GET', `/api/v1/search${queryString(params)}`);
+  }
+
   // Presence
   /** Each user's status, in the order asked; more than 200 users are asked for in several calls. */
   async presence(userIds: number[]): Promise<PresenceAnswer> {
     const ids = userIds.map(pathId);
     const answers: PresenceAnswer['presence'][] = [];
     for (let start = 0; start < ids.length; start += PRESENCE_MAX_USERS) {
-      const query = search({ user_ids: ids.slice(start, start + PRESENCE_MAX_USERS).join(',') });
+      const query = queryString({
+        user_ids: ids.slice(start, start + PRESENCE_MAX_USERS).join(','),
+      });
       answers.push((await this.call<PresenceAnswer>('GET', `/api/v1/presence${query}`)).presence);
     }
     return { presence: answers.flat() };
   }
   /** How many of a room's members are online or away. */
   async roomPresence(roomId: number): Promise<RoomPresenceAnswer> {
-    return this.call('GET', `/api/v1/presence${search({ room_id: pathId(roomId) })}`);
+    return this.call('GET', `/api/v1/presence${queryString({ room_id: pathId(roomId) })}`);
   }
 
   /** A new avatar (resized by the server in the background). */
@@ -218,7 +257,7 @@ function pathId(id: number): string {
   return String(id);
 }
 
-function search(params: Record<string, string | number | undefined>): string {
+function queryString(params: Record<string, string | number | undefined>): string {
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
     if (value !== undefined && value !== '') query.set(key, String(value));

@@ -4,7 +4,14 @@ export { ChatStore } from './chat-store';
 export type { RoomState } from './chat-store';
 export { ChatApiError, ChatSocketError, NotConnectedError } from './errors';
 export { ChatHttp } from './http';
-export type { ChatHttpOptions, FetchLike, MessageChange, ReadResult, RoomPageQuery } from './http';
+export type {
+  ChatHttpOptions,
+  FetchLike,
+  MessageChange,
+  ReadResult,
+  RoomPageQuery,
+  SearchQuery,
+} from './http';
 export type { PendingMessage } from './outbox';
 export type { AuthResult, ConnectionState } from './socket-link';
 export type { WebSocketConstructor, WebSocketLike } from './web-socket';

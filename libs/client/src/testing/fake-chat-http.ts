@@ -1,14 +1,16 @@
 import type { MyRoom, PresenceAnswer, RoomPresenceAnswer } from '@chat/protocol';
 import type { FetchLike } from '../http';
 import type { FakeChatServer } from './fake-chat-server';
+import { fakeSearch } from './fake-search';
 
 type Answer = { status: number; body?: unknown };
 
 /**
  * The fake server's HTTP routes the SDK's tests need, as a `fetch`: GET /api/v1/rooms (with each
- * room's counts, exact as of its last_seq), POST /api/v1/rooms/:id/read and GET /api/v1/presence.
- * Each answer is taken when asked and comes in a later microtask, or once HTTP is released while
- * the server holds it.
+ * room's counts, exact as of its last_seq), POST /api/v1/rooms/:id/read, GET /api/v1/presence and
+ * GET /api/v1/search (see fakeSearch); a refusal set with `refuseNextRequest` comes first. Each
+ * answer is taken when asked and comes in a later microtask, or once HTTP is released while the
+ * server holds it.
  */
 export function fakeHttp(server: FakeChatServer): FetchLike {
   return async (url, init) => {
@@ -18,7 +20,8 @@ export function fakeHttp(server: FakeChatServer): FetchLike {
     const answer: Answer =
       userId === undefined
         ? { status: 401, body: { detail: 'Not authenticated' } }
-        : route(server, userId, init.method, new URL(url), init.body);
+        : (server.takeRefusal(init.method, new URL(url).pathname) ??
+          route(server, userId, init.method, new URL(url), init.body));
     const text = answer.body === undefined ? '' : JSON.stringify(answer.body);
     await new Promise<void>((resolve) => server.whenReleased('http', resolve));
     return { ok: answer.status < 300, status: answer.status, text: async () => text };
@@ -46,6 +49,7 @@ function route(
       body: server.roomsOf(userId).map((room) => myRoom(server, userId, room)),
     };
   }
+  if (method === 'GET' && url.pathname === '/api/v1/search') return fakeSearch(server, userId, url);
   if (method === 'GET' && url.pathname === '/api/v1/presence') {
     const roomId = url.searchParams.get('room_id');
     if (roomId !== null) {

@@ -63,7 +63,7 @@ const ACTIVITY: PresenceStatus[] = ['offline', 'away', 'online'];
 export class FakeChatServer implements FakeSocketPeer {
   /** Pass as the client's `WebSocket` option. */
   readonly WebSocket: WebSocketConstructor;
-  /** Pass as the client's `fetch` option: GET /api/v1/rooms, the read marker and presence. */
+  /** Pass as the client's `fetch` option: GET /api/v1/rooms, read markers, presence, search. */
   readonly fetch: FetchLike;
   /** Every socket a client made, oldest first. */
   readonly sockets: FakeSocket[] = [];
@@ -97,6 +97,7 @@ export class FakeChatServer implements FakeSocketPeer {
   /** When a typing frame of `user:room` was last passed on. */
   private readonly typed = new Map<string, number>();
   private readonly held = new Map<FrameKind, (() => void)[]>();
+  private readonly requestRefusals: { route: string; status: number; detail: string }[] = [];
 
   constructor() {
     this.WebSocket = socketClassOf(this);
@@ -171,6 +172,19 @@ export class FakeChatServer implements FakeSocketPeer {
     const message = this.messages.get(messageId);
     if (!message) throw new Error(`No message ${messageId} in the fake server`);
     this.remove(message);
+  }
+
+  /** The next HTTP request to `route` ('GET /api/v1/search') is answered `status` and `detail`. */
+  refuseNextRequest(route: string, status: number, detail: string): void {
+    this.requestRefusals.push({ route, status, detail });
+  }
+
+  /** The refusal set for this request, taken (see refuseNextRequest). */
+  takeRefusal(method: string, path: string): { status: number; body: unknown } | undefined {
+    const index = this.requestRefusals.findIndex(({ route }) => route === `${method} ${path}`);
+    if (index < 0) return undefined;
+    const [{ status, detail }] = this.requestRefusals.splice(index, 1);
+    return { status, body: { detail } };
   }
 
   // Read markers, counts and presence
