@@ -86,6 +86,7 @@ export class AdminPanelModule {
               resources: panelResources(
                 { users, messages, rooms, memberships },
                 { Resource, BaseRecord, BaseProperty },
+                { searchTimeoutMs: config.search.timeoutMs },
               ),
               branding: { companyName: 'Real-time chat', withMadeWithLove: false },
               locale: { language: 'en', translations: { en: PANEL_WORDING } },

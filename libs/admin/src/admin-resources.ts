@@ -10,7 +10,7 @@ import type { Resource as TypeOrmResource } from '@adminjs/typeorm' with {
   'resolution-mode': 'import',
 };
 import { DomainError } from '@chat/errors';
-import { Message, MessagesService } from '@chat/messages';
+import { MessagesService } from '@chat/messages';
 import { normalizeMessageText } from '@chat/protocol';
 import { ROLES } from '@chat/roles';
 import {
@@ -21,6 +21,7 @@ import {
   RoomsService,
 } from '@chat/rooms';
 import { User, UsersService } from '@chat/users';
+import { messageResourceClass, SEARCH_CUT_OFF_NOTICE, wasCutOff } from './message-search-resource';
 
 /** What the panel's custom actions call: the same services as the API, so the same events go out. */
 export interface PanelServices {
@@ -48,10 +49,11 @@ const NAVIGATION = { name: 'Chat', icon: 'MessageCircle' };
 export function panelResources(
   services: PanelServices,
   adapter: PanelAdapter,
+  options: { searchTimeoutMs: number },
 ): ResourceWithOptions[] {
   return [
     usersResource(services),
-    messagesResource(services),
+    messagesResource(services, adapter, options.searchTimeoutMs),
     roomsResource(services),
     membershipsResource(services, adapter),
   ];
@@ -96,9 +98,17 @@ function usersResource({ users }: PanelServices): ResourceWithOptions {
   };
 }
 
-function messagesResource({ messages }: PanelServices): ResourceWithOptions {
+/**
+ * Messages of every room. The text filter is the full-text search (see MessageResource), each
+ * list cut off at the search's timeout with a notice instead of an error.
+ */
+function messagesResource(
+  { messages }: PanelServices,
+  adapter: PanelAdapter,
+  searchTimeoutMs: number,
+): ResourceWithOptions {
   return {
-    resource: Message,
+    resource: new (messageResourceClass(adapter, searchTimeoutMs))(),
     options: {
       navigation: NAVIGATION,
       sort: { sortBy: 'id', direction: 'desc' },
@@ -114,6 +124,12 @@ function messagesResource({ messages }: PanelServices): ResourceWithOptions {
       actions: {
         new: { isAccessible: false },
         bulkDelete: { isAccessible: false },
+        list: {
+          after: (response: ActionResponse, _request: ActionRequest, context: ActionContext) =>
+            wasCutOff(context)
+              ? { ...response, notice: { message: SEARCH_CUT_OFF_NOTICE, type: 'error' } }
+              : response,
+        },
         edit: {
           handler: saveOnPost(async (id, payload) => {
             const text = normalizeMessageText(payload.text);
