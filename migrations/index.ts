@@ -10,6 +10,7 @@ import { AddMentionsAndReadMarkers1764350000000 } from './1764350000000-add-ment
 import { StartReadMarkers1764350000001 } from './1764350000001-start-read-markers';
 import { AddMessageSearch1764360000000 } from './1764360000000-add-message-search';
 import { IndexMessageSearch1764360000001 } from './1764360000001-index-message-search';
+import { AddModeration1764370000000 } from './1764370000000-add-moderation';
 
 export const migrations = [
   CreateUsersAndSessions1764280000000,
@@ -23,4 +24,5 @@ export const migrations = [
   StartReadMarkers1764350000001,
   AddMessageSearch1764360000000,
   IndexMessageSearch1764360000001,
+  AddModeration1764370000000,
 ];

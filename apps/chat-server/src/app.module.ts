@@ -8,6 +8,7 @@ import { HealthModule } from '@chat/health';
 import { LoggingModule } from '@chat/logging';
 import { MessagesModule } from '@chat/messages';
 import { MetricsModule } from '@chat/metrics';
+import { ModerationModule } from '@chat/moderation';
 import { RealtimeModule } from '@chat/realtime';
 import { SearchModule } from '@chat/search';
 import { UsersModule } from '@chat/users';
@@ -25,6 +26,7 @@ import { UsersModule } from '@chat/users';
     AvatarsModule,
     RealtimeModule,
     SearchModule,
+    ModerationModule,
     AdminPanelModule.register(),
   ],
 })

@@ -1,3 +1,4 @@
+import { BansRepository } from './bans.repository';
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
@@ -29,6 +30,7 @@ const JWT_ALGORITHM = 'HS256';
     }),
   ],
   providers: [
+    BansRepository,
     CompatTokenStrategy,
     BearerTokenStrategy,
     SessionsService,
@@ -36,6 +38,6 @@ const JWT_ALGORITHM = 'HS256';
     TokensService,
     TokenVerifier,
   ],
-  exports: [SessionsService, TokensService, TokenVerifier],
+  exports: [BansRepository, SessionsService, TokensService, TokenVerifier],
 })
 export class AuthModule {}

@@ -5,3 +5,4 @@ export { CurrentUser } from './current-user.decorator';
 export { SessionsService } from './sessions.service';
 export { TokenVerifier } from './token-verifier.service';
 export { TokensService } from './tokens.service';
+export { ActiveBan, banDetail, BansRepository } from './bans.repository';

@@ -43,6 +43,8 @@ export class AppConfig {
   readonly readMarkerRate: { perSecond: number; burst: number };
   /** Searches per user, and how long one may run in PostgreSQL. */
   readonly search: { rate: { perSecond: number; burst: number }; timeoutMs: number };
+  /** Reports of messages per user. */
+  readonly reportRate: { perSecond: number; burst: number };
   readonly socket: {
     maxFrameBytes: number;
     maxBufferedBytes: number;
@@ -113,6 +115,7 @@ export class AppConfig {
       rate: { perSecond: env.SEARCH_RATE_LIMIT, burst: env.SEARCH_RATE_BURST },
       timeoutMs: env.SEARCH_TIMEOUT_MS,
     };
+    this.reportRate = { perSecond: env.REPORT_RATE_PER_MINUTE / 60, burst: env.REPORT_RATE_BURST };
     this.socket = {
       maxFrameBytes: env.WS_MAX_FRAME_BYTES,
       maxBufferedBytes: env.WS_MAX_BUFFERED_BYTES,

@@ -185,6 +185,16 @@ export class Environment {
   SEARCH_TIMEOUT_MS = 2000;
 
   @Transform(toInt)
+  @Min(1)
+  @IsInt()
+  REPORT_RATE_PER_MINUTE = 5;
+
+  @Transform(toInt)
+  @Min(1)
+  @IsInt()
+  REPORT_RATE_BURST = 5;
+
+  @Transform(toInt)
   @Min(1024)
   @IsInt()
   WS_MAX_FRAME_BYTES = 65536;

@@ -71,6 +71,19 @@ export interface SessionsRevokedEvent {
   sessionIds: string[];
 }
 
+/** A site ban: the user's sockets on every instance are told why and until when, and closed. */
+export interface UserBannedEvent {
+  type: 'user.banned';
+  userId: number;
+  detail: string;
+}
+
+/** A user's mutes changed: every instance reads them again. */
+export interface MutesChangedEvent {
+  type: 'mutes.changed';
+  userId: number;
+}
+
 /** A user's avatar now shows `avatar` (a path on this server). */
 export interface AvatarChangedEvent {
   type: 'avatar.changed';
@@ -163,6 +176,8 @@ export function isMembershipEvent(event: ChatEvent): event is MembershipEvent {
 export type ChatEvent =
   | RoomEvent
   | SessionsRevokedEvent
+  | UserBannedEvent
+  | MutesChangedEvent
   | AvatarChangedEvent
   | UserUpdatedEvent
   | UserDeletedEvent

@@ -91,6 +91,8 @@ const IS_VALID: { [Type in ChatEvent['type']]: (event: Fields) => boolean } = {
     inRoom(e) && isId(e.userId) && (e.reason === 'left' || e.reason === 'removed'),
   'room.updated': (e) => inRoom(e) && isRoomSummary(e.room),
   'sessions.revoked': (e) => Array.isArray(e.sessionIds) && e.sessionIds.every(isString),
+  'user.banned': (e) => isId(e.userId) && isString(e.detail),
+  'mutes.changed': (e) => isId(e.userId),
   'avatar.changed': (e) => isId(e.userId) && isString(e.avatar),
   'user.updated': (e) => isId(e.userId) && isString(e.name) && isId(e.role) && isString(e.avatar),
   'user.deleted': (e) => isId(e.userId) && isString(e.previousAvatar),

@@ -68,8 +68,8 @@ export class MessagesController {
     refusal: () => new ConflictError('Unauthorized access'),
     compat: true,
   })
-  async delete(@Body() body: DeleteMessageDto) {
-    await this.messages.removeFromGeneral(body.id_message);
+  async delete(@CurrentUser() caller: AuthUser, @Body() body: DeleteMessageDto) {
+    await this.messages.removeFromGeneral(caller, body.id_message);
     return { message: 'message deleted successfully' };
   }
 }

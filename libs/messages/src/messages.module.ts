@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '@chat/audit';
 import { AuthModule } from '@chat/auth';
 import { EventsModule } from '@chat/events';
 import { MetricsModule } from '@chat/metrics';
+import { MutesModule } from '@chat/mutes';
 import { RolesModule } from '@chat/roles';
 import { RoomsModule } from '@chat/rooms';
 import { UsersModule } from '@chat/users';
@@ -19,9 +21,11 @@ import { RoomMessagesService } from './room-messages.service';
 @Module({
   imports: [
     TypeOrmModule.forFeature([Message]),
+    AuditModule,
     AuthModule,
     EventsModule,
     MetricsModule,
+    MutesModule,
     RolesModule,
     RoomsModule,
     UsersModule,

@@ -1,13 +1,22 @@
 import { Injectable } from '@nestjs/common';
+import { AuditLog } from '@chat/audit';
 import { AuthUser } from '@chat/auth';
 import { ConflictError } from '@chat/errors';
 import { ChatMessage, EventBus } from '@chat/events';
+import { MuteRegistry } from '@chat/mutes';
 import { mentionedNames } from '@chat/protocol';
 import { GENERAL_ROOM_ID } from '@chat/rooms';
 import { MessageWriter, NewMessage, WriteResult } from './message-writer.service';
 import { LoggedChange, MessagesRepository } from './messages.repository';
 
 export const HISTORY_PAGE = 50;
+
+/** Who changes another's message, and through what (`api`, `compat`, `panel`, `report`). */
+export interface ModerationActor {
+  actorId: number;
+  via: string;
+  reason?: string;
+}
 export const SINCE_MAX = 500;
 const UNAUTHORIZED = 'Unauthorized access';
 
@@ -21,14 +30,24 @@ export class MessagesService {
     private readonly messages: MessagesRepository,
     private readonly writer: MessageWriter,
     private readonly events: EventBus,
+    private readonly mutes: MuteRegistry,
+    private readonly audit: AuditLog,
   ) {}
+
+  /** A muted user writes nothing there (403, saying until when). */
+  refuseIfMuted(userId: number, roomId: number): void {
+    const refusal = this.mutes.refusal(userId, roomId);
+    if (refusal) throw refusal;
+  }
 
   /**
    * Stores a message (in the general room unless told) and broadcasts it; a repeated client_id
    * answers the stored one instead.
    */
   send(message: Omit<NewMessage, 'roomId'> & { roomId?: number }): Promise<WriteResult> {
-    return this.writer.write({ roomId: GENERAL_ROOM_ID, ...message });
+    const roomId = message.roomId ?? GENERAL_ROOM_ID;
+    this.refuseIfMuted(message.userId, roomId);
+    return this.writer.write({ ...message, roomId });
   }
 
   /** Waits until every message accepted so far is stored and broadcast. */
@@ -80,25 +99,39 @@ export class MessagesService {
    * as the contract says.
    */
   async edit(caller: AuthUser, messageId: number, text: string): Promise<void> {
+    this.refuseIfMuted(caller.id, GENERAL_ROOM_ID);
     await this.rewrite(messageId, text, { authorId: caller.id, roomId: GENERAL_ROOM_ID });
   }
 
-  /** A compat deletion: only in the general room. */
-  async removeFromGeneral(messageId: number): Promise<void> {
-    await this.remove(messageId, GENERAL_ROOM_ID);
+  /** A compat deletion by a moderator: only in the general room. */
+  async removeFromGeneral(caller: AuthUser, messageId: number): Promise<void> {
+    await this.remove(messageId, { roomId: GENERAL_ROOM_ID, actorId: caller.id });
   }
 
   /**
    * Changes a message's text and mentions (only the author's, and only in the room, when given),
-   * takes the room's next number and tells the room; ConflictError when no message matched.
+   * takes the room's next number and tells the room; ConflictError when no message matched. An
+   * `actor` other than the author (the admin panel) is written to the audit log.
    */
   async rewrite(
     messageId: number,
     text: string,
     only: { authorId?: number; roomId?: number } = {},
+    actor?: ModerationActor,
   ): Promise<LoggedChange> {
     const edit = await this.messages.updateText(messageId, text, mentionedNames(text), only);
     if (!edit) throw new ConflictError(UNAUTHORIZED);
+    if (actor && actor.actorId !== edit.author_id) {
+      await this.audit.record({
+        actorId: actor.actorId,
+        action: 'message.edit',
+        targetUserId: edit.author_id,
+        targetRoomId: edit.room_id,
+        targetMessageId: messageId,
+        reason: actor.reason,
+        details: { via: actor.via },
+      });
+    }
     this.events.publish({
       type: 'message.updated',
       roomId: edit.room_id,
@@ -114,10 +147,27 @@ export class MessagesService {
     return { room_id: edit.room_id, seq: edit.seq };
   }
 
-  /** Deletes a message (only in the room, when given) and tells the room; ConflictError if none. */
-  async remove(messageId: number, onlyRoomId?: number): Promise<LoggedChange> {
-    const deletion = await this.messages.delete(messageId, onlyRoomId);
+  /**
+   * Deletes a message (only in the room, when given) and tells the room; ConflictError if none. An
+   * actor other than the author (a room owner, a moderator, the panel) is written to the audit log.
+   */
+  async remove(
+    messageId: number,
+    options: { roomId?: number } & Partial<ModerationActor> = {},
+  ): Promise<LoggedChange> {
+    const deletion = await this.messages.delete(messageId, options.roomId);
     if (!deletion) throw new ConflictError(UNAUTHORIZED);
+    if (options.actorId !== undefined && options.actorId !== deletion.author_id) {
+      await this.audit.record({
+        actorId: options.actorId,
+        action: 'message.delete',
+        targetUserId: deletion.author_id,
+        targetRoomId: deletion.room_id,
+        targetMessageId: messageId,
+        reason: options.reason,
+        details: { via: options.via ?? 'api' },
+      });
+    }
     this.events.publish({
       type: 'message.deleted',
       roomId: deletion.room_id,

@@ -94,6 +94,7 @@ export class RoomMessagesService {
     const place = await this.placeOf(messageId);
     await this.accessTo(() => this.access.writable(caller, place.room_id));
     if (place.user_id !== caller.id) throw new PermissionError('Only the author edits a message');
+    this.messages.refuseIfMuted(caller.id, place.room_id);
     return this.orNotFound(() => this.messages.rewrite(messageId, text, { authorId: caller.id }));
   }
 
@@ -109,7 +110,9 @@ export class RoomMessagesService {
       throw new PermissionError('Only the author, the room owner or a moderator deletes a message');
     }
     if (room.archived) throw new PermissionError('The room is archived');
-    return this.orNotFound(() => this.messages.remove(messageId));
+    return this.orNotFound(() =>
+      this.messages.remove(messageId, { actorId: caller.id, via: 'api' }),
+    );
   }
 
   /** A message as it is now, for a caller who may read its room. */

@@ -23,5 +23,6 @@ export class ChatMetrics {
     @InjectMetric(METRIC.avatarJobDuration) readonly avatarJobDuration: Histogram,
     @InjectMetric(METRIC.presenceChanges) readonly presenceChanges: Counter,
     @InjectMetric(METRIC.framesDropped) readonly framesDropped: Counter<'type'>,
+    @InjectMetric(METRIC.moderationActions) readonly moderationActions: Counter<'action'>,
   ) {}
 }

@@ -19,4 +19,5 @@ export const METRIC = {
   databasePoolInUse: 'chat_db_pool_connections_in_use',
   presenceChanges: 'chat_presence_changes_total',
   framesDropped: 'chat_ws_frames_dropped_total',
+  moderationActions: 'chat_moderation_actions_total',
 } as const;

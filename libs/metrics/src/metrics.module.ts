@@ -86,6 +86,11 @@ const metricProviders = [
     help: 'Typing frames not sent to sockets that had fallen behind (their presence is held back)',
     labelNames: ['type'],
   }),
+  makeCounterProvider({
+    name: METRIC.moderationActions,
+    help: 'Moderator and admin actions written to the audit log, by action',
+    labelNames: ['action'],
+  }),
 ];
 
 /** GET /metrics (Prometheus text format) with process defaults and the chat's own metrics. */

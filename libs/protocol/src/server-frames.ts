@@ -198,6 +198,7 @@ export const ERROR_CODES = [
   'not_authenticated',
   'invalid_token',
   'token_expired',
+  'banned',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -210,7 +211,7 @@ export const ErrorFrameSchema = frame(
     room_id: Type.Optional(RoomId),
   },
   'A request failed. The socket stays open unless the code is not_authenticated, ' +
-    'invalid_token or token_expired.',
+    'invalid_token, token_expired or banned (a site ban: detail says until when).',
 );
 export type ErrorFrame = Static<typeof ErrorFrameSchema>;
 

@@ -188,6 +188,13 @@ export class ConnectionRegistry implements OnModuleDestroy {
     }
   }
 
+  /** Every socket here signed in as the user, compat ones too: rare enough to look through all. */
+  *signedInAs(userId: number): Iterable<ClientConnection> {
+    for (const connection of this.connections) {
+      if (connection.user?.id === userId) yield connection;
+    }
+  }
+
   /** The ids of the messages broadcast here most recently (up to RECENT_BROADCASTS). */
   recentMessageIds(): number[] {
     return [...this.recentBroadcasts];

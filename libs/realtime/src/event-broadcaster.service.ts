@@ -39,6 +39,11 @@ export class EventBroadcaster {
       }
       return;
     }
+    if (event.type === 'user.banned') {
+      for (const connection of this.registry.signedInAs(event.userId)) connection.ban(event.detail);
+      return;
+    }
+    if (event.type === 'mutes.changed') return;
     if (event.type === 'read.moved' || event.type === 'unread.changed') {
       return this.toUser(event.userId, event);
     }

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AuthUser, TokenVerifier } from '@chat/auth';
 import { AppConfig } from '@chat/config';
-import { DomainError } from '@chat/errors';
+import { DomainError, PermissionError } from '@chat/errors';
 import { MessagesService } from '@chat/messages';
 import { ChatMetrics } from '@chat/metrics';
 import { ClientConnection } from './connection/client-connection';
@@ -56,6 +56,7 @@ export class FrameHandler {
       // A new message reaches its sender with the broadcast; a repeat is answered here alone.
       if (!created) connection.send(messageFrame(message, frame.clientId));
     } catch (error) {
+      if (error instanceof PermissionError) return connection.notify('Muted');
       this.logger.error(`Message from user ${author.id} not stored`, (error as Error).stack);
       connection.notify('Temporarily unavailable');
     }

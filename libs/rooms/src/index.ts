@@ -10,3 +10,4 @@ export { RoomsModule } from './rooms.module';
 export { RoomsService } from './rooms.service';
 export { Rate, UserRateLimit } from './user-rate-limit';
 export type { DirectoryPage, MyRoom, RoomUser, RoomView } from './room-views';
+export { PathId } from './path-id.decorator';

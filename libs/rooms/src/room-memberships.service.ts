@@ -6,6 +6,7 @@ import { RoomMember } from '@chat/events';
 import { GENERAL_ROOM_ID } from './general-room';
 import { ROOM_NOT_FOUND, RoomAccess, RoomAccessResult } from './room-access.service';
 import { ChangeTransaction, RoomChangeLog } from './room-change-log.service';
+import { RoomBansRepository, roomBanDetail } from './room-bans.repository';
 import { RoomMembersRepository } from './room-members.repository';
 import { MEMBER_NOT_FOUND, roomArchived, tooManyRooms, userNotFound } from './room-rules';
 import { RoomView } from './room-views';
@@ -36,6 +37,7 @@ export class RoomMembershipsService {
     private readonly members: RoomMembersRepository,
     private readonly access: RoomAccess,
     private readonly changeLog: RoomChangeLog,
+    private readonly bans: RoomBansRepository,
     config: AppConfig,
   ) {
     this.perUser = config.rooms.perUser;
@@ -52,6 +54,7 @@ export class RoomMembershipsService {
       created = await this.changeLog.transact(async (tx) => {
         await this.members.lockUsers(tx.sql, [caller.id]);
         await this.lockOpen(tx, roomId);
+        await this.refuseBanned(tx, roomId, caller.id);
         const member = await this.members.insert(tx.sql, roomId, caller.id, 'member');
         if (!member) return false; // joined meanwhile
         await this.checkRoomCount(tx, caller.id, 'caller');
@@ -114,6 +117,7 @@ export class RoomMembershipsService {
       await this.lockOpen(tx, roomId);
       const existing = await this.members.find(roomId, userId, { general: false, sql: tx.sql });
       if (existing) return { created: false, value: existing };
+      await this.refuseBanned(tx, roomId, userId);
       const member = await this.members.insert(tx.sql, roomId, userId, 'member');
       if (!member) throw userNotFound();
       await this.checkRoomCount(tx, userId, 'other');
@@ -146,6 +150,36 @@ export class RoomMembershipsService {
     await this.removeMember(roomId, userId, 'removed', () => {
       throw new NotFoundError(MEMBER_NOT_FOUND);
     });
+  }
+
+  /**
+   * Kicks a user out of a room (member.left, reason "removed"), and with `ban` keeps them from
+   * joining or being added until it ends. Who may kick whom is checked by the caller (moderation).
+   * False when they were not a member (a ban alone is still stored).
+   */
+  async kick(
+    roomId: number,
+    userId: number,
+    ban: { actorId: number; reason: string; until: Date | null } | null,
+  ): Promise<boolean> {
+    return this.changeLog.transact(async (tx) => {
+      if (!(await this.rooms.lock(tx.sql, roomId))) throw new NotFoundError(ROOM_NOT_FOUND);
+      if (ban) await this.bans.put(tx.sql, roomId, userId, ban);
+      if (!(await this.members.delete(tx.sql, roomId, userId))) return false;
+      await this.members.promoteIfOwnerless(tx.sql, roomId);
+      await tx.left(roomId, userId, 'removed');
+      return true;
+    });
+  }
+
+  /** Lifts a ban from a room; false when there was none. */
+  liftBan(roomId: number, userId: number): Promise<boolean> {
+    return this.bans.delete(roomId, userId);
+  }
+
+  private async refuseBanned(tx: ChangeTransaction, roomId: number, userId: number): Promise<void> {
+    const ban = await this.bans.inForce(tx.sql, roomId, userId);
+    if (ban) throw new PermissionError(roomBanDetail(ban));
   }
 
   private async removeMember(

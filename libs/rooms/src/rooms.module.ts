@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '@chat/audit';
 import { AuthModule } from '@chat/auth';
 import { EventsModule } from '@chat/events';
 import { DirectRoomsController } from './direct-rooms.controller';
@@ -17,6 +18,7 @@ import { RoomMembershipsService } from './room-memberships.service';
 import { Room } from './room.entity';
 import { RoomsController } from './rooms.controller';
 import { RoomsRepository } from './rooms.repository';
+import { RoomBansRepository } from './room-bans.repository';
 import { RoomsService } from './rooms.service';
 import { TransactionRunner } from './transaction-runner.service';
 
@@ -25,7 +27,12 @@ import { TransactionRunner } from './transaction-runner.service';
  * ReadMarkers for the other modules.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([Room, RoomMembership]), AuthModule, EventsModule],
+  imports: [
+    TypeOrmModule.forFeature([Room, RoomMembership]),
+    AuditModule,
+    AuthModule,
+    EventsModule,
+  ],
   controllers: [
     RoomsController,
     RoomMembersController,
@@ -43,6 +50,7 @@ import { TransactionRunner } from './transaction-runner.service';
     RoomChangesRepository,
     ReadMarkers,
     ReadMarkersRepository,
+    RoomBansRepository,
     TransactionRunner,
   ],
   exports: [TypeOrmModule, RoomAccess, RoomsService, RoomMembershipsService, ReadMarkers],

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditLog } from '@chat/audit';
 import { AuthUser } from '@chat/auth';
 import { AppConfig } from '@chat/config';
 import {
@@ -50,6 +51,7 @@ export class RoomsService {
     private readonly members: RoomMembersRepository,
     private readonly access: RoomAccess,
     private readonly changeLog: RoomChangeLog,
+    private readonly audit: AuditLog,
     config: AppConfig,
   ) {
     this.limits = config.rooms;
@@ -148,21 +150,36 @@ export class RoomsService {
     const access = await this.access.visible(caller, roomId);
     if (roomId === GENERAL_ROOM_ID) throw generalNotArchivable();
     this.mayManage(caller, access);
-    await this.archiveRoom(roomId);
+    // A site moderator or admin archiving a room they do not own acts as moderation: audited.
+    const asModerator = access.roomRole !== 'owner';
+    await this.archiveRoom(roomId, asModerator ? { actorId: caller.id, via: 'api' } : null);
     return this.readView(roomId, caller.id);
   }
 
   /** The admin panel's archive: any room but the general one, announced as from the API. */
-  async archiveFromPanel(roomId: number): Promise<void> {
+  async archiveFromPanel(roomId: number, actorId?: number): Promise<void> {
     if (roomId === GENERAL_ROOM_ID) throw generalNotArchivable();
-    await this.archiveRoom(roomId);
+    await this.archiveRoom(roomId, actorId === undefined ? null : { actorId, via: 'panel' });
   }
 
-  private async archiveRoom(roomId: number): Promise<void> {
-    await this.changeLog.transact(async (tx) => {
+  private async archiveRoom(
+    roomId: number,
+    audited: { actorId: number; via: string } | null,
+  ): Promise<void> {
+    const archived = await this.changeLog.transact(async (tx) => {
       if (!(await this.rooms.lock(tx.sql, roomId))) throw new NotFoundError(ROOM_NOT_FOUND);
-      if (await this.rooms.archive(tx.sql, roomId)) await tx.updated(roomId);
+      if (!(await this.rooms.archive(tx.sql, roomId))) return false;
+      await tx.updated(roomId);
+      return true;
     });
+    if (archived && audited) {
+      await this.audit.record({
+        actorId: audited.actorId,
+        action: 'room.archive',
+        targetRoomId: roomId,
+        details: { via: audited.via },
+      });
+    }
   }
 
   private mayManage(caller: AuthUser, access: RoomAccessResult): void {

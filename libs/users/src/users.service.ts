@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuthUser, SessionsService, TokensService } from '@chat/auth';
+import { AuthUser, banDetail, BansRepository, SessionsService, TokensService } from '@chat/auth';
 import { PASSWORD_BYTES } from '@chat/config';
 import { isUniqueViolation } from '@chat/database';
 import { AuthenticationError, ConflictError, InvalidInputError } from '@chat/errors';
@@ -25,6 +25,7 @@ export class UsersService {
     private readonly tokens: TokensService,
     private readonly sessions: SessionsService,
     private readonly events: EventBus,
+    private readonly bans: BansRepository,
   ) {}
 
   /** Self-service sign-up: only the user role may be asked for. */
@@ -41,12 +42,30 @@ export class UsersService {
     return this.create(account.name, account.password, account.role as Role);
   }
 
+  /**
+   * A banned user is refused (409, saying until when) once the password is right. The ban is read
+   * again after the token is made: a ban that lands in between, which ended every session but could
+   * not end this one yet, ends it here.
+   */
   async login(name: string, password: string): Promise<{ token: string; userId: number }> {
     const user = await this.findForLogin(name, password);
     if (!(await this.hasher.matches(password, user?.passwordHash))) {
       throw new ConflictError('Invalid credentials');
     }
-    return { token: await this.tokens.issue(user!.id), userId: user!.id };
+    await this.refuseIfBanned(user!.id);
+    const token = await this.tokens.issue(user!.id);
+    try {
+      await this.refuseIfBanned(user!.id);
+    } catch (error) {
+      await this.sessions.revokeAllForUser(user!.id);
+      throw error;
+    }
+    return { token, userId: user!.id };
+  }
+
+  private async refuseIfBanned(userId: number): Promise<void> {
+    const ban = await this.bans.active(userId);
+    if (ban) throw new ConflictError(banDetail(ban));
   }
 
   async logout(caller: AuthUser): Promise<void> {
@@ -57,6 +76,12 @@ export class UsersService {
     const user = await this.users.findById(caller.id);
     if (!user || user.deletedAt) throw new AuthenticationError('Invalid token');
     return user;
+  }
+
+  /** A live account (not deleted), or null. */
+  async findLive(userId: number): Promise<User | null> {
+    const user = await this.users.findById(userId);
+    return user && !user.deletedAt ? user : null;
   }
 
   /** Refuses (409 Invalid credentials) a password that is not the caller's current one. */

@@ -18,6 +18,8 @@ const V2_CODES: Record<Notice, ErrorCode> = {
   'Not authenticated': 'not_authenticated',
   'Rate limit exceeded': 'rate_limited',
   'Temporarily unavailable': 'unavailable',
+  Banned: 'banned',
+  Muted: 'forbidden',
 };
 
 /** What a connection reports to its owner. */
@@ -150,6 +152,13 @@ export class ClientConnection implements TaskFailureHandler, SlowReaderHandler {
   refuse(notice: Notice): void {
     this.notify(notice);
     if (this.isOpen) this.socket.close(CLOSE_POLICY_VIOLATION, notice);
+  }
+
+  /** A site ban: v2 is told why and until when (`detail`), v1 that it is banned; then closed. */
+  ban(detail: string): void {
+    if (this.streams) this.send(errorFrame(undefined, 'banned', detail));
+    else this.send(noticeFrame('Banned'));
+    if (this.isOpen) this.socket.close(CLOSE_POLICY_VIOLATION, 'Banned');
   }
 
   /**

@@ -28,6 +28,8 @@ export function eventFrame(event: ChatEvent): ServerFrame | null {
       return userFrame(event.userId, event.name, event.role, event.avatar);
     case 'user.deleted':
     case 'sessions.revoked':
+    case 'user.banned':
+    case 'mutes.changed':
     case 'member.joined':
     case 'member.left':
     case 'room.updated':

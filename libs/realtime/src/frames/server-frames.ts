@@ -61,7 +61,9 @@ export type Notice =
   | 'Token expired'
   | 'Not authenticated'
   | 'Rate limit exceeded'
-  | 'Temporarily unavailable';
+  | 'Temporarily unavailable'
+  | 'Banned'
+  | 'Muted';
 
 /** A notice to one client; its `event` name keeps old clients from showing it as a message. */
 export interface NoticeFrame {
