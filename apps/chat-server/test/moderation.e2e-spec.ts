@@ -499,3 +499,32 @@ describe('moderation', () => {
     });
   });
 });
+
+describe('report limits', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ REPORT_RATE_BURST: '2', REPORT_RATE_PER_MINUTE: '1' });
+  });
+  afterAll(() => t.close());
+
+  it('refuses reports past the burst with 429, storing nothing more', async () => {
+    const [author, reporter] = [await createUser(t), await createUser(t)];
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const message = await t.http
+        .post(`/api/v1/rooms/${GENERAL}/messages`)
+        .set(...bearer(author))
+        .send({ text: `message ${i}` })
+        .expect(201);
+      const report = await t.http
+        .post(`/api/v1/messages/${message.body.message_id}/reports`)
+        .set(...bearer(reporter))
+        .send({ reason: 'spam' });
+      statuses.push(report.status);
+    }
+    expect(statuses).toEqual([201, 201, 429]);
+    const [{ n }] = await t.db.query('SELECT count(*)::int AS n FROM message_reports');
+    expect(n).toBe(2);
+  });
+});
