@@ -42,6 +42,15 @@ export function tsquerySql(words: string, prefixes: string): string {
          && to_tsquery('pg_catalog.russian', ${prefixes}) END)`;
 }
 
+/**
+ * A row matches when its search_vector matches the query, and the query has a word to look for
+ * (querytree: '' for none, 'T' for only -words, which no index can serve).
+ */
+export function matchesSql(vector: string, words: string, prefixes: string): string {
+  const query = tsquerySql(words, prefixes);
+  return `${vector} @@ ${query} AND querytree(${query}) NOT IN ('', 'T')`;
+}
+
 const TSQUERY = tsquerySql('$1', '$2');
 
 /** querytree's answer for a query that has no word (''), or only -words ('T'): no index can serve it. */
@@ -52,8 +61,7 @@ const READABLE_ROOMS = `
   SELECT ${GENERAL_ROOM_ID} UNION ALL SELECT room_id FROM room_members WHERE user_id = $3`;
 
 const FILTERS = `
-  m.search_vector @@ ${TSQUERY}
-  AND NOT ${NOTHING_TO_SEARCH}
+  ${matchesSql('m.search_vector', '$1', '$2')}
   AND m.room_id IN (${READABLE_ROOMS})
   AND ($5::integer IS NULL OR m.user_id = $5)
   AND ($6::timestamptz IS NULL OR m.created_at < $6)
@@ -208,7 +216,11 @@ export function searchParameters(
   ];
 }
 
-/** PostgreSQL cancelled the statement at its timeout; the rollback leaves the connection sound. */
+/**
+ * PostgreSQL cancelled the statement at its timeout (pg's error, or TypeORM's wrapping it); the
+ * rollback leaves the connection sound.
+ */
 export function isCutOff(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === QUERY_CANCELED;
+  const failure = error as { code?: unknown; driverError?: { code?: unknown } } | null;
+  return (failure?.driverError?.code ?? failure?.code) === QUERY_CANCELED;
 }
