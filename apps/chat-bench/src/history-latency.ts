@@ -1,7 +1,11 @@
 import { performance } from 'node:perf_hooks';
-import { bulkLoadHistory } from './bench-database';
+import { ChatHttp } from '@chat/client';
+import { bulkLoadHistory, searchMatches } from './bench-database';
 import { BenchProfile } from './bench-profile';
+import { historySlots, readableRooms } from './history-rooms';
 import { httpRequest } from './http-client';
+import { SEARCHES, SearchKind } from './message-corpus';
+import { setUpSearcher } from './search-setup';
 import { startServer, stopServer } from './servers';
 import { medianOf, Percentiles, percentiles } from './stats';
 
@@ -12,9 +16,33 @@ export interface HistoryLatency {
   load: Percentiles;
   /** The same client against a bare Node HTTP server: the floor of the other figures. */
   baseline: Percentiles;
+  search: SearchLatency;
 }
 
-/** The history routes' latency with `profile.history` stored messages. */
+/** GET /api/v1/search as one user, timed in the same rounds as the history routes. */
+export interface SearchLatency {
+  /** Messages in the rooms the searcher reads (general and its own). */
+  readable: number;
+  figures: Record<SearchKind, SearchFigure>;
+}
+
+export interface SearchFigure {
+  query: string;
+  /** Readable messages the query matches. */
+  matches: number;
+  /** Words of the bench's vocabulary the query matches. */
+  words: number;
+  /** Results on the first page (the default limit), the same before and after the timing. */
+  results: number;
+  latency: Percentiles;
+}
+
+const KINDS = Object.keys(SEARCHES) as SearchKind[];
+
+/**
+ * The history routes' and the searches' latency with `profile.history` stored messages, spread
+ * over the general room and some others (see historySlots).
+ */
 export async function historyLatency(
   databaseUrl: string,
   profile: BenchProfile,
@@ -22,15 +50,35 @@ export async function historyLatency(
   const server = await startServer('chat', { DATABASE_URL: databaseUrl });
   const bare = await startServer('naive');
   try {
-    const { messages, maxId } = await bulkLoadHistory(databaseUrl, profile.history);
+    const searcher = await setUpSearcher(server.httpUrl);
+    const { messages, maxId } = await bulkLoadHistory(
+      databaseUrl,
+      profile.history,
+      historySlots(searcher.rooms),
+    );
+    const found = await searchMatches(databaseUrl, readableRooms(searcher.rooms));
+    const bearer = { authorization: `Bearer ${searcher.token}` };
+    const search = (query: string) => () =>
+      httpRequest(
+        server.httpUrl,
+        'GET',
+        `/api/v1/search?q=${encodeURIComponent(query)}`,
+        undefined,
+        bearer,
+      );
     const routes = {
       last: () => httpRequest(server.httpUrl, 'GET', '/routers/last_messages'),
       load: () =>
         httpRequest(server.httpUrl, 'POST', '/routers/load', {
           id_message: 1 + Math.floor(Math.random() * maxId),
         }),
+      rare: search(SEARCHES.rare),
+      common: search(SEARCHES.common),
+      prefix: search(SEARCHES.prefix),
       baseline: () => httpRequest(bare.httpUrl, 'GET', '/'),
     };
+    type Route = keyof typeof routes;
+    const results = await firstPages(searcher.http);
     const time = async (send: () => Promise<void>) => {
       const samples: number[] = [];
       for (let i = 0; i < profile.historyRequests; i++) {
@@ -42,16 +90,55 @@ export async function historyLatency(
     };
     for (const send of Object.values(routes)) await time(send); // warm-up
     // Rounds alternate the routes; each figure is the median of the rounds' percentiles.
-    const rounds: Record<keyof typeof routes, Percentiles[]> = { last: [], load: [], baseline: [] };
+    const rounds = Object.fromEntries(
+      Object.keys(routes).map((name) => [name, [] as Percentiles[]]),
+    ) as Record<Route, Percentiles[]>;
     for (let round = 0; round < profile.rounds; round++) {
       for (const [name, send] of Object.entries(routes)) {
-        rounds[name as keyof typeof routes].push(await time(send));
+        rounds[name as Route].push(await time(send));
       }
     }
-    const [last, load, baseline] = [rounds.last, rounds.load, rounds.baseline].map(medianOf);
-    return { messages, last, load, baseline };
+    const after = await firstPages(searcher.http);
+    const figures = {} as Record<SearchKind, SearchFigure>;
+    for (const kind of KINDS) {
+      if (after[kind] !== results[kind]) {
+        throw new Error(`search ${kind}: ${results[kind]} results, then ${after[kind]}`);
+      }
+      figures[kind] = {
+        query: SEARCHES[kind],
+        matches: found.matches[kind],
+        words: found.words[kind],
+        results: results[kind],
+        latency: medianOf(rounds[kind]),
+      };
+    }
+    return {
+      messages,
+      last: medianOf(rounds.last),
+      load: medianOf(rounds.load),
+      baseline: medianOf(rounds.baseline),
+      search: { readable: found.readable, figures },
+    };
   } finally {
     await stopServer(bare);
     await stopServer(server);
   }
+}
+
+/**
+ * How many results each search's first page holds, through the SDK (which fails on anything but
+ * a 200); a search that finds nothing fails the run rather than be timed.
+ */
+async function firstPages(http: ChatHttp): Promise<Record<SearchKind, number>> {
+  const sizes = {} as Record<SearchKind, number>;
+  for (const kind of KINDS) {
+    const answer = await http.search({ q: SEARCHES[kind] });
+    if (answer.results.length === 0) {
+      throw new Error(
+        `search ${kind} (${SEARCHES[kind]}) found nothing: ${JSON.stringify(answer)}`,
+      );
+    }
+    sizes[kind] = answer.results.length;
+  }
+  return sizes;
 }

@@ -26,12 +26,14 @@ export function httpRequest(
   method: string,
   path: string,
   body?: object,
+  headers: Record<string, string> = {},
 ): Promise<void> {
   const payload = body ? JSON.stringify(body) : undefined;
+  const contentType: Record<string, string> = payload ? { 'content-type': 'application/json' } : {};
   return new Promise((resolve, reject) => {
     const req = request(
       `${baseUrl}${path}`,
-      { method, agent: keepAlive, headers: payload ? { 'content-type': 'application/json' } : {} },
+      { method, agent: keepAlive, headers: { ...contentType, ...headers } },
       (response) => {
         response.on('data', () => undefined);
         response.on('end', () =>

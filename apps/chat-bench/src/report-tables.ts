@@ -3,6 +3,7 @@ import type { BenchProfile } from './bench-profile';
 import type { FanoutStep } from './fanout-step';
 import { fixed as f, thousands as k } from './format';
 import type { HistoryLatency } from './history-latency';
+import type { SearchKind } from './message-corpus';
 import {
   deliveryRatioMedian as ratio,
   fanoutMedian as fan,
@@ -13,6 +14,7 @@ import {
   roomsRatioMedian as roomsRatio,
 } from './measurements';
 import type { RoomStep } from './rooms';
+import type { Percentiles } from './stats';
 import type { Summary } from './summary';
 
 /** The three servers side by side: fan-out, latency, delivery, idle memory, scale-out, rooms. */
@@ -57,23 +59,62 @@ export function historyTable(history: HistoryLatency): string[] {
   ];
 }
 
-/** The targets of issue #7 (and the rooms' rule of issue #17), each met or not. */
+const SEARCH_LABELS: Record<SearchKind, string> = {
+  rare: 'rare word',
+  common: 'common word',
+  prefix: 'prefix',
+};
+
+/** Issue #20's target for each search: p95 under this. */
+const SEARCH_P95_TARGET_MS = 50;
+
+/** The searches beside the history routes and the bare-HTTP floor of the same rounds. */
+export function searchTable(history: HistoryLatency): string[] {
+  const { readable, figures } = history.search;
+  const cells = (p: Percentiles) => `${f(p.p50, 2)} | ${f(p.p95, 2)} | ${f(p.p99, 2)} |`;
+  const share = (matches: number) => `${f((100 * matches) / readable, 2)}%`;
+  return [
+    `| search: GET /api/v1/search, first page (${k(history.messages)} stored messages, ${k(readable)} readable by the searcher) | matching messages | results | p50 ms | p95 ms | p99 ms |`,
+    '|---|---|---|---|---|---|',
+    ...(Object.keys(SEARCH_LABELS) as SearchKind[]).map((kind) => {
+      const figure = figures[kind];
+      const source = figure.words === 0 ? 'planted' : `${figure.words} vocabulary words`;
+      return `| ${SEARCH_LABELS[kind]} \`${figure.query}\` (${source}) | ${k(figure.matches)} (${share(figure.matches)}) | ${figure.results} | ${cells(figure.latency)}`;
+    }),
+    `| GET /routers/last_messages, same rounds | | | ${cells(history.last)}`,
+    `| POST /routers/load (random id), same rounds | | | ${cells(history.load)}`,
+    `| baseline: bare Node HTTP server, same client | | | ${cells(history.baseline)}`,
+  ];
+}
+
+/** The worst of the searches' p95, in ms. */
+function searchP95Worst(history: HistoryLatency): number {
+  return Math.max(...Object.values(history.search.figures).map((figure) => figure.latency.p95));
+}
+
+/** The targets of issue #7 (and the rooms' rule of issue #17, the search's of #20), each met or not. */
 export function targetsTable(m: Measurements, summary: Summary): string[] {
   const verdict = (met: boolean) => (met ? 'met' : '**not met**');
   const historyP99 = Math.max(m.history.last.p99, m.history.load.p99);
   const chatP99 = p(m, 'chat', 'p99');
   const naiveP99 = p(m, 'naive', 'p99');
   return [
-    '| target (issue #7; rooms: issue #17) | measured | |',
+    '| target (issue #7; rooms: issue #17; search: issue #20) | measured | |',
     '|---|---|---|',
     `| fan-out at least 1.0x naive | ${f(summary.fanoutVsNaive, 2)}x | ${verdict(summary.fanoutVsNaive >= 1)} |`,
     `| fan-out at least 0.3x coalescing | ${f(summary.fanoutVsCoalescing, 2)}x | ${verdict(summary.fanoutVsCoalescing >= 0.3)} |`,
     `| latency p99 at most naive + 10 ms | ${f(chatP99 - naiveP99)} ms more | ${verdict(chatP99 <= naiveP99 + 10)} |`,
     `| idle memory at most 1.5x the baseline | ${f(summary.idleVsNaive, 2)}x | ${verdict(summary.idleVsNaive <= 1.5)} |`,
     `| history pages p99 under 5 ms | ${f(historyP99, 2)} ms | ${verdict(historyP99 < 5)} |`,
+    `| search p95 under ${SEARCH_P95_TARGET_MS} ms for each of rare word, common word, prefix | ${searchP95s(m.history)} | ${verdict(searchP95Worst(m.history) < SEARCH_P95_TARGET_MS)} |`,
     `| scale-out: two instances at least 1.6x one | ${f(summary.scaleOut.vsOne, 2)}x | ${verdict(summary.scaleOut.vsOne >= 1.6)} |`,
     `| rooms: no message delivered outside its room | ${k(summary.rooms.misdelivered.chat)} mis-deliveries | ${verdict(summary.rooms.misdelivered.chat === 0)} |`,
   ];
+}
+
+function searchP95s(history: HistoryLatency): string {
+  const { rare, common, prefix } = history.search.figures;
+  return `${[rare, common, prefix].map((figure) => f(figure.latency.p95, 2)).join(' / ')} ms`;
 }
 
 /** The rows (no header) of the last round's fan-out steps, server CPU as a share of one core. */

@@ -1,22 +1,44 @@
 import type { BenchProfile } from './bench-profile';
 import { thousands } from './format';
+import { HISTORY_SLOTS, SEARCHER_ROOMS } from './history-rooms';
 import { fanoutMedian, Measurements } from './measurements';
+import { MESSAGE_WORDS_MAX, MESSAGE_WORDS_MIN, VOCABULARY } from './message-corpus';
 import {
   historyTable,
   measuresTable,
   presenceTable,
   roomStepRows,
+  searchTable,
   stepRows,
   targetsTable,
 } from './report-tables';
 import { Summary, summarize } from './summary';
 
 export interface Report {
-  /** The three tables, for the console. */
+  /** The tables, for the console. */
   table: string;
   summary: Summary;
   /** The whole of BENCHMARKS.md. */
   markdown: string;
+}
+
+/** How the search rows were measured, and what the stored messages hold. */
+function searchProse(m: Measurements, profile: BenchProfile): string {
+  const { rare, common, prefix } = m.history.search.figures;
+  const others = HISTORY_SLOTS - SEARCHER_ROOMS - 1;
+  return `The search rows time \`GET /api/v1/search?q=...\` (first page, default limit) as one user,
+registered and logged in through the API, in the same rounds as the history routes above, with
+the same client and server. The stored messages are words of a Russian and English team chat: a
+vocabulary of ${VOCABULARY.length} words, the word of rank r drawn about 1/r as often as the first (Zipf-like, stop
+words leading as in real text; the \`russian\` configuration leaves them out of the index),
+${MESSAGE_WORDS_MIN} to ${MESSAGE_WORDS_MAX} words a message. Of every ${HISTORY_SLOTS} bulk-loaded messages ${others} go to the general room,
+one to each of the searcher's ${SEARCHER_ROOMS} private rooms and one to a private room it is not in, which its
+searches pass over. The rare word \`${rare.query}\` is in no vocabulary word and was planted in every
+k-th general message; the common word \`${common.query}\` is the vocabulary's word number ${VOCABULARY.indexOf(common.query) + 1} (${common.words} of its
+words share that stem); the prefix \`${prefix.query}\` starts ${prefix.words} of its words. Matching messages are
+counted with SQL after the load, in the rooms the searcher reads. Every timed answer was a 200
+(anything else fails the run), and each search's first page held the results counted here
+before the warm-up and after the rounds; ${thousands(profile.historyRequests)} searches per query per round.`;
 }
 
 export function renderReport(m: Measurements, profile: BenchProfile): Report {
@@ -26,6 +48,8 @@ export function renderReport(m: Measurements, profile: BenchProfile): Report {
     ...measuresTable(m, summary, profile),
     '',
     ...historyTable(m.history),
+    '',
+    ...searchTable(m.history),
     '',
     ...presenceTable(summary, profile),
     '',
@@ -96,6 +120,8 @@ ${thousands(profile.historyRequests)} warm-up requests, in ${profile.rounds} alt
 (medians of the rounds' percentiles);
 the bare-HTTP row is the same client against a Node server that answers at once, the floor any
 figure above includes.
+
+${searchProse(m, profile)}
 `;
   return { table, summary, markdown };
 }

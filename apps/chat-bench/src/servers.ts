@@ -55,6 +55,9 @@ export async function startServer(
         AUTH_RATE_LIMIT: '1000000',
         MESSAGE_RATE_LIMIT: '1000000',
         MESSAGE_RATE_BURST: '1000000',
+        // The history step times one user's searches back to back.
+        SEARCH_RATE_LIMIT: '1000000',
+        SEARCH_RATE_BURST: '1000000',
         // Every simulated client comes from 127.0.0.1.
         WS_MAX_CONNECTIONS_PER_ADDRESS: '1000000',
         // The rooms scenario has each room made by its first member, every user in two rooms.

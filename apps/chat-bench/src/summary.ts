@@ -6,6 +6,7 @@ import {
   roomsLatencyMedian as roomsP,
   roomsMedian as rooms,
 } from './measurements';
+import type { SearchKind } from './message-corpus';
 import type { PresenceResult } from './presence';
 import { median } from './stats';
 
@@ -28,6 +29,7 @@ export function summarize(m: Measurements) {
     idleBytesPerConnection: { naive: m.idle.get('naive')!, chat: m.idle.get('chat')! },
     idleVsNaive: m.idle.get('chat')! / m.idle.get('naive')!,
     history: { messages: m.history.messages, lastMessages: m.history.last, load: m.history.load },
+    search: searchSummary(m),
     scaleOut: {
       twoInstances: median(m.scaleOut),
       vsOne: median(m.scaleOut) / fan(m, 'chat'),
@@ -48,6 +50,16 @@ export function summarize(m: Measurements) {
 }
 
 export type Summary = ReturnType<typeof summarize>;
+
+/** Each search's matches, first page and latency, and how many messages the searcher reads. */
+function searchSummary(m: Measurements) {
+  const { readable, figures } = m.history.search;
+  const each = (kind: SearchKind) => {
+    const { query, matches, results, latency } = figures[kind];
+    return { query, matches, results, p50: latency.p50, p95: latency.p95, p99: latency.p99 };
+  };
+  return { readable, rare: each('rare'), common: each('common'), prefix: each('prefix') };
+}
 
 function presenceSummary(m: Measurements) {
   const of = (figure: (r: PresenceResult) => number) => median(m.presence.map(figure));

@@ -284,6 +284,18 @@ describe('npm run bench, briefly', () => {
     }
     expect(result.idleBytesPerConnection.chat).toBeGreaterThan(0);
     expect(result.history.lastMessages.p99).toBeGreaterThan(0);
+    // Each search was timed and answered with results; the rare word is planted 25 times, the
+    // common word and the prefix are drawn into many more messages.
+    for (const kind of ['rare', 'common', 'prefix']) {
+      expect(result.search[kind].results).toBeGreaterThan(0);
+      expect(result.search[kind].matches).toBeGreaterThanOrEqual(result.search[kind].results);
+      expect(result.search[kind].p50).toBeGreaterThan(0);
+      expect(result.search[kind].p95).toBeGreaterThan(0);
+    }
+    expect(result.search.rare.matches).toBe(25);
+    expect(result.search.common.matches).toBeGreaterThan(result.search.rare.matches);
+    expect(result.search.prefix.matches).toBeGreaterThan(result.search.rare.matches);
+    expect(output).toContain('| common word `сервер`');
     expect(result.scaleOut.twoInstances).toBeGreaterThan(0);
     expect(output).toContain('| fan-out: highest sustained deliveries/s');
     // Every user was seen online and offline again, with fewer frames than the naive design.
