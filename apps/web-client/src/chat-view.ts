@@ -25,6 +25,7 @@ import { RoomPane } from './room-pane';
 import { roomSettingsDialog } from './room-settings-dialog';
 import { roomInAddress, showRoomInAddress } from './router';
 import { GENERAL_ROOM_ID, RoomEntry, RoomsStore } from './rooms-store';
+import { searchBox } from './search-box';
 import { typingText } from './typing-line';
 import { userName } from './user-menu';
 
@@ -83,7 +84,7 @@ export async function showChat(
     if (list) return list;
     const entry = () => store.get(roomId);
     const created = new MessageList('Messages', {
-      fetchPage: (beforeSeq) => http.messages(roomId, { beforeSeq, limit: HISTORY_PAGE }),
+      fetchPage: (query) => http.messages(roomId, { ...query, limit: HISTORY_PAGE }),
       report,
       viewChanged: () => reads.check(),
       render: (message) => {
@@ -137,7 +138,8 @@ export async function showChat(
     }
   }
 
-  function showRoom(roomId: number): void {
+  /** Shows one of our rooms: where its reader left it, or around message `jumpToSeq`. */
+  function showRoom(roomId: number, jumpToSeq?: number): void {
     const list = listFor(roomId);
     // "New messages" from the marker as it is when the room opens.
     const state = client.store.room(roomId);
@@ -148,7 +150,7 @@ export async function showChat(
     showTyping();
     showRoomInAddress(roomId);
     rooms.render();
-    list.ensureLoaded().catch(report);
+    (jumpToSeq === undefined ? list.ensureLoaded() : list.jumpTo(jumpToSeq)).catch(report);
     loadPresence(roomId);
     reads.check();
   }
@@ -222,8 +224,18 @@ export async function showChat(
     }
   }
 
+  /** A search hit: its room, at the message. */
+  function openMessage(message: RoomMessage): void {
+    notice.textContent = '';
+    if (store.has(message.room_id)) showRoom(message.room_id, message.seq);
+    else void openRoom(message.room_id);
+  }
+
   // Messages: sent and changed over the socket when it is up; edits and deletes over HTTP otherwise.
   function send(roomId: number, text: string): void {
+    // What is sent shows at the end: a list away from the newest goes back there.
+    const list = lists.get(roomId);
+    if (list?.awayFromNewest) list.reload().catch(report);
     client
       .send(roomId, text)
       .then((message) => lists.get(roomId)?.show(message))
@@ -307,6 +319,7 @@ export async function showChat(
     }),
     trackActivity(client),
     () => reads.stop(),
+    () => search.stop(),
   ];
 
   /** Back to the sign-in form at once; the server hears of a logout in the background. */
@@ -318,6 +331,14 @@ export async function showChat(
     signedOut();
   }
 
+  const search = searchBox({
+    search: (query) => client.search(query),
+    roomName: (roomId) => {
+      const entry = store.get(roomId);
+      return entry ? store.title(entry) : `Room ${roomId}`;
+    },
+    open: openMessage,
+  });
   const avatar = h('img', { class: 'avatar', alt: '', width: 32, height: 32 });
   const name = h('span', { class: 'me' });
   const showProfile = () => {
@@ -440,6 +461,7 @@ export async function showChat(
       avatar,
       name,
       state,
+      search.element,
       h('button', { type: 'button', class: 'secondary', onclick: profile.open }, 'Profile'),
       h('button', { type: 'button', class: 'secondary', onclick: () => signOut(true) }, 'Log out'),
     ),

@@ -70,7 +70,7 @@ export class RoomPane {
   show(roomId: number, list: MessageList): void {
     this.shown?.list?.detached();
     this.shown = { roomId, list };
-    this.body.replaceChildren(list.element);
+    this.body.replaceChildren(list.element, list.jumpBar);
     list.attached();
     this.renderHeader();
   }
