@@ -105,6 +105,14 @@ describe('GET /api/v1/search', () => {
       expect(await found(bob, { q: 'kuber' })).toEqual([]);
     });
 
+    it('matches a prefix that is a stop word so far, and a whole word given as a prefix', async () => {
+      await send(alice, GENERAL, 'проверка связи');
+      await send(alice, GENERAL, 'the theremin messages');
+      expect(await found(bob, { q: 'про*' })).toEqual(['проверка связи']);
+      expect(await found(bob, { q: 'the*' })).toEqual(['the theremin messages']);
+      expect(await found(bob, { q: 'messages*' })).toContain('the theremin messages');
+    });
+
     it('leaves out -words', async () => {
       await send(alice, GENERAL, 'lantern red');
       await send(alice, GENERAL, 'lantern blue');

@@ -28,18 +28,21 @@ const FRAGMENTS = 'MaxFragments=2, MaxWords=30, MinWords=12, ShortWord=2, Fragme
 
 /**
  * The tsquery of a query split by searchTerms, from the SQL parameters holding its two parts:
- * websearch_to_tsquery reads the words, to_tsquery the prefixes, each left out when empty. The one
+ * websearch_to_tsquery reads the words, to_tsquery the prefixes, each left out when empty. A
+ * prefix is read stemmed (`message*` finds the stem `messag`) or as typed, unstemmed (`про*`, a
+ * stop word as typed so far, still finds `проверка`). The one
  * definition, for the search and the admin panel's message filter. Written out wherever it is used,
  * not computed once in a CTE: the planner reads the words' frequencies off the constant it folds
  * this into, to choose between the GIN index (rare words) and walking the newest messages (common
  * ones).
  */
 export function tsquerySql(words: string, prefixes: string): string {
+  const prefixQuery = `(to_tsquery('pg_catalog.russian', ${prefixes})
+    || to_tsquery('pg_catalog.simple', ${prefixes}))`;
   return `(CASE
     WHEN ${prefixes} = '' THEN websearch_to_tsquery('pg_catalog.russian', ${words})
-    WHEN btrim(${words}) = '' THEN to_tsquery('pg_catalog.russian', ${prefixes})
-    ELSE websearch_to_tsquery('pg_catalog.russian', ${words})
-         && to_tsquery('pg_catalog.russian', ${prefixes}) END)`;
+    WHEN btrim(${words}) = '' THEN ${prefixQuery}
+    ELSE websearch_to_tsquery('pg_catalog.russian', ${words}) && ${prefixQuery} END)`;
 }
 
 /**

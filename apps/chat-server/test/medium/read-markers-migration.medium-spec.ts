@@ -11,7 +11,9 @@ const BEFORE_MARKERS = migrations.slice(
   0,
   migrations.indexOf(AddMentionsAndReadMarkers1764350000000),
 );
-const MARKER_MIGRATIONS = migrations.length - BEFORE_MARKERS.length;
+/** The mentions and read markers migrations: the two after BEFORE_MARKERS. */
+const MARKER_MIGRATIONS = 2;
+const UP_TO_MARKERS = migrations.slice(0, BEFORE_MARKERS.length + MARKER_MIGRATIONS);
 
 /** How long a test waits for something it expects to happen soon. */
 const WAIT_MS = 20_000;
@@ -50,7 +52,10 @@ describe('the read markers migrations', () => {
 
   beforeEach(async () => {
     database = await databaseMigratedWith(BEFORE_MARKERS);
-    db = await new DataSource(dataSourceOptions(database.url)).initialize();
+    db = await new DataSource({
+      ...dataSourceOptions(database.url),
+      migrations: UP_TO_MARKERS,
+    }).initialize();
     other = new Client({ connectionString: database.url });
     await other.connect();
   });

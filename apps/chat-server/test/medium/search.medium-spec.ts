@@ -150,12 +150,17 @@ describe('the search against PostgreSQL', () => {
 
 describe('the search migrations', () => {
   const BEFORE_SEARCH = migrations.slice(0, migrations.indexOf(AddMessageSearch1764360000000));
+  /** Up to the search's two migrations, not the ones after them. */
+  const UP_TO_SEARCH = migrations.slice(0, BEFORE_SEARCH.length + 2);
   let database: TestDatabase;
   let db: DataSource;
 
   beforeEach(async () => {
     database = await databaseMigratedWith(BEFORE_SEARCH);
-    db = await new DataSource(dataSourceOptions(database.url)).initialize();
+    db = await new DataSource({
+      ...dataSourceOptions(database.url),
+      migrations: UP_TO_SEARCH,
+    }).initialize();
   });
   afterEach(async () => {
     await db.destroy();
