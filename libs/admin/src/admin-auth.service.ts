@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SessionsService } from '@chat/auth';
+import { AuthUser, SessionsService } from '@chat/auth';
 import { Role } from '@chat/roles';
 import { PasswordHasher, UsersService } from '@chat/users';
 
@@ -39,9 +39,17 @@ export class AdminAuthService {
 
   /** Whether a panel login still holds: its session is live and its account a live admin. */
   async isStillAdmin(identity: AdminIdentity): Promise<boolean> {
-    if (typeof identity.sessionId !== 'string') return false;
+    return (await this.actingUser(identity)) !== null;
+  }
+
+  /**
+   * The admin a panel login acts as, as the chat's services take their caller (id, role and the
+   * login's session); null once the login no longer holds.
+   */
+  async actingUser(identity: Partial<AdminIdentity> | undefined): Promise<AuthUser | null> {
+    if (typeof identity?.sessionId !== 'string') return null;
     const user = await this.sessions.resolve(identity.sessionId, Number(identity.id));
-    return user?.role === Role.Admin;
+    return user?.role === Role.Admin ? user : null;
   }
 
   async logout(identity: AdminIdentity): Promise<void> {

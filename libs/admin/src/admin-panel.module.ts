@@ -1,14 +1,20 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import type { SessionOptions } from 'express-session';
+import { AuditModule } from '@chat/audit';
 import { AuthModule } from '@chat/auth';
 import { AppConfig } from '@chat/config';
-import { MessagesModule, MessagesService } from '@chat/messages';
-import { RoomMembershipsService, RoomsModule, RoomsService } from '@chat/rooms';
-import { UsersModule, UsersService } from '@chat/users';
+import { MessagesModule } from '@chat/messages';
+import { ModerationModule } from '@chat/moderation';
+import { RoomsModule } from '@chat/rooms';
+import { UsersModule } from '@chat/users';
 import { AdminAuthService, PANEL_SESSION_SECONDS } from './admin-auth.service';
 import { AdminSessionStore } from './admin-session-store.service';
 import { AdminSessionsRepository } from './admin-sessions.repository';
 import { panelResources } from './admin-resources';
+import { AuditLogEntry } from './moderation/audit-log-entry.entity';
+import { MessageReport } from './moderation/message-report.entity';
+import { PanelServices } from './panel-services';
 
 const ADMIN_ROOT = '/admin';
 const SESSION_COOKIE = 'chat_admin';
@@ -20,10 +26,12 @@ const PANEL_WORDING = {
   components: {
     Login: {
       welcomeHeader: 'Real-time chat',
-      welcomeMessage: 'Administration: accounts, roles, messages and rooms. Admins only.',
+      welcomeMessage:
+        'Administration: accounts, roles, messages, rooms, reports and the audit log. Admins only.',
       properties: { email: 'Name', password: 'Password' },
     },
   },
+  labels: { MessageReport: 'Reports', AuditLogEntry: 'Audit log' },
   properties: { userId: 'Author' },
   resources: {
     Room: { actions: { delete: 'Archive' } },
@@ -31,13 +39,43 @@ const PANEL_WORDING = {
       actions: { delete: 'Remove member' },
       properties: { userId: 'Member', roomId: 'Room' },
     },
+    MessageReport: {
+      actions: { edit: 'Act on report' },
+      properties: {
+        messageText: 'Message (as reported)',
+        messageId: 'Message',
+        roomId: 'Room',
+        authorId: 'Author',
+        reporterId: 'Reporter',
+        resolvedBy: 'Resolved by',
+        decision: 'Action',
+        note: 'Note or reason',
+      },
+    },
+    AuditLogEntry: {
+      properties: {
+        actorId: 'Actor',
+        targetUserId: 'Target user',
+        targetRoomId: 'Target room',
+        targetMessageId: 'Target message',
+        createdAt: 'Time',
+      },
+    },
   },
 };
 
 @Module({
-  imports: [AuthModule, UsersModule, MessagesModule, RoomsModule],
-  providers: [AdminAuthService, AdminSessionsRepository, AdminSessionStore],
-  exports: [AdminAuthService, AdminSessionStore, UsersModule, MessagesModule, RoomsModule],
+  imports: [
+    AuthModule,
+    UsersModule,
+    MessagesModule,
+    RoomsModule,
+    AuditModule,
+    ModerationModule,
+    TypeOrmModule.forFeature([MessageReport, AuditLogEntry]),
+  ],
+  providers: [AdminAuthService, AdminSessionsRepository, AdminSessionStore, PanelServices],
+  exports: [AdminAuthService, AdminSessionStore, PanelServices],
 })
 class AdminPanelServicesModule {}
 
@@ -63,28 +101,17 @@ export class AdminPanelModule {
       imports: [
         AdminModule.createAdminAsync({
           imports: [AdminPanelServicesModule],
-          inject: [
-            AppConfig,
-            AdminAuthService,
-            AdminSessionStore,
-            UsersService,
-            MessagesService,
-            RoomsService,
-            RoomMembershipsService,
-          ],
+          inject: [AppConfig, AdminAuthService, AdminSessionStore, PanelServices],
           useFactory: (
             config: AppConfig,
             auth: AdminAuthService,
             sessions: AdminSessionStore,
-            users: UsersService,
-            messages: MessagesService,
-            rooms: RoomsService,
-            memberships: RoomMembershipsService,
+            services: PanelServices,
           ) => ({
             adminJsOptions: {
               rootPath: ADMIN_ROOT,
               resources: panelResources(
-                { users, messages, rooms, memberships },
+                services,
                 { Resource, BaseRecord, BaseProperty },
                 { searchTimeoutMs: config.search.timeoutMs },
               ),

@@ -9,27 +9,15 @@ import type {
 import type { Resource as TypeOrmResource } from '@adminjs/typeorm' with {
   'resolution-mode': 'import',
 };
-import { DomainError } from '@chat/errors';
-import { MessagesService } from '@chat/messages';
 import { normalizeMessageText } from '@chat/protocol';
-import { ROLES } from '@chat/roles';
-import {
-  parseMembershipKey,
-  Room,
-  RoomMembership,
-  RoomMembershipsService,
-  RoomsService,
-} from '@chat/rooms';
-import { User, UsersService } from '@chat/users';
+import { Role, ROLES } from '@chat/roles';
+import { parseMembershipKey, Room, RoomMembership } from '@chat/rooms';
+import { User } from '@chat/users';
 import { messageResourceClass, SEARCH_CUT_OFF_NOTICE, wasCutOff } from './message-search-resource';
-
-/** What the panel's custom actions call: the same services as the API, so the same events go out. */
-export interface PanelServices {
-  users: UsersService;
-  messages: MessagesService;
-  rooms: RoomsService;
-  memberships: RoomMembershipsService;
-}
+import { auditLogResource } from './moderation/audit-log-resource';
+import { reportQueueResource } from './moderation/report-queue-resource';
+import { saveOnPost } from './panel-actions';
+import { PanelServices } from './panel-services';
 
 /** The AdminJS classes a resource of our own builds on (AdminJS loads as an ES module). */
 export interface PanelAdapter {
@@ -38,13 +26,8 @@ export interface PanelAdapter {
   BaseProperty: typeof BaseProperty;
 }
 
-type Handler = (
-  request: ActionRequest,
-  response: unknown,
-  context: ActionContext,
-) => Promise<ActionResponse>;
-
 const NAVIGATION = { name: 'Chat', icon: 'MessageCircle' };
+const VIA_PANEL = 'panel';
 
 export function panelResources(
   services: PanelServices,
@@ -56,10 +39,14 @@ export function panelResources(
     messagesResource(services, adapter, options.searchTimeoutMs),
     roomsResource(services),
     membershipsResource(services, adapter),
+    reportQueueResource(services),
+    auditLogResource(adapter),
   ];
 }
 
-function usersResource({ users }: PanelServices): ResourceWithOptions {
+/** Accounts. A role change and a deletion are audited with the admin as the actor. */
+function usersResource(services: PanelServices): ResourceWithOptions {
+  const { users, audit } = services;
   return {
     resource: User,
     options: {
@@ -83,15 +70,42 @@ function usersResource({ users }: PanelServices): ResourceWithOptions {
         new: { isAccessible: false },
         bulkDelete: { isAccessible: false },
         edit: {
-          handler: saveOnPost(async (id, payload) => {
-            const role = Number(payload.role);
-            if (!ROLES.includes(role as never)) return 'Role must be 1, 2 or 3';
-            await users.changeRole(id, role);
-          }, "Role saved; a demotion ended that user's sessions"),
+          handler: saveOnPost(
+            services,
+            async ({ id, payload, actor }) => {
+              const role = Number(payload.role) as Role;
+              if (!ROLES.includes(role)) return 'Role must be 1, 2 or 3';
+              const account = await users.findLive(id);
+              if (!account) return 'No such account';
+              await users.changeRole(id, role);
+              if (account.role === role) return;
+              await audit.record({
+                actorId: actor.id,
+                action: 'user.role',
+                targetUserId: id,
+                details: { via: VIA_PANEL, from: account.role, to: role },
+              });
+            },
+            "Role saved; a demotion ended that user's sessions",
+          ),
         },
         delete: {
           guard: 'Delete this account? Its messages stay, shown as "Deleted #id".',
-          handler: saveOnPost(async (id) => users.delete(id), 'Account deleted'),
+          handler: saveOnPost(
+            services,
+            async ({ id, actor }) => {
+              const account = await users.findLive(id);
+              if (!account) return 'This account is deleted already';
+              await users.delete(id);
+              await audit.record({
+                actorId: actor.id,
+                action: 'user.delete',
+                targetUserId: id,
+                details: { via: VIA_PANEL, name: account.name },
+              });
+            },
+            'Account deleted',
+          ),
         },
       },
     },
@@ -100,13 +114,16 @@ function usersResource({ users }: PanelServices): ResourceWithOptions {
 
 /**
  * Messages of every room. The text filter is the full-text search (see MessageResource), each
- * list cut off at the search's timeout with a notice instead of an error.
+ * list cut off at the search's timeout with a notice instead of an error. An edit or a deletion of
+ * another's message is audited by MessagesService, with the admin as the actor.
  */
 function messagesResource(
-  { messages }: PanelServices,
+  services: PanelServices,
   adapter: PanelAdapter,
   searchTimeoutMs: number,
 ): ResourceWithOptions {
+  const { messages } = services;
+  const asAdmin = { via: VIA_PANEL };
   return {
     resource: new (messageResourceClass(adapter, searchTimeoutMs))(),
     options: {
@@ -131,14 +148,24 @@ function messagesResource(
               : response,
         },
         edit: {
-          handler: saveOnPost(async (id, payload) => {
-            const text = normalizeMessageText(payload.text);
-            if (text === null) return 'The text must be 1 to 1000 characters';
-            await messages.rewrite(id, text);
-          }, 'Message saved; open chats show the change'),
+          handler: saveOnPost(
+            services,
+            async ({ id, payload, actor }) => {
+              const text = normalizeMessageText(payload.text);
+              if (text === null) return 'The text must be 1 to 1000 characters';
+              await messages.rewrite(id, text, {}, { ...asAdmin, actorId: actor.id });
+            },
+            'Message saved; open chats show the change',
+          ),
         },
         delete: {
-          handler: saveOnPost(async (id) => void (await messages.remove(id)), 'Message deleted'),
+          handler: saveOnPost(
+            services,
+            async ({ id, actor }) => {
+              await messages.remove(id, { ...asAdmin, actorId: actor.id });
+            },
+            'Message deleted',
+          ),
         },
       },
     },
@@ -148,9 +175,11 @@ function messagesResource(
 /**
  * Rooms, listed and filtered. Delete archives (as DELETE /api/v1/rooms/:id does): AdminJS's own
  * delete is the one action its pages send as a POST, and archiving goes through RoomsService so
- * members are told. The panel acts in private rooms and DMs too.
+ * members are told, and audits the archive with the admin as the actor. The panel acts in private
+ * rooms and DMs too.
  */
-function roomsResource({ rooms }: PanelServices): ResourceWithOptions {
+function roomsResource(services: PanelServices): ResourceWithOptions {
+  const { rooms } = services;
   return {
     resource: Room,
     options: {
@@ -186,7 +215,8 @@ function roomsResource({ rooms }: PanelServices): ResourceWithOptions {
         delete: {
           guard: 'Archive this room? Members keep reading it; nobody can write or join.',
           handler: saveOnPost(
-            refusalAsNotice((id) => rooms.archiveFromPanel(id)),
+            services,
+            ({ id, actor }) => rooms.archiveFromPanel(id, actor.id),
             'Room archived; its members were told',
           ),
         },
@@ -199,12 +229,10 @@ function roomsResource({ rooms }: PanelServices): ResourceWithOptions {
  * Memberships (room_members), listed and filtered by room, user and room role. The table's key is
  * the pair, and AdminJS addresses a record by one id: records are named "room:user" (see
  * MembershipResource). Delete removes the member through RoomMembershipsService, so the room is
- * told. The general room has no rows: everyone is in it.
+ * told, and is audited with the admin as the actor. The general room has no rows: everyone is in it.
  */
-function membershipsResource(
-  { memberships }: PanelServices,
-  adapter: PanelAdapter,
-): ResourceWithOptions {
+function membershipsResource(services: PanelServices, adapter: PanelAdapter): ResourceWithOptions {
+  const { memberships, audit } = services;
   return {
     resource: new (membershipResourceClass(adapter))(),
     options: {
@@ -230,11 +258,19 @@ function membershipsResource(
         delete: {
           guard: 'Remove this member from the room? They stop receiving it at once.',
           handler: saveOnPost(
-            refusalAsNotice((_id, key) => {
-              const pair = parseMembershipKey(key);
-              if (!pair) return Promise.resolve('No such membership');
-              return memberships.removeFromPanel(pair.roomId, pair.userId);
-            }),
+            services,
+            async ({ rawId, actor }) => {
+              const pair = parseMembershipKey(rawId);
+              if (!pair) return 'No such membership';
+              await memberships.removeFromPanel(pair.roomId, pair.userId);
+              await audit.record({
+                actorId: actor.id,
+                action: 'room.member.remove',
+                targetUserId: pair.userId,
+                targetRoomId: pair.roomId,
+                details: { via: VIA_PANEL },
+              });
+            },
             'Member removed; the room was told',
           ),
         },
@@ -281,44 +317,5 @@ function membershipResourceClass({ Resource, BaseRecord, BaseProperty }: PanelAd
       const records = await Promise.all(ids.map((id) => this.findOne(id)));
       return records.filter((record): record is BaseRecord => record !== null);
     }
-  };
-}
-
-/** A refusal of the services (the general room, a DM...) shown to the admin instead of a 500. */
-function refusalAsNotice(
-  change: (id: number, rawId: string) => Promise<string | void>,
-): (id: number, payload: Record<string, unknown>, rawId: string) => Promise<string | void> {
-  return async (id, _payload, rawId) => {
-    try {
-      return await change(id, rawId);
-    } catch (error) {
-      if (error instanceof DomainError) return error.detail;
-      throw error;
-    }
-  };
-}
-
-/**
- * A record action that shows the record on GET and, on POST, runs `change` with the record id and
- * the form's values; `change` returns an error text to show instead of saving.
- */
-function saveOnPost(
-  change: (id: number, payload: Record<string, unknown>, rawId: string) => Promise<string | void>,
-  success: string,
-): Handler {
-  return async (request, _response, context) => {
-    const { record, resource, currentAdmin, h } = context;
-    if (!record) throw new Error('This action needs a record');
-    if (request.method !== 'post') return { record: record.toJSON(currentAdmin) };
-    const problem = await change(Number(record.id()), request.payload ?? {}, String(record.id()));
-    if (problem) {
-      return { record: record.toJSON(currentAdmin), notice: { message: problem, type: 'error' } };
-    }
-    const fresh = (await resource.findOne(record.id())) ?? record;
-    return {
-      record: fresh.toJSON(currentAdmin),
-      redirectUrl: h.resourceUrl({ resourceId: resource._decorated?.id() ?? resource.id() }),
-      notice: { message: success, type: 'success' },
-    };
   };
 }

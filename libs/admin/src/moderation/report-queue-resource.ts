@@ -1,0 +1,116 @@
+import type { ResourceWithOptions } from 'adminjs' with { 'resolution-mode': 'import' };
+import { AuthUser } from '@chat/auth';
+import { saveOnPost } from '../panel-actions';
+import { PanelServices } from '../panel-services';
+import { MessageReport } from './message-report.entity';
+import { REPORT_DECISIONS, ReportDecision, reportDecision } from './report-decision';
+
+export const MODERATION_NAVIGATION = { name: 'Moderation', icon: 'Shield' };
+
+/** The act-on-report form's own fields: not columns, shown on that form only. */
+const FORM_ONLY = { list: false, show: false, filter: false, edit: true };
+
+const DONE: Record<string, string> = {
+  resolve: 'Report resolved',
+  delete: 'Message deleted and report resolved',
+  mute: 'Author muted everywhere; the report stays open until resolved',
+  ban: 'Author banned and signed out everywhere; the report stays open until resolved',
+};
+
+/**
+ * The report queue: message_reports, open and resolved, newest first, each with the message as it
+ * was reported, its room and author, the reporter and the reason. Its edit action is the
+ * moderator's form ("Act on report"): resolve with a note, delete the message and resolve, or mute
+ * or ban the author with a reason and an optional end. Each goes through the moderation services
+ * as the logged-in admin, so their rules, events and audit rows apply.
+ */
+export function reportQueueResource(services: PanelServices): ResourceWithOptions {
+  return {
+    resource: MessageReport,
+    options: {
+      navigation: MODERATION_NAVIGATION,
+      sort: { sortBy: 'id', direction: 'desc' },
+      listProperties: [
+        'id',
+        'status',
+        'messageText',
+        'roomId',
+        'authorId',
+        'reporterId',
+        'reason',
+        'createdAt',
+      ],
+      showProperties: [
+        'id',
+        'status',
+        'messageText',
+        'messageId',
+        'roomId',
+        'authorId',
+        'reporterId',
+        'reason',
+        'createdAt',
+        'resolvedBy',
+        'resolvedAt',
+        'resolution',
+      ],
+      filterProperties: ['status', 'roomId', 'authorId', 'reporterId', 'createdAt'],
+      editProperties: ['decision', 'note', 'until'],
+      properties: {
+        messageText: { type: 'textarea' },
+        messageId: { description: 'Empty once the message is deleted' },
+        status: {
+          availableValues: ['open', 'resolved'].map((status) => ({ value: status, label: status })),
+        },
+        decision: {
+          isVisible: FORM_ONLY,
+          isRequired: true,
+          availableValues: REPORT_DECISIONS.map(({ value, label }) => ({ value, label })),
+        },
+        note: {
+          isVisible: FORM_ONLY,
+          type: 'textarea',
+          description: "The resolution's note, or the reason for a mute or a ban (required there)",
+        },
+        until: {
+          isVisible: FORM_ONLY,
+          type: 'datetime',
+          description: 'When a mute or a ban ends; empty for no end',
+        },
+      },
+      actions: {
+        new: { isAccessible: false },
+        delete: { isAccessible: false },
+        bulkDelete: { isAccessible: false },
+        edit: {
+          icon: 'Shield',
+          handler: saveOnPost(
+            services,
+            async ({ id, record, payload, actor }) => {
+              const decision = reportDecision(payload);
+              if (typeof decision === 'string') return decision;
+              await act(services, actor, id, Number(record.get('authorId')), decision);
+            },
+            (payload) => DONE[String(payload.decision)],
+          ),
+        },
+      },
+    },
+  };
+}
+
+async function act(
+  { reports, mutes, bans }: PanelServices,
+  actor: AuthUser,
+  reportId: number,
+  authorId: number,
+  decision: ReportDecision,
+): Promise<void> {
+  if (decision.kind === 'resolve') {
+    await reports.resolve(actor, reportId, decision);
+    return;
+  }
+  const request = { user_id: authorId, reason: decision.reason, until: decision.until };
+  if (decision.kind === 'mute') await mutes.mute(actor, request);
+  else await bans.ban(actor, request);
+}
