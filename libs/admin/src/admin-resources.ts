@@ -75,15 +75,13 @@ function usersResource(services: PanelServices): ResourceWithOptions {
             async ({ id, payload, actor }) => {
               const role = Number(payload.role) as Role;
               if (!ROLES.includes(role)) return 'Role must be 1, 2 or 3';
-              const account = await users.findLive(id);
-              if (!account) return 'No such account';
-              await users.changeRole(id, role);
-              if (account.role === role) return;
+              const previous = await users.changeRole(id, role);
+              if (previous === role) return;
               await audit.record({
                 actorId: actor.id,
                 action: 'user.role',
                 targetUserId: id,
-                details: { via: VIA_PANEL, from: account.role, to: role },
+                details: { via: VIA_PANEL, from: previous, to: role },
               });
             },
             "Role saved; a demotion ended that user's sessions",
@@ -94,14 +92,13 @@ function usersResource(services: PanelServices): ResourceWithOptions {
           handler: saveOnPost(
             services,
             async ({ id, actor }) => {
-              const account = await users.findLive(id);
-              if (!account) return 'This account is deleted already';
-              await users.delete(id);
+              const deleted = await users.delete(id);
+              if (!deleted) return 'This account is deleted already';
               await audit.record({
                 actorId: actor.id,
                 action: 'user.delete',
                 targetUserId: id,
-                details: { via: VIA_PANEL, name: account.name },
+                details: { via: VIA_PANEL, name: deleted.previousName },
               });
             },
             'Account deleted',

@@ -3,14 +3,11 @@ import type { ActionContext, BaseRecord, Filter } from 'adminjs' with {
 };
 import { FindManyOptions, SelectQueryBuilder } from 'typeorm';
 import { Message } from '@chat/messages';
-import { searchTerms, tsquerySql } from '@chat/search';
+import { isCutOff, matchesSql, searchTerms } from '@chat/search';
 import type { PanelAdapter } from './admin-resources';
 
-const QUERY_CANCELED = '57014';
-
-/** The search's tsquery matches, unless it has no word to look for (as in SearchRepository). */
-const TSQUERY = tsquerySql(':words', ':prefixes');
-const MATCHES = `message.search_vector @@ ${TSQUERY} AND querytree(${TSQUERY}) NOT IN ('', 'T')`;
+/** The search's own match, unless it has no word to look for (as in SearchRepository). */
+const MATCHES = matchesSql('message.search_vector', ':words', ':prefixes');
 
 export const SEARCH_CUT_OFF_NOTICE =
   'The search took too long: add words, or narrow it by author or dates';
@@ -81,11 +78,6 @@ async function orEmptyWhenCutOff<T>(
     cutOff.add(context);
     return empty;
   }
-}
-
-function isCutOff(error: unknown): boolean {
-  const failure = error as { code?: unknown; driverError?: { code?: unknown } } | null;
-  return (failure?.driverError?.code ?? failure?.code) === QUERY_CANCELED;
 }
 
 /**

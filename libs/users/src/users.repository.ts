@@ -54,9 +54,9 @@ const UPDATE_LIVE = `
 const MARK_DELETED = `
   UPDATE users u
      SET name = $2, password_hash = NULL, avatar = $3, deleted_at = now(), updated_at = now()
-    FROM (SELECT id, avatar FROM users WHERE id = $1 FOR UPDATE) previous
+    FROM (SELECT id, name, avatar FROM users WHERE id = $1 FOR UPDATE) previous
    WHERE u.id = previous.id AND u.deleted_at IS NULL
-  RETURNING previous.avatar AS previous_avatar`;
+  RETURNING previous.name AS previous_name, previous.avatar AS previous_avatar`;
 
 interface UpdatedRow {
   id: number;
@@ -159,12 +159,13 @@ export class UsersRepository {
   async markDeleted(
     id: number,
     replacement: { name: string; avatar: string },
-  ): Promise<{ previousAvatar: string } | null> {
-    const { rows } = await this.sql.query<{ previous_avatar: string }>(MARK_DELETED, [
-      id,
-      replacement.name,
-      replacement.avatar,
-    ]);
-    return rows[0] ? { previousAvatar: rows[0].previous_avatar } : null;
+  ): Promise<{ previousName: string; previousAvatar: string } | null> {
+    const { rows } = await this.sql.query<{ previous_name: string; previous_avatar: string }>(
+      MARK_DELETED,
+      [id, replacement.name, replacement.avatar],
+    );
+    return rows[0]
+      ? { previousName: rows[0].previous_name, previousAvatar: rows[0].previous_avatar }
+      : null;
   }
 }

@@ -127,26 +127,31 @@ export class UsersService {
 
   /**
    * Deletes the account but keeps the row, so its messages keep an author: renamed
-   * "Deleted #<id>", no password, the deleted-user avatar, every session ended.
+   * "Deleted #<id>", no password, the deleted-user avatar, every session ended. Answers the name it
+   * had, or null when it was deleted already (by this call's rival too: the row is locked).
    */
-  async delete(userId: number): Promise<void> {
+  async delete(userId: number): Promise<{ previousName: string } | null> {
     const deleted = await this.users.markDeleted(userId, {
       name: `Deleted #${userId}`,
       avatar: DELETED_USER_AVATAR,
     });
     await this.sessions.revokeAllForUser(userId);
-    if (deleted) {
-      this.events.publish({ type: 'user.deleted', userId, previousAvatar: deleted.previousAvatar });
-    }
+    if (!deleted) return null;
+    this.events.publish({ type: 'user.deleted', userId, previousAvatar: deleted.previousAvatar });
+    return { previousName: deleted.previousName };
   }
 
-  /** Sets a live account's role; a demotion ends all of its sessions. */
-  async changeRole(userId: number, role: Role): Promise<void> {
+  /**
+   * Sets a live account's role; a demotion ends all of its sessions. Answers the role it had (read
+   * under the row's lock, so two changes at once each see the one before).
+   */
+  async changeRole(userId: number, role: Role): Promise<Role> {
     if (!ROLES.includes(role)) throw new ConflictError('Invalid role');
     const updated = await this.users.updateLive(userId, { role });
     if (!updated) throw new ConflictError('No such account');
     if (role < updated.previous.role) await this.sessions.revokeAllForUser(userId);
     this.publishUpdated(updated);
+    return updated.previous.role;
   }
 
   /** Points a live account at a new avatar; the previous one, or null for a deleted account. */

@@ -1,3 +1,5 @@
+import { REASON_MAX_CHARACTERS } from '@chat/moderation';
+
 /** What a moderator does with a report, as the panel's form names it. */
 export const REPORT_DECISIONS = [
   { value: 'resolve', label: 'Resolve' },
@@ -6,8 +8,8 @@ export const REPORT_DECISIONS = [
   { value: 'ban', label: 'Ban author' },
 ] as const;
 
-/** As the moderation API takes a reason (moderation-fields.ts) and the tables store one. */
-export const NOTE_MAX_CHARACTERS = 500;
+/** As the moderation API takes a reason, and the tables store one. */
+export const NOTE_MAX_CHARACTERS = REASON_MAX_CHARACTERS;
 
 export type ReportDecision =
   | { kind: 'resolve'; note?: string; deleteMessage: boolean }
