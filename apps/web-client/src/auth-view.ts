@@ -1,9 +1,16 @@
 import type { ChatHttp } from '@chat/client';
 import { h } from './dom';
 
-/** Sign in or create an account; calls `signedIn` with the new token. */
-export function authView(http: ChatHttp, signedIn: (token: string) => void): HTMLElement {
-  const error = h('p', { class: 'error', role: 'alert' });
+/**
+ * Sign in or create an account; calls `signedIn` with the new token. `notice` says why the last
+ * session ended (a ban); a refused sign-in shows the server's reason (a ban's 409 says until when).
+ */
+export function authView(
+  http: ChatHttp,
+  signedIn: (token: string) => void,
+  notice?: string,
+): HTMLElement {
+  const error = h('p', { class: 'error', role: 'alert' }, notice);
   const name = h('input', {
     id: 'name',
     name: 'name',

@@ -4,6 +4,7 @@ import {
   ChatSocketError,
   ConnectionState,
   Profile,
+  RoomMember,
   RoomMessage,
   RoomView,
 } from '@chat/client';
@@ -12,6 +13,8 @@ import { Composer } from './composer';
 import { directoryDialog } from './directory-dialog';
 import { h } from './dom';
 import { membersDialog } from './members-dialog';
+import { ADMIN, MODERATOR } from './moderation-rules';
+import { moderationUi } from './moderation-ui';
 import { HISTORY_PAGE, MessageList } from './message-list';
 import { renderMessage } from './message-item';
 import { newRoomDialog } from './new-room-dialog';
@@ -27,10 +30,8 @@ import { roomInAddress, showRoomInAddress } from './router';
 import { GENERAL_ROOM_ID, RoomEntry, RoomsStore } from './rooms-store';
 import { searchBox } from './search-box';
 import { typingText } from './typing-line';
-import { userName } from './user-menu';
+import { UserAction, userName } from './user-menu';
 
-const MODERATOR = 2;
-const ADMIN = 3;
 /**
  * Rooms above this many members get an online count from the server instead of each member's
  * presence (the server's PRESENCE_ROOM_LIMIT by default; a presence.count frame says so anyway).
@@ -46,13 +47,14 @@ const STATE_LABELS: Record<ConnectionState, string> = {
 
 /**
  * The signed-in screen: the room list, the room on screen, and the socket that keeps them live.
- * `signedOut` is called once the session is over (logout, deletion, a revoked or expired token).
+ * `signedOut` is called once the session is over (logout, deletion, a revoked or expired token,
+ * a ban), with what to tell the user about it if anything.
  */
 export async function showChat(
   app: HTMLElement,
   client: ChatClient,
   me: Profile,
-  signedOut: () => void,
+  signedOut: (notice?: string) => void,
 ): Promise<void> {
   const { http } = client;
   const notice = h('p', { class: 'notice', role: 'alert' });
@@ -78,6 +80,15 @@ export async function showChat(
     entry.roomRole === 'owner' || (me.role >= MODERATOR && entry.room.kind === 'public');
   const canManage = (entry: RoomEntry) =>
     entry.room.id === GENERAL_ROOM_ID ? me.role >= ADMIN : actsAsOwner(entry);
+  const moderation = moderationUi({ http, me: () => me, store, actsAsOwner });
+  /** What the viewer may do to someone seen in a room: write to them, and moderate. */
+  const actionsOn = (who: RoomMessage | RoomMember, roomId: number): UserAction[] =>
+    who.user_id === me.user_id
+      ? []
+      : [
+          { label: 'Message', run: () => openDirect(who.user_id) },
+          ...moderation.actionsOn(who, roomId),
+        ];
 
   const listFor = (roomId: number): MessageList => {
     let list = lists.get(roomId);
@@ -97,16 +108,14 @@ export async function showChat(
             const room = entry();
             return !!room && !room.room.archived && (m.user_id === me.user_id || actsAsOwner(room));
           },
+          canReport: (m) => m.user_id !== me.user_id,
+          reportMessage: (m) => moderation.report(m),
           author: (m) =>
             h(
               'span',
               { class: 'author-line' },
               dots.dot(m.user_id),
-              userName(
-                m.name,
-                'author',
-                m.user_id === me.user_id ? undefined : () => openDirect(m.user_id),
-              ),
+              userName(m.name, 'author', actionsOn(m, roomId)),
             ),
           edit: (m, text) => editMessage(m, text),
           remove: (m) => deleteMessage(m),
@@ -241,7 +250,10 @@ export async function showChat(
       .then((message) => lists.get(roomId)?.show(message))
       .catch((error: unknown) => {
         // Closed: the user signed out with the message still waiting.
-        if (!(error instanceof ChatSocketError && error.code === 'closed')) report(error);
+        if (error instanceof ChatSocketError && error.code === 'closed') return;
+        // Refused for good (muted, say): the reason shows by the composer, the text back in it.
+        report(error);
+        if (pane.roomId === roomId) composer.restore(text);
       });
   }
 
@@ -303,7 +315,9 @@ export async function showChat(
       report,
     }),
     client.on('room.lost', ({ room_id }) => roomGone(room_id, 'removed')),
-    client.on('session.ended', () => signOut(false)),
+    client.on('session.ended', ({ code, detail }) =>
+      signOut(false, code === 'banned' ? `You have been banned: ${detail}` : undefined),
+    ),
     client.on('pending', ({ room_id }) => {
       if (room_id === pane.roomId) pending.render();
     }),
@@ -323,12 +337,12 @@ export async function showChat(
   ];
 
   /** Back to the sign-in form at once; the server hears of a logout in the background. */
-  function signOut(tellServer: boolean): void {
+  function signOut(tellServer: boolean, notice?: string): void {
     stops.forEach((stop) => stop());
     client.close();
     window.removeEventListener('hashchange', followAddress);
     if (tellServer) void http.logout().catch(() => undefined);
-    signedOut();
+    signedOut(notice);
   }
 
   const search = searchBox({
@@ -344,6 +358,7 @@ export async function showChat(
   const showProfile = () => {
     avatar.src = me.user_avatar;
     name.textContent = me.name;
+    moderation.showRole();
   };
   showProfile();
   const profile = profileDialog({
@@ -444,6 +459,7 @@ export async function showChat(
       await http.removeMember(roomId, userId);
     },
     message: (userId) => openDirect(userId),
+    actions: (roomId, member) => moderation.actionsOn(member, roomId),
     dot: (userId) => dots.dot(userId),
   });
   const settings = roomSettingsDialog({
@@ -462,6 +478,7 @@ export async function showChat(
       name,
       state,
       search.element,
+      moderation.reportsButton,
       h('button', { type: 'button', class: 'secondary', onclick: profile.open }, 'Profile'),
       h('button', { type: 'button', class: 'secondary', onclick: () => signOut(true) }, 'Log out'),
     ),
@@ -471,6 +488,7 @@ export async function showChat(
     directory.dialog,
     members.dialog,
     settings.dialog,
+    ...moderation.dialogs,
   );
   app.removeAttribute('aria-busy');
   try {

@@ -40,6 +40,11 @@ export class Composer {
     );
   }
 
+  /** Puts back a message the server refused, unless something else was typed meanwhile. */
+  restore(text: string): void {
+    if (this.input.value.trim() === '') this.input.value = text;
+  }
+
   focus(): void {
     this.input.focus();
   }

@@ -7,13 +7,18 @@ import { h } from './dom';
 const TOKEN_KEY = 'chat.token';
 const app = document.getElementById('app')!;
 
-function showSignIn(): void {
+/** The sign-in form, with what ended the last session when it says something (a ban). */
+function showSignIn(notice?: string): void {
   localStorage.removeItem(TOKEN_KEY);
   app.replaceChildren(
-    authView(new ChatHttp({ url: location.origin }), (token) => {
-      localStorage.setItem(TOKEN_KEY, token);
-      void start(token);
-    }),
+    authView(
+      new ChatHttp({ url: location.origin }),
+      (token) => {
+        localStorage.setItem(TOKEN_KEY, token);
+        void start(token);
+      },
+      notice,
+    ),
   );
   app.removeAttribute('aria-busy');
   app.querySelector('input')?.focus();

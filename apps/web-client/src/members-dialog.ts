@@ -2,7 +2,7 @@ import type { RoomMember, UserEntry } from '@chat/client';
 import { dialogStatus } from './dialog-status';
 import { h } from './dom';
 import { RoomEntry, RoomsStore } from './rooms-store';
-import { userName } from './user-menu';
+import { UserAction, userName } from './user-menu';
 
 export interface MembersContext {
   store: RoomsStore;
@@ -14,11 +14,16 @@ export interface MembersContext {
   remove(roomId: number, userId: number): Promise<void>;
   /** A direct conversation with this user. */
   message(userId: number): Promise<void>;
+  /** What else the viewer may do to a member of the room (moderation). */
+  actions(roomId: number, member: RoomMember): UserAction[];
   /** A user's presence dot. */
   dot(userId: number): HTMLElement;
 }
 
-/** A room's members with their presence, kept live; owners add people by name and remove them. */
+/**
+ * A room's members with their presence, kept live; owners add people by name and remove them;
+ * each name offers a direct conversation and what the viewer may do as a moderator.
+ */
 export function membersDialog(context: MembersContext): {
   dialog: HTMLDialogElement;
   open(roomId: number): void;
@@ -51,17 +56,21 @@ export function membersDialog(context: MembersContext): {
     h('div', { class: 'row' }, who, names, h('button', { type: 'submit' }, 'Add member')),
   );
 
+  const actionsOn = (member: RoomMember): UserAction[] => [
+    {
+      label: 'Message',
+      run: () => context.message(member.user_id).then(() => dialog.close()),
+    },
+    ...context.actions(roomId, member),
+  ];
+
   const item = (entry: RoomEntry, member: RoomMember) => {
     const me = member.user_id === context.myId();
     return h(
       'li',
       { 'data-user-id': member.user_id },
       context.dot(member.user_id),
-      userName(
-        member.name,
-        'member-name',
-        me ? undefined : () => context.message(member.user_id).then(() => dialog.close()),
-      ),
+      userName(member.name, 'member-name', me ? [] : actionsOn(member)),
       member.room_role === 'owner' ? h('span', { class: 'tag' }, ' (owner)') : null,
       me ? h('span', { class: 'tag' }, ' (you)') : null,
       !me && context.canRemove(entry)

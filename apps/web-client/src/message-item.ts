@@ -7,6 +7,9 @@ export interface MessageItemContext {
   myName(): string;
   canEdit(message: RoomMessage): boolean;
   canDelete(message: RoomMessage): boolean;
+  /** Others' messages are reported to the moderators (asking why). */
+  canReport(message: RoomMessage): boolean;
+  reportMessage(message: RoomMessage): void;
   /** The author's name, offering what can be done with that user (see user-menu). */
   author(message: RoomMessage): HTMLElement;
   edit(message: RoomMessage, text: string): Promise<void>;
@@ -47,6 +50,11 @@ export function renderMessage(message: RoomMessage, context: MessageItemContext)
         },
         'Delete',
       ),
+    );
+  }
+  if (context.canReport(message)) {
+    actions.append(
+      h('button', { type: 'button', onclick: () => context.reportMessage(message) }, 'Report'),
     );
   }
   return h(

@@ -1,29 +1,38 @@
 import { h } from './dom';
 
+/** Something to do with a user: "Message", or a moderator's "Ban…". */
+export interface UserAction {
+  label: string;
+  run(): void | Promise<void>;
+  danger?: boolean;
+}
+
 /**
- * A user's name as a button that offers "Message": a direct conversation with them. `message`
- * is left out where a DM makes no sense (oneself).
+ * A user's name as a button that offers what can be done with that user (a direct conversation,
+ * moderation). A name with nothing to offer (oneself) is plain text.
  */
-export function userName(
-  name: string,
-  className: string,
-  message?: () => Promise<void>,
-): HTMLElement {
-  if (!message) return h('span', { class: className }, name);
+export function userName(name: string, className: string, actions: UserAction[]): HTMLElement {
+  if (actions.length === 0) return h('span', { class: className }, name);
+  const close = () => {
+    offer.hidden = true;
+    button.setAttribute('aria-expanded', 'false');
+  };
   const offer = h(
     'div',
     { class: 'user-menu', hidden: true },
-    h(
-      'button',
-      {
-        type: 'button',
-        onclick: () => {
-          offer.hidden = true;
-          button.setAttribute('aria-expanded', 'false');
-          void message();
+    ...actions.map((action) =>
+      h(
+        'button',
+        {
+          type: 'button',
+          class: action.danger ? 'danger' : undefined,
+          onclick: () => {
+            close();
+            void action.run();
+          },
         },
-      },
-      'Message',
+        action.label,
+      ),
     ),
   );
   const button = h(

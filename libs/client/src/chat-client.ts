@@ -15,7 +15,7 @@ import { ChatSocketError, isTransient } from './errors';
 import { ChatHttp, FetchLike, MessageChange, ReadResult, SearchQuery } from './http';
 import { Outbox, PendingMessage } from './outbox';
 import { RoomCursors } from './room-cursors';
-import { AuthResult, ConnectionState, SocketLink } from './socket-link';
+import { AuthResult, ConnectionState, SessionEndCode, SocketLink } from './socket-link';
 import { socketUrl, WebSocketConstructor } from './web-socket';
 
 export interface ChatClientOptions {
@@ -63,8 +63,11 @@ export interface ChatClientEvents extends FrameEvents {
   ready: ReadyEvent;
   /** A room named in `resume` is not the user's any more (they left or were removed offline). */
   'room.lost': { room_id: number };
-  /** The token was refused and the token function gave no other: sign in again. */
-  'session.ended': { code: 'invalid_token' | 'token_expired'; detail: string };
+  /**
+   * The session is over and the client stopped: the token was refused and the token function gave
+   * no other (sign in again), or the user was banned (`banned`; `detail` says until when and why).
+   */
+  'session.ended': { code: SessionEndCode; detail: string };
   /** A frame that broke the protocol (dropped), or a listener that threw. */
   problem: { detail: string; data?: unknown };
   /** Every event frame, whatever its type (after its own event), for apps that route them. */

@@ -14,6 +14,20 @@ import type {
   UserEntry,
 } from '@chat/protocol';
 import { ChatApiError } from './errors';
+import type {
+  AuditPage,
+  AuditQuery,
+  BanRequest,
+  BanView,
+  KickRequest,
+  KickResult,
+  MuteRequest,
+  MuteView,
+  ReportsPage,
+  ReportsQuery,
+  ReportView,
+  ResolveRequest,
+} from './moderation-types';
 
 export type FetchLike = (
   url: string,
@@ -182,6 +196,61 @@ export class ChatHttp {
       after: query.after instanceof Date ? query.after.toISOString() : query.after,
     };
     return this.call('GET', `/api/v1/search${queryString(params)}`);
+  }
+
+  // Moderation (docs/moderation.md). A refusal rejects with ChatApiError: 403 with why the caller
+  // may not act on this user, 404 no such user or room, 409 a conflict, 422 a bad reason or end.
+
+  /**
+   * Reports a message the caller can read, once, with a reason of 1 to 500 characters. Refusals:
+   * 409 (reported already, or their own message), 404, 422, 429 (too many reports: wait a while).
+   */
+  async reportMessage(messageId: number, reason: string): Promise<ReportView> {
+    return this.call('POST', `/api/v1/messages/${pathId(messageId)}/reports`, { reason });
+  }
+  /** Bans a user site-wide (moderators and admins): their sockets close, sign-in is refused. */
+  ban(request: BanRequest): Promise<BanView> {
+    return this.call('POST', '/api/v1/moderation/bans', request);
+  }
+  /** Lifts a site ban (404 when the user is not banned). */
+  async unban(userId: number): Promise<void> {
+    await this.call('DELETE', `/api/v1/moderation/bans/${pathId(userId)}`);
+  }
+  /** The site bans in force, newest first. */
+  bans(): Promise<BanView[]> {
+    return this.call('GET', '/api/v1/moderation/bans');
+  }
+  /** Mutes a user everywhere (moderators), or in one room (whoever acts as its owner). */
+  mute(request: MuteRequest): Promise<MuteView> {
+    return this.call('POST', '/api/v1/moderation/mutes', request);
+  }
+  /** Lifts a mute by its id. */
+  async unmute(muteId: number): Promise<void> {
+    await this.call('DELETE', `/api/v1/moderation/mutes/${pathId(muteId)}`);
+  }
+  /** A user's mutes in force (moderators). */
+  async mutes(userId: number): Promise<MuteView[]> {
+    return this.call('GET', `/api/v1/moderation/mutes${queryString({ user_id: pathId(userId) })}`);
+  }
+  /** Removes a member from a room; with `ban`, keeps them out until `until` (or for good). */
+  kick(request: KickRequest): Promise<KickResult> {
+    return this.call('POST', '/api/v1/moderation/kicks', request);
+  }
+  async liftRoomBan(roomId: number, userId: number): Promise<void> {
+    await this.call('DELETE', `/api/v1/moderation/room-bans/${pathId(roomId)}/${pathId(userId)}`);
+  }
+  /** The report queue (moderators), newest first: open reports unless `status` says otherwise. */
+  async reports(query: ReportsQuery = {}): Promise<ReportsPage> {
+    const cursor = query.cursor === undefined ? undefined : pathId(query.cursor);
+    return this.call('GET', `/api/v1/moderation/reports${queryString({ ...query, cursor })}`);
+  }
+  /** Resolves an open report (409 when resolved already), deleting the message when asked. */
+  async resolveReport(reportId: number, resolution: ResolveRequest = {}): Promise<ReportView> {
+    return this.call('POST', `/api/v1/moderation/reports/${pathId(reportId)}/resolve`, resolution);
+  }
+  /** The audit log (admins), newest first. */
+  audit(query: AuditQuery = {}): Promise<AuditPage> {
+    return this.call('GET', `/api/v1/moderation/audit${queryString({ ...query })}`);
   }
 
   // Presence

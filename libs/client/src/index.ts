@@ -13,7 +13,8 @@ export type {
   SearchQuery,
 } from './http';
 export type { PendingMessage } from './outbox';
-export type { AuthResult, ConnectionState } from './socket-link';
+export type * from './moderation-types';
+export type { AuthResult, ConnectionState, SessionEndCode } from './socket-link';
 export type { WebSocketConstructor, WebSocketLike } from './web-socket';
 export type * from '@chat/protocol';
 export {

@@ -19,6 +19,12 @@ export type ConnectionState = 'idle' | 'connecting' | 'online' | 'reconnecting' 
 
 export type AuthResult = RequestResults['auth'];
 
+/**
+ * Why the session is over, so reconnecting cannot help: the token was refused (and no other one
+ * came), or the user was banned site-wide (`detail` says until when and why).
+ */
+export type SessionEndCode = 'invalid_token' | 'token_expired' | 'banned';
+
 export interface LinkHandlers {
   state(state: ConnectionState): void;
   /** Authenticated (again): requests may go; `result.rooms` are the user's rooms now. */
@@ -26,8 +32,8 @@ export interface LinkHandlers {
   frame(frame: EventFrame): void;
   /** `resume` refused a room (it is not the user's any more). */
   resumeRefused(frame: ErrorFrame): void;
-  /** The token was refused and no other one came: reconnecting cannot help. */
-  ended(code: 'invalid_token' | 'token_expired', detail: string): void;
+  /** The session is over (see SessionEndCode): reconnecting cannot help. */
+  ended(code: SessionEndCode, detail: string): void;
   /** A frame that does not match the protocol, dropped. */
   invalidFrame(detail: string, data: unknown): void;
   /** A room's change that does not match the protocol: it is not handed on, but it took `seq`. */
@@ -245,6 +251,8 @@ export class SocketLink {
   }
 
   private refused(frame: ErrorFrame): void {
+    // The server closes the socket next and refuses the token from now on.
+    if (frame.code === 'banned') return this.end('banned', frame.detail);
     if (frame.code === 'invalid_token' || frame.code === 'token_expired') {
       if (frame.code === 'token_expired' && this.token !== undefined) {
         this.expiredToken = this.token;
@@ -314,7 +322,7 @@ export class SocketLink {
     this.retryTimer = setTimeout(() => void this.open(), delay);
   }
 
-  private end(code: 'invalid_token' | 'token_expired', detail: string): void {
+  private end(code: SessionEndCode, detail: string): void {
     this.sessionOver = true;
     this.stop();
     this.handlers.ended(code, detail);

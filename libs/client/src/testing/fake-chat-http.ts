@@ -7,10 +7,10 @@ type Answer = { status: number; body?: unknown };
 
 /**
  * The fake server's HTTP routes the SDK's tests need, as a `fetch`: GET /api/v1/rooms (with each
- * room's counts, exact as of its last_seq), POST /api/v1/rooms/:id/read, GET /api/v1/presence and
- * GET /api/v1/search (see fakeSearch); a refusal set with `refuseNextRequest` comes first. Each
- * answer is taken when asked and comes in a later microtask, or once HTTP is released while the
- * server holds it.
+ * room's counts, exact as of its last_seq), POST /api/v1/rooms/:id/read, GET /api/v1/presence,
+ * GET /api/v1/search (see fakeSearch), and moderation with message reports (see FakeModeration);
+ * a refusal set with `refuseNextRequest` comes first. Each answer is taken when asked and comes
+ * in a later microtask, or once HTTP is released while the server holds it.
  */
 export function fakeHttp(server: FakeChatServer): FetchLike {
   return async (url, init) => {
@@ -50,6 +50,8 @@ function route(
     };
   }
   if (method === 'GET' && url.pathname === '/api/v1/search') return fakeSearch(server, userId, url);
+  const moderated = server.moderation.route(userId, method, url, body);
+  if (moderated) return moderated;
   if (method === 'GET' && url.pathname === '/api/v1/presence') {
     const roomId = url.searchParams.get('room_id');
     if (roomId !== null) {

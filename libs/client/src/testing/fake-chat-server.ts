@@ -20,6 +20,7 @@ import {
 import type { FetchLike } from '../http';
 import type { WebSocketConstructor } from '../web-socket';
 import { fakeHttp } from './fake-chat-http';
+import { FakeModeration } from './fake-moderation';
 import { FakeSocket, FakeSocketPeer } from './fake-socket';
 
 const CLOSE_POLICY_VIOLATION = 1008;
@@ -57,7 +58,8 @@ const ACTIVITY: PresenceStatus[] = ['offline', 'away', 'online'];
  * the members' sockets, resume replaying a room's changes as they stand now. Also read markers
  * and exact unread counts (`read` and `unread` frames to the user's sockets, `@user<id>` names
  * as mentions), typing (throttled per user and room) and presence (the most active socket), and
- * the HTTP routes for them (`fetch`). Tests control the network: hold or refuse connections, drop
+ * the HTTP routes for them (`fetch`), and moderation (`moderation`: bans closing the user's
+ * sockets, mutes refusing their sends, kicks, reports). Tests control the network: hold or refuse connections, drop
  * or silence a socket, hold back a kind of frame, send any frame.
  */
 export class FakeChatServer implements FakeSocketPeer {
@@ -73,6 +75,8 @@ export class FakeChatServer implements FakeSocketPeer {
   holdConnections = false;
   /** A room further behind than this is not replayed (`recovered: false`). */
   resumeMax = 1_000;
+  /** Bans, mutes, kicks and reports, and their HTTP routes. */
+  readonly moderation: FakeModeration;
   /** Called with each frame a socket sends, before and after the server handles it. */
   beforeFrame?: (socket: FakeSocket, frame: Frame) => void;
   afterFrame?: (socket: FakeSocket, frame: Frame) => void;
@@ -98,10 +102,13 @@ export class FakeChatServer implements FakeSocketPeer {
   private readonly typed = new Map<string, number>();
   private readonly held = new Map<FrameKind, (() => void)[]>();
   private readonly requestRefusals: { route: string; status: number; detail: string }[] = [];
+  /** Site roles other than a plain user's (1). */
+  private readonly roles = new Map<number, number>();
 
   constructor() {
     this.WebSocket = socketClassOf(this);
     this.fetch = fakeHttp(this);
+    this.moderation = new FakeModeration(this);
   }
 
   // Set-up
@@ -122,8 +129,39 @@ export class FakeChatServer implements FakeSocketPeer {
     this.revoked.add(token);
   }
 
+  /** The user's site role: 1 user, 2 moderator, 3 admin. */
+  setRole(userId: number, role: number): void {
+    this.roles.set(userId, role);
+  }
+
+  roleOf(userId: number): number {
+    return this.roles.get(userId) ?? 1;
+  }
+
+  /**
+   * The user is banned: each of their sockets gets an `error` frame with code `banned` and
+   * `detail`, then the close 1008 'Banned'; their tokens are refused from now on.
+   */
+  ban(userId: number, detail: string): void {
+    for (const [token, session] of this.tokens) if (session.userId === userId) this.revoke(token);
+    for (const [socket, session] of this.signedIn) {
+      if (session.userId !== userId) continue;
+      socket.deliver(errorFrame(undefined, 'banned', detail) satisfies ServerFrame);
+      socket.closeFromServer(CLOSE_POLICY_VIOLATION, 'Banned');
+    }
+  }
+
   addRoom(roomId: number, members: number[]): void {
     this.rooms.set(roomId, { members: new Set(members), changes: [] });
+  }
+
+  isMember(roomId: number, userId: number): boolean {
+    return this.rooms.get(roomId)?.members.has(userId) ?? false;
+  }
+
+  /** A message as stored now, if it is. */
+  message(messageId: number): RoomMessage | undefined {
+    return this.messages.get(messageId);
   }
 
   /** The room's messages as stored, oldest first. */
@@ -400,6 +438,8 @@ export class FakeChatServer implements FakeSocketPeer {
       return socket.deliver(errorFrame(frame.req, 'forbidden', 'Not in the room'));
     }
     if (text === '') return socket.deliver(errorFrame(frame.req, 'invalid_input', 'Blank text'));
+    const muted = this.moderation.muteRefusal(userId, roomId);
+    if (muted) return socket.deliver(errorFrame(frame.req, 'forbidden', muted));
     const key = `${userId}:${roomId}:${clientId}`;
     const earlier = clientId === undefined ? undefined : this.byClientId.get(key);
     const message = earlier ?? this.store(userId, roomId, text, clientId);
