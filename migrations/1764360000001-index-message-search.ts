@@ -7,7 +7,7 @@ export const SEARCH_INDEX = 'messages_search_vector_idx';
 
 /**
  * Fills search_vector for the messages stored before AddMessageSearch, then builds the GIN index
- * the search uses. Outside a transaction: each batch commits on its own, holding row locks on
+ * the search uses and vacuums and analyzes the table. Outside a transaction: each batch commits on its own, holding row locks on
  * those messages only, and the index is built CONCURRENTLY, so sending and editing go on
  * throughout. Run again after a failure, it fills only what is still empty, and builds again an
  * index a failed concurrent build left invalid.
@@ -40,6 +40,9 @@ export class IndexMessageSearch1764360000001 implements MigrationInterface {
       `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${SEARCH_INDEX}
          ON messages USING gin (search_vector) WITH (fastupdate = off)`,
     );
+    // The fill left a dead copy of every row, and the planner knows nothing yet of the words: it
+    // guesses, and a common word's search can take seconds until autovacuum comes by.
+    await queryRunner.query(`VACUUM (ANALYZE) messages`);
   }
 
   /** TypeORM undoes a migration in a transaction, where CONCURRENTLY cannot run. */

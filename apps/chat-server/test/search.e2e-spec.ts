@@ -1,4 +1,5 @@
 import type { SearchAnswer } from '@chat/protocol';
+import { SEARCH_WINDOW } from '@chat/search';
 import { bearer, createUser, TestUser } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
 import { roomsApi } from './support/v2-rooms';
@@ -209,7 +210,53 @@ describe('GET /api/v1/search', () => {
       expect(seen.slice(1)).toEqual([...texts].reverse());
     });
 
-    it('goes on past the ranked window of the newest 500 matches to the older ones', async () => {
+    /** Every hit of `q` from the first page on, running `meanwhile` after the first page. */
+    const pageThrough = async (q: string, meanwhile: () => Promise<unknown>) => {
+      const first = (await search(bob, { q, limit: 50 }).expect(200)).body as SearchAnswer;
+      const seen = first.results.map((hit) => hit.message.message_id);
+      await meanwhile();
+      let cursor = first.next_cursor;
+      for (let page = 0; page < 20 && cursor; page++) {
+        const answer = (await search(bob, { q, limit: 50, cursor }).expect(200))
+          .body as SearchAnswer;
+        seen.push(...answer.results.map((hit) => hit.message.message_id));
+        cursor = answer.next_cursor;
+      }
+      return seen;
+    };
+    const insertMatches = (word: string, count: number) =>
+      t.db.query(
+        `INSERT INTO messages (user_id, text) SELECT $1, $2 || ' ' || n FROM generate_series(1, $3::int) n`,
+        [alice.id, word, count],
+      );
+
+    it('loses no match when a newer one is deleted between pages', async () => {
+      // Older matches, the best one, then a window's worth of newer ones: the best is the newest
+      // match just below the first window, where a deletion above would slide it in.
+      await insertMatches('kite', 30);
+      const best = await send(alice, GENERAL, 'kite kite kite kite');
+      await insertMatches('kite', SEARCH_WINDOW);
+      const seen = await pageThrough('kite', async () => {
+        const [{ id }] = await t.db.query(
+          `SELECT max(id)::float8 AS id FROM messages WHERE text LIKE 'kite %'`,
+        );
+        await t.db.query('DELETE FROM messages WHERE id = $1', [id]);
+      });
+      expect(seen).toContain(best);
+      expect(new Set(seen).size).toBe(seen.length);
+    });
+
+    it('repeats no match when a new one arrives between pages', async () => {
+      // The best match is the oldest of a full window: a new match would push it into the next.
+      await insertMatches('owl', 10);
+      const best = await send(alice, GENERAL, 'owl owl owl owl');
+      await insertMatches('owl', SEARCH_WINDOW - 1);
+      const seen = await pageThrough('owl', () => send(alice, GENERAL, 'owl late'));
+      expect(seen.filter((id) => id === best)).toHaveLength(1);
+      expect(new Set(seen).size).toBe(seen.length);
+    });
+
+    it('goes on past the ranked window of the newest matches to the older ones', async () => {
       await t.db.query(
         `INSERT INTO messages (user_id, text) SELECT $1, 'ibis ' || n FROM generate_series(1, 520) n`,
         [alice.id],
@@ -277,6 +324,19 @@ describe('GET /api/v1/search', () => {
           before: '2026-01-01T00:00:00Z',
         }),
       ).toEqual(['after']);
+    });
+
+    it('answers a query holding NUL, and refuses a cursor with a rank no real holds', async () => {
+      await search(bob, { q: 'heron\u0000' }).expect(200);
+      await search(bob, { q: '\u0000' }).expect(200);
+      const tampered = Buffer.from(JSON.stringify(['a', 10, null, 1e39, 1])).toString('base64url');
+      const refused = await search(bob, { q: 'heron', cursor: tampered }).expect(422);
+      expect(refused.body.detail[0].field).toBe('cursor');
+    });
+
+    it('refuses an ordinal date, which Date would misread', async () => {
+      const refused = await search(bob, { q: 'heron', after: '2024-010' }).expect(422);
+      expect(refused.body.detail[0].field).toBe('after');
     });
 
     it('refuses a cursor of a search across rooms in a search of one room', async () => {

@@ -45,6 +45,8 @@ export class AppConfig {
   readonly search: { rate: { perSecond: number; burst: number }; timeoutMs: number };
   /** Reports of messages per user. */
   readonly reportRate: { perSecond: number; burst: number };
+  /** Bans, mutes, kicks and their lifting, per moderator. */
+  readonly moderationRate: { perSecond: number; burst: number };
   readonly socket: {
     maxFrameBytes: number;
     maxBufferedBytes: number;
@@ -113,9 +115,15 @@ export class AppConfig {
     };
     this.search = {
       rate: { perSecond: env.SEARCH_RATE_LIMIT, burst: env.SEARCH_RATE_BURST },
-      timeoutMs: env.SEARCH_TIMEOUT_MS,
+      // Within the pool's own read timeout, so PostgreSQL cuts a search off before the client
+      // gives up on it and leaves it running.
+      timeoutMs: Math.min(env.SEARCH_TIMEOUT_MS, env.DB_QUERY_TIMEOUT_SECONDS * 1000),
     };
     this.reportRate = { perSecond: env.REPORT_RATE_PER_MINUTE / 60, burst: env.REPORT_RATE_BURST };
+    this.moderationRate = {
+      perSecond: env.MODERATION_RATE_PER_MINUTE / 60,
+      burst: env.MODERATION_RATE_BURST,
+    };
     this.socket = {
       maxFrameBytes: env.WS_MAX_FRAME_BYTES,
       maxBufferedBytes: env.WS_MAX_BUFFERED_BYTES,

@@ -195,6 +195,16 @@ export class Environment {
   REPORT_RATE_BURST = 5;
 
   @Transform(toInt)
+  @Min(1)
+  @IsInt()
+  MODERATION_RATE_PER_MINUTE = 30;
+
+  @Transform(toInt)
+  @Min(1)
+  @IsInt()
+  MODERATION_RATE_BURST = 10;
+
+  @Transform(toInt)
   @Min(1024)
   @IsInt()
   WS_MAX_FRAME_BYTES = 65536;

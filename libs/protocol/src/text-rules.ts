@@ -24,3 +24,9 @@ export function isClientId(value: unknown): value is string {
     typeof value === 'string' && value.length <= CLIENT_ID_MAX_CHARACTERS && CLIENT_ID.test(value)
   );
 }
+
+/**
+ * The ISO 8601 times the API takes: a calendar date, alone or with a time. Ordinal and week dates
+ * (2024-010, 2024-W02) are ISO 8601 too, but JavaScript's Date misreads them.
+ */
+export const CALENDAR_TIME = /^\d{4}-\d{2}-\d{2}(?:T|$)/;

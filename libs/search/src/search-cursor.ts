@@ -7,15 +7,21 @@
 export interface SearchCursor {
   scope: 'all' | 'room';
   bound: number;
+  /** The window's oldest key, fixed by its first page. */
+  low?: number;
   after?: { rank: number; id: number };
 }
+
+/** ts_rank is a PostgreSQL real: 0, or within what a real holds without loss. */
+const RANK_MIN = 1e-37;
+const RANK_MAX = 3.4e38;
 
 const SCOPES = { a: 'all', r: 'room' } as const;
 
 export function encodeSearchCursor(cursor: SearchCursor): string {
   const scope = cursor.scope === 'all' ? 'a' : 'r';
   const fields = cursor.after
-    ? [scope, cursor.bound, cursor.after.rank, cursor.after.id]
+    ? [scope, cursor.bound, cursor.low ?? null, cursor.after.rank, cursor.after.id]
     : [scope, cursor.bound];
   return Buffer.from(JSON.stringify(fields)).toString('base64url');
 }
@@ -29,13 +35,19 @@ export function decodeSearchCursor(value: string): SearchCursor | null {
   } catch {
     return null;
   }
-  if (!Array.isArray(fields) || (fields.length !== 2 && fields.length !== 4)) return null;
-  const [scope, bound, rank, id] = fields as unknown[];
+  if (!Array.isArray(fields) || (fields.length !== 2 && fields.length !== 5)) return null;
+  const [scope, bound, low, rank, id] = fields as unknown[];
   if ((scope !== 'a' && scope !== 'r') || !isKey(bound)) return null;
   const cursor: SearchCursor = { scope: SCOPES[scope], bound };
   if (fields.length === 2) return cursor;
-  if (typeof rank !== 'number' || !Number.isFinite(rank) || !isKey(id)) return null;
-  return { ...cursor, after: { rank, id } };
+  if (!isRank(rank) || !isKey(id)) return null;
+  if (low === null) return { ...cursor, after: { rank, id } };
+  if (!isKey(low) || low > bound) return null;
+  return { ...cursor, low, after: { rank, id } };
+}
+
+function isRank(value: unknown): value is number {
+  return typeof value === 'number' && (value === 0 || (value >= RANK_MIN && value <= RANK_MAX));
 }
 
 function isKey(value: unknown): value is number {

@@ -28,6 +28,14 @@ describe('searchTerms', () => {
     expect(split('x-ray*')).toEqual({ words: ['x-'], prefixes: 'ray:*' });
   });
 
+  it('replaces NUL, which PostgreSQL text cannot hold, by a space', () => {
+    expect(split('her\u0000on kube\u0000*')).toEqual({
+      words: ['her', 'on', 'kube'],
+      prefixes: '',
+    });
+    expect(searchTerms('a\u0000b').words).not.toContain('\u0000');
+  });
+
   it(`keeps at most ${SEARCH_PREFIXES_MAX} prefixes, searching the rest as words`, () => {
     expect(split('aaa* bbb* ccc* ddd* eee* fff* ggg*')).toEqual({
       words: ['fff', 'ggg'],

@@ -19,11 +19,12 @@ const PREFIX = /(?<![\p{L}\p{M}\p{N}])([\p{L}\p{M}\p{N}]+)\*(?![\p{L}\p{M}\p{N}]
 /**
  * Splits a query into what websearch_to_tsquery reads and the prefixes (`mess*`) it cannot. A
  * prefix holds only letters, marks and digits, none of which to_tsquery reads as an operator, so
- * no query can make either function fail.
+ * no query can make either function fail (NUL, which no PostgreSQL text may hold, becomes a space).
  */
 export function searchTerms(query: string): SearchTerms {
   const prefixes: string[] = [];
-  const words = query.replace(PREFIX, (_match, word: string) => {
+  // PostgreSQL text cannot hold NUL: a space in its place.
+  const words = query.replace(/\0/g, ' ').replace(PREFIX, (_match, word: string) => {
     if ([...word].length < SEARCH_PREFIX_MIN_CHARACTERS || prefixes.length >= SEARCH_PREFIXES_MAX) {
       return word;
     }

@@ -15,9 +15,12 @@ import { highlightMarks, snippetParts } from './snippet';
 const SEARCH_CONCURRENCY = 3;
 /** Searches waiting for a turn past which more are refused (503) rather than queued. */
 const SEARCH_QUEUE_MAX = 50;
+/** One user's searches running or waiting at once: a user cannot take every turn. */
+const SEARCHES_PER_USER = 2;
 
 export const NOTHING_TO_SEARCH =
-  'The query has no word to search for: only stop words, punctuation or -excluded words';
+  'The query has no word to search for: stop words, punctuation and -words do not count, ' +
+  'nor a word in an "or" with a -word';
 
 /**
  * Full-text search of the messages the caller can read: the general room and the rooms they are a
@@ -28,6 +31,7 @@ export const NOTHING_TO_SEARCH =
 export class SearchService {
   private readonly searches: UserRateLimit;
   private readonly work = new WorkLimit(SEARCH_CONCURRENCY);
+  private readonly inFlight = new Map<number, number>();
 
   constructor(
     private readonly repository: SearchRepository,
@@ -49,7 +53,28 @@ export class SearchService {
     if (this.work.queued >= SEARCH_QUEUE_MAX) {
       throw new UnavailableError('Too many searches at once; retry in a moment');
     }
+    const mine = this.inFlight.get(caller.id) ?? 0;
+    if (mine >= SEARCHES_PER_USER) {
+      throw new TooManyRequestsError(
+        'Your earlier searches are still running; retry once they end',
+      );
+    }
+    this.inFlight.set(caller.id, mine + 1);
+    try {
+      return await this.run(query, filters, scope, cursor);
+    } finally {
+      const left = (this.inFlight.get(caller.id) ?? 1) - 1;
+      if (left > 0) this.inFlight.set(caller.id, left);
+      else this.inFlight.delete(caller.id);
+    }
+  }
 
+  private async run(
+    query: SearchQueryDto,
+    filters: SearchFilters,
+    scope: SearchCursor['scope'],
+    cursor: SearchCursor | undefined,
+  ): Promise<SearchAnswer> {
     const limit = query.limit ?? SEARCH_PAGE_DEFAULT;
     const bound = cursor?.bound ?? Number.MAX_SAFE_INTEGER;
     const marks = highlightMarks();
@@ -58,7 +83,7 @@ export class SearchService {
         this.repository.page(
           searchTerms(query.q),
           filters,
-          { bound, after: cursor?.after },
+          { bound, low: cursor?.low, after: cursor?.after },
           limit + 1,
           {
             timeZone: this.config.timeZone,
@@ -76,12 +101,19 @@ export class SearchService {
     if (page.nothingToSearch) return { results: [], next_cursor: null, notice: NOTHING_TO_SEARCH };
 
     const hits = page.hits.slice(0, limit);
+    // The window's stretch, fixed by its first page, so its later pages rank the same messages:
+    // none sent since (above its newest), none slid in from below by a deletion. Its oldest key is
+    // 0 when it holds every older match.
+    const low =
+      cursor?.low ??
+      (page.windowSize === SEARCH_WINDOW && page.windowLow !== null ? page.windowLow : 0);
+    const high = cursor?.low !== undefined ? bound : (page.windowHigh ?? bound);
     let next: SearchCursor | null = null;
     if (page.hits.length > limit) {
       const last = hits[hits.length - 1];
-      next = { scope, bound, after: { rank: last.rank, id: last.message.message_id } };
-    } else if (page.windowSize === SEARCH_WINDOW && page.windowLow !== null && page.windowLow > 1) {
-      next = { scope, bound: page.windowLow - 1 };
+      next = { scope, bound: high, low, after: { rank: last.rank, id: last.message.message_id } };
+    } else if (low > 1) {
+      next = { scope, bound: low - 1 };
     }
     return {
       results: hits.map((hit) => ({

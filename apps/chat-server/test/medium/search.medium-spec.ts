@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '@chat/database';
-import { searchTerms } from '@chat/search';
+import { SEARCH_WINDOW, searchTerms } from '@chat/search';
 import { migrations } from '../../../../migrations';
 import { AddMessageSearch1764360000000 } from '../../../../migrations/1764360000000-add-message-search';
 import { SEARCH_INDEX } from '../../../../migrations/1764360000001-index-message-search';
@@ -101,7 +101,53 @@ describe('the search against PostgreSQL', () => {
       21,
       OPTIONS,
     );
-    expect(page.windowSize).toBe(500);
+    expect(page.windowSize).toBe(SEARCH_WINDOW);
+    expect(page.hits).toHaveLength(21);
+  });
+
+  it('scans the index once for a caller in many rooms, not once per room', async () => {
+    const [{ id: member }] = await db.query(
+      `INSERT INTO users (name, avatar) VALUES ('member of many', 'a.png') RETURNING id`,
+    );
+    const roomIds: { id: number }[] = await db.query(
+      `INSERT INTO rooms (kind, name) SELECT 'public', 'room ' || n FROM generate_series(1, 40) n
+       RETURNING id`,
+    );
+    await db.query(`INSERT INTO room_members (room_id, user_id) SELECT unnest($1::integer[]), $2`, [
+      roomIds.map((room) => room.id),
+      member,
+    ]);
+    for (const { id } of roomIds) {
+      await db.query(
+        `INSERT INTO messages (room_id, user_id, text)
+         SELECT $1, $2, 'quetzal in a room ' || n FROM generate_series(1, 20) n`,
+        [id, member],
+      );
+    }
+    await db.query('ANALYZE messages, room_members');
+    const parameters = searchParameters(
+      searchTerms('quetzal'),
+      { callerId: member },
+      FIRST_PAGE,
+      21,
+      OPTIONS,
+    );
+    const rows: { 'QUERY PLAN': string }[] = await db.query(
+      `EXPLAIN (ANALYZE, FORMAT TEXT) ${SEARCH_STATEMENTS.acrossRooms}`,
+      parameters,
+    );
+    const explained = rows.map((row) => row['QUERY PLAN']).join('\n');
+    const scans = [...explained.matchAll(/Bitmap Index Scan on \S+ .*loops=(\d+)\)/g)];
+    expect(scans.length).toBeGreaterThan(0);
+    for (const [, loops] of scans) expect(Number(loops)).toBe(1);
+    expect(explained).not.toMatch(/Seq Scan on messages/);
+    const page = await repository.page(
+      searchTerms('quetzal'),
+      { callerId: member },
+      FIRST_PAGE,
+      21,
+      OPTIONS,
+    );
     expect(page.hits).toHaveLength(21);
   });
 
@@ -189,6 +235,11 @@ describe('the search migrations', () => {
       [SEARCH_INDEX],
     );
     expect(index).toEqual({ valid: true });
+    // Analyzed: the planner knows the words' frequencies from the start.
+    const [stats] = await db.query(
+      `SELECT count(*)::int AS n FROM pg_stats WHERE tablename = 'messages' AND attname = 'search_vector'`,
+    );
+    expect(stats).toEqual({ n: 1 });
 
     await db.undoLastMigration();
     await db.undoLastMigration();

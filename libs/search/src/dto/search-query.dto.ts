@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsISO8601, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { CALENDAR_TIME } from '@chat/protocol';
 import { SEARCH_QUERY_MAX_CHARACTERS } from '../search-terms';
 
 const ID_MAX = 2_147_483_647;
@@ -43,11 +44,13 @@ export class SearchQueryDto {
 
   @ApiPropertyOptional({ description: 'Only messages sent before this time (ISO 8601)' })
   @IsOptional()
+  @Matches(CALENDAR_TIME, { message: 'before must be a date, YYYY-MM-DD, with a time or not' })
   @IsISO8601({ strict: true })
   before?: string;
 
   @ApiPropertyOptional({ description: 'Only messages sent at or after this time (ISO 8601)' })
   @IsOptional()
+  @Matches(CALENDAR_TIME, { message: 'after must be a date, YYYY-MM-DD, with a time or not' })
   @IsISO8601({ strict: true })
   after?: string;
 
