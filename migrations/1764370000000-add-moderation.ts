@@ -9,7 +9,7 @@ const MIGRATION_LOCK_TIMEOUT = '5s';
  *
  * A ban or mute is in force while it is not lifted and its `until` (null: no end) is in the
  * future, so one with an end expires by itself, without a job. A user has at most one ban not
- * lifted; a new one lifts the old. A report keeps a copy of the message (its text, room and
+ * lifted, and one mute not lifted per room and everywhere; a new one takes the old one's place. A report keeps a copy of the message (its text, room and
  * author), so the queue still shows what was reported once the message is deleted.
  *
  * The audit log is append-only: a trigger refuses every UPDATE, DELETE and TRUNCATE, whoever
@@ -46,8 +46,10 @@ export class AddModeration1764370000000 implements MigrationInterface {
         lifted_at timestamptz,
         lifted_by integer CONSTRAINT mutes_lifted_by_fkey REFERENCES users (id)
       )`);
+    // One mute not lifted per user and place (a room, or 0: everywhere): a new one replaces it.
     await queryRunner.query(
-      `CREATE INDEX mutes_unlifted_idx ON mutes (user_id) WHERE lifted_at IS NULL`,
+      `CREATE UNIQUE INDEX mutes_user_room_unlifted_key ON mutes (user_id, coalesce(room_id, 0))
+        WHERE lifted_at IS NULL`,
     );
     await queryRunner.query(`
       CREATE TABLE room_bans (

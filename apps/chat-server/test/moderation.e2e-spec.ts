@@ -528,3 +528,209 @@ describe('report limits', () => {
     expect(n).toBe(2);
   });
 });
+
+/** What the hostile review found, each seen failing before its fix. */
+describe('moderation: review findings', () => {
+  let t: TestApp;
+  let admin: TestUser;
+  let rooms: ReturnType<typeof roomsApi>;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await loginAdmin(t);
+    rooms = roomsApi(t);
+  });
+  afterAll(() => t.close());
+
+  const post = (by: TestUser, path: string, body: object) =>
+    t.http
+      .post(path)
+      .set(...bearer(by))
+      .send(body);
+  const del = (by: TestUser, path: string) => t.http.delete(path).set(...bearer(by));
+
+  it('bans again: a second ban, a ban after one ran out, and bans at once each take the place of the last', async () => {
+    const user = await createUser(t);
+    const ban = (reason: string, until?: string) =>
+      post(admin, '/api/v1/moderation/bans', { user_id: user.id, reason, until });
+    await ban('one').expect(201);
+    await ban('two').expect(201);
+    const inForce = () =>
+      t.db.query('SELECT reason FROM bans WHERE user_id = $1 AND lifted_at IS NULL', [user.id]);
+    expect(await inForce()).toEqual([{ reason: 'two' }]);
+
+    await ban('short', inSeconds(1)).expect(201);
+    await until('ended', async () => {
+      const answer = await t.http.post('/user/login').send({ name: user.name, password: PASSWORD });
+      return answer.status === 200;
+    });
+    await ban('after').expect(201);
+    const statuses = await Promise.all(['a', 'b', 'c', 'd'].map((reason) => ban(reason)));
+    expect(statuses.map((response) => response.status)).toEqual([201, 201, 201, 201]);
+    expect(await inForce()).toHaveLength(1);
+  });
+
+  it('keeps a banned admin out of the admin panel', async () => {
+    const other = await createUserWithRole(t, admin, 3);
+    await post(admin, '/api/v1/moderation/bans', { user_id: other.id, reason: 'rogue' }).expect(
+      201,
+    );
+    const login = await t.http
+      .post('/admin/login')
+      .type('form')
+      .send({ email: other.name, password: PASSWORD });
+    expect(login.status === 302 && login.headers.location === '/admin').toBe(false);
+  });
+
+  it('lets no owner or moderator remove site staff from a room, and audits a removal', async () => {
+    const owner = await createUser(t);
+    const member = await createUser(t);
+    const moderator = await createUserWithRole(t, admin, 2);
+    const room = await rooms.create(owner, 'public');
+    for (const user of [admin, moderator, member]) await rooms.join(room, user);
+    await del(owner, `/api/v1/rooms/${room}/members/${admin.id}`).expect(403);
+    await del(owner, `/api/v1/rooms/${room}/members/${moderator.id}`).expect(403);
+    await del(moderator, `/api/v1/rooms/${room}/members/${admin.id}`).expect(403);
+    await del(owner, `/api/v1/rooms/${room}/members/${member.id}`).expect(204);
+    const rows = await t.db.query(
+      `SELECT actor_id, target_user_id, details FROM audit_log
+        WHERE action = 'room.member.remove' AND target_room_id = $1`,
+      [room],
+    );
+    expect(rows).toEqual([
+      { actor_id: owner.id, target_user_id: member.id, details: { via: 'api' } },
+    ]);
+  });
+
+  it("lets no owner or moderator delete site staff's messages, nor resolve reports of their own", async () => {
+    const owner = await createUser(t);
+    const moderator = await createUserWithRole(t, admin, 2);
+    const room = await rooms.create(owner, 'public');
+    await rooms.join(room, admin);
+    const adminMessage = (await send(t, admin, room, 'admin words')).message_id;
+    await del(owner, `/api/v1/messages/${adminMessage}`).expect(403);
+    await del(moderator, `/api/v1/messages/${adminMessage}`).expect(403);
+
+    const reporter = await createUser(t);
+    await rooms.join(room, reporter);
+    const report = await post(reporter, `/api/v1/messages/${adminMessage}/reports`, {
+      reason: 'x',
+    }).expect(201);
+    await post(moderator, `/api/v1/moderation/reports/${report.body.id}/resolve`, {
+      delete_message: true,
+    }).expect(403);
+    const own = (await send(t, moderator, GENERAL, 'moderator words')).message_id;
+    const ownReport = await post(reporter, `/api/v1/messages/${own}/reports`, {
+      reason: 'x',
+    }).expect(201);
+    await post(moderator, `/api/v1/moderation/reports/${ownReport.body.id}/resolve`, {}).expect(
+      403,
+    );
+  });
+
+  it("shows moderators only public rooms' reports; admins see a DM's", async () => {
+    const [a, b] = [await createUser(t), await createUser(t)];
+    const moderator = await createUserWithRole(t, admin, 2);
+    const dm = await post(a, '/api/v1/dms', { user_id: b.id }).expect(201);
+    const secret = (await send(t, a, dm.body.id, 'secret dm text')).message_id;
+    const report = await post(b, `/api/v1/messages/${secret}/reports`, { reason: 'x' }).expect(201);
+    const queueOf = async (user: TestUser) =>
+      (
+        await t.http
+          .get('/api/v1/moderation/reports')
+          .set(...bearer(user))
+          .expect(200)
+      ).body.reports.map((r: { id: number }) => r.id);
+    expect(await queueOf(moderator)).not.toContain(report.body.id);
+    expect(await queueOf(admin)).toContain(report.body.id);
+    await post(moderator, `/api/v1/moderation/reports/${report.body.id}/resolve`, {}).expect(404);
+  });
+
+  it('keeps one mute per user and place, and lets nobody lift what a higher rank made', async () => {
+    const user = await createUser(t);
+    const moderator = await createUserWithRole(t, admin, 2);
+    const first = await post(admin, '/api/v1/moderation/mutes', {
+      user_id: user.id,
+      reason: 'one',
+    }).expect(201);
+    const second = await post(admin, '/api/v1/moderation/mutes', {
+      user_id: user.id,
+      reason: 'two',
+    }).expect(201);
+    expect(second.body.id).toBe(first.body.id);
+    const [{ n }] = await t.db.query(
+      'SELECT count(*)::int AS n FROM mutes WHERE user_id = $1 AND lifted_at IS NULL',
+      [user.id],
+    );
+    expect(n).toBe(1);
+    await del(moderator, `/api/v1/moderation/mutes/${first.body.id}`).expect(403);
+
+    const owner = await createUser(t);
+    const room = await rooms.create(owner, 'public');
+    await rooms.join(room, user);
+    await post(moderator, '/api/v1/moderation/kicks', {
+      room_id: room,
+      user_id: user.id,
+      reason: 'x',
+      ban: true,
+    }).expect(200);
+    await del(owner, `/api/v1/moderation/room-bans/${room}/${user.id}`).expect(403);
+    await del(moderator, `/api/v1/moderation/room-bans/${room}/${user.id}`).expect(204);
+  });
+
+  it('answers malformed cursors, notes and kicks with 422, not 500', async () => {
+    await t.http
+      .get('/api/v1/moderation/reports')
+      .query({ cursor: '3000000000' })
+      .set(...bearer(admin))
+      .expect(422);
+    const author = await createUser(t);
+    const reporter = await createUser(t);
+    const message = (await send(t, author, GENERAL, 'x')).message_id;
+    const report = await post(reporter, `/api/v1/messages/${message}/reports`, {
+      reason: 'x',
+    }).expect(201);
+    await post(admin, `/api/v1/moderation/reports/${report.body.id}/resolve`, {
+      note: 'a\u0000b',
+    }).expect(422);
+    const room = await rooms.create(author, 'public');
+    await rooms.join(room, reporter);
+    const kick = await post(author, '/api/v1/moderation/kicks', {
+      room_id: room,
+      user_id: reporter.id,
+      reason: 'x',
+      until: inSeconds(60),
+    }).expect(422);
+    expect(kick.body.detail[0].field).toBe('until');
+  });
+});
+
+describe('moderation limits', () => {
+  it('refuses moderation actions past MODERATION_RATE_BURST with 429', async () => {
+    const t = await startTestApp({ MODERATION_RATE_BURST: '2', MODERATION_RATE_PER_MINUTE: '1' });
+    try {
+      const admin = await loginAdmin(t);
+      const user = await createUser(t);
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const response = await t.http
+          .post('/api/v1/moderation/mutes')
+          .set(...bearer(admin))
+          .send({ user_id: user.id, reason: `r${i}` });
+        statuses.push(response.status);
+      }
+      expect(statuses).toEqual([201, 201, 429]);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+async function send(t: TestApp, by: TestUser, roomId: number, text: string) {
+  const response = await t.http
+    .post(`/api/v1/rooms/${roomId}/messages`)
+    .set(...bearer(by))
+    .send({ text })
+    .expect(201);
+  return response.body as { message_id: number };
+}

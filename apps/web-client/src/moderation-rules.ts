@@ -1,13 +1,14 @@
-/**
- * Which moderation actions the client offers on a person, after the server's rule (docs/
- * moderation.md): site bans and site mutes by site moderators and admins; room mutes and kicks by
- * whoever acts as the room's owner; a moderator or admin acted on by an admin only; nobody on
- * themselves. Only a hint of what may work: the server decides, and its refusal is shown.
- */
+import {
+  ADMIN_ROLE,
+  MODERATOR_ROLE,
+  REASON_MAX_CHARACTERS,
+  roomActionRefusal,
+  siteActionRefusal,
+} from '@chat/client';
 
-export const MODERATOR = 2;
-export const ADMIN = 3;
-export const REASON_MAX = 500;
+export const MODERATOR = MODERATOR_ROLE;
+export const ADMIN = ADMIN_ROLE;
+export const REASON_MAX = REASON_MAX_CHARACTERS;
 
 export type ModerationAction = 'ban' | 'mute-site' | 'mute-room' | 'kick';
 
@@ -25,16 +26,20 @@ export interface RoomPlace {
   general: boolean;
 }
 
+/**
+ * Which moderation actions the client offers on a person: those the server's own rule
+ * (`@chat/protocol`'s moderation rules) allows. Only a hint: the server decides, and its refusal
+ * is shown.
+ */
 export function moderationActions(
   viewer: Person,
   target: Person,
   room?: RoomPlace,
 ): ModerationAction[] {
-  if (viewer.id === target.id) return [];
-  if (target.role >= MODERATOR && viewer.role < ADMIN) return [];
   const actions: ModerationAction[] = [];
-  if (viewer.role >= MODERATOR) actions.push('ban', 'mute-site');
-  if (room?.actsAsOwner && room.kind !== 'direct') {
+  if (siteActionRefusal(viewer, target) === null) actions.push('ban', 'mute-site');
+  const inRoom = room && room.kind !== 'direct';
+  if (inRoom && roomActionRefusal(viewer, target, room.actsAsOwner) === null) {
     actions.push('mute-room');
     // Nobody is kicked from the general room: mute or ban instead.
     if (!room.general) actions.push('kick');

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuthUser, SessionsService } from '@chat/auth';
+import { AuthUser, BansRepository, SessionsService } from '@chat/auth';
 import { Role } from '@chat/roles';
 import { PasswordHasher, UsersService } from '@chat/users';
 
@@ -15,7 +15,7 @@ export interface AdminIdentity {
 }
 
 /**
- * The panel's login: a live account with role 3 and its bcrypt-checked password. Each login opens
+ * The panel's login: a live account with role 3, not banned, and its bcrypt-checked password. Each login opens
  * a chat session, so whatever ends an account's sessions (demotion, deletion, password change)
  * ends its panel logins too, on every instance.
  */
@@ -25,6 +25,7 @@ export class AdminAuthService {
     private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
     private readonly sessions: SessionsService,
+    private readonly bans: BansRepository,
   ) {}
 
   /** AdminJS calls the login field "email"; here it holds the account name. */
@@ -33,7 +34,13 @@ export class AdminAuthService {
     const user = await this.users.findForLogin(String(name ?? '').trim(), secret);
     const matches = await this.hasher.matches(secret, user?.passwordHash);
     if (!user || !matches || user.role !== Role.Admin) return null;
+    if (await this.bans.active(user.id)) return null;
     const sessionId = await this.sessions.create(user.id, PANEL_SESSION_SECONDS);
+    // A ban that landed meanwhile ended every session but this one, made after it: end it too.
+    if (await this.bans.active(user.id)) {
+      await this.sessions.revoke(sessionId);
+      return null;
+    }
     return { email: user.name, id: String(user.id), title: 'Admin', sessionId };
   }
 

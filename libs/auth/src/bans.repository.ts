@@ -20,11 +20,16 @@ const ACTIVE = `SELECT ${COLUMNS} FROM bans WHERE user_id = $1 AND ${IN_FORCE}`;
 
 const ALL_ACTIVE = `SELECT ${COLUMNS} FROM bans WHERE ${IN_FORCE} ORDER BY id DESC LIMIT $1`;
 
-/** Lifts the user's ban not yet lifted (in force or expired), then stores the new one. */
+/**
+ * Stores the ban, in place of the user's ban not lifted (in force, or ended by its time): one row
+ * per user not lifted (bans_user_id_unlifted_key), so two bans at once leave the later one. What the
+ * previous ban was is kept in the audit log.
+ */
 const BAN = `
-  WITH lifted AS (
-    UPDATE bans SET lifted_at = now(), lifted_by = $2 WHERE user_id = $1 AND lifted_at IS NULL)
   INSERT INTO bans (user_id, actor_id, reason, until) VALUES ($1, $2, $3, $4)
+  ON CONFLICT (user_id) WHERE lifted_at IS NULL DO UPDATE
+    SET actor_id = EXCLUDED.actor_id, reason = EXCLUDED.reason, until = EXCLUDED.until,
+        created_at = now()
   RETURNING ${COLUMNS}`;
 
 /** Lifts the ban in force; none when the user has none. */

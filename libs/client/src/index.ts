@@ -18,8 +18,14 @@ export type { AuthResult, ConnectionState, SessionEndCode } from './socket-link'
 export type { WebSocketConstructor, WebSocketLike } from './web-socket';
 export type * from '@chat/protocol';
 export {
+  actingRefusal,
+  ADMIN_ROLE,
   isRoomFrame,
   mentionedNames,
+  MODERATOR_ROLE,
+  REASON_MAX_CHARACTERS,
+  roomActionRefusal,
+  siteActionRefusal,
   SUBPROTOCOL,
   PROTOCOL_VERSION,
   TYPING_SHOWN_MS,

@@ -4,6 +4,12 @@ import { PreparedStatements } from '@chat/database';
 import { GENERAL_ROOM_ID } from '@chat/rooms';
 import { messageJsonSql, RoomMessage, roomMessageJsonSql, StoredMessage } from './message-json';
 
+export interface MessagePlace {
+  room_id: number;
+  user_id: number;
+  author_role: number;
+}
+
 /** One message of a batch to insert. */
 export interface MessageRow {
   userId: number;
@@ -80,7 +86,8 @@ const COUNT_AFTER = `
 const LATEST_ID = `SELECT coalesce(max(id), 0) AS id FROM messages m WHERE ${GENERAL}`;
 
 const SELECT_PLACE = `
-  SELECT room_id, user_id FROM messages WHERE id = $1`;
+  SELECT m.room_id, m.user_id, u.role AS author_role
+    FROM messages m JOIN users u ON u.id = m.user_id WHERE m.id = $1`;
 
 const SELECT_ONE = `
   SELECT ${roomMessageJsonSql('$2')} AS message
@@ -230,10 +237,9 @@ export class MessagesRepository {
   }
 
   /** A message's room and author, or null when there is no such message. */
-  async findPlace(messageId: number): Promise<{ room_id: number; user_id: number } | null> {
-    const { rows } = await this.sql.query<{ room_id: number; user_id: number }>(SELECT_PLACE, [
-      messageId,
-    ]);
+  /** Where a message is, and who wrote it (with their site role), or null. */
+  async findPlace(messageId: number): Promise<MessagePlace | null> {
+    const { rows } = await this.sql.query<MessagePlace>(SELECT_PLACE, [messageId]);
     return rows[0] ?? null;
   }
 

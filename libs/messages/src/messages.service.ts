@@ -105,7 +105,7 @@ export class MessagesService {
 
   /** A compat deletion by a moderator: only in the general room. */
   async removeFromGeneral(caller: AuthUser, messageId: number): Promise<void> {
-    await this.remove(messageId, { roomId: GENERAL_ROOM_ID, actorId: caller.id });
+    await this.remove(messageId, { roomId: GENERAL_ROOM_ID, actorId: caller.id, via: 'compat' });
   }
 
   /**

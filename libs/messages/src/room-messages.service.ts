@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { AuthUser } from '@chat/auth';
 import { AppConfig } from '@chat/config';
 import { ConflictError, NotFoundError, PermissionError, TooManyRequestsError } from '@chat/errors';
+import { actingRefusal } from '@chat/protocol';
 import { GENERAL_ROOM_ID, RoomAccess, RoomAccessResult, UserRateLimit } from '@chat/rooms';
 import { RoomMessage, toRoomMessage } from './message-json';
 import { WriteResult } from './message-writer.service';
-import { LoggedChange, MessagesRepository } from './messages.repository';
+import { LoggedChange, MessagePlace, MessagesRepository } from './messages.repository';
 import { MessagesService } from './messages.service';
 
 export interface RoomPageQuery {
@@ -106,8 +107,14 @@ export class RoomMessagesService {
     this.takeChange(caller);
     const place = await this.placeOf(messageId);
     const room = await this.accessTo(() => this.access.visible(caller, place.room_id));
-    if (place.user_id !== caller.id && !this.access.actsAsOwner(caller, room)) {
-      throw new PermissionError('Only the author, the room owner or a moderator deletes a message');
+    if (place.user_id !== caller.id) {
+      if (!this.access.actsAsOwner(caller, room)) {
+        throw new PermissionError(
+          'Only the author, the room owner or a moderator deletes a message',
+        );
+      }
+      const refusal = actingRefusal(caller, { id: place.user_id, role: place.author_role });
+      if (refusal) throw new PermissionError(refusal);
     }
     if (room.archived) throw new PermissionError('The room is archived');
     return this.orNotFound(() =>
@@ -131,7 +138,7 @@ export class RoomMessagesService {
     }
   }
 
-  private async placeOf(messageId: number): Promise<{ room_id: number; user_id: number }> {
+  private async placeOf(messageId: number): Promise<MessagePlace> {
     const place = await this.repository.findPlace(messageId);
     if (!place) throw new NotFoundError(MESSAGE_NOT_FOUND);
     return place;

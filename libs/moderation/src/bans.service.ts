@@ -4,7 +4,7 @@ import { ActiveBan, AuthUser, banDetail, BansRepository, SessionsService } from 
 import { NotFoundError } from '@chat/errors';
 import { EventBus } from '@chat/events';
 import { endTime } from './moderation-fields';
-import { siteActionRefusal } from './moderation-rules';
+import { siteActionRefusal } from '@chat/protocol';
 import { ModerationTargets } from './moderation-targets';
 
 const BANS_LISTED = 500;
@@ -27,7 +27,9 @@ export class BansService {
   async ban(
     caller: AuthUser,
     request: { user_id: number; reason: string; until?: string },
+    via = 'api',
   ): Promise<ActiveBan> {
+    this.targets.take(caller);
     const until = endTime(request.until);
     const target = await this.targets.find(request.user_id);
     this.targets.check(siteActionRefusal(this.targets.actor(caller), target));
@@ -39,18 +41,26 @@ export class BansService {
       action: 'user.ban',
       targetUserId: target.id,
       reason: request.reason,
-      details: { until: ban.until },
+      details: { via, until: ban.until },
     });
     return ban;
   }
 
-  async unban(caller: AuthUser, userId: number): Promise<void> {
+  async unban(caller: AuthUser, userId: number, via = 'api'): Promise<void> {
+    this.targets.take(caller);
     const target = await this.targets.find(userId);
     this.targets.check(siteActionRefusal(this.targets.actor(caller), target));
-    if (!(await this.bans.lift(target.id, caller.id))) {
+    const ban = await this.bans.active(target.id);
+    if (ban) await this.targets.checkMayLift(caller, ban.actor_id);
+    if (!ban || !(await this.bans.lift(target.id, caller.id))) {
       throw new NotFoundError('This user is not banned');
     }
-    await this.audit.record({ actorId: caller.id, action: 'user.unban', targetUserId: target.id });
+    await this.audit.record({
+      actorId: caller.id,
+      action: 'user.unban',
+      targetUserId: target.id,
+      details: { via },
+    });
   }
 
   list(): Promise<ActiveBan[]> {

@@ -4,4 +4,3 @@ export { ModerationModule } from './moderation.module';
 export { MutesService } from './mutes.service';
 export { Report, ReportsRepository } from './reports.repository';
 export { ReportsService } from './reports.service';
-export { REASON_MAX_CHARACTERS } from './moderation-fields';

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { AuditLog } from '@chat/audit';
 import { AuthUser } from '@chat/auth';
-import { ConflictError, NotFoundError } from '@chat/errors';
+import { ConflictError, InvalidInputError, NotFoundError } from '@chat/errors';
 import { GENERAL_ROOM_ID, RoomAccess, RoomMembershipsService } from '@chat/rooms';
 import { endTime } from './moderation-fields';
-import { roomActionRefusal } from './moderation-rules';
+import { roomActionRefusal } from '@chat/protocol';
 import { ModerationTargets } from './moderation-targets';
 
 export interface KickResult {
@@ -29,6 +29,12 @@ export class KicksService {
     caller: AuthUser,
     request: { room_id: number; user_id: number; reason: string; ban?: boolean; until?: string },
   ): Promise<KickResult> {
+    this.targets.take(caller);
+    if (!request.ban && request.until !== undefined) {
+      throw new InvalidInputError([
+        { field: 'until', message: 'until is the end of a room ban: give it with ban: true' },
+      ]);
+    }
     const until = request.ban ? endTime(request.until) : null;
     await this.checkMay(caller, request.room_id, request.user_id);
     const ban = request.ban ? { actorId: caller.id, reason: request.reason, until } : null;
@@ -40,14 +46,17 @@ export class KicksService {
       targetUserId: request.user_id,
       targetRoomId: request.room_id,
       reason: request.reason,
-      details: { removed, banned: ban !== null, until: until?.toISOString() ?? null },
+      details: { via: 'api', removed, banned: ban !== null, until: until?.toISOString() ?? null },
     });
     return { removed, banned: ban !== null };
   }
 
   async liftBan(caller: AuthUser, roomId: number, userId: number): Promise<void> {
+    this.targets.take(caller);
     await this.checkMay(caller, roomId, userId);
-    if (!(await this.memberships.liftBan(roomId, userId))) {
+    const ban = await this.memberships.roomBan(roomId, userId);
+    if (ban) await this.targets.checkMayLift(caller, ban.actor_id);
+    if (!ban || !(await this.memberships.liftBan(roomId, userId))) {
       throw new NotFoundError('This user is not banned from the room');
     }
     await this.audit.record({
@@ -55,6 +64,7 @@ export class KicksService {
       action: 'room.unban',
       targetUserId: userId,
       targetRoomId: roomId,
+      details: { via: 'api' },
     });
   }
 

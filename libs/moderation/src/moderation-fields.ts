@@ -1,14 +1,22 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { IsISO8601, IsOptional, IsString, Length, ValidateBy } from 'class-validator';
+import { IsISO8601, IsOptional, IsString, Length, Matches, ValidateBy } from 'class-validator';
 import { InvalidInputError } from '@chat/errors';
-
-export const REASON_MAX_CHARACTERS = 500;
+import { CALENDAR_TIME, REASON_MAX_CHARACTERS } from '@chat/protocol';
 /** The furthest an end time may be: past it, leave the end out. */
 const UNTIL_MAX_YEARS = 10;
 
 /** A reason: trimmed, 1 to 500 characters, none of them NUL. */
 export function IsReason(): PropertyDecorator {
+  return IsReasonText(1);
+}
+
+/** A note: as a reason, but it may be empty. */
+export function IsNote(): PropertyDecorator {
+  return applyDecorators(IsOptional(), IsReasonText(0));
+}
+
+function IsReasonText(min: number): PropertyDecorator {
   return applyDecorators(
     Transform(({ value }: { value: unknown }) =>
       typeof value === 'string' ? value.trim() : value,
@@ -16,12 +24,13 @@ export function IsReason(): PropertyDecorator {
     ValidateBy({
       name: 'noNul',
       validator: {
-        validate: (value) => typeof value === 'string' && !value.includes('\0'),
-        defaultMessage: () => 'reason must not hold NUL',
+        validate: (value) => typeof value !== 'string' || !value.includes('\0'),
+        defaultMessage: (args) => `${args?.property ?? 'reason'} must not hold NUL`,
       },
     }),
-    Length(1, REASON_MAX_CHARACTERS, {
-      message: `reason must be 1 to ${REASON_MAX_CHARACTERS} characters`,
+    Length(min, REASON_MAX_CHARACTERS, {
+      message: ({ property }) =>
+        `${property} must be ${min} to ${REASON_MAX_CHARACTERS} characters`,
     }),
     IsString(),
   );
@@ -31,6 +40,7 @@ export function IsReason(): PropertyDecorator {
 export function IsUntil(): PropertyDecorator {
   return applyDecorators(
     IsOptional(),
+    Matches(CALENDAR_TIME, { message: 'until must be an ISO 8601 time: YYYY-MM-DDTHH:MM:SSZ' }),
     IsISO8601({ strict: true }, { message: 'until must be an ISO 8601 time' }),
   );
 }

@@ -140,8 +140,11 @@ export class ModerationController {
   @Get('reports')
   @Authenticated({ role: Role.Moderator })
   @ApiOkResponse({ type: ReportsPageDto })
-  listReports(@Query() query: ReportsQueryDto): Promise<ReportsPage> {
-    return this.reports.page(query.status ?? 'open', query.cursor);
+  listReports(
+    @CurrentUser() caller: AuthUser,
+    @Query() query: ReportsQueryDto,
+  ): Promise<ReportsPage> {
+    return this.reports.page(caller, query.status ?? 'open', query.cursor);
   }
 
   @Post('reports/:id/resolve')

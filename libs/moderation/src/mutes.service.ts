@@ -6,7 +6,7 @@ import { EventBus } from '@chat/events';
 import { Mute, MuteRegistry, MutesRepository } from '@chat/mutes';
 import { RoomAccess } from '@chat/rooms';
 import { endTime } from './moderation-fields';
-import { Party, roomActionRefusal, siteActionRefusal } from './moderation-rules';
+import { Party, roomActionRefusal, siteActionRefusal } from '@chat/protocol';
 import { ModerationTargets } from './moderation-targets';
 
 const MUTE_NOT_FOUND = 'No such mute in force';
@@ -30,7 +30,9 @@ export class MutesService {
   async mute(
     caller: AuthUser,
     request: { user_id: number; room_id?: number; reason: string; until?: string },
+    via = 'api',
   ): Promise<Mute> {
+    this.targets.take(caller);
     const until = endTime(request.until);
     const target = await this.targets.find(request.user_id);
     await this.checkMay(caller, target, request.room_id ?? null);
@@ -48,16 +50,18 @@ export class MutesService {
       targetUserId: target.id,
       targetRoomId: mute.room_id ?? undefined,
       reason: request.reason,
-      details: { mute_id: mute.id, until: mute.until },
+      details: { via, mute_id: mute.id, until: mute.until },
     });
     return mute;
   }
 
-  async unmute(caller: AuthUser, muteId: number): Promise<void> {
+  async unmute(caller: AuthUser, muteId: number, via = 'api'): Promise<void> {
+    this.targets.take(caller);
     const mute = await this.mutes.find(muteId);
     if (!mute) throw new NotFoundError(MUTE_NOT_FOUND);
     const target = await this.targets.find(mute.user_id);
     await this.checkMay(caller, target, mute.room_id);
+    await this.targets.checkMayLift(caller, mute.actor_id);
     if (!(await this.mutes.lift(muteId, caller.id))) throw new NotFoundError(MUTE_NOT_FOUND);
     await this.changed(target.id);
     await this.audit.record({
@@ -65,7 +69,7 @@ export class MutesService {
       action: 'user.unmute',
       targetUserId: target.id,
       targetRoomId: mute.room_id ?? undefined,
-      details: { mute_id: muteId },
+      details: { via, mute_id: muteId },
     });
   }
 

@@ -9,8 +9,12 @@ export interface Report {
   message_id: number | null;
   room_id: number;
   room_name: string | null;
+  /** `public`, `private` or `direct`: moderators see only public rooms' reports. */
+  room_kind: string;
   author_id: number;
   author_name: string;
+  /** The author's site role now. */
+  author_role: number;
   message_text: string;
   reporter_id: number;
   reporter_name: string;
@@ -25,7 +29,8 @@ export interface Report {
 const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 const VIEW = `
   SELECT r.id, r.message_id::float8 AS message_id, r.room_id, rm.name AS room_name,
-         r.author_id, a.name AS author_name, r.message_text, r.reporter_id,
+         rm.kind AS room_kind, r.author_id, a.name AS author_name, a.role AS author_role,
+         r.message_text, r.reporter_id,
          p.name AS reporter_name, r.reason, r.status,
          to_char(r.created_at AT TIME ZONE 'UTC', ${ISO}) AS created_at, r.resolved_by,
          to_char(r.resolved_at AT TIME ZONE 'UTC', ${ISO}) AS resolved_at, r.resolution
@@ -43,7 +48,9 @@ const INSERT = `
     RETURNING id)
   SELECT id FROM added`;
 
-const PAGE = `${VIEW} WHERE r.status = $1 AND ($2::integer IS NULL OR r.id < $2) ORDER BY r.id DESC LIMIT $3`;
+const PAGE = `${VIEW}
+  WHERE r.status = $1 AND ($2::integer IS NULL OR r.id < $2) AND ($4 OR rm.kind = 'public')
+  ORDER BY r.id DESC LIMIT $3`;
 const FIND = `${VIEW} WHERE r.id = $1`;
 
 const RESOLVE = `
@@ -61,8 +68,14 @@ export class ReportsRepository {
     return rows[0]?.id ?? null;
   }
 
-  async page(status: ReportStatus, beforeId: number | undefined, limit: number): Promise<Report[]> {
-    return (await this.sql.query<Report>(PAGE, [status, beforeId ?? null, limit])).rows;
+  /** A page of the queue; without `everyRoom`, public rooms' reports only. */
+  async page(
+    status: ReportStatus,
+    beforeId: number | undefined,
+    limit: number,
+    everyRoom: boolean,
+  ): Promise<Report[]> {
+    return (await this.sql.query<Report>(PAGE, [status, beforeId ?? null, limit, everyRoom])).rows;
   }
 
   async find(id: number): Promise<Report | null> {

@@ -2,8 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { AuditLog } from '@chat/audit';
 import { AuthUser } from '@chat/auth';
 import { AppConfig } from '@chat/config';
-import { ConflictError, NotFoundError, TooManyRequestsError } from '@chat/errors';
+import { ConflictError, NotFoundError, PermissionError, TooManyRequestsError } from '@chat/errors';
 import { MessagesService, RoomMessagesService } from '@chat/messages';
+import { actingRefusal } from '@chat/protocol';
+import { Role } from '@chat/roles';
 import { UserRateLimit } from '@chat/rooms';
 import { Report, ReportsRepository, ReportStatus } from './reports.repository';
 
@@ -46,8 +48,13 @@ export class ReportsService {
     return (await this.repository.find(id))!;
   }
 
-  async page(status: ReportStatus, cursor?: number): Promise<ReportsPage> {
-    const reports = await this.repository.page(status, cursor, REPORTS_PAGE);
+  /**
+   * The queue, newest first: site admins see every report; moderators those of public rooms only,
+   * since private rooms and DMs are closed to them (an admin deals with those).
+   */
+  async page(caller: AuthUser, status: ReportStatus, cursor?: number): Promise<ReportsPage> {
+    const everyRoom = caller.role >= Role.Admin;
+    const reports = await this.repository.page(status, cursor, REPORTS_PAGE, everyRoom);
     const next = reports.length === REPORTS_PAGE ? reports[reports.length - 1].id : null;
     return { reports, next_cursor: next };
   }
@@ -60,18 +67,33 @@ export class ReportsService {
     caller: AuthUser,
     reportId: number,
     resolution: { note?: string; deleteMessage?: boolean },
+    via = 'api',
   ): Promise<Report> {
     const report = await this.repository.find(reportId);
-    if (!report) throw new NotFoundError('No such report');
+    if (!report || (report.room_kind !== 'public' && caller.role < Role.Admin)) {
+      throw new NotFoundError('No such report');
+    }
+    if (report.author_id === caller.id) {
+      throw new PermissionError('Someone else resolves a report of your own message');
+    }
+    if (resolution.deleteMessage) {
+      const refusal = actingRefusal(caller, { id: report.author_id, role: report.author_role });
+      if (refusal) throw new PermissionError(refusal);
+    }
     const note = resolution.note?.trim() || null;
     if (!(await this.repository.resolve(reportId, caller.id, note))) {
       throw new ConflictError('This report is resolved already');
     }
+    let deleted = false;
     if (resolution.deleteMessage && report.message_id !== null) {
       const actor = { actorId: caller.id, via: 'report', reason: note ?? report.reason };
-      await this.messages.remove(report.message_id, actor).catch((error: unknown) => {
-        if (!(error instanceof ConflictError)) throw error; // deleted meanwhile
-      });
+      deleted = await this.messages.remove(report.message_id, actor).then(
+        () => true,
+        (error: unknown) => {
+          if (error instanceof ConflictError) return false; // deleted meanwhile
+          throw error;
+        },
+      );
     }
     await this.audit.record({
       actorId: caller.id,
@@ -80,7 +102,7 @@ export class ReportsService {
       targetRoomId: report.room_id,
       targetMessageId: report.message_id ?? undefined,
       reason: note ?? undefined,
-      details: { report_id: reportId, deleted: Boolean(resolution.deleteMessage) },
+      details: { via, report_id: reportId, deleted },
     });
     return (await this.repository.find(reportId))!;
   }

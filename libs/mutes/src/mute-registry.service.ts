@@ -22,6 +22,12 @@ interface HeldMute {
 export class MuteRegistry implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(MuteRegistry.name);
   private byUser = new Map<number, HeldMute[]>();
+  /** Counts the per-user reads applied; each user's last one is kept in `changedAt`. */
+  private generation = 0;
+  private readonly changedAt = new Map<number, number>();
+  /** The latest read asked for each user: an earlier read that ends later is dropped. */
+  private readonly latestRead = new Map<number, number>();
+  private reads = 0;
   private readonly unsubscribe: (() => void)[] = [];
   private timer?: NodeJS.Timeout;
 
@@ -65,14 +71,24 @@ export class MuteRegistry implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Reads one user's mutes again (after a change on this instance, at once). */
   async reloadUser(userId: number): Promise<void> {
+    const read = ++this.reads;
+    this.latestRead.set(userId, read);
     try {
-      this.hold(userId, await this.mutes.inForceOf(userId));
+      const mutes = await this.mutes.inForceOf(userId);
+      if (this.latestRead.get(userId) !== read) return; // a later read of this user will apply
+      this.hold(userId, mutes);
+      this.changedAt.set(userId, ++this.generation);
     } catch (error) {
       this.logger.warn(`Mutes of user ${userId} not read again: ${(error as Error).message}`);
     }
   }
 
-  private async reloadAll(): Promise<void> {
+  /**
+   * Reads every mute in force. A user read again on their own since this read began keeps what
+   * that read found: the full read may have started before their change.
+   */
+  async reloadAll(): Promise<void> {
+    const started = this.generation;
     try {
       const all = await this.mutes.allInForce();
       const next = new Map<number, HeldMute[]>();
@@ -80,6 +96,15 @@ export class MuteRegistry implements OnApplicationBootstrap, OnModuleDestroy {
         const list = next.get(mute.user_id) ?? [];
         list.push(held(mute));
         next.set(mute.user_id, list);
+      }
+      for (const [userId, at] of this.changedAt) {
+        if (at <= started) {
+          this.changedAt.delete(userId);
+          continue;
+        }
+        const current = this.byUser.get(userId);
+        if (current) next.set(userId, current);
+        else next.delete(userId);
       }
       this.byUser = next;
     } catch (error) {

@@ -18,8 +18,12 @@ const COLUMNS = `id, user_id, room_id, actor_id, reason,
   to_char(created_at AT TIME ZONE 'UTC', ${ISO}) AS created_at`;
 const IN_FORCE = `lifted_at IS NULL AND (until IS NULL OR until > now())`;
 
+/** In place of the user's mute not lifted in the same place (in force, or ended by its time). */
 const INSERT = `
   INSERT INTO mutes (user_id, room_id, actor_id, reason, until) VALUES ($1, $2, $3, $4, $5)
+  ON CONFLICT (user_id, coalesce(room_id, 0)) WHERE lifted_at IS NULL DO UPDATE
+    SET actor_id = EXCLUDED.actor_id, reason = EXCLUDED.reason, until = EXCLUDED.until,
+        created_at = now()
   RETURNING ${COLUMNS}`;
 const IN_FORCE_OF = `SELECT ${COLUMNS} FROM mutes WHERE user_id = $1 AND ${IN_FORCE} ORDER BY id`;
 const ALL_IN_FORCE = `SELECT ${COLUMNS} FROM mutes WHERE ${IN_FORCE} ORDER BY id`;

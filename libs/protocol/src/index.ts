@@ -5,3 +5,4 @@ export * from './server-frames';
 export * from './asyncapi';
 export * from './frame-check';
 export * from './mentions';
+export * from './moderation-rules';

@@ -4,6 +4,7 @@ import { Sql } from './transaction-runner.service';
 
 /** A ban from one room in force: `until` null for one without an end. */
 export interface RoomBan {
+  actor_id: number;
   reason: string;
   until: string | null;
 }
@@ -11,7 +12,7 @@ export interface RoomBan {
 const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
 const IN_FORCE = `
-  SELECT reason, to_char(until AT TIME ZONE 'UTC', ${ISO}) AS until
+  SELECT actor_id, reason, to_char(until AT TIME ZONE 'UTC', ${ISO}) AS until
     FROM room_bans
    WHERE room_id = $1 AND user_id = $2 AND (until IS NULL OR until > now())`;
 
@@ -27,6 +28,10 @@ const DELETE = `DELETE FROM room_bans WHERE room_id = $1 AND user_id = $2 RETURN
 @Injectable()
 export class RoomBansRepository {
   constructor(private readonly statements: PreparedStatements) {}
+
+  async find(roomId: number, userId: number): Promise<RoomBan | null> {
+    return (await this.statements.query<RoomBan>(IN_FORCE, [roomId, userId])).rows[0] ?? null;
+  }
 
   async inForce(sql: Sql, roomId: number, userId: number): Promise<RoomBan | null> {
     const [ban] = await sql<RoomBan>(IN_FORCE, [roomId, userId]);

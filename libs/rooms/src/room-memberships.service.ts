@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
+import { AuditLog } from '@chat/audit';
 import { AuthUser } from '@chat/auth';
 import { AppConfig } from '@chat/config';
 import { ConflictError, NotFoundError, PermissionError } from '@chat/errors';
 import { RoomMember } from '@chat/events';
+import { actingRefusal } from '@chat/protocol';
 import { GENERAL_ROOM_ID } from './general-room';
 import { ROOM_NOT_FOUND, RoomAccess, RoomAccessResult } from './room-access.service';
 import { ChangeTransaction, RoomChangeLog } from './room-change-log.service';
-import { RoomBansRepository, roomBanDetail } from './room-bans.repository';
+import { RoomBan, RoomBansRepository, roomBanDetail } from './room-bans.repository';
 import { RoomMembersRepository } from './room-members.repository';
 import { MEMBER_NOT_FOUND, roomArchived, tooManyRooms, userNotFound } from './room-rules';
 import { RoomView } from './room-views';
@@ -38,6 +40,7 @@ export class RoomMembershipsService {
     private readonly access: RoomAccess,
     private readonly changeLog: RoomChangeLog,
     private readonly bans: RoomBansRepository,
+    private readonly audit: AuditLog,
     config: AppConfig,
   ) {
     this.perUser = config.rooms.perUser;
@@ -128,7 +131,8 @@ export class RoomMembershipsService {
 
   /**
    * Removes a member (member.left, reason "removed"): the owner does, or a site moderator in a
-   * public room. Removing yourself is leaving.
+   * public room; site moderators and admins are removed by an admin only. Removing yourself is
+   * leaving. Written to the audit log, as a kick is.
    */
   async remove(caller: AuthUser, roomId: number, userId: number): Promise<void> {
     if (userId === caller.id) return this.leave(caller, roomId);
@@ -137,8 +141,19 @@ export class RoomMembershipsService {
       throw new PermissionError('Only the room owner can remove members');
     }
     this.checkRemovable(access);
+    const member = await this.members.find(roomId, userId, { general: false });
+    if (!member) throw new NotFoundError(MEMBER_NOT_FOUND);
+    const refusal = actingRefusal(caller, { id: userId, role: member.role });
+    if (refusal) throw new PermissionError(refusal);
     await this.removeMember(roomId, userId, 'removed', () => {
       throw new NotFoundError(MEMBER_NOT_FOUND);
+    });
+    await this.audit.record({
+      actorId: caller.id,
+      action: 'room.member.remove',
+      targetUserId: userId,
+      targetRoomId: roomId,
+      details: { via: 'api' },
     });
   }
 
@@ -170,6 +185,11 @@ export class RoomMembershipsService {
       await tx.left(roomId, userId, 'removed');
       return true;
     });
+  }
+
+  /** The user's ban from the room in force, or null. */
+  roomBan(roomId: number, userId: number): Promise<RoomBan | null> {
+    return this.bans.find(roomId, userId);
   }
 
   /** Lifts a ban from a room; false when there was none. */

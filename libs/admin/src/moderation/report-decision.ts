@@ -1,4 +1,4 @@
-import { REASON_MAX_CHARACTERS } from '@chat/moderation';
+import { REASON_MAX_CHARACTERS } from '@chat/protocol';
 
 /** What a moderator does with a report, as the panel's form names it. */
 export const REPORT_DECISIONS = [

@@ -107,10 +107,10 @@ async function act(
   decision: ReportDecision,
 ): Promise<void> {
   if (decision.kind === 'resolve') {
-    await reports.resolve(actor, reportId, decision);
+    await reports.resolve(actor, reportId, decision, 'panel');
     return;
   }
   const request = { user_id: authorId, reason: decision.reason, until: decision.until };
-  if (decision.kind === 'mute') await mutes.mute(actor, request);
-  else await bans.ban(actor, request);
+  if (decision.kind === 'mute') await mutes.mute(actor, request, 'panel');
+  else await bans.ban(actor, request, 'panel');
 }

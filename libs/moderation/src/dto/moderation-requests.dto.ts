@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
-import { IsReason, IsUntil, REASON_MAX_CHARACTERS } from '../moderation-fields';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { REASON_MAX_CHARACTERS } from '@chat/protocol';
+import { IsNote, IsReason, IsUntil } from '../moderation-fields';
 
 const ID_MAX = 2_147_483_647;
 
@@ -71,9 +72,7 @@ export class ResolveReportDto {
     maxLength: REASON_MAX_CHARACTERS,
     description: 'What was done, for the log',
   })
-  @IsOptional()
-  @Length(0, REASON_MAX_CHARACTERS)
-  @IsString()
+  @IsNote()
   note?: string;
 
   /** Delete the reported message too. */
@@ -93,6 +92,7 @@ export class ReportsQueryDto {
   @IsOptional()
   @IntegerParameter
   @Min(1)
+  @Max(ID_MAX)
   @IsInt()
   cursor?: number;
 }
@@ -112,6 +112,7 @@ export class AuditQueryDto {
   @IsOptional()
   @IntegerParameter
   @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
   @IsInt()
   cursor?: number;
 
