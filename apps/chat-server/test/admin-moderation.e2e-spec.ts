@@ -167,7 +167,7 @@ describe('moderation in the admin panel', () => {
           target_room_id: room,
           target_message_id: messageId,
           reason: 'looked fine',
-          details: { report_id: reportId, deleted: false },
+          details: { via: 'panel', report_id: reportId, deleted: false },
         },
       ]);
       const resolved = await list('MessageReport', { 'filters.status': 'resolved' });
@@ -212,7 +212,7 @@ describe('moderation in the admin panel', () => {
           ...target,
           target_message_id: messageId,
           reason: 'insulting',
-          details: { report_id: reportId, deleted: true },
+          details: { via: 'panel', report_id: reportId, deleted: true },
         },
       ]);
     });
@@ -247,7 +247,7 @@ describe('moderation in the admin panel', () => {
           target_room_id: null,
           target_message_id: null,
           reason: 'cool off',
-          details: { mute_id: mutes[0].id, until },
+          details: { via: 'panel', mute_id: mutes[0].id, until },
         },
       ]);
       expect((await reportRow(reportId)).status).toBe('open');
@@ -276,7 +276,7 @@ describe('moderation in the admin panel', () => {
           target_room_id: null,
           target_message_id: null,
           reason: 'spammer',
-          details: { until: null },
+          details: { via: 'panel', until: null },
         },
       ]);
       expect((await reportRow(reportId)).status).toBe('open');
@@ -412,7 +412,7 @@ describe('moderation in the admin panel', () => {
         targetUserId: late.id,
         reason: 'audit list',
       });
-      expect(JSON.parse(String(shown.params.details))).toEqual({ until: null });
+      expect(JSON.parse(String(shown.params.details))).toEqual({ via: 'api', until: null });
       expect(shown.recordActions.map((action) => action.name)).toEqual(['show']);
     });
 

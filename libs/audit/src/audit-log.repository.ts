@@ -1,17 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { PreparedStatements } from '@chat/database';
+import type { AuditLogEntry } from '@chat/protocol';
 import { AuditAction, AuditEntry } from './audit-action';
 
-export interface AuditRow {
-  id: number;
-  actor_id: number | null;
+/** A row as the log is read (`GET /api/v1/moderation/audit`). */
+export interface AuditRow extends AuditLogEntry {
   action: AuditAction;
-  target_user_id: number | null;
-  target_room_id: number | null;
-  target_message_id: number | null;
-  reason: string | null;
-  details: Record<string, unknown>;
-  created_at: string;
 }
 
 export interface AuditQuery {

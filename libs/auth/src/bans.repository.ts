@@ -1,14 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { PreparedStatements } from '@chat/database';
+import type { BanView } from '@chat/protocol';
 
 /** A site ban in force: `until` null for one without an end. */
-export interface ActiveBan {
-  user_id: number;
-  actor_id: number;
-  reason: string;
-  until: string | null;
-  created_at: string;
-}
+export type ActiveBan = BanView;
 
 const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 const COLUMNS = `user_id, actor_id, reason,

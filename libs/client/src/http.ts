@@ -1,6 +1,10 @@
 import type {
+  AuditPage,
+  BanView,
   DirectoryPage,
+  KickResult,
   LoginResult,
+  MuteView,
   MyRoom,
   PresenceAnswer,
   Profile,
@@ -9,23 +13,19 @@ import type {
   RoomMember,
   RoomMessage,
   RoomPresenceAnswer,
+  ReportsPage,
+  ReportView,
   RoomView,
   SearchAnswer,
   UserEntry,
 } from '@chat/protocol';
 import { ChatApiError } from './errors';
 import type {
-  AuditPage,
   AuditQuery,
   BanRequest,
-  BanView,
   KickRequest,
-  KickResult,
   MuteRequest,
-  MuteView,
-  ReportsPage,
   ReportsQuery,
-  ReportView,
   ResolveRequest,
 } from './moderation-types';
 

@@ -1,30 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { PreparedStatements } from '@chat/database';
+import type { ReportStatus, ReportView } from '@chat/protocol';
 
-export type ReportStatus = 'open' | 'resolved';
+export type { ReportStatus };
 
 /** A report as the queue shows it: the message as it was reported, and whether it still exists. */
-export interface Report {
-  id: number;
-  message_id: number | null;
-  room_id: number;
-  room_name: string | null;
-  /** `public`, `private` or `direct`: moderators see only public rooms' reports. */
-  room_kind: string;
-  author_id: number;
-  author_name: string;
-  /** The author's site role now. */
-  author_role: number;
-  message_text: string;
-  reporter_id: number;
-  reporter_name: string;
-  reason: string;
-  status: ReportStatus;
-  created_at: string;
-  resolved_by: number | null;
-  resolved_at: string | null;
-  resolution: string | null;
-}
+export type Report = ReportView;
 
 const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 const VIEW = `

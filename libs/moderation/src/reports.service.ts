@@ -4,17 +4,14 @@ import { AuthUser } from '@chat/auth';
 import { AppConfig } from '@chat/config';
 import { ConflictError, NotFoundError, PermissionError, TooManyRequestsError } from '@chat/errors';
 import { MessagesService, RoomMessagesService } from '@chat/messages';
-import { actingRefusal } from '@chat/protocol';
+import { actingRefusal, ReportsPage } from '@chat/protocol';
 import { Role } from '@chat/roles';
 import { UserRateLimit } from '@chat/rooms';
 import { Report, ReportsRepository, ReportStatus } from './reports.repository';
 
 export const REPORTS_PAGE = 50;
 
-export interface ReportsPage {
-  reports: Report[];
-  next_cursor: number | null;
-}
+export type { ReportsPage };
 
 /**
  * Reports of messages: any member who can read a message reports it once, with a reason (limited

@@ -1,16 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { PreparedStatements } from '@chat/database';
+import type { MuteView } from '@chat/protocol';
 
 /** A mute in force: everywhere (`room_id` null) or in one room; `until` null for no end. */
-export interface Mute {
-  id: number;
-  user_id: number;
-  room_id: number | null;
-  actor_id: number;
-  reason: string;
-  until: string | null;
-  created_at: string;
-}
+export type Mute = MuteView;
 
 const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 const COLUMNS = `id, user_id, room_id, actor_id, reason,

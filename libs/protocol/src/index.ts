@@ -6,3 +6,4 @@ export * from './asyncapi';
 export * from './frame-check';
 export * from './mentions';
 export * from './moderation-rules';
+export * from './moderation-models';

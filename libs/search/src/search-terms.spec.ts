@@ -30,7 +30,7 @@ describe('searchTerms', () => {
 
   it('replaces NUL, which PostgreSQL text cannot hold, by a space', () => {
     expect(split('her\u0000on kube\u0000*')).toEqual({
-      words: ['her', 'on', 'kube'],
+      words: ['her', 'on', 'kube', '*'],
       prefixes: '',
     });
     expect(searchTerms('a\u0000b').words).not.toContain('\u0000');

@@ -1,4 +1,4 @@
-import type { BanView, KickResult, MuteView, ReportsPage, ReportView } from '../moderation-types';
+import type { BanView, KickResult, MuteView, ReportsPage, ReportView } from '@chat/protocol';
 import type { FakeChatServer } from './fake-chat-server';
 
 type Answer = { status: number; body?: unknown };
@@ -95,8 +95,11 @@ export class FakeModeration {
       message_id: messageId,
       room_id: message.room_id,
       room_name: `room ${message.room_id}`,
+      // The fake's rooms have no kind: its queue is every room's, as an admin's is.
+      room_kind: 'public',
       author_id: message.user_id,
       author_name: message.name,
+      author_role: this.server.roleOf(message.user_id),
       message_text: message.message,
       reporter_id: userId,
       reporter_name: `user${userId}`,

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
@@ -11,10 +12,18 @@ const IntegerParameter = Transform(({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : value,
 );
 
+/** A user or room id in a body: 1 to 2^31-1. */
+function IsId(): PropertyDecorator {
+  return applyDecorators(Min(1), Max(ID_MAX), IsInt());
+}
+
+/** An optional id in the query string, up to `max`. */
+function IsIdParameter(max = ID_MAX): PropertyDecorator {
+  return applyDecorators(IsOptional(), IntegerParameter, Min(1), Max(max), IsInt());
+}
+
 export class BanDto {
-  @Min(1)
-  @Max(ID_MAX)
-  @IsInt()
+  @IsId()
   user_id!: number;
 
   @ApiProperty({ minLength: 1, maxLength: REASON_MAX_CHARACTERS })
@@ -29,21 +38,15 @@ export class BanDto {
 export class MuteDto extends BanDto {
   @ApiPropertyOptional({ description: 'One room; absent: everywhere' })
   @IsOptional()
-  @Min(1)
-  @Max(ID_MAX)
-  @IsInt()
+  @IsId()
   room_id?: number;
 }
 
 export class KickDto {
-  @Min(1)
-  @Max(ID_MAX)
-  @IsInt()
+  @IsId()
   room_id!: number;
 
-  @Min(1)
-  @Max(ID_MAX)
-  @IsInt()
+  @IsId()
   user_id!: number;
 
   @ApiProperty({ minLength: 1, maxLength: REASON_MAX_CHARACTERS })
@@ -89,31 +92,19 @@ export class ReportsQueryDto {
   status?: 'open' | 'resolved';
 
   @ApiPropertyOptional({ description: "The previous page's next_cursor" })
-  @IsOptional()
-  @IntegerParameter
-  @Min(1)
-  @Max(ID_MAX)
-  @IsInt()
+  @IsIdParameter()
   cursor?: number;
 }
 
 export class MutesQueryDto {
   @ApiPropertyOptional()
-  @IsOptional()
-  @IntegerParameter
-  @Min(1)
-  @Max(ID_MAX)
-  @IsInt()
+  @IsIdParameter()
   user_id?: number;
 }
 
 export class AuditQueryDto {
   @ApiPropertyOptional({ description: "The previous page's next_cursor" })
-  @IsOptional()
-  @IntegerParameter
-  @Min(1)
-  @Max(Number.MAX_SAFE_INTEGER)
-  @IsInt()
+  @IsIdParameter(Number.MAX_SAFE_INTEGER)
   cursor?: number;
 
   @ApiPropertyOptional()
@@ -122,18 +113,10 @@ export class AuditQueryDto {
   action?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
-  @IntegerParameter
-  @Min(1)
-  @Max(ID_MAX)
-  @IsInt()
+  @IsIdParameter()
   actor_id?: number;
 
   @ApiPropertyOptional()
-  @IsOptional()
-  @IntegerParameter
-  @Min(1)
-  @Max(ID_MAX)
-  @IsInt()
+  @IsIdParameter()
   target_user_id?: number;
 }
