@@ -734,3 +734,49 @@ async function send(t: TestApp, by: TestUser, roomId: number, text: string) {
     .expect(201);
   return response.body as { message_id: number };
 }
+
+describe('moderation: admin and moderator actions outside /moderation', () => {
+  let t: TestApp;
+  let admin: TestUser;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await loginAdmin(t);
+  });
+  afterAll(() => t.close());
+
+  const auditOf = (action: string) =>
+    t.db.query(
+      `SELECT actor_id, target_user_id, target_room_id, details FROM audit_log WHERE action = $1`,
+      [action],
+    );
+
+  it('audits an admin creating an account, with its role', async () => {
+    const moderator = await createUserWithRole(t, admin, 2);
+    expect(await auditOf('user.create')).toContainEqual({
+      actor_id: admin.id,
+      target_user_id: moderator.id,
+      target_room_id: null,
+      details: { via: 'api', role: 2 },
+    });
+  });
+
+  it('audits a moderator changing a room they do not own, not an owner changing theirs', async () => {
+    const owner = await createUser(t);
+    const moderator = await createUserWithRole(t, admin, 2);
+    const room = await roomsApi(t).create(owner, 'public');
+    await roomsApi(t).rename(room, owner, 'by the owner');
+    await roomsApi(t).rename(room, moderator, 'by a moderator');
+    const rows = (await auditOf('room.update')).filter(
+      (row: { target_room_id: number }) => row.target_room_id === room,
+    );
+    expect(rows).toEqual([
+      {
+        actor_id: moderator.id,
+        target_user_id: null,
+        target_room_id: room,
+        details: { via: 'api', name: 'by a moderator' },
+      },
+    ]);
+  });
+});

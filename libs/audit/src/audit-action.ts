@@ -8,9 +8,11 @@ export const AUDIT_ACTIONS = [
   'user.unmute',
   'user.role',
   'user.delete',
+  'user.create',
   'room.kick',
   'room.unban',
   'room.archive',
+  'room.update',
   'room.member.remove',
   'report.resolve',
 ] as const;

@@ -26,6 +26,12 @@ const TOUCH_LIVE = `
      AND u.id = s.user_id AND u.deleted_at IS NULL
   RETURNING s.user_id, u.role, s.expires_at`;
 
+/** Which of the sessions are still live (of a live account), without touching them. */
+const LIVE_AMONG = `
+  SELECT s.id FROM sessions s JOIN users u ON u.id = s.user_id
+   WHERE s.id = ANY($1::uuid[]) AND s.revoked_at IS NULL AND s.expires_at > now()
+     AND u.deleted_at IS NULL`;
+
 const REVOKE = `UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`;
 
 const REVOKE_ALL_OF_USER = `
@@ -67,6 +73,11 @@ export class SessionsRepository {
     return row
       ? { userId: row.user_id, role: row.role, expiresAt: row.expires_at.getTime() }
       : null;
+  }
+
+  async liveAmong(sessionIds: string[]): Promise<Set<string>> {
+    const { rows } = await this.sql.query<{ id: string }>(LIVE_AMONG, [sessionIds]);
+    return new Set(rows.map((row) => row.id));
   }
 
   async revoke(sessionId: string): Promise<void> {

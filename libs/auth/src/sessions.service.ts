@@ -93,6 +93,18 @@ export class SessionsService implements OnApplicationBootstrap, OnModuleDestroy 
     return this.resolve(claims.sid, userId);
   }
 
+  /**
+   * Which of the sessions have ended (revoked, expired, their account deleted), read from the
+   * database, their cached checks forgotten: for when revocations may have been missed, as while
+   * this instance's link to the others was down.
+   */
+  async endedAmong(sessionIds: string[]): Promise<string[]> {
+    if (sessionIds.length === 0) return [];
+    this.cache.delete(sessionIds);
+    const live = await this.sessions.liveAmong(sessionIds);
+    return sessionIds.filter((id) => !live.has(id));
+  }
+
   async revoke(sessionId: string): Promise<void> {
     await this.sessions.revoke(sessionId);
     this.events.publish({ type: 'sessions.revoked', sessionIds: [sessionId] });

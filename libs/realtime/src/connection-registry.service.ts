@@ -188,6 +188,15 @@ export class ConnectionRegistry implements OnModuleDestroy {
     }
   }
 
+  /** The sessions the signed-in sockets here use. */
+  sessionIds(): string[] {
+    const ids = new Set<string>();
+    for (const connection of this.connections) {
+      if (connection.user) ids.add(connection.user.sessionId);
+    }
+    return [...ids];
+  }
+
   /** Every socket here signed in as the user, compat ones too: rare enough to look through all. */
   *signedInAs(userId: number): Iterable<ClientConnection> {
     for (const connection of this.connections) {

@@ -13,6 +13,7 @@ import { MessageRateLimiter } from './message-rate-limiter.service';
 import { PresenceDelivery } from './presence/presence-delivery.service';
 import { PresenceSockets } from './presence/presence-sockets.service';
 import { RoomFanout } from './room-fanout.service';
+import { SessionRecheck } from './session-recheck.service';
 import { PresenceFrames } from './v2/presence-frames.service';
 import { ReadFrames } from './v2/read-frames.service';
 import { RoomResume } from './v2/room-resume.service';
@@ -33,6 +34,7 @@ import { V2FrameHandler } from './v2/v2-frame-handler.service';
     ReadFrames,
     RoomFanout,
     RoomResume,
+    SessionRecheck,
     UnreadPushes,
     V2FrameHandler,
   ],

@@ -128,17 +128,27 @@ export class RoomsService {
     }
     const access = await this.access.visible(caller, roomId);
     this.mayManage(caller, access);
-    await this.changeLog.transact(async (tx) => {
+    const changed = await this.changeLog.transact(async (tx) => {
       const current = await this.lockOpen(tx, roomId);
       const name = changes.name ?? current.name;
       const topic = changes.topic ?? current.topic;
-      if (name === current.name && topic === current.topic) return;
+      if (name === current.name && topic === current.topic) return false;
       await this.rooms.update(tx.sql, roomId, {
         name: changes.name ?? null,
         topic: changes.topic ?? null,
       });
       await tx.updated(roomId);
+      return true;
     });
+    // A site moderator or admin changing a room they do not own acts as moderation: audited.
+    if (changed && access.roomRole !== 'owner') {
+      await this.audit.record({
+        actorId: caller.id,
+        action: 'room.update',
+        targetRoomId: roomId,
+        details: { via: 'api', ...changes },
+      });
+    }
     return this.readView(roomId, caller.id);
   }
 

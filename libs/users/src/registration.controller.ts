@@ -1,7 +1,7 @@
 import { Body, Controller, Post, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
-import { Authenticated } from '@chat/auth';
+import { Authenticated, AuthUser, CurrentUser } from '@chat/auth';
 import { Role } from '@chat/roles';
 import { ChatThrottlerGuard } from './chat-throttler.guard';
 import { RegisterAdminDto } from './dto/register-admin.dto';
@@ -25,7 +25,10 @@ export class RegistrationController {
 
   @Post('register-admin')
   @Authenticated({ role: Role.Admin, compat: true })
-  async registerAdmin(@Body() body: RegisterAdminDto): Promise<MessageResponseDto> {
-    return this.users.registerByAdmin(body).then(() => new MessageResponseDto(REGISTERED));
+  async registerAdmin(
+    @CurrentUser() caller: AuthUser,
+    @Body() body: RegisterAdminDto,
+  ): Promise<MessageResponseDto> {
+    return this.users.registerByAdmin(caller, body).then(() => new MessageResponseDto(REGISTERED));
   }
 }

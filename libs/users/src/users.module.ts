@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '@chat/audit';
 import { AuthModule } from '@chat/auth';
 import { AppConfig } from '@chat/config';
 import { EventsModule } from '@chat/events';
@@ -18,6 +19,7 @@ import { UsersService } from './users.service';
 @Module({
   imports: [
     TypeOrmModule.forFeature([User]),
+    AuditModule,
     AuthModule,
     EventsModule,
     RolesModule,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditLog } from '@chat/audit';
 import { AuthUser, banDetail, BansRepository, SessionsService, TokensService } from '@chat/auth';
 import { PASSWORD_BYTES } from '@chat/config';
 import { isUniqueViolation } from '@chat/database';
@@ -26,6 +27,7 @@ export class UsersService {
     private readonly sessions: SessionsService,
     private readonly events: EventBus,
     private readonly bans: BansRepository,
+    private readonly audit: AuditLog,
   ) {}
 
   /** Self-service sign-up: only the user role may be asked for. */
@@ -36,10 +38,17 @@ export class UsersService {
     return this.create(account.name, account.password, Role.User);
   }
 
-  /** An admin creating an account of any role. */
-  registerByAdmin(account: NewAccount): Promise<User> {
+  /** An admin creating an account of any role: audited, as granting a role is. */
+  async registerByAdmin(caller: AuthUser, account: NewAccount): Promise<User> {
     if (!ROLES.includes(account.role as Role)) throw new ConflictError('Invalid role');
-    return this.create(account.name, account.password, account.role as Role);
+    const user = await this.create(account.name, account.password, account.role as Role);
+    await this.audit.record({
+      actorId: caller.id,
+      action: 'user.create',
+      targetUserId: user.id,
+      details: { via: 'api', role: user.role },
+    });
+    return user;
   }
 
   /**

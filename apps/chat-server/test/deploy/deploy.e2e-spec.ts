@@ -79,20 +79,28 @@ describe('the deployment', () => {
   it('serves the API and a chat between clients on different replicas, through nginx', async () => {
     const { token } = await createUser({ http: request(nginxUrl) }, 'via-nginx');
 
-    // nginx alternates between the replicas: two connections land one on each.
-    const first = await ChatClient.connect(nginxUrl, token);
-    const second = await ChatClient.connect(nginxUrl);
-    const connections = await Promise.all(
-      replicas.map(async (replica) => gauge(replica, 'chat_ws_connections')),
-    );
-    expect(connections).toEqual([1, 1]);
+    // nginx alternates between the replicas, but each of its workers (one per core) on its own:
+    // connect until a socket sits on each replica, telling where each landed by their gauges.
+    const counts = () =>
+      Promise.all(replicas.map((replica) => gauge(replica, 'chat_ws_connections')));
+    const opened: ChatClient[] = [];
+    const onReplica: (ChatClient | undefined)[] = [undefined, undefined];
+    for (let attempt = 0; attempt < 10 && onReplica.includes(undefined); attempt++) {
+      const before = await counts();
+      const client = await ChatClient.connect(nginxUrl, token);
+      opened.push(client);
+      const after = await counts();
+      const landed = after.findIndex((count, i) => count > before[i]);
+      if (landed >= 0 && !onReplica[landed]) onReplica[landed] = client;
+    }
+    const [first, second] = onReplica;
+    if (!first || !second) throw new Error('nginx put every connection on one replica');
 
     first.send({ message: 'across replicas' });
     expect((await second.messages(1))[0]).toMatchObject({ message: 'across replicas' });
     second.send({ message: 'and back', token });
     expect((await first.messages(2))[1]).toMatchObject({ message: 'and back' });
-    first.close();
-    second.close();
+    for (const client of opened) client.close();
   });
 
   it('uploads an avatar and serves it from /static/', async () => {
