@@ -27,7 +27,7 @@ const PANEL_WORDING = {
     Login: {
       welcomeHeader: 'Real-time chat',
       welcomeMessage:
-        'Administration: accounts, roles, messages, rooms, reports and the audit log. Admins only.',
+        'Administration: accounts, roles, messages, rooms, reports and the audit log. Admins; site moderators work the report queue.',
       properties: { email: 'Name', password: 'Password' },
     },
   },
@@ -80,7 +80,8 @@ const PANEL_WORDING = {
 class AdminPanelServicesModule {}
 
 /**
- * The AdminJS panel at /admin: only admins (role 3) log in. AdminJS and its Nest and TypeORM
+ * The AdminJS panel at /admin: admins (role 3) log in to all of it, site moderators (role 2) to the
+ * report queue only (see withAccess). AdminJS and its Nest and TypeORM
  * adapters ship as ES modules only, so they are loaded with import() while the app is composed.
  */
 @Module({})

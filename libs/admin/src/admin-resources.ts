@@ -16,6 +16,7 @@ import { User } from '@chat/users';
 import { messageResourceClass, SEARCH_CUT_OFF_NOTICE, wasCutOff } from './message-search-resource';
 import { auditLogResource } from './moderation/audit-log-resource';
 import { reportQueueResource } from './moderation/report-queue-resource';
+import { withAccess } from './panel-access';
 import { saveOnPost } from './panel-actions';
 import { PanelServices } from './panel-services';
 
@@ -34,13 +35,14 @@ export function panelResources(
   adapter: PanelAdapter,
   options: { searchTimeoutMs: number },
 ): ResourceWithOptions[] {
+  // Site moderators work the report queue only; everything else is the admins'.
   return [
-    usersResource(services),
-    messagesResource(services, adapter, options.searchTimeoutMs),
-    roomsResource(services),
-    membershipsResource(services, adapter),
-    reportQueueResource(services),
-    auditLogResource(adapter),
+    withAccess(usersResource(services)),
+    withAccess(messagesResource(services, adapter, options.searchTimeoutMs)),
+    withAccess(roomsResource(services)),
+    withAccess(membershipsResource(services, adapter)),
+    withAccess(reportQueueResource(services, adapter), ['list', 'show', 'edit']),
+    withAccess(auditLogResource(adapter)),
   ];
 }
 

@@ -1,10 +1,17 @@
 import type { SessionData } from 'express-session';
 import { promisify } from 'node:util';
+import { Role } from '@chat/roles';
 import type { AdminAuthService, AdminIdentity } from './admin-auth.service';
 import { AdminSessionStore } from './admin-session-store.service';
 import type { AdminSessionsRepository, PanelSession } from './admin-sessions.repository';
 
-const ADMIN: AdminIdentity = { email: 'root', id: '1', title: 'Admin', sessionId: 'chat-session' };
+const ADMIN: AdminIdentity = {
+  email: 'root',
+  id: '1',
+  title: 'Admin',
+  role: Role.Admin,
+  sessionId: 'chat-session',
+};
 const cookie = { originalMaxAge: 1000 } as SessionData['cookie'];
 
 function setUp() {
@@ -21,7 +28,7 @@ function setUp() {
     delete: async (sid: string) => void rows.delete(sid),
   } as unknown as AdminSessionsRepository;
   const service = {
-    isStillAdmin: async () => auth.stillAdmin,
+    stillHolds: async () => auth.stillAdmin,
     logout: async (identity: AdminIdentity) => void auth.loggedOut.push(identity),
   } as unknown as AdminAuthService;
   const store = new AdminSessionStore(repository, service);

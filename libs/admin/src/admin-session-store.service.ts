@@ -11,7 +11,7 @@ type DoneCallback = (error?: unknown) => void;
  * and a restart logs nobody out.
  *
  * express-session reads the login from here on every panel request, before AdminJS lets the
- * request in: a login whose account is no longer a live admin, or whose chat session was revoked
+ * request in: a login whose account no longer has the role it logged in with, or whose chat session was revoked
  * (demotion, deletion, password change), is dropped here, so AdminJS sees no login and redirects
  * to its login page. A logout ends the chat session behind the login too.
  */
@@ -45,7 +45,7 @@ export class AdminSessionStore extends session.Store {
 
   private async stillValid(sid: string): Promise<PanelSession | null> {
     const found = await this.sessions.find(sid);
-    if (!found?.adminUser || (await this.auth.isStillAdmin(found.adminUser))) return found;
+    if (!found?.adminUser || (await this.auth.stillHolds(found.adminUser))) return found;
     // Dropped whether or not the row could be deleted: it is refused all the same.
     await this.sessions.delete(sid).catch(() => undefined);
     return null;

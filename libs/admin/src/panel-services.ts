@@ -10,7 +10,7 @@ import { AdminAuthService, AdminIdentity } from './admin-auth.service';
 
 /**
  * What the panel's actions call: the same services as the API, so the same rules, events and audit
- * rows follow, each called as the admin logged in to the panel.
+ * rows follow, each called as the admin or site moderator logged in to the panel.
  */
 @Injectable()
 export class PanelServices {

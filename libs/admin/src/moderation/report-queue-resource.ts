@@ -1,5 +1,13 @@
-import type { ResourceWithOptions } from 'adminjs' with { 'resolution-mode': 'import' };
+import type {
+  ActionContext,
+  BaseRecord,
+  Filter,
+  FilterElement,
+  ResourceWithOptions,
+} from 'adminjs' with { 'resolution-mode': 'import' };
 import { AuthUser } from '@chat/auth';
+import type { PanelAdapter } from '../admin-resources';
+import { isPanelAdmin } from '../panel-access';
 import { saveOnPost } from '../panel-actions';
 import { PanelServices } from '../panel-services';
 import { MessageReport } from './message-report.entity';
@@ -22,11 +30,15 @@ const DONE: Record<string, string> = {
  * was reported, its room and author, the reporter and the reason. Its edit action is the
  * moderator's form ("Act on report"): resolve with a note, delete the message and resolve, or mute
  * or ban the author with a reason and an optional end. Each goes through the moderation services
- * as the logged-in admin, so their rules, events and audit rows apply.
+ * as the logged-in admin or site moderator, so their rules, events and audit rows apply. A site
+ * moderator sees and acts on the reports of public rooms only, as in the API (ReportsService).
  */
-export function reportQueueResource(services: PanelServices): ResourceWithOptions {
+export function reportQueueResource(
+  services: PanelServices,
+  adapter: PanelAdapter,
+): ResourceWithOptions {
   return {
-    resource: MessageReport,
+    resource: new (reportQueueResourceClass(adapter))(),
     options: {
       navigation: MODERATION_NAVIGATION,
       sort: { sortBy: 'id', direction: 'desc' },
@@ -113,4 +125,48 @@ async function act(
   const request = { user_id: authorId, reason: decision.reason, until: decision.until };
   if (decision.kind === 'mute') await mutes.mute(actor, request, 'panel');
   else await bans.ban(actor, request, 'panel');
+}
+
+type FindParams = Parameters<PanelAdapter['Resource']['prototype']['find']>[1];
+
+/** The TypeORM resource of MessageReport that shows a site moderator public rooms' reports only. */
+function reportQueueResourceClass({ Resource }: PanelAdapter) {
+  return class ReportQueueResource extends Resource {
+    constructor() {
+      super(MessageReport);
+    }
+
+    override find(
+      filter: Filter,
+      params: FindParams,
+      context?: ActionContext,
+    ): Promise<BaseRecord[]> {
+      return super.find(visibleTo(filter, context), params);
+    }
+
+    override count(filter: Filter, context?: ActionContext): Promise<number> {
+      return super.count(visibleTo(filter, context));
+    }
+
+    override async findOne(
+      id: string | number,
+      context?: ActionContext,
+    ): Promise<BaseRecord | null> {
+      if (!isPanelAdmin(context) && !(await MessageReport.existsBy(inPublicRoom(Number(id))))) {
+        return null;
+      }
+      return super.findOne(id);
+    }
+  };
+}
+
+const inPublicRoom = (id?: number) => ({ id, room: { kind: 'public' as const } });
+
+/** `filter`, narrowed to public rooms' reports unless an admin asks. */
+function visibleTo(filter: Filter, context: ActionContext | undefined): Filter {
+  if (isPanelAdmin(context)) return filter;
+  // The adapter passes a filter's `custom` value on as TypeORM's condition on the relation.
+  const publicRoom = { path: 'room', value: 'public', custom: inPublicRoom().room };
+  const filters = { ...filter.filters, room: publicRoom as unknown as FilterElement };
+  return Object.assign(Object.create(filter) as Filter, { filters });
 }
