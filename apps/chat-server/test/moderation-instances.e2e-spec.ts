@@ -2,20 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { ChatClient } from './support/chat-client';
 import { bearer, createUser, loginAdmin, TestUser } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
+import { until } from './support/until';
 import { V2Client } from './support/v2-client';
 
 const GENERAL = 1;
 /** The issue's bound: a ban ends the user's sockets on every instance within 5 s. */
 const BAN_REACH_MS = 5_000;
-
-/** Polls `condition` every 50 ms for up to `ms`; throws if it never holds. */
-async function until(what: string, condition: () => Promise<boolean>, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`not ${what} within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** Bans and mutes made on one instance, felt by sockets on the other (over Redis). */
 describe('moderation on two instances', () => {

@@ -10,20 +10,12 @@ import {
 } from './support/factories';
 import { readMetrics, seriesKey } from './support/metrics';
 import { startTestApp, TestApp } from './support/test-app';
+import { until } from './support/until';
 import { V2Client } from './support/v2-client';
 import { roomsApi } from './support/v2-rooms';
 
 const GENERAL = 1;
 const inSeconds = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();
-
-/** Polls `condition` every 50 ms for up to `ms`; throws if it never holds. */
-async function until(what: string, condition: () => Promise<boolean>, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`not ${what} within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('moderation', () => {
   let t: TestApp;

@@ -32,7 +32,7 @@ export class BansService {
     this.targets.take(caller);
     const until = endTime(request.until);
     const target = await this.targets.find(request.user_id);
-    this.targets.check(siteActionRefusal(this.targets.actor(caller), target));
+    this.targets.check(siteActionRefusal(caller, target));
     const ban = await this.bans.ban(target.id, caller.id, request.reason, until);
     this.events.publish({ type: 'user.banned', userId: target.id, detail: banDetail(ban) });
     await this.sessions.revokeAllForUser(target.id);
@@ -49,7 +49,7 @@ export class BansService {
   async unban(caller: AuthUser, userId: number, via = 'api'): Promise<void> {
     this.targets.take(caller);
     const target = await this.targets.find(userId);
-    this.targets.check(siteActionRefusal(this.targets.actor(caller), target));
+    this.targets.check(siteActionRefusal(caller, target));
     const ban = await this.bans.active(target.id);
     if (ban) await this.targets.checkMayLift(caller, ban.actor_id);
     if (!ban || !(await this.bans.lift(target.id, caller.id))) {

@@ -76,8 +76,6 @@ export class KicksService {
     if (room.kind === 'direct')
       throw new ConflictError('Nobody is kicked from a direct conversation');
     const target = await this.targets.find(userId);
-    this.targets.check(
-      roomActionRefusal(this.targets.actor(caller), target, this.access.actsAsOwner(caller, room)),
-    );
+    this.targets.check(roomActionRefusal(caller, target, this.access.actsAsOwner(caller, room)));
   }
 }

@@ -53,8 +53,4 @@ export class ModerationTargets {
       throw new PermissionError('Only someone of at least the rank of whoever made it lifts this');
     }
   }
-
-  actor(caller: AuthUser): Party {
-    return { id: caller.id, role: caller.role };
-  }
 }
