@@ -9,10 +9,12 @@ import { RolesModule } from '@chat/roles';
 import { RoomsModule } from '@chat/rooms';
 import { UsersModule } from '@chat/users';
 import { Message } from './message.entity';
+import { MessageStore } from './message-store.repository';
 import { MessageWriter } from './message-writer.service';
 import { MessagesController } from './messages.controller';
 import { MessagesRepository } from './messages.repository';
 import { MessagesService } from './messages.service';
+import { NewestPages } from './newest-pages.service';
 import { RoomChangesRepository } from './room-changes.repository';
 import { RoomHistory } from './room-history.service';
 import { RoomMessagesController } from './room-messages.controller';
@@ -34,7 +36,9 @@ import { RoomMessagesService } from './room-messages.service';
   providers: [
     MessagesService,
     MessagesRepository,
+    MessageStore,
     MessageWriter,
+    NewestPages,
     RoomChangesRepository,
     RoomHistory,
     RoomMessagesService,

@@ -8,6 +8,7 @@ import { mentionedNames } from '@chat/protocol';
 import { GENERAL_ROOM_ID } from '@chat/rooms';
 import { MessageWriter, NewMessage, WriteResult } from './message-writer.service';
 import { LoggedChange, MessagesRepository } from './messages.repository';
+import { NewestPages } from './newest-pages.service';
 
 export const HISTORY_PAGE = 50;
 
@@ -32,6 +33,7 @@ export class MessagesService {
     private readonly events: EventBus,
     private readonly mutes: MuteRegistry,
     private readonly audit: AuditLog,
+    private readonly newestPages: NewestPages,
   ) {}
 
   /** A muted user writes nothing there (403, saying until when). */
@@ -58,7 +60,7 @@ export class MessagesService {
   /** The newest messages with id below `beforeId` (all when absent), newest first: a JSON array. */
   history(beforeId?: number): Promise<string> {
     return beforeId === undefined
-      ? this.messages.newestPage(HISTORY_PAGE)
+      ? this.newestPages.general('compat', () => this.messages.newestPage(HISTORY_PAGE))
       : this.messages.pageBefore(beforeId, HISTORY_PAGE);
   }
 

@@ -8,6 +8,7 @@ import { RoomMessage, toRoomMessage } from './message-json';
 import { WriteResult } from './message-writer.service';
 import { LoggedChange, MessagePlace, MessagesRepository } from './messages.repository';
 import { MessagesService } from './messages.service';
+import { NewestPages } from './newest-pages.service';
 
 export interface RoomPageQuery {
   beforeSeq?: number;
@@ -45,13 +46,23 @@ export class RoomMessagesService {
     private readonly messages: MessagesService,
     private readonly repository: MessagesRepository,
     private readonly access: RoomAccess,
+    private readonly newestPages: NewestPages,
     config: AppConfig,
   ) {
     this.changes = new UserRateLimit(config.messageChangeRate);
   }
 
-  /** A page of a room as JSON text: newest first, or oldest first after `afterSeq`. */
+  /**
+   * A page of a room as JSON text: newest first, or oldest first after `afterSeq`. Everyone is a
+   * member of the general room, whose newest pages NewestPages keeps.
+   */
   async page(caller: AuthUser, roomId: number, query: RoomPageQuery): Promise<string> {
+    const newest = query.afterSeq === undefined && query.beforeSeq === undefined;
+    if (newest && roomId === GENERAL_ROOM_ID) {
+      return this.newestPages.general(`room:${query.limit}`, () =>
+        this.repository.roomNewestPage(roomId, query.limit),
+      );
+    }
     await this.access.member(caller, roomId);
     if (query.afterSeq !== undefined) {
       return this.repository.roomPageAfter(roomId, query.afterSeq, query.limit);

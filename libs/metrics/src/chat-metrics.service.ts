@@ -24,5 +24,6 @@ export class ChatMetrics {
     @InjectMetric(METRIC.presenceChanges) readonly presenceChanges: Counter,
     @InjectMetric(METRIC.framesDropped) readonly framesDropped: Counter<'type'>,
     @InjectMetric(METRIC.moderationActions) readonly moderationActions: Counter<'action'>,
+    @InjectMetric(METRIC.historyCacheHits) readonly historyCacheHits: Counter,
   ) {}
 }

@@ -20,4 +20,5 @@ export const METRIC = {
   presenceChanges: 'chat_presence_changes_total',
   framesDropped: 'chat_ws_frames_dropped_total',
   moderationActions: 'chat_moderation_actions_total',
+  historyCacheHits: 'chat_history_cache_hits_total',
 } as const;

@@ -91,6 +91,10 @@ const metricProviders = [
     help: 'Moderator and admin actions written to the audit log, by action',
     labelNames: ['action'],
   }),
+  makeCounterProvider({
+    name: METRIC.historyCacheHits,
+    help: 'Newest history pages answered from memory, without the database',
+  }),
 ];
 
 /** GET /metrics (Prometheus text format) with process defaults and the chat's own metrics. */
