@@ -11,6 +11,7 @@ import { StartReadMarkers1764350000001 } from './1764350000001-start-read-marker
 import { AddMessageSearch1764360000000 } from './1764360000000-add-message-search';
 import { IndexMessageSearch1764360000001 } from './1764360000001-index-message-search';
 import { AddModeration1764370000000 } from './1764370000000-add-moderation';
+import { InsertMessagesInRooms1764380000000 } from './1764380000000-insert-messages-in-rooms';
 
 export const migrations = [
   CreateUsersAndSessions1764280000000,
@@ -25,4 +26,5 @@ export const migrations = [
   AddMessageSearch1764360000000,
   IndexMessageSearch1764360000001,
   AddModeration1764370000000,
+  InsertMessagesInRooms1764380000000,
 ];

@@ -5,7 +5,7 @@ import type { ChatEvent, ChatMessage, EventBus } from '@chat/events';
 import type { ChatMetrics } from '@chat/metrics';
 import type { StoredMessage } from './message-json';
 import { MessageWriter, NewMessage, WriteResult } from './message-writer.service';
-import type { MessageRow, MessagesRepository } from './messages.repository';
+import { byRoomAscending, MessageKey, MessageRow, MessageStore } from './message-store.repository';
 
 interface Row {
   id: number;
@@ -39,16 +39,16 @@ class FakeDatabase {
   /** Whether the server process that ran a lost insert still runs (it may yet commit). */
   backendRunning = false;
 
-  /** The room of each insert tried. */
-  readonly insertRooms: number[] = [];
+  /** The rooms of each insert tried. */
+  readonly insertRooms: number[][] = [];
 
   readonly messages = {
-    insertBatch: (roomId: number, rows: MessageRow[], writeId: string) =>
-      this.answer(() => this.insert(roomId, rows, writeId)),
-    findByKeys: (roomId: number, keys: { userId: number; clientId: string }[]) =>
+    insertBatch: (rows: MessageRow[], writeId: string) =>
+      this.answer(() => this.insert(rows, writeId)),
+    findByKeys: (keys: MessageKey[]) =>
       this.answer(() => {
         if (this.failLookups) throw new Error('connection lost');
-        const wanted = keys.map((key) => `${roomId} ${key.userId} ${utf8(key.clientId)}`);
+        const wanted = keys.map((key) => `${key.roomId} ${key.userId} ${utf8(key.clientId)}`);
         return this.rows
           .filter((r) => wanted.includes(`${r.room_id} ${r.user_id} ${r.client_id}`))
           .map(stored);
@@ -57,7 +57,7 @@ class FakeDatabase {
       this.answer(() =>
         this.rows.filter((r) => r.id > afterId && writeIds.includes(r.write_id)).map(stored),
       ),
-  } as unknown as MessagesRepository;
+  } as unknown as MessageStore;
 
   readonly backends = {
     anyRunning: (pids: number[]) =>
@@ -71,16 +71,19 @@ class FakeDatabase {
     });
   }
 
-  private insert(roomId: number, batch: MessageRow[], writeId: string): StoredMessage[] {
+  /** As chat_insert_messages_in_rooms: room by room, rooms ascending, all or nothing. */
+  private insert(rows: MessageRow[], writeId: string): StoredMessage[] {
+    const grouped = byRoomAscending(rows);
+    const batch = grouped.rows;
     this.inserts.push(batch.length);
-    this.insertRooms.push(roomId);
+    this.insertRooms.push(grouped.rooms);
     if (batch.some((row) => row.text.includes('\u0000') || row.clientId?.includes('\u0000'))) {
       throw Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), {
         code: NUL_REFUSED,
       });
     }
     const inserted: Row[] = [];
-    for (const { userId, text, clientId } of batch) {
+    for (const { roomId, userId, text, clientId } of batch) {
       const key = clientId === null ? null : utf8(clientId);
       const taken =
         key !== null &&
@@ -189,15 +192,15 @@ describe('MessageWriter', () => {
     ]);
   });
 
-  it('stores a batch spanning rooms with one insert per room, each numbered in its room', async () => {
+  it('stores a batch spanning rooms with one insert, each message numbered in its room', async () => {
     const { db, published, writer } = setUp();
     const rooms = [1, 5, 1, 7, 5, 5, 1];
     const outcomes = await writeAll(
       writer,
       rooms.map((roomId, i) => ({ roomId, userId: 1, text: `m${i}` })),
     );
-    // The first write goes alone; the other six, of three rooms, as one insert per room.
-    expect(db.insertRooms).toEqual([1, 5, 1, 7]);
+    // The first write goes alone; the other six, of three rooms, as one insert.
+    expect(db.insertRooms).toEqual([[1], [1, 5, 7]]);
     expect(
       outcomes.map((o) => fulfilled(o) && [o.status, fulfilled(o)!.roomId, fulfilled(o)!.seq]),
     ).toEqual([
@@ -209,13 +212,14 @@ describe('MessageWriter', () => {
       ['fulfilled', 5, 3],
       ['fulfilled', 1, 3],
     ]);
+    // In id order: the insert stores the rooms in ascending order, each room's in arrival order.
     expect(published.map((e) => e.message.message)).toEqual([
       'm0',
+      'm2',
+      'm6',
       'm1',
       'm4',
       'm5',
-      'm2',
-      'm6',
       'm3',
     ]);
   });

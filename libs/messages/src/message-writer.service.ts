@@ -5,7 +5,7 @@ import { ChatMessage, EventBus } from '@chat/events';
 import { ChatMetrics } from '@chat/metrics';
 import { mentionedNames } from '@chat/protocol';
 import { StoredMessage } from './message-json';
-import { MessagesRepository } from './messages.repository';
+import { MessageStore } from './message-store.repository';
 
 export interface NewMessage {
   roomId: number;
@@ -50,10 +50,10 @@ interface InDoubtWrite {
 /**
  * Stores new messages and publishes `message.created` for each, in id order.
  *
- * Messages that arrive while a write is in flight are stored together by the next inserts, one per
- * room and side by side, so the database sees one round trip per room and batch rather than per
- * message, and since a room's inserts run one after another, this instance publishes each room's
- * messages exactly in the order of their ids (and so of their numbers).
+ * Messages that arrive while a write is in flight are stored together by the next insert, whatever
+ * their rooms, so the database sees one round trip and one commit per batch rather than per
+ * message or per room; since the inserts run one after another, this instance publishes each
+ * room's messages exactly in the order of their ids (and so of their numbers).
  */
 @Injectable()
 export class MessageWriter {
@@ -66,7 +66,7 @@ export class MessageWriter {
   private newestId = 0;
 
   constructor(
-    private readonly messages: MessagesRepository,
+    private readonly store: MessageStore,
     private readonly backends: BackendProcessesRepository,
     private readonly events: EventBus,
     private readonly metrics: ChatMetrics,
@@ -88,8 +88,7 @@ export class MessageWriter {
     do {
       // Not while a retry is due: a database that still hangs would hold every batch meanwhile.
       if (this.inDoubt.length > 0 && !this.settleTimer) await this.settleInDoubt();
-      // One insert per room, the rooms' side by side: each room's order is its own insert's.
-      await Promise.all(byRoom(this.queue.splice(0, MAX_BATCH)).map((batch) => this.store(batch)));
+      await this.storeBatch(this.queue.splice(0, MAX_BATCH));
     } while (this.queue.length > 0);
     this.flushing = null;
   }
@@ -107,7 +106,7 @@ export class MessageWriter {
     const writes = this.inDoubt;
     try {
       if (await this.stillRunning(writes)) return this.settleSoon();
-      const rows = await this.messages.findWritten(
+      const rows = await this.store.findWritten(
         Math.min(...writes.map((w) => w.after)),
         writes.map((w) => w.writeId),
       );
@@ -154,19 +153,19 @@ export class MessageWriter {
   }
 
   /**
-   * Stores a batch of one room in one insert. When PostgreSQL refuses a row's data, which fails the whole
+   * Stores a batch in one insert. When PostgreSQL refuses a row's data, which fails the whole
    * statement, each half is stored on its own, down to the bad row alone: only its writer is
    * refused, and the others keep their order.
    */
-  private async store(batch: PendingWrite[]): Promise<void> {
+  private async storeBatch(batch: PendingWrite[]): Promise<void> {
     let inserted: StoredMessage[];
     const writeId = randomUUID();
     // Taken before the insert: other rooms' inserts, side by side, may store newer ids meanwhile.
     const storedBefore = this.newestId;
     try {
-      inserted = await this.messages.insertBatch(
-        batch[0].roomId,
+      inserted = await this.store.insertBatch(
         batch.map((w) => ({
+          roomId: w.roomId,
           userId: w.userId,
           text: w.text,
           clientId: w.clientId || null,
@@ -177,8 +176,8 @@ export class MessageWriter {
     } catch (error) {
       if (batch.length > 1 && isRowError(error)) {
         const half = Math.ceil(batch.length / 2);
-        await this.store(batch.slice(0, half));
-        return this.store(batch.slice(half));
+        await this.storeBatch(batch.slice(0, half));
+        return this.storeBatch(batch.slice(half));
       }
       if (!isRowError(error)) this.markInDoubt(writeId, error, storedBefore);
       for (const pending of batch) pending.reject(error);
@@ -191,9 +190,8 @@ export class MessageWriter {
     let lookupError: unknown;
     if (repeats.length > 0) {
       try {
-        existing = await this.messages.findByKeys(
-          batch[0].roomId,
-          repeats.map((w) => ({ userId: w.userId, clientId: w.clientId! })),
+        existing = await this.store.findByKeys(
+          repeats.map((w) => ({ roomId: w.roomId, userId: w.userId, clientId: w.clientId! })),
         );
       } catch (error) {
         lookupError = error;
@@ -231,11 +229,18 @@ export class MessageWriter {
     lookupError: unknown,
   ): void {
     const unanswerable = () => lookupError ?? new Error('No stored row for this message');
-    const unkeyed = inserted.filter((row) => row.client_id === null);
+    // Each room's rows come in the order of its writers (the batch is stored room by room).
+    const unkeyed = new Map<number, StoredMessage[]>();
+    for (const row of inserted) {
+      if (row.client_id !== null) continue;
+      const room = unkeyed.get(row.room_id);
+      if (room) room.push(row);
+      else unkeyed.set(row.room_id, [row]);
+    }
     const claimed = new Set<StoredMessage>();
     for (const pending of batch) {
       if (!pending.clientId) {
-        const row = unkeyed.shift();
+        const row = unkeyed.get(pending.roomId)?.shift();
         if (row) pending.resolve(this.result(row, true));
         else pending.reject(unanswerable());
         continue;
@@ -265,20 +270,13 @@ export class MessageWriter {
   }
 }
 
-/** The writes of each room, in the order they came. */
-function byRoom(writes: PendingWrite[]): PendingWrite[][] {
-  const rooms = new Map<number, PendingWrite[]>();
-  for (const write of writes) {
-    const room = rooms.get(write.roomId);
-    if (room) room.push(write);
-    else rooms.set(write.roomId, [write]);
-  }
-  return [...rooms.values()];
-}
-
 /** An empty client_id is no key, in the insert and here alike. */
 function sameKey(row: StoredMessage, write: NewMessage): boolean {
-  return row.user_id === write.userId && row.client_id === (write.clientId || null);
+  return (
+    row.room_id === write.roomId &&
+    row.user_id === write.userId &&
+    row.client_id === (write.clientId || null)
+  );
 }
 
 /**

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@chat/config';
 import { PreparedStatements } from '@chat/database';
 import { GENERAL_ROOM_ID } from '@chat/rooms';
-import { messageJsonSql, RoomMessage, roomMessageJsonSql, StoredMessage } from './message-json';
+import { messageJsonSql, RoomMessage, roomMessageJsonSql } from './message-json';
 
 export interface MessagePlace {
   room_id: number;
@@ -10,47 +10,10 @@ export interface MessagePlace {
   author_role: number;
 }
 
-/** One message of a batch to insert. */
-export interface MessageRow {
-  userId: number;
-  text: string;
-  /** The author's idempotency key; null for none. */
-  clientId: string | null;
-  /** The names its text mentions (mentionedNames), resolved to users by the insert; none if absent. */
-  mentionedNames?: string[];
-}
-
 /** Names as chat_mentioned_users takes them: joined by newlines, which no name holds; null: none. */
-function namesParameter(names: string[] = []): string | null {
+export function namesParameter(names: string[] = []): string | null {
   return names.length > 0 ? names.join('\n') : null;
 }
-
-/** A StoredMessage of `messages m JOIN users u`; `$timeZone` is TIME_ZONE's parameter. */
-const stored = (timeZone: string) =>
-  `m.room_id, m.seq::float8 AS seq, m.user_id, m.client_id, ${messageJsonSql(timeZone)} AS message,
-   m.mentions`;
-
-/**
- * One round trip: chat_insert_messages (see the migrations) numbers the new rows in the room's
- * sequence, resolves their mentions, and skips rows whose key the room has stored; they come back
- * in id order.
- */
-const INSERT_BATCH = `
-  SELECT ${stored('$5')}
-    FROM chat_insert_messages($1, $2, $3, $4, $6, $7) m JOIN users u ON u.id = m.user_id
-   ORDER BY m.id`;
-
-const SELECT_BY_KEYS = `
-  SELECT ${stored('$4')}
-    FROM messages m JOIN users u ON u.id = m.user_id
-   WHERE m.room_id = $1
-     AND (m.user_id, m.client_id) IN (SELECT * FROM unnest($2::integer[], $3::text[]))`;
-
-const SELECT_WRITTEN = `
-  SELECT ${stored('$3')}
-    FROM messages m JOIN users u ON u.id = m.user_id
-   WHERE m.id > $1 AND m.write_id = ANY($2::uuid[])
-   ORDER BY m.id`;
 
 /**
  * A page of up to $2 messages as one JSON array that PostgreSQL builds; $1 is TIME_ZONE. The
@@ -177,48 +140,6 @@ export class MessagesRepository {
     config: AppConfig,
   ) {
     this.timeZone = config.timeZone;
-  }
-
-  /**
-   * Inserts a batch into a room in one statement, every row marked with `writeId`, skipping rows
-   * whose author already stored their key in the room: the new rows in id order. Fails whole when
-   * one row is refused.
-   */
-  async insertBatch(roomId: number, rows: MessageRow[], writeId: string): Promise<StoredMessage[]> {
-    const { rows: inserted } = await this.sql.query<StoredMessage>(INSERT_BATCH, [
-      roomId,
-      rows.map((row) => row.userId),
-      rows.map((row) => row.text),
-      rows.map((row) => row.clientId),
-      this.timeZone,
-      writeId,
-      rows.map((row) => namesParameter(row.mentionedNames)),
-    ]);
-    return inserted;
-  }
-
-  /** The messages stored in a room with these (author, key) pairs. */
-  async findByKeys(
-    roomId: number,
-    keys: { userId: number; clientId: string }[],
-  ): Promise<StoredMessage[]> {
-    const { rows } = await this.sql.query<StoredMessage>(SELECT_BY_KEYS, [
-      roomId,
-      keys.map((key) => key.userId),
-      keys.map((key) => key.clientId),
-      this.timeZone,
-    ]);
-    return rows;
-  }
-
-  /** The messages with id above `afterId` that inserts marked with one of `writeIds` stored. */
-  async findWritten(afterId: number, writeIds: string[]): Promise<StoredMessage[]> {
-    const { rows } = await this.sql.query<StoredMessage>(SELECT_WRITTEN, [
-      afterId,
-      writeIds,
-      this.timeZone,
-    ]);
-    return rows;
   }
 
   /** The `limit` newest messages of a room, newest first, as JSON text (room message shape). */

@@ -8,6 +8,7 @@ import { MessagesModule, MessagesService } from '@chat/messages';
 import { Role } from '@chat/roles';
 import { GENERAL_ROOM_ID } from '@chat/rooms';
 import { User, UsersService } from '@chat/users';
+import { MessageRow, MessageStore } from '../../../../libs/messages/src/message-store.repository';
 import { MessagesRepository } from '../../../../libs/messages/src/messages.repository';
 import { createMediumModule, MediumModule, uniqueName } from './support/medium-module';
 
@@ -23,6 +24,8 @@ const MESSAGE_KEYS = [
   'user_id',
 ].sort();
 
+const inRoom = (roomId: number, rows: Omit<MessageRow, 'roomId'>[]): MessageRow[] =>
+  rows.map((row) => ({ roomId, ...row }));
 const ids = (messages: ChatMessage[]) => messages.map((message) => message.message_id);
 const created = (events: ChatEvent[]) =>
   events.flatMap((event) => (event.type === 'message.created' ? [event] : []));
@@ -30,6 +33,7 @@ const created = (events: ChatEvent[]) =>
 describe('messages on PostgreSQL', () => {
   let m: MediumModule;
   let repository: MessagesRepository;
+  let store: MessageStore;
   let messages: MessagesService;
   let author: User;
   let other: User;
@@ -37,6 +41,7 @@ describe('messages on PostgreSQL', () => {
   beforeAll(async () => {
     m = await createMediumModule([MessagesModule], { TIME_ZONE: 'Asia/Kolkata' });
     repository = m.get(MessagesRepository);
+    store = m.get(MessageStore);
     messages = m.get(MessagesService);
     const users = m.get(UsersService);
     author = await users.create(uniqueName('author'), 'correct horse', Role.User);
@@ -53,13 +58,12 @@ describe('messages on PostgreSQL', () => {
   describe('MessagesRepository', () => {
     it('inserts a batch in its order, marked with its write id, in the wire shape', async () => {
       const writeId = randomUUID();
-      const inserted = await repository.insertBatch(
-        GENERAL_ROOM_ID,
-        [
+      const inserted = await store.insertBatch(
+        inRoom(GENERAL_ROOM_ID, [
           { userId: author.id, text: 'batch 1', clientId: null },
           { userId: other.id, text: 'batch 2', clientId: 'key-1' },
           { userId: author.id, text: 'batch 3', clientId: null },
-        ],
+        ]),
         writeId,
       );
       expect(inserted.map((row) => [row.user_id, row.client_id, row.message.message])).toEqual([
@@ -83,22 +87,20 @@ describe('messages on PostgreSQL', () => {
     });
 
     it('skips a row whose author stored its key before; findByKeys reads the earlier one', async () => {
-      const [first] = await repository.insertBatch(
-        GENERAL_ROOM_ID,
-        [{ userId: author.id, text: 'keyed', clientId: 'key-2' }],
+      const [first] = await store.insertBatch(
+        inRoom(GENERAL_ROOM_ID, [{ userId: author.id, text: 'keyed', clientId: 'key-2' }]),
         randomUUID(),
       );
-      const again = await repository.insertBatch(
-        GENERAL_ROOM_ID,
-        [
+      const again = await store.insertBatch(
+        inRoom(GENERAL_ROOM_ID, [
           { userId: author.id, text: 'keyed again', clientId: 'key-2' },
           { userId: other.id, text: 'same key, other author', clientId: 'key-2' },
-        ],
+        ]),
         randomUUID(),
       );
       expect(again.map((row) => row.message.message)).toEqual(['same key, other author']);
-      const earlier = await repository.findByKeys(GENERAL_ROOM_ID, [
-        { userId: author.id, clientId: 'key-2' },
+      const earlier = await store.findByKeys([
+        { roomId: GENERAL_ROOM_ID, userId: author.id, clientId: 'key-2' },
       ]);
       expect(earlier.map((row) => row.message)).toEqual([first.message]);
     });
@@ -106,38 +108,93 @@ describe('messages on PostgreSQL', () => {
     it('finds the rows an insert in doubt stored by its write id, above the id given', async () => {
       const before = Number(await repository.latestId());
       const [inDoubt, otherWrite] = [randomUUID(), randomUUID()];
-      const stored = await repository.insertBatch(
-        GENERAL_ROOM_ID,
-        [
+      const stored = await store.insertBatch(
+        inRoom(GENERAL_ROOM_ID, [
           { userId: author.id, text: 'in doubt 1', clientId: null },
           { userId: other.id, text: 'in doubt 2', clientId: null },
-        ],
+        ]),
         inDoubt,
       );
-      await repository.insertBatch(
-        GENERAL_ROOM_ID,
-        [{ userId: author.id, text: 'other write', clientId: null }],
+      await store.insertBatch(
+        inRoom(GENERAL_ROOM_ID, [{ userId: author.id, text: 'other write', clientId: null }]),
         otherWrite,
       );
-      const found = await repository.findWritten(before, [inDoubt]);
+      const found = await store.findWritten(before, [inDoubt]);
       expect(found).toEqual(stored);
-      expect(await repository.findWritten(stored[0].message.message_id, [inDoubt])).toEqual([
-        stored[1],
-      ]);
-      expect(await repository.findWritten(before, [randomUUID()])).toEqual([]);
+      expect(await store.findWritten(stored[0].message.message_id, [inDoubt])).toEqual([stored[1]]);
+      expect(await store.findWritten(before, [randomUUID()])).toEqual([]);
     });
 
     it('fails a whole batch for one row PostgreSQL refuses', async () => {
-      const batch = repository.insertBatch(
-        GENERAL_ROOM_ID,
-        [
+      const batch = store.insertBatch(
+        inRoom(GENERAL_ROOM_ID, [
           { userId: author.id, text: 'refused with its batch', clientId: null },
           { userId: author.id, text: 'nul\u0000text', clientId: null },
-        ],
+        ]),
         randomUUID(),
       );
       await expect(batch).rejects.toMatchObject({ code: '22021' });
       expect(await storedTexts(['refused with its batch'])).toEqual([]);
+    });
+
+    it('stores the rows of several rooms in one statement, each room numbered on from its last', async () => {
+      const rooms: number[] = [];
+      for (let i = 0; i < 2; i++) {
+        const [{ id }] = await m.db.query(
+          `INSERT INTO rooms (kind, name) VALUES ('private', $1) RETURNING id`,
+          [uniqueName('batch room')],
+        );
+        await m.db.query(`INSERT INTO room_members (room_id, user_id) VALUES ($1, $2), ($1, $3)`, [
+          id,
+          author.id,
+          other.id,
+        ]);
+        rooms.push(id);
+      }
+      const [high, low] = [Math.max(...rooms), Math.min(...rooms)];
+      const [{ last_seq: generalBefore }] = await m.db.query(
+        'SELECT last_seq::int FROM rooms WHERE id = $1',
+        [GENERAL_ROOM_ID],
+      );
+      const row = (roomId: number, text: string, userId = author.id) => ({
+        roomId,
+        userId,
+        text,
+        clientId: null,
+      });
+      const inserted = await store.insertBatch(
+        [
+          row(high, 'high 1'),
+          row(GENERAL_ROOM_ID, 'general 1'),
+          row(low, 'low 1', other.id),
+          row(high, 'high 2', other.id),
+          row(low, 'low 2'),
+        ],
+        randomUUID(),
+      );
+      // In id order: the rooms ascending (the order their rows are locked in), each in its order.
+      expect(inserted.map((r) => [r.room_id, r.seq, r.message.message])).toEqual([
+        [GENERAL_ROOM_ID, generalBefore + 1, 'general 1'],
+        [low, 1, 'low 1'],
+        [low, 2, 'low 2'],
+        [high, 1, 'high 1'],
+        [high, 2, 'high 2'],
+      ]);
+      const ids = inserted.map((r) => r.message.message_id);
+      expect(ids).toEqual([...ids].sort((a, b) => a - b));
+      const lastSeqs = await m.db.query(
+        'SELECT id, last_seq::int FROM rooms WHERE id = ANY($1) ORDER BY id',
+        [rooms],
+      );
+      expect(lastSeqs).toEqual([
+        { id: low, last_seq: 2 },
+        { id: high, last_seq: 2 },
+      ]);
+      // One room's refusal (an author not in it) fails the statement for every room.
+      await expect(
+        store.insertBatch([row(low, 'low 3'), row(high, 'outsider', -1)], randomUUID()),
+      ).rejects.toMatchObject({ code: expect.stringMatching(/^23/) });
+      expect(await storedTexts(['low 3'])).toEqual([]);
     });
   });
 
@@ -189,9 +246,8 @@ describe('messages on PostgreSQL', () => {
     beforeAll(() => (caller = { id: author.id, role: Role.User, sessionId: randomUUID() }));
 
     it('lets only the author edit, marks the message edited and publishes the change', async () => {
-      const [row] = await repository.insertBatch(
-        GENERAL_ROOM_ID,
-        [{ userId: author.id, text: 'to edit', clientId: null }],
+      const [row] = await store.insertBatch(
+        inRoom(GENERAL_ROOM_ID, [{ userId: author.id, text: 'to edit', clientId: null }]),
         randomUUID(),
       );
       const messageId = row.message.message_id;
@@ -222,9 +278,8 @@ describe('messages on PostgreSQL', () => {
     });
 
     it('deletes a message once, publishing it; a missing one is Unauthorized access', async () => {
-      const [row] = await repository.insertBatch(
-        GENERAL_ROOM_ID,
-        [{ userId: author.id, text: 'to delete', clientId: null }],
+      const [row] = await store.insertBatch(
+        inRoom(GENERAL_ROOM_ID, [{ userId: author.id, text: 'to delete', clientId: null }]),
         randomUUID(),
       );
       const messageId = row.message.message_id;
@@ -245,9 +300,8 @@ describe('messages on PostgreSQL', () => {
     });
 
     it("forgets the texts of a deleted message's edits, which replays would show", async () => {
-      const [row] = await repository.insertBatch(
-        GENERAL_ROOM_ID,
-        [{ userId: author.id, text: 'secret', clientId: null }],
+      const [row] = await store.insertBatch(
+        inRoom(GENERAL_ROOM_ID, [{ userId: author.id, text: 'secret', clientId: null }]),
         randomUUID(),
       );
       const messageId = row.message.message_id;

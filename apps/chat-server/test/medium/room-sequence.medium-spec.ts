@@ -6,7 +6,7 @@ import { MessagesModule, MessagesService } from '@chat/messages';
 import { Role } from '@chat/roles';
 import { GENERAL_ROOM_ID } from '@chat/rooms';
 import { User, UsersService } from '@chat/users';
-import { MessagesRepository } from '../../../../libs/messages/src/messages.repository';
+import { MessageRow, MessageStore } from '../../../../libs/messages/src/message-store.repository';
 import type { WriteResult } from '../../../../libs/messages/src/message-writer.service';
 import { createMediumModule, MediumModule, uniqueName } from './support/medium-module';
 
@@ -20,6 +20,8 @@ interface StoredRow {
 const publishedIds = (events: ChatEvent[]) =>
   events.flatMap((event) => (event.type === 'message.created' ? [event.message.message_id] : []));
 
+const inRoom = (roomId: number, rows: Omit<MessageRow, 'roomId'>[]): MessageRow[] =>
+  rows.map((row) => ({ roomId, ...row }));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The messages of the general room in sequence order, and its last_seq. */
@@ -75,9 +77,9 @@ describe('the per-room sequence', () => {
       // would fail the statement and make the writer split the batch.
       const refused: unknown[] = [];
       for (const instance of instances) {
-        const repository = instance.get(MessagesRepository);
-        const insert = repository.insertBatch.bind(repository);
-        jest.spyOn(repository, 'insertBatch').mockImplementation((...args) =>
+        const store = instance.get(MessageStore);
+        const insert = store.insertBatch.bind(store);
+        jest.spyOn(store, 'insertBatch').mockImplementation((...args) =>
           insert(...args).catch((error: unknown) => {
             refused.push(error);
             throw error;
@@ -131,13 +133,13 @@ describe('the per-room sequence', () => {
   describe('refusals and inserts in doubt', () => {
     let m: MediumModule;
     let messages: MessagesService;
-    let repository: MessagesRepository;
+    let store: MessageStore;
     let author: User;
 
     beforeAll(async () => {
       m = await createMediumModule([MessagesModule]);
       messages = m.get(MessagesService);
-      repository = m.get(MessagesRepository);
+      store = m.get(MessageStore);
       author = await m.get(UsersService).create(uniqueName('author'), 'correct horse', Role.User);
     });
     afterAll(() => m.close());
@@ -162,12 +164,11 @@ describe('the per-room sequence', () => {
       ]);
       // An author that does not exist fails the statement after its rows were numbered.
       await expect(
-        repository.insertBatch(
-          GENERAL_ROOM_ID,
-          [
+        store.insertBatch(
+          inRoom(GENERAL_ROOM_ID, [
             { userId: author.id, text: 'refused with its batch', clientId: null },
             { userId: -1, text: 'no such author', clientId: null },
-          ],
+          ]),
           randomUUID(),
         ),
       ).rejects.toMatchObject({ code: '23503' });
@@ -191,9 +192,8 @@ describe('the per-room sequence', () => {
       ]);
       const row = (userId: number, text: string) => ({ userId, text, clientId: null });
       await expect(
-        repository.insertBatch(
-          roomId,
-          [row(author.id, 'one'), row(outsider.id, 'not a member')],
+        store.insertBatch(
+          inRoom(roomId, [row(author.id, 'one'), row(outsider.id, 'not a member')]),
           randomUUID(),
         ),
       ).rejects.toMatchObject({ code: '23000' });
@@ -218,7 +218,7 @@ describe('the per-room sequence', () => {
 
       await m.db.query('UPDATE rooms SET archived_at = now() WHERE id = $1', [roomId]);
       await expect(
-        repository.insertBatch(roomId, [row(author.id, 'too late')], randomUUID()),
+        store.insertBatch(inRoom(roomId, [row(author.id, 'too late')]), randomUUID()),
       ).rejects.toMatchObject({ code: '23503' });
     });
 
@@ -226,8 +226,8 @@ describe('the per-room sequence', () => {
       const before = (await generalRoom(m)).rows.length;
       m.takeEvents();
       // Committed, but the answer lost, as a read timeout after the commit does.
-      const insert = repository.insertBatch.bind(repository);
-      jest.spyOn(repository, 'insertBatch').mockImplementationOnce(async (...args) => {
+      const insert = store.insertBatch.bind(store);
+      jest.spyOn(store, 'insertBatch').mockImplementationOnce(async (...args) => {
         await insert(...args);
         throw new Error('Query read timeout');
       });

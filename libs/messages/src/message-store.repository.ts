@@ -1,0 +1,125 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@chat/config';
+import { PreparedStatements } from '@chat/database';
+import { messageJsonSql, StoredMessage } from './message-json';
+import { namesParameter } from './messages.repository';
+
+/** One message of a batch to insert. */
+export interface MessageRow {
+  roomId: number;
+  userId: number;
+  text: string;
+  /** The author's idempotency key; null for none. */
+  clientId: string | null;
+  /** The names its text mentions (mentionedNames), resolved to users by the insert; none if absent. */
+  mentionedNames?: string[];
+}
+
+/** A stored message's key: its author's client_id in its room. */
+export interface MessageKey {
+  roomId: number;
+  userId: number;
+  clientId: string;
+}
+
+/** A StoredMessage of `messages m JOIN users u`; `$timeZone` is TIME_ZONE's parameter. */
+const stored = (timeZone: string) =>
+  `m.room_id, m.seq::float8 AS seq, m.user_id, m.client_id, ${messageJsonSql(timeZone)} AS message,
+   m.mentions`;
+
+/**
+ * One round trip and one commit for any number of rooms: chat_insert_messages_in_rooms (see the
+ * migrations) stores each room's rows through chat_insert_messages, which numbers them in the
+ * room's sequence, resolves their mentions and skips rows whose key the room has stored; they come
+ * back in id order.
+ */
+const INSERT_BATCH = `
+  SELECT ${stored('$7')}
+    FROM chat_insert_messages_in_rooms($1, $2, $3, $4, $5, $6, $8) m JOIN users u ON u.id = m.user_id
+   ORDER BY m.id`;
+
+const SELECT_BY_KEYS = `
+  SELECT ${stored('$4')}
+    FROM messages m JOIN users u ON u.id = m.user_id
+   WHERE (m.room_id, m.user_id, m.client_id)
+         IN (SELECT * FROM unnest($1::integer[], $2::integer[], $3::text[]))`;
+
+const SELECT_WRITTEN = `
+  SELECT ${stored('$3')}
+    FROM messages m JOIN users u ON u.id = m.user_id
+   WHERE m.id > $1 AND m.write_id = ANY($2::uuid[])
+   ORDER BY m.id`;
+
+/** The writes of new messages (MessageWriter's statements), each a fixed prepared one. */
+@Injectable()
+export class MessageStore {
+  private readonly timeZone: string;
+
+  constructor(
+    private readonly sql: PreparedStatements,
+    config: AppConfig,
+  ) {
+    this.timeZone = config.timeZone;
+  }
+
+  /**
+   * Inserts a batch, of one room or several, in one statement, every row marked with `writeId`,
+   * skipping rows whose author already stored their key in the room: the new rows in id order,
+   * each room's in the order given. Fails whole when one row is refused.
+   */
+  async insertBatch(rows: MessageRow[], writeId: string): Promise<StoredMessage[]> {
+    const grouped = byRoomAscending(rows);
+    const { rows: inserted } = await this.sql.query<StoredMessage>(INSERT_BATCH, [
+      grouped.rooms,
+      grouped.counts,
+      grouped.rows.map((row) => row.userId),
+      grouped.rows.map((row) => row.text),
+      grouped.rows.map((row) => row.clientId),
+      writeId,
+      this.timeZone,
+      grouped.rows.map((row) => namesParameter(row.mentionedNames)),
+    ]);
+    return inserted;
+  }
+
+  /** The messages stored with these keys (room, author, client_id). */
+  async findByKeys(keys: MessageKey[]): Promise<StoredMessage[]> {
+    const { rows } = await this.sql.query<StoredMessage>(SELECT_BY_KEYS, [
+      keys.map((key) => key.roomId),
+      keys.map((key) => key.userId),
+      keys.map((key) => key.clientId),
+      this.timeZone,
+    ]);
+    return rows;
+  }
+
+  /** The messages with id above `afterId` that inserts marked with one of `writeIds` stored. */
+  async findWritten(afterId: number, writeIds: string[]): Promise<StoredMessage[]> {
+    const { rows } = await this.sql.query<StoredMessage>(SELECT_WRITTEN, [
+      afterId,
+      writeIds,
+      this.timeZone,
+    ]);
+    return rows;
+  }
+}
+
+/** The rows grouped by room, rooms ascending (the insert's lock order), each room's kept in order. */
+export function byRoomAscending(rows: MessageRow[]): {
+  rooms: number[];
+  counts: number[];
+  rows: MessageRow[];
+} {
+  const rooms = new Map<number, MessageRow[]>();
+  for (const row of rows) {
+    const room = rooms.get(row.roomId);
+    if (room) room.push(row);
+    else rooms.set(row.roomId, [row]);
+  }
+  const ids = [...rooms.keys()].sort((a, b) => a - b);
+  return {
+    rooms: ids,
+    counts: ids.map((id) => rooms.get(id)!.length),
+    rows: ids.flatMap((id) => rooms.get(id)!),
+  };
+}
