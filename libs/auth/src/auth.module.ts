@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { BansRepository } from './bans.repository';
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
@@ -23,7 +24,9 @@ const JWT_ALGORITHM = 'HS256';
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        secret: config.jwtSecret,
+        // A key object: given the string, jsonwebtoken first tries (and fails) to read it as a
+        // public key on every verify, which cost more than the rest of a socket's sign-in.
+        secret: createSecretKey(Buffer.from(config.jwtSecret)),
         signOptions: { algorithm: JWT_ALGORITHM, expiresIn: config.jwtTtlSeconds },
         verifyOptions: { algorithms: [JWT_ALGORITHM] },
       }),
