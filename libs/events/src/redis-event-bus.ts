@@ -14,6 +14,11 @@ const UNSENT_RETRY_MS = 1_000;
 /** How long shutdown waits for Redis to answer QUIT before dropping the connection. */
 const QUIT_TIMEOUT_MS = 1_000;
 
+/** Counts what the subscriber receives, by kind of channel: a room's own, or the shared one. */
+export interface BusReceipts {
+  inc(labels: { channel: 'room' | 'shared' }): void;
+}
+
 /**
  * Several instances: each event is delivered locally at once and published on a Redis channel;
  * every other instance delivers what it receives there. A room's events go on the room's own
@@ -31,6 +36,8 @@ const QUIT_TIMEOUT_MS = 1_000;
  */
 export class RedisEventBus extends EventBus implements OnModuleInit, OnApplicationShutdown {
   private readonly origin = randomUUID();
+  /** How this instance's own envelopes start: Redis sends them back, and they are skipped unread. */
+  private readonly ownPrefix = `{"origin":"${this.origin}",`;
   private readonly channel: string;
   private readonly roomChannelPrefix: string;
   /** How many watchRoom() calls each watched room has without an unwatchRoom(). */
@@ -46,7 +53,11 @@ export class RedisEventBus extends EventBus implements OnModuleInit, OnApplicati
   private connected?: boolean;
   private stopping = false;
 
-  constructor(url: string, prefix: string) {
+  constructor(
+    url: string,
+    prefix: string,
+    private readonly receipts: BusReceipts,
+  ) {
     super();
     this.channel = `${prefix}events`;
     this.roomChannelPrefix = `${prefix}room:`;
@@ -76,7 +87,9 @@ export class RedisEventBus extends EventBus implements OnModuleInit, OnApplicati
   }
 
   onModuleInit(): void {
-    this.subscriber.on('message', (_channel: string, payload: string) => this.receive(payload));
+    this.subscriber.on('message', (channel: string, payload: string) =>
+      this.receive(channel, payload),
+    );
     this.subscriber.on('ready', () => this.subscribeAll());
     this.publisher.on('ready', () => this.sendUnsent());
     for (const connection of [this.publisher, this.subscriber]) {
@@ -218,7 +231,9 @@ export class RedisEventBus extends EventBus implements OnModuleInit, OnApplicati
   }
 
   /** Another instance's event, delivered only if it has every field its type requires. */
-  private receive(payload: string): void {
+  private receive(channel: string, payload: string): void {
+    this.receipts.inc({ channel: channel === this.channel ? 'shared' : 'room' });
+    if (payload.startsWith(this.ownPrefix)) return;
     const envelope = parseEnvelope(payload);
     if (!envelope) {
       this.logger.warn(`Ignored a malformed event from Redis (${payload.length} characters)`);

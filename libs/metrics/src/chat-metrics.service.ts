@@ -25,5 +25,6 @@ export class ChatMetrics {
     @InjectMetric(METRIC.framesDropped) readonly framesDropped: Counter<'type'>,
     @InjectMetric(METRIC.moderationActions) readonly moderationActions: Counter<'action'>,
     @InjectMetric(METRIC.historyCacheHits) readonly historyCacheHits: Counter,
+    @InjectMetric(METRIC.busReceived) readonly busReceived: Counter<'channel'>,
   ) {}
 }

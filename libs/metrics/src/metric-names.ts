@@ -21,4 +21,5 @@ export const METRIC = {
   framesDropped: 'chat_ws_frames_dropped_total',
   moderationActions: 'chat_moderation_actions_total',
   historyCacheHits: 'chat_history_cache_hits_total',
+  busReceived: 'chat_bus_events_received_total',
 } as const;

@@ -95,6 +95,11 @@ const metricProviders = [
     name: METRIC.historyCacheHits,
     help: 'Newest history pages answered from memory, without the database',
   }),
+  makeCounterProvider({
+    name: METRIC.busReceived,
+    help: 'Events this instance received over Redis (its own included), by channel: a room, or the shared one',
+    labelNames: ['channel'],
+  }),
 ];
 
 /** GET /metrics (Prometheus text format) with process defaults and the chat's own metrics. */

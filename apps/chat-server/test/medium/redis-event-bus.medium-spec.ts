@@ -5,13 +5,22 @@ import { RedisEventBus } from '../../../../libs/events/src/redis-event-bus';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+/** What a bus received, counted by channel kind as chat_bus_events_received_total counts it. */
+class Receipts {
+  room = 0;
+  shared = 0;
+  inc({ channel }: { channel: 'room' | 'shared' }): void {
+    this[channel]++;
+  }
+}
+
 describe('RedisEventBus receiving from other instances', () => {
   const prefix = `chat-test-${randomBytes(4).toString('hex')}:`;
   let bus: RedisEventBus;
   let other: Redis;
 
   beforeAll(async () => {
-    bus = new RedisEventBus(REDIS_URL, prefix);
+    bus = new RedisEventBus(REDIS_URL, prefix, new Receipts());
     bus.onModuleInit();
     other = new Redis(REDIS_URL);
     // Subscribed once an event published from outside arrives.
@@ -60,7 +69,7 @@ describe('RedisEventBus shutting down', () => {
   // Nothing listens on port 1: both connections stay in their retry loop. A shutdown that waited
   // for Redis would never finish, and the test would fail on its jest timeout.
   it('finishes while Redis is unreachable', async () => {
-    const bus = new RedisEventBus('redis://127.0.0.1:1', 'chat-test-unreachable:');
+    const bus = new RedisEventBus('redis://127.0.0.1:1', 'chat-test-unreachable:', new Receipts());
     bus.onModuleInit();
     bus.publish({ type: 'message.deleted', roomId: 1, seq: 1, messageId: 1 });
     await expect(bus.onApplicationShutdown()).resolves.toBeUndefined();
@@ -70,12 +79,15 @@ describe('RedisEventBus shutting down', () => {
 describe('RedisEventBus rooms', () => {
   const prefix = `chat-test-${randomBytes(4).toString('hex')}:`;
   const buses: RedisEventBus[] = [];
+  const receipts = new Map<RedisEventBus, Receipts>();
   let redis: Redis;
 
   const newBus = () => {
-    const bus = new RedisEventBus(REDIS_URL, prefix);
+    const counted = new Receipts();
+    const bus = new RedisEventBus(REDIS_URL, prefix, counted);
     bus.onModuleInit();
     buses.push(bus);
+    receipts.set(bus, counted);
     return bus;
   };
   const subscribers = async (channel: string) =>
@@ -101,7 +113,7 @@ describe('RedisEventBus rooms', () => {
   it("delivers a room's events only to the instances watching it; membership changes to all", async () => {
     const [publisher, watching, notWatching] = [newBus(), newBus(), newBus()];
     const received = new Map<RedisEventBus, ChatEvent[]>();
-    for (const bus of [watching, notWatching]) {
+    for (const bus of [publisher, watching, notWatching]) {
       received.set(bus, []);
       bus.subscribe((event) => received.get(bus)!.push(event));
     }
@@ -128,6 +140,12 @@ describe('RedisEventBus rooms', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(received.get(watching)).toEqual([message(5, 1), joined]);
     expect(received.get(notWatching)).toEqual([joined]);
+    // The publisher delivered its own events once, at once; Redis's echo of them was not.
+    expect(received.get(publisher)).toEqual([message(5, 1), joined, message(6, 1)]);
+    // Redis sent each instance only the rooms it watches, and the shared channel.
+    expect(receipts.get(watching)).toMatchObject({ room: 1, shared: 1 });
+    expect(receipts.get(notWatching)).toMatchObject({ room: 0, shared: 1 });
+    expect(receipts.get(publisher)).toMatchObject({ room: 0, shared: 1 });
 
     watching.unwatchRoom(5);
     expect(await subscribers('room:5')).toBe(1);
