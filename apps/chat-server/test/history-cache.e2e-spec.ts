@@ -56,7 +56,7 @@ describe('newest history pages kept in memory, on two instances', () => {
   /** Both pages as the database builds them now. */
   async function stored(): Promise<[string, string]> {
     const repository = east.app.get(MessagesRepository);
-    return [await repository.newestPage(PAGE), await repository.roomNewestPage(GENERAL, PAGE)];
+    return [await repository.newestPage(), await repository.roomNewestPage(GENERAL, PAGE)];
   }
 
   /** Both pages as an instance answers them. */

@@ -15,28 +15,42 @@ export function namesParameter(names: string[] = []): string | null {
   return names.length > 0 ? names.join('\n') : null;
 }
 
+/** The compat history pages' size. */
+export const HISTORY_PAGE = 50;
+
 /**
- * A page of up to $2 messages as one JSON array that PostgreSQL builds; $1 is TIME_ZONE. The
- * compat pages read the general room by id (within a room ids and numbers agree in order); the
- * room pages read any room by number, on the (room_id, seq) index.
+ * A page of up to `limit` messages (`$2`, or a constant) as one JSON array that PostgreSQL builds;
+ * $1 is TIME_ZONE. The compat pages read the general room by id (within a room ids and numbers
+ * agree in order); the room pages read any room by number, on the (room_id, seq) index.
  */
-function pageSql(json: string, where: string, key: 'id' | 'seq', order: 'ASC' | 'DESC'): string {
+function pageSql(
+  json: string,
+  where: string,
+  key: 'id' | 'seq',
+  order: 'ASC' | 'DESC',
+  limit: string,
+): string {
   return `
     SELECT coalesce(json_agg(message ORDER BY key ${order}), '[]')::text AS page
       FROM (SELECT m.${key} AS key, ${json} AS message
               FROM messages m JOIN users u ON u.id = m.user_id
-             WHERE ${where} ORDER BY m.${key} ${order} LIMIT $2) selected`;
+             WHERE ${where} ORDER BY m.${key} ${order} LIMIT ${limit}) selected`;
 }
 
 const GENERAL = `m.room_id = ${GENERAL_ROOM_ID}`;
-const compatPage = (where: string, order: 'ASC' | 'DESC') =>
-  pageSql(messageJsonSql('$1'), where, 'id', order);
-const NEWEST_PAGE = compatPage(GENERAL, 'DESC');
-const PAGE_BEFORE = compatPage(`${GENERAL} AND m.id < $3`, 'DESC');
-const PAGE_AFTER = compatPage(`${GENERAL} AND m.id > $3`, 'ASC');
+/**
+ * The newest and older compat pages have a constant size, so PostgreSQL keeps one generic plan
+ * for them: with the size a parameter, a generic plan's estimate (a tenth of the rows below the
+ * cursor) never beats a custom one, and each request would be planned again.
+ */
+const compatPage = (where: string, order: 'ASC' | 'DESC', limit: string) =>
+  pageSql(messageJsonSql('$1'), where, 'id', order, limit);
+const NEWEST_PAGE = compatPage(GENERAL, 'DESC', String(HISTORY_PAGE));
+const PAGE_BEFORE = compatPage(`${GENERAL} AND m.id < $2`, 'DESC', String(HISTORY_PAGE));
+const PAGE_AFTER = compatPage(`${GENERAL} AND m.id > $3`, 'ASC', '$2');
 
 const roomPage = (where: string, order: 'ASC' | 'DESC') =>
-  pageSql(roomMessageJsonSql('$1'), `m.room_id = $3 ${where}`, 'seq', order);
+  pageSql(roomMessageJsonSql('$1'), `m.room_id = $3 ${where}`, 'seq', order, '$2');
 const ROOM_NEWEST_PAGE = roomPage('', 'DESC');
 const ROOM_PAGE_BEFORE = roomPage('AND m.seq < $4', 'DESC');
 const ROOM_PAGE_AFTER = roomPage('AND m.seq > $4', 'ASC');
@@ -173,14 +187,14 @@ export class MessagesRepository {
     return rows[0]?.message ?? null;
   }
 
-  /** The general room's `limit` newest messages, newest first, as JSON text. */
-  newestPage(limit: number): Promise<string> {
-    return this.page(NEWEST_PAGE, [limit]);
+  /** The general room's HISTORY_PAGE newest messages, newest first, as JSON text. */
+  newestPage(): Promise<string> {
+    return this.page(NEWEST_PAGE, []);
   }
 
-  /** The `limit` newest messages with id below `beforeId`, newest first, as JSON text. */
-  pageBefore(beforeId: number, limit: number): Promise<string> {
-    return this.page(PAGE_BEFORE, [limit, beforeId]);
+  /** The HISTORY_PAGE newest messages with id below `beforeId`, newest first, as JSON text. */
+  pageBefore(beforeId: number): Promise<string> {
+    return this.page(PAGE_BEFORE, [beforeId]);
   }
 
   /** The `limit` oldest messages with id above `afterId`, oldest first, as JSON text. */

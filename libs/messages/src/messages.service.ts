@@ -10,8 +10,6 @@ import { MessageWriter, NewMessage, WriteResult } from './message-writer.service
 import { LoggedChange, MessagesRepository } from './messages.repository';
 import { NewestPages } from './newest-pages.service';
 
-export const HISTORY_PAGE = 50;
-
 /** Who changes another's message, and through what (`api`, `compat`, `panel`, `report`). */
 export interface ModerationActor {
   actorId: number;
@@ -60,8 +58,8 @@ export class MessagesService {
   /** The newest messages with id below `beforeId` (all when absent), newest first: a JSON array. */
   history(beforeId?: number): Promise<string> {
     return beforeId === undefined
-      ? this.newestPages.general('compat', () => this.messages.newestPage(HISTORY_PAGE))
-      : this.messages.pageBefore(beforeId, HISTORY_PAGE);
+      ? this.newestPages.general('compat', () => this.messages.newestPage())
+      : this.messages.pageBefore(beforeId);
   }
 
   /** Messages with id above `afterId`, oldest first. */
