@@ -41,3 +41,14 @@ describe('UserRateLimit', () => {
     );
   });
 });
+
+describe('UserRateLimit when the wall clock steps back', () => {
+  it('keeps the allowance it had (a clock set back by NTP takes nothing away)', () => {
+    const limit = new UserRateLimit({ perSecond: 100_000, burst: 20 });
+    expect(limit.take(1, 10_000)).toBe(true);
+    // One second back: at 100,000 a second, a negative interval would cost 100,000 tokens.
+    expect(Array.from({ length: 19 }, (_, i) => limit.take(1, 9_000 + i))).toEqual(
+      Array(19).fill(true),
+    );
+  });
+});

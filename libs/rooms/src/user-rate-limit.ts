@@ -25,11 +25,13 @@ export class UserRateLimit {
   take(userId: number, now = Date.now()): boolean {
     if (this.buckets.size >= SWEEP_SIZE) this.forgetFull(now);
     const bucket = this.buckets.get(userId) ?? { tokens: this.rate.burst, updatedAt: now };
+    // Date.now() may step back (the clock set by NTP): that takes no allowance away, and the
+    // time until the clock is past the last update again gives none.
     bucket.tokens = Math.min(
       this.rate.burst,
-      bucket.tokens + (now - bucket.updatedAt) * this.perMs,
+      bucket.tokens + Math.max(0, now - bucket.updatedAt) * this.perMs,
     );
-    bucket.updatedAt = now;
+    bucket.updatedAt = Math.max(bucket.updatedAt, now);
     this.buckets.set(userId, bucket);
     if (bucket.tokens < 1) return false;
     bucket.tokens -= 1;
