@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { ChatHttp } from '@chat/client';
 import { bulkLoadHistory, searchMatches } from './bench-database';
 import { BenchProfile } from './bench-profile';
-import { historySlots, readableRooms } from './history-rooms';
+import { GENERAL_ROOM, historySlots, readableRooms } from './history-rooms';
 import { httpRequest } from './http-client';
 import { SEARCHES, SearchKind } from './message-corpus';
 import { setUpSearcher } from './search-setup';
@@ -13,6 +13,8 @@ export interface HistoryLatency {
   /** Messages stored while the routes were timed. */
   messages: number;
   last: Percentiles;
+  /** GET /api/v1/rooms/1/messages: the general room's newest page through the v2 API. */
+  roomNewest: Percentiles;
   load: Percentiles;
   /** The same client against a bare Node HTTP server: the floor of the other figures. */
   baseline: Percentiles;
@@ -38,6 +40,8 @@ export interface SearchFigure {
 }
 
 const KINDS = Object.keys(SEARCHES) as SearchKind[];
+/** The newest pages' size (both routes' default). */
+const FULL_PAGE = 50;
 
 /**
  * The history routes' and the searches' latency with `profile.history` stored messages, spread
@@ -58,6 +62,8 @@ export async function historyLatency(
     );
     const found = await searchMatches(databaseUrl, readableRooms(searcher.rooms));
     const bearer = { authorization: `Bearer ${searcher.token}` };
+    const newestPaths = ['/routers/last_messages', `/api/v1/rooms/${GENERAL_ROOM}/messages`];
+    await expectFullPages(server.httpUrl, newestPaths, bearer);
     const search = (query: string) => () =>
       httpRequest(
         server.httpUrl,
@@ -67,7 +73,8 @@ export async function historyLatency(
         bearer,
       );
     const routes = {
-      last: () => httpRequest(server.httpUrl, 'GET', '/routers/last_messages'),
+      last: () => httpRequest(server.httpUrl, 'GET', newestPaths[0]),
+      roomNewest: () => httpRequest(server.httpUrl, 'GET', newestPaths[1], undefined, bearer),
       load: () =>
         httpRequest(server.httpUrl, 'POST', '/routers/load', {
           id_message: 1 + Math.floor(Math.random() * maxId),
@@ -115,6 +122,7 @@ export async function historyLatency(
     return {
       messages,
       last: medianOf(rounds.last),
+      roomNewest: medianOf(rounds.roomNewest),
       load: medianOf(rounds.load),
       baseline: medianOf(rounds.baseline),
       search: { readable: found.readable, figures },
@@ -122,6 +130,23 @@ export async function historyLatency(
   } finally {
     await stopServer(bare);
     await stopServer(server);
+  }
+}
+
+/**
+ * The newest pages are answered from memory until the room's next change is heard, and the bulk
+ * load announces nothing: a page kept before it would be timed instead of the loaded history.
+ */
+async function expectFullPages(
+  baseUrl: string,
+  paths: string[],
+  headers: Record<string, string>,
+): Promise<void> {
+  for (const path of paths) {
+    const page = (await (await fetch(`${baseUrl}${path}`, { headers })).json()) as unknown[];
+    if (page.length !== FULL_PAGE) {
+      throw new Error(`${path}: ${page.length} messages after the bulk load, not ${FULL_PAGE}`);
+    }
   }
 }
 
