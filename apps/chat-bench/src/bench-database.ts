@@ -14,7 +14,8 @@ import {
 } from './message-corpus';
 
 const SERVER_DATABASE = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const BENCH_DATABASE = 'chat_bench';
+/** BENCH_DATABASE names another, so that two runs on one PostgreSQL keep apart. */
+const BENCH_DATABASE = process.env.BENCH_DATABASE ?? 'chat_bench';
 
 /** Creates the run's database (dropping one left over) and returns its URL. */
 export async function createBenchDatabase(): Promise<string> {

@@ -1,3 +1,8 @@
+import type { DeliveryCostParams } from './delivery-cost';
+import type { NginxStackProfile } from './nginx-stack';
+import type { OverloadParams } from './overload';
+import type { RoomsScaleOutProfile } from './rooms-scale-out';
+
 /** The load of one run: every phase's size and length. */
 export interface BenchProfile {
   /** Sockets in each fan-out and latency step. */
@@ -18,6 +23,14 @@ export interface BenchProfile {
   /** Requests per route in each history round (and in the warm-up). */
   historyRequests: number;
   rooms: RoomsProfile;
+  /** The rooms load on one instance and on two over Redis (CPU per delivery, what Redis brings). */
+  roomsScaleOut: RoomsScaleOutProfile;
+  /** One step above the highest sustainable fan-out rate: acknowledged, delivered, refused. */
+  overload: OverloadParams;
+  /** Server CPU per delivery at one steady fan-out rate (also the scale-out pair against one). */
+  deliveryCost: DeliveryCostParams;
+  /** Sockets through nginx over two instances: memory, a broadcast, reconnection after a kill. */
+  nginx: NginxStackProfile;
   /** Frames handed to one SDK client to time its cost per frame. */
   sdkFrames: number;
   presence: PresenceProfile;
@@ -52,6 +65,10 @@ const SMOKE: BenchProfile = {
   history: 2_000,
   historyRequests: 20,
   rooms: { connections: 40, roomSize: 10, rates: [20, 40] },
+  roomsScaleOut: { rate: 20, stepMs: 1_000 },
+  overload: { connections: 50, senders: 5, stepMs: 1_000, drainMs: 5_000, factor: 1.5 },
+  deliveryCost: { connections: 50, senders: 5, rate: 20, stepMs: 1_000, rounds: 1 },
+  nginx: { sockets: 100 },
   sdkFrames: 2_000,
   presence: { users: 40, roomSize: 10, roomLimit: 20 },
 };
@@ -68,10 +85,14 @@ const FULL: BenchProfile = {
   history: 1_000_000,
   historyRequests: 2_000,
   rooms: {
-    connections: 1_000,
+    connections: 5_000,
     roomSize: 10,
-    rates: [100, 140, 200, 280, 400, 560, 800, 1120, 1600, 2240, 3200, 4480, 6400, 8960],
+    rates: [400, 560, 800, 1120, 1600, 2240, 3200, 4480, 6400, 8960, 12800],
   },
+  roomsScaleOut: { rate: 800, stepMs: 10_000 },
+  overload: { connections: 1_000, senders: 10, stepMs: 5_000, drainMs: 60_000, factor: 1.5 },
+  deliveryCost: { connections: 1_000, senders: 10, rate: 200, stepMs: 10_000, rounds: 3 },
+  nginx: { sockets: 10_000 },
   sdkFrames: 50_000,
   presence: { users: 1_000, roomSize: 10, roomLimit: 100 },
 };

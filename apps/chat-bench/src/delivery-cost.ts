@@ -2,9 +2,13 @@ import { LoadSpec, runLoad } from './load';
 import { processUsage, RunningServer } from './servers';
 import { median } from './stats';
 
-/** The servers compared: the chat server against the coalescing bare server. */
-export const DELIVERY_COST_KINDS = ['coalescing', 'chat'] as const;
-export type DeliveryCostKind = (typeof DELIVERY_COST_KINDS)[number];
+/** One side of a comparison: a server, or several instances of one with the sockets spread. */
+export interface CostContender {
+  label: string;
+  servers: RunningServer[];
+  /** Sender tokens, for the chat server. */
+  tokens?: string[];
+}
 
 export interface DeliveryCostParams {
   connections: number;
@@ -25,43 +29,39 @@ export interface DeliveryCostStep {
 }
 
 export interface DeliveryCost {
-  steps: Map<DeliveryCostKind, DeliveryCostStep[]>;
-  /** Per kind, the median over rounds of server CPU µs per delivered frame. */
-  micros: Map<DeliveryCostKind, number>;
-  /** The chat server's µs per delivery over the coalescing server's. */
+  steps: Map<string, DeliveryCostStep[]>;
+  /** Per contender, the median over rounds of server CPU µs per delivered frame. */
+  micros: Map<string, number>;
+  /** The second contender's µs per delivery over the first's. */
   ratio: number;
 }
 
 /**
- * Server CPU per delivered frame at one steady rate in one room, the servers alternating within
- * each round. Each step is run twice on the same server: once with its messages and once with no
+ * Server CPU per delivered frame at one steady rate in one room, the contenders alternating within
+ * each round (a contender's CPU is its servers' together). Each step is run twice on the same server: once with its messages and once with no
  * messages at all (the same sockets opened, settled and closed), whose CPU is taken off, so that
  * the handshakes do not enter a figure that is per delivery.
  */
 export async function deliveryCost(
-  servers: Record<DeliveryCostKind, RunningServer>,
-  tokens: string[],
+  contenders: [CostContender, CostContender],
   params: DeliveryCostParams,
 ): Promise<DeliveryCost> {
-  const steps = new Map<DeliveryCostKind, DeliveryCostStep[]>(
-    DELIVERY_COST_KINDS.map((kind) => [kind, []]),
-  );
+  const steps = new Map<string, DeliveryCostStep[]>(contenders.map((c) => [c.label, []]));
   for (let round = 0; round < params.rounds; round++) {
-    for (const kind of DELIVERY_COST_KINDS) {
-      const server = servers[kind];
+    for (const { label, servers, tokens } of contenders) {
       const spec: LoadSpec = {
-        wsUrls: [server.wsUrl],
+        wsUrls: servers.map((server) => server.wsUrl),
         connections: params.connections,
         senders: params.senders,
         rate: params.rate,
         durationMs: params.stepMs,
-        senderTokens: kind === 'chat' ? tokens : undefined,
+        senderTokens: tokens,
       };
-      const idle = await serverCpuDuring(server, () =>
+      const idle = await serverCpuDuring(servers, () =>
         runLoad({ ...spec, rate: 0, durationMs: 0 }),
       );
-      const loaded = await serverCpuDuring(server, () => runLoad(spec));
-      steps.get(kind)!.push({
+      const loaded = await serverCpuDuring(servers, () => runLoad(spec));
+      steps.get(label)!.push({
         cpuSeconds: loaded.cpuSeconds,
         idleCpuSeconds: idle.cpuSeconds,
         deliveries: loaded.result.received,
@@ -70,9 +70,10 @@ export async function deliveryCost(
     }
   }
   const micros = new Map(
-    DELIVERY_COST_KINDS.map((kind) => [kind, median(steps.get(kind)!.map(microsPerDelivery))]),
+    contenders.map(({ label }) => [label, median(steps.get(label)!.map(microsPerDelivery))]),
   );
-  return { steps, micros, ratio: micros.get('chat')! / micros.get('coalescing')! };
+  const [first, second] = contenders.map(({ label }) => micros.get(label)!);
+  return { steps, micros, ratio: second / first };
 }
 
 /** Server CPU µs per delivered frame: the step's CPU less the same sockets' without messages. */
@@ -83,10 +84,11 @@ export function microsPerDelivery(step: DeliveryCostStep): number {
 }
 
 async function serverCpuDuring<Result>(
-  server: RunningServer,
+  servers: RunningServer[],
   work: () => Promise<Result>,
 ): Promise<{ cpuSeconds: number; result: Result }> {
-  const before = processUsage(server.process).cpuSeconds;
+  const cpu = () => servers.reduce((sum, s) => sum + processUsage(s.process).cpuSeconds, 0);
+  const before = cpu();
   const result = await work();
-  return { cpuSeconds: processUsage(server.process).cpuSeconds - before, result };
+  return { cpuSeconds: cpu() - before, result };
 }

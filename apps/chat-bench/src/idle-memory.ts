@@ -1,5 +1,19 @@
 import { closeSockets, openSockets } from './load';
-import { collectGarbage, processUsage, ServerKind, startServer, stopServer } from './servers';
+import {
+  collectGarbage,
+  processUsage,
+  RunningServer,
+  ServerKind,
+  startServer,
+  stopServer,
+} from './servers';
+
+/** A server's resident memory after a full collection (it must run with `inspect`). */
+export async function settledRss(server: RunningServer): Promise<number> {
+  await collectGarbage(server);
+  await settle(500);
+  return processUsage(server.process).rssBytes;
+}
 
 /** Resident memory each idle connection adds, on a freshly started server. */
 export async function idleGrowth(
@@ -10,11 +24,7 @@ export async function idleGrowth(
 ): Promise<number> {
   const server = await startServer(kind, { DATABASE_URL: databaseUrl }, { inspect: true });
   // Read after a full collection, so the figure is what the connections keep, not garbage.
-  const rss = async () => {
-    await collectGarbage(server);
-    await settle(500);
-    return processUsage(server.process).rssBytes;
-  };
+  const rss = () => settledRss(server);
   try {
     await settle(1_000);
     const before = await rss();

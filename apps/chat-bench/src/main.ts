@@ -5,18 +5,23 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createBenchDatabase, dropBenchDatabase } from './bench-database';
 import { benchProfile } from './bench-profile';
+import { deliveryCost } from './delivery-cost';
 import { fanoutRounds } from './fanout';
 import { historyLatency } from './history-latency';
 import { registerAndLogIn } from './http-client';
 import { idleGrowth } from './idle-memory';
 import { latencyRounds } from './latency';
 import { machineDescription } from './machine';
+import { throughNginx } from './nginx-stack';
+import { overloadStep } from './overload';
 import { presenceRounds } from './presence';
 import { renderReport } from './report';
 import { roomsRounds } from './rooms';
-import { scaleOutFanout } from './scale-out';
+import { RoomsScaleOut, roomsScaleOut } from './rooms-scale-out';
+import { ScaleOut, scaleOutFanout, startPair } from './scale-out';
 import { sdkFrameCost } from './sdk-cost';
 import { RunningServer, ServerKind, startServer, stopServer } from './servers';
+import { median } from './stats';
 
 const smoke = process.argv.includes('--smoke');
 const write = !smoke && !process.argv.includes('--no-write');
@@ -39,12 +44,50 @@ async function main(): Promise<void> {
     const fanout = await fanoutRounds(servers, tokensFor, profile);
     // 2. Latency at a moderate load.
     const latency = await latencyRounds(servers, tokensFor, profile);
-    // 6. Rooms: users in rooms of their own (and general), against the baseline given the rooms.
+    // 3. CPU per delivery at one steady rate, against the coalescing baseline.
+    const cost = await deliveryCost(
+      [
+        { label: 'coalescing', servers: [servers.get('coalescing')!] },
+        { label: 'chat', servers: [servers.get('chat')!], tokens },
+      ],
+      profile.deliveryCost,
+    );
+    // 4. Overload: one step above the highest rate the chat server sustained.
+    const sustainable = median(fanout.highest.get('chat')!) / profile.connections;
+    const overload = await overloadStep(
+      servers.get('chat')!,
+      tokens,
+      profile.overload,
+      sustainable,
+    );
+    // 5. Rooms: users in rooms of their own (and general), against the baseline given the rooms.
     const rooms = await roomsRounds(servers, profile);
-    for (const server of servers.values()) await stopServer(server);
+    for (const kind of ['naive', 'coalescing'] as const) await stopServer(servers.get(kind)!);
+
+    // 6. and 7. Two instances over Redis against the chat server alone: the same rooms, then the
+    // fan-out (CPU per delivery at one rate, and the rate search on the pair).
+    const one = servers.get('chat')!;
+    const pair = await startPair(databaseUrl);
+    let roomsSpread: RoomsScaleOut;
+    let scaleOut: ScaleOut;
+    try {
+      roomsSpread = await roomsScaleOut(
+        one,
+        pair,
+        rooms.users,
+        rooms.layout,
+        profile.roomsScaleOut,
+        profile.rounds,
+      );
+      scaleOut = await scaleOutFanout(one, pair, tokens, profile);
+    } finally {
+      for (const server of pair) await stopServer(server);
+    }
+    fanout.lastSteps.set('chat, two instances', scaleOut.lastSteps);
+    await stopServer(one);
     servers.clear();
 
-    // 7. Presence: users connecting at once and leaving, seen by a watcher, and what it cost.
+    // 8. Presence: users connecting at once and leaving, seen by a watcher, and what it cost.
     const presenceServer = await startServer('chat', {
       DATABASE_URL: databaseUrl,
       PRESENCE_ROOM_LIMIT: String(profile.presence.roomLimit),
@@ -53,17 +96,16 @@ async function main(): Promise<void> {
       () => stopServer(presenceServer),
     );
 
-    // 5. Scale-out: the fan-out again, the sockets spread over two instances joined by Redis.
-    const scaleOut = await scaleOutFanout(databaseUrl, tokens, profile);
-    fanout.lastSteps.set('chat, two instances', scaleOut.lastSteps);
-
-    // 3. Idle memory per connection, each on a freshly started server.
+    // 9. Idle memory per connection, each on a freshly started server.
     const idle = new Map<ServerKind, number>();
     for (const kind of ['naive', 'chat'] as ServerKind[]) {
       idle.set(kind, await idleGrowth(kind, databaseUrl, tokens[0], profile.idle));
     }
 
-    // 4. History with many stored messages.
+    // 10. Sockets through nginx over two instances: memory, a broadcast, one instance killed.
+    const nginx = await throughNginx(databaseUrl, profile.nginx, idle.get('naive'));
+
+    // 11. History with many stored messages.
     const history = await historyLatency(databaseUrl, profile);
 
     const report = renderReport(
@@ -74,7 +116,12 @@ async function main(): Promise<void> {
         idle,
         history,
         scaleOut: scaleOut.results,
+        scaleOutCost: scaleOut.cost,
         rooms,
+        roomsSpread,
+        deliveryCost: cost,
+        overload,
+        nginx,
         presence,
         sdk,
         seconds: (performance.now() - started) / 1000,

@@ -1,8 +1,12 @@
+import type { DeliveryCost } from './delivery-cost';
 import type { FanoutStep } from './fanout-step';
 import type { HistoryLatency } from './history-latency';
 import type { LoadResult } from './load';
+import type { NginxStackResult } from './nginx-stack';
+import type { OverloadResult } from './overload';
 import type { PresenceResult } from './presence';
 import type { RoomsKind, RoomsRounds } from './rooms';
+import type { RoomsScaleOut } from './rooms-scale-out';
 import type { SdkCost } from './sdk-cost';
 import type { ServerKind } from './servers';
 import { median } from './stats';
@@ -19,8 +23,18 @@ export interface Measurements {
   history: HistoryLatency;
   /** Highest passing fan-out of two chat instances over Redis, per round. */
   scaleOut: number[];
+  /** CPU per delivery of one chat instance, then of the pair over Redis, at one steady rate. */
+  scaleOutCost: DeliveryCost;
+  /** CPU per delivery at one steady rate: the coalescing baseline, then the chat server. */
+  deliveryCost: DeliveryCost;
+  /** One fan-out step above the chat server's highest sustainable rate. */
+  overload: OverloadResult;
+  /** Sockets through nginx over two instances: memory, a broadcast, one instance killed. */
+  nginx: NginxStackResult;
   /** The rooms scenario, on the chat server and the coalescing baseline given the same rooms. */
   rooms: RoomsRounds;
+  /** The rooms on one instance and spread over two: CPU per delivery, and what Redis brought. */
+  roomsSpread: RoomsScaleOut;
   /** The presence scenario, one result per round. */
   presence: PresenceResult[];
   /** The SDK's cost per received frame, which keeps it out of the load's sockets. */

@@ -1,12 +1,7 @@
 import { fixed as f, thousands as k } from './format';
 import type { NginxStackResult } from './nginx-stack';
 import { RECONNECT_BACKOFF } from './stack-reconnect';
-
-export interface NginxStackVerdict {
-  target: string;
-  measured: string;
-  met: boolean;
-}
+import type { TargetVerdict } from './target-verdict';
 
 /** Issue #22's bound on idle memory through the real stack, against the bare server. */
 const IDLE_BOUND = 1.5;
@@ -17,7 +12,7 @@ export function idleVsBare(result: NginxStackResult): number {
   return instances / bare;
 }
 
-export function nginxStackVerdict(result: NginxStackResult): NginxStackVerdict {
+export function nginxStackVerdict(result: NginxStackResult): TargetVerdict {
   const ratio = idleVsBare(result);
   return {
     target: `idle memory per connection through nginx over two instances at most ${IDLE_BOUND}x bare`,
@@ -27,7 +22,7 @@ export function nginxStackVerdict(result: NginxStackResult): NginxStackVerdict {
 }
 
 /** Every socket got the broadcast, and no message was lost or repeated across the kill. */
-export function nginxDeliveryVerdict(result: NginxStackResult): NginxStackVerdict {
+export function nginxDeliveryVerdict(result: NginxStackResult): TargetVerdict {
   const { broadcast, afterRecovery, outage, recovery } = result;
   const lost = broadcast.missing + afterRecovery.missing + outage.missing;
   const repeated =

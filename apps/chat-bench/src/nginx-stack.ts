@@ -3,16 +3,15 @@
 // broadcast to every socket, and every socket of an instance killed with SIGKILL coming back
 // through nginx to the other one, resuming without a message lost or repeated.
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ChatApiError, ChatHttp } from '@chat/client';
 import { BroadcastDelivery, BroadcastLedger } from './broadcast-ledger';
-import { idleGrowth } from './idle-memory';
+import { idleGrowth, settledRss } from './idle-memory';
 import { socketsPerWorker } from './nginx-config';
 import { logMessages, RunningNginx, startNginx, stopNginx, workersRss } from './nginx-process';
-import { collectGarbage, processUsage, RunningServer, startServer, stopServer } from './servers';
+import { freePort, RunningServer, startServer, stopServer } from './servers';
 import {
   ATTEMPT_TIMEOUT_MS,
   RecoveryFigures,
@@ -238,11 +237,7 @@ async function memory(
   nginx: RunningNginx,
 ): Promise<{ instances: number; nginxWorkers: number }> {
   let total = 0;
-  for (const instance of instances) {
-    await collectGarbage(instance);
-    await settle(500);
-    total += processUsage(instance.process).rssBytes;
-  }
+  for (const instance of instances) total += await settledRss(instance);
   return { instances: total, nginxWorkers: workersRss(nginx) };
 }
 
@@ -260,15 +255,4 @@ async function until(done: () => boolean, timeoutMs: number): Promise<void> {
 
 function settle(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }

@@ -7,7 +7,8 @@ import { readRoomMark, roomMessageText } from './room-mark';
 import { isAck, isError, RoomWire } from './room-wire';
 
 export interface RoomLoadSpec {
-  wsUrl: string;
+  /** The server, or each socket's (several instances). */
+  wsUrl: string | ((socket: number) => string);
   wire: RoomWire;
   layout: RoomLayout;
   /** The server's id of each of the layout's rooms. */
@@ -15,6 +16,8 @@ export interface RoomLoadSpec {
   /** Messages per second, all rooms together. */
   rate: number;
   durationMs: number;
+  /** Called once the sockets have settled, before the first message, and again once all arrived. */
+  around?: { before(): Promise<void>; after(): Promise<void> };
 }
 
 export interface RoomLoadResult extends LoadResult {
@@ -58,6 +61,7 @@ export async function runRoomLoad(spec: RoomLoadSpec): Promise<RoomLoadResult> {
   const sockets = await openInRooms(spec, (socket) => onFrame(roomOf(layout, socket)));
   for (const socket of sockets) socket.on('error', () => errors++);
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  await spec.around?.before();
 
   const sent = await paced(spec.rate, spec.durationMs, (k) => {
     const { room, socket } = senderOf(layout, k);
@@ -70,6 +74,7 @@ export async function runRoomLoad(spec: RoomLoadSpec): Promise<RoomLoadResult> {
   });
   const expected = sent * layout.roomSize;
   await drain(() => received >= expected);
+  await spec.around?.after();
   await closeSockets(sockets);
   const step = { sent, received, expected, durationMs: spec.durationMs, latencies, errors };
   return { ...loadResult(step), misdelivered };
@@ -99,7 +104,8 @@ function enter(
   index: number,
   onFrame: (data: Buffer) => void,
 ): Promise<WebSocket> {
-  const socket = new WebSocket(spec.wsUrl, spec.wire.protocol ?? [], { perMessageDeflate: false });
+  const url = typeof spec.wsUrl === 'string' ? spec.wsUrl : spec.wsUrl(index);
+  const socket = new WebSocket(url, spec.wire.protocol ?? [], { perMessageDeflate: false });
   return new Promise<WebSocket>((resolve, reject) => {
     const timeout = setTimeout(
       () => fail(new Error(`socket ${index}: no answer to its hello`)),

@@ -1,9 +1,9 @@
 import { BenchProfile } from './bench-profile';
-import { FanoutStep, firstRateStep, highestPassing } from './fanout-step';
+import { FanoutStep, halfRate, highestPassing, stepAt } from './fanout-step';
 import { searchRates } from './rate-search';
-import { roomLayout, roomOf } from './room-layout';
+import { RoomLayout, roomLayout, roomOf } from './room-layout';
 import { RoomLoadResult, runRoomLoad } from './room-load';
-import { setUpRooms } from './room-setup';
+import { RoomUsers, setUpRooms } from './room-setup';
 import { baselineWire, chatWire, RoomWire } from './room-wire';
 import { processUsage, RunningServer, ServerKind } from './servers';
 
@@ -18,12 +18,19 @@ const GENERAL_ROOM = 1;
 export interface RoomsRounds {
   /** Per kind, the highest passing deliveries/s of each round. */
   highest: Map<RoomsKind, number[]>;
-  /** Per kind, each round's step at the first rate (for latency). */
+  /**
+   * Per kind, each round's step at half the chat server's highest passing rate (see halfRate),
+   * for latency; the rates, by round.
+   */
   latency: Map<RoomsKind, RoomLoadResult[]>;
+  latencyRates: number[];
   /** Per kind, messages that reached a socket outside their room, over every step of every round. */
   misdelivered: Map<RoomsKind, number>;
   /** Per kind, the steps of the last round. */
   lastSteps: Map<RoomsKind, RoomStep[]>;
+  /** The users and rooms, for later phases on the same database. */
+  users: RoomUsers;
+  layout: RoomLayout;
 }
 
 /**
@@ -44,7 +51,10 @@ export async function roomsRounds(
     highest: new Map(ROOMS_KINDS.map((kind) => [kind, []])),
     latency: new Map(ROOMS_KINDS.map((kind) => [kind, []])),
     misdelivered: new Map(ROOMS_KINDS.map((kind) => [kind, 0])),
+    latencyRates: [],
     lastSteps: new Map(),
+    users,
+    layout,
   };
   for (let round = 0; round < profile.rounds; round++) {
     for (const kind of ROOMS_KINDS) {
@@ -63,11 +73,16 @@ export async function roomsRounds(
       };
       const steps = await searchRates(profile.rooms.rates, step);
       rounds.highest.get(kind)!.push(highestPassing(steps));
-      const atFirstRate = firstRateStep(steps);
-      if (atFirstRate) rounds.latency.get(kind)!.push(atFirstRate.result);
       const misdelivered = steps.reduce((sum, s) => sum + s.result.misdelivered, 0);
       rounds.misdelivered.set(kind, rounds.misdelivered.get(kind)! + misdelivered);
       rounds.lastSteps.set(kind, steps);
+    }
+    // The baseline passes every rate the chat server does, so both have a step at this one.
+    const rate = halfRate(profile.rooms.rates, rounds.lastSteps.get('chat')!);
+    rounds.latencyRates.push(rate);
+    for (const kind of ROOMS_KINDS) {
+      const step = stepAt(rounds.lastSteps.get(kind)!, rate);
+      if (step) rounds.latency.get(kind)!.push(step.result);
     }
   }
   return rounds;

@@ -84,8 +84,10 @@ export async function startServer(
   return { kind, process: child, httpUrl, wsUrl, inspectPort };
 }
 
+/** Stops a server; one already stopped (by its code or a signal) is left as it is. */
 export async function stopServer(server: RunningServer): Promise<void> {
-  if (server.process.exitCode !== null) return;
+  const { exitCode, signalCode } = server.process;
+  if (exitCode !== null || signalCode !== null) return;
   await new Promise<void>((resolve) => {
     server.process.once('exit', () => resolve());
     server.process.kill('SIGTERM');
@@ -139,7 +141,7 @@ async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
   throw new Error(`chat server did not start (exit ${child.exitCode})`);
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
