@@ -29,13 +29,13 @@ const stored = (timeZone: string) =>
 
 /**
  * One round trip and one commit for any number of rooms: chat_insert_messages_in_rooms (see the
- * migrations) stores each room's rows through chat_insert_messages, which numbers them in the
- * room's sequence, resolves their mentions and skips rows whose key the room has stored; they come
- * back in id order.
+ * migrations) numbers the rows in their rooms' sequences, resolves their mentions and skips rows
+ * whose key the room has stored; they come back in id order (rooms ascending, each room's rows in
+ * the order given).
  */
 const INSERT_BATCH = `
-  SELECT ${stored('$7')}
-    FROM chat_insert_messages_in_rooms($1, $2, $3, $4, $5, $6, $8) m JOIN users u ON u.id = m.user_id
+  SELECT ${stored('$6')}
+    FROM chat_insert_messages_in_rooms($1, $2, $3, $4, $5, $7) m JOIN users u ON u.id = m.user_id
    ORDER BY m.id`;
 
 const SELECT_BY_KEYS = `
@@ -65,19 +65,17 @@ export class MessageStore {
   /**
    * Inserts a batch, of one room or several, in one statement, every row marked with `writeId`,
    * skipping rows whose author already stored their key in the room: the new rows in id order,
-   * each room's in the order given. Fails whole when one row is refused.
+   * each room's in the order given. Fails whole when one row or one room is refused.
    */
   async insertBatch(rows: MessageRow[], writeId: string): Promise<StoredMessage[]> {
-    const grouped = byRoomAscending(rows);
     const { rows: inserted } = await this.sql.query<StoredMessage>(INSERT_BATCH, [
-      grouped.rooms,
-      grouped.counts,
-      grouped.rows.map((row) => row.userId),
-      grouped.rows.map((row) => row.text),
-      grouped.rows.map((row) => row.clientId),
+      rows.map((row) => row.roomId),
+      rows.map((row) => row.userId),
+      rows.map((row) => row.text),
+      rows.map((row) => row.clientId),
       writeId,
       this.timeZone,
-      grouped.rows.map((row) => namesParameter(row.mentionedNames)),
+      rows.map((row) => namesParameter(row.mentionedNames)),
     ]);
     return inserted;
   }
@@ -102,24 +100,4 @@ export class MessageStore {
     ]);
     return rows;
   }
-}
-
-/** The rows grouped by room, rooms ascending (the insert's lock order), each room's kept in order. */
-export function byRoomAscending(rows: MessageRow[]): {
-  rooms: number[];
-  counts: number[];
-  rows: MessageRow[];
-} {
-  const rooms = new Map<number, MessageRow[]>();
-  for (const row of rows) {
-    const room = rooms.get(row.roomId);
-    if (room) room.push(row);
-    else rooms.set(row.roomId, [row]);
-  }
-  const ids = [...rooms.keys()].sort((a, b) => a - b);
-  return {
-    rooms: ids,
-    counts: ids.map((id) => rooms.get(id)!.length),
-    rows: ids.flatMap((id) => rooms.get(id)!),
-  };
 }

@@ -5,7 +5,7 @@ import type { ChatEvent, ChatMessage, EventBus } from '@chat/events';
 import type { ChatMetrics } from '@chat/metrics';
 import type { StoredMessage } from './message-json';
 import { MessageWriter, NewMessage, WriteResult } from './message-writer.service';
-import { byRoomAscending, MessageKey, MessageRow, MessageStore } from './message-store.repository';
+import type { MessageKey, MessageRow, MessageStore } from './message-store.repository';
 
 interface Row {
   id: number;
@@ -71,12 +71,18 @@ class FakeDatabase {
     });
   }
 
-  /** As chat_insert_messages_in_rooms: room by room, rooms ascending, all or nothing. */
+  /** Rooms whose inserts are refused as chat_insert_messages_in_rooms refuses a closed room. */
+  readonly closedRooms = new Set<number>();
+
+  /** As chat_insert_messages_in_rooms: rooms ascending, each room's rows in order, all or nothing. */
   private insert(rows: MessageRow[], writeId: string): StoredMessage[] {
-    const grouped = byRoomAscending(rows);
-    const batch = grouped.rows;
+    const batch = [...rows].sort((a, b) => a.roomId - b.roomId);
     this.inserts.push(batch.length);
-    this.insertRooms.push(grouped.rooms);
+    this.insertRooms.push([...new Set(batch.map((row) => row.roomId))]);
+    const closed = batch.find((row) => this.closedRooms.has(row.roomId));
+    if (closed) {
+      throw Object.assign(new Error(`No open room ${closed.roomId}`), { code: '23503' });
+    }
     if (batch.some((row) => row.text.includes('\u0000') || row.clientId?.includes('\u0000'))) {
       throw Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), {
         code: NUL_REFUSED,
@@ -280,6 +286,26 @@ describe('MessageWriter', () => {
     expect(published.map((e) => e.message.message)).toEqual(['c']);
   });
 
+  it("refuses a closed room's writers alone, at once, without holding up the other rooms", async () => {
+    const { db, published, writer } = setUp();
+    db.closedRooms.add(9);
+    const messages: Write[] = [{ userId: 1, text: 'first' }];
+    for (let i = 0; i < 100; i++) {
+      messages.push({ roomId: i % 2 ? 9 : 1 + (i % 7), userId: 2, text: `m${i}` });
+    }
+    const outcomes = await writeAll(writer, messages);
+    const refused = outcomes.flatMap((o, i) => (o.status === 'rejected' ? [messages[i]] : []));
+    expect(refused).toHaveLength(50);
+    expect(refused.every((m) => m.roomId === 9)).toBe(true);
+    expect(published).toHaveLength(51);
+    // The first alone, the mixed batch, then each room once: room 9's rows are not halved.
+    expect(db.inserts.length).toBeLessThanOrEqual(2 + 8);
+    const room1 = published.filter((e) => e.message.message !== 'first');
+    expect(room1.map((e) => e.message.message_id)).toEqual(
+      [...room1.map((e) => e.message.message_id)].sort((a, b) => a - b),
+    );
+  });
+
   describe('when the answer to an insert is lost', () => {
     beforeEach(() => jest.useFakeTimers());
     afterEach(() => jest.useRealTimers());
@@ -307,6 +333,33 @@ describe('MessageWriter', () => {
         [3, undefined],
         [2, 'k'],
       ]);
+    });
+
+    it('says an insert is in doubt until it is settled', async () => {
+      const { db, writer } = setUp();
+      expect(writer.hasWritesInDoubt()).toBe(false);
+      db.loseNextAnswer = true;
+      await writeAll(writer, [{ userId: 2, text: 'committed' }]);
+      expect(writer.hasWritesInDoubt()).toBe(true);
+      await jest.advanceTimersByTimeAsync(1_000);
+      await writer.drain();
+      expect(writer.hasWritesInDoubt()).toBe(false);
+    });
+
+    it('still publishes what it stored after an outage of minutes (idle retries try no empty insert)', async () => {
+      const { db, published, writer } = setUp();
+      db.loseNextAnswer = true;
+      await writeAll(writer, [{ userId: 1, text: 'committed' }]);
+      db.failure = new Error('connect ECONNREFUSED');
+      for (let second = 0; second < 150; second++) {
+        await jest.advanceTimersByTimeAsync(1_000);
+        await writer.drain();
+      }
+      db.failure = undefined;
+      await jest.advanceTimersByTimeAsync(1_000);
+      await writer.drain();
+      expect(published.map((e) => e.message.message)).toEqual(['committed']);
+      expect(db.inserts).not.toContain(0);
     });
 
     it('keeps the insert in doubt while the database does not answer, and settles it later', async () => {

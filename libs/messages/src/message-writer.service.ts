@@ -79,6 +79,14 @@ export class MessageWriter {
     });
   }
 
+  /**
+   * Whether an insert's outcome is still unknown: it may have stored messages nobody was told of
+   * yet (they are published once settled), so pages read meanwhile may lack them.
+   */
+  hasWritesInDoubt(): boolean {
+    return this.inDoubt.length > 0;
+  }
+
   /** Resolves once everything queued so far is stored and published. */
   async drain(): Promise<void> {
     while (this.flushing) await this.flushing;
@@ -88,7 +96,8 @@ export class MessageWriter {
     do {
       // Not while a retry is due: a database that still hangs would hold every batch meanwhile.
       if (this.inDoubt.length > 0 && !this.settleTimer) await this.settleInDoubt();
-      await this.storeBatch(this.queue.splice(0, MAX_BATCH));
+      // A retry timer's flush may find nothing queued: no insert, which would only fail meanwhile.
+      if (this.queue.length > 0) await this.storeBatch(this.queue.splice(0, MAX_BATCH));
     } while (this.queue.length > 0);
     this.flushing = null;
   }
@@ -153,14 +162,14 @@ export class MessageWriter {
   }
 
   /**
-   * Stores a batch in one insert. When PostgreSQL refuses a row's data, which fails the whole
-   * statement, each half is stored on its own, down to the bad row alone: only its writer is
-   * refused, and the others keep their order.
+   * Stores a batch in one insert. When PostgreSQL refuses it for a row's data or a room (closed,
+   * or an author not in it), which fails the whole statement, each room's rows are stored on their
+   * own, and a room's each half on its own, down to the bad row alone: only its writer is refused,
+   * the other rooms are not held up by it, and every room's rows keep their order.
    */
   private async storeBatch(batch: PendingWrite[]): Promise<void> {
     let inserted: StoredMessage[];
     const writeId = randomUUID();
-    // Taken before the insert: other rooms' inserts, side by side, may store newer ids meanwhile.
     const storedBefore = this.newestId;
     try {
       inserted = await this.store.insertBatch(
@@ -175,9 +184,17 @@ export class MessageWriter {
       );
     } catch (error) {
       if (batch.length > 1 && isRowError(error)) {
-        const half = Math.ceil(batch.length / 2);
-        await this.storeBatch(batch.slice(0, half));
-        return this.storeBatch(batch.slice(half));
+        const rooms = byRoom(batch);
+        if (rooms.length > 1) {
+          for (const room of rooms) await this.storeBatch(room);
+          return;
+        }
+        // A closed room refuses each of its rows alike: no use trying them one by one.
+        if (!isClosedRoom(error)) {
+          const half = Math.ceil(batch.length / 2);
+          await this.storeBatch(batch.slice(0, half));
+          return this.storeBatch(batch.slice(half));
+        }
       }
       if (!isRowError(error)) this.markInDoubt(writeId, error, storedBefore);
       for (const pending of batch) pending.reject(error);
@@ -268,6 +285,22 @@ export class MessageWriter {
       created,
     };
   }
+}
+
+/** The writes of each room, in the order they came. */
+function byRoom(writes: PendingWrite[]): PendingWrite[][] {
+  const rooms = new Map<number, PendingWrite[]>();
+  for (const write of writes) {
+    const room = rooms.get(write.roomId);
+    if (room) room.push(write);
+    else rooms.set(write.roomId, [write]);
+  }
+  return [...rooms.values()];
+}
+
+/** The insert's refusal of a room that is archived or gone (see chat_insert_messages_in_rooms). */
+function isClosedRoom(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('No open room');
 }
 
 /** An empty client_id is no key, in the insert and here alike. */

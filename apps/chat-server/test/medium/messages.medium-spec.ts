@@ -195,6 +195,14 @@ describe('messages on PostgreSQL', () => {
         store.insertBatch([row(low, 'low 3'), row(high, 'outsider', -1)], randomUUID()),
       ).rejects.toMatchObject({ code: expect.stringMatching(/^23/) });
       expect(await storedTexts(['low 3'])).toEqual([]);
+      // Row arrays of different lengths are the caller's mistake, not data to pad with NULLs.
+      await expect(
+        m.db.query(
+          `SELECT * FROM chat_insert_messages_in_rooms($1, $2, $3, $4, gen_random_uuid())`,
+          [[low, low], [author.id, author.id], ['uneven 1', 'uneven 2'], [null]],
+        ),
+      ).rejects.toMatchObject({ code: 'P0001' });
+      expect(await storedTexts(['uneven 1', 'uneven 2'])).toEqual([]);
     });
   });
 
