@@ -2,6 +2,7 @@ import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { ChatEvent, EventBus } from '@chat/events';
 import { ChatMetrics } from '@chat/metrics';
 import { GENERAL_ROOM_ID } from '@chat/rooms';
+import { MessageWriter } from './message-writer.service';
 import { NewestPageCache } from './newest-page-cache';
 
 /** What a newest page of the general room shows changes with these: its messages and authors. */
@@ -36,6 +37,7 @@ export class NewestPages implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly events: EventBus,
     private readonly metrics: ChatMetrics,
+    private readonly writer: MessageWriter,
   ) {}
 
   onModuleInit(): void {
@@ -56,10 +58,11 @@ export class NewestPages implements OnModuleInit, OnModuleDestroy {
   /**
    * The general room's page under `key`: kept, or read and kept if the bus was connected
    * throughout the read (a first connection is not announced, so it is checked at both ends) and
-   * nothing that changes the page was heard meanwhile.
+   * nothing that changes the page was heard meanwhile. While one of this instance's inserts is in
+   * doubt, pages come from the database: it may have stored messages not yet announced.
    */
   async general(key: string, read: () => Promise<string>): Promise<string> {
-    const hearing = this.events.isConnected();
+    const hearing = this.trusted();
     const kept = hearing ? this.cache.get(key) : undefined;
     if (kept !== undefined) {
       this.metrics.historyCacheHits.inc();
@@ -67,7 +70,11 @@ export class NewestPages implements OnModuleInit, OnModuleDestroy {
     }
     const version = this.cache.version;
     const page = await read();
-    if (hearing && this.events.isConnected()) this.cache.store(key, version, page);
+    if (hearing && this.trusted()) this.cache.store(key, version, page);
     return page;
+  }
+
+  private trusted(): boolean {
+    return this.events.isConnected() && !this.writer.hasWritesInDoubt();
   }
 }

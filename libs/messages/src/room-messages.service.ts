@@ -4,6 +4,7 @@ import { AppConfig } from '@chat/config';
 import { ConflictError, NotFoundError, PermissionError, TooManyRequestsError } from '@chat/errors';
 import { actingRefusal } from '@chat/protocol';
 import { GENERAL_ROOM_ID, RoomAccess, RoomAccessResult, UserRateLimit } from '@chat/rooms';
+import { ROOM_PAGE_DEFAULT } from './dto/room-message-requests.dto';
 import { RoomMessage, toRoomMessage } from './message-json';
 import { WriteResult } from './message-writer.service';
 import { LoggedChange, MessagePlace, MessagesRepository } from './messages.repository';
@@ -58,8 +59,9 @@ export class RoomMessagesService {
    */
   async page(caller: AuthUser, roomId: number, query: RoomPageQuery): Promise<string> {
     const newest = query.afterSeq === undefined && query.beforeSeq === undefined;
-    if (newest && roomId === GENERAL_ROOM_ID) {
-      return this.newestPages.general(`room:${query.limit}`, () =>
+    // Only the default size is kept: the others are rarer, and each copy costs memory.
+    if (newest && roomId === GENERAL_ROOM_ID && query.limit === ROOM_PAGE_DEFAULT) {
+      return this.newestPages.general('room', () =>
         this.repository.roomNewestPage(roomId, query.limit),
       );
     }
