@@ -11,8 +11,8 @@ export class MessageRateLimiter {
     this.limit = new UserRateLimit(config.messageRate);
   }
 
-  /** Takes one message from the user's allowance; false when it is spent. */
-  take(userId: number, now = Date.now()): boolean {
+  /** Takes one message from the user's allowance (now: monotonic ms); false when it is spent. */
+  take(userId: number, now = performance.now()): boolean {
     return this.limit.take(userId, now);
   }
 }

@@ -21,17 +21,18 @@ export class UserRateLimit {
     this.perMs = rate.perSecond / 1000;
   }
 
-  /** Takes one from the user's allowance; false when it is spent. */
-  take(userId: number, now = Date.now()): boolean {
+  /**
+   * Takes one from the user's allowance; false when it is spent. Time is the monotonic clock's
+   * (milliseconds): the wall clock may be set back, which would take allowance away.
+   */
+  take(userId: number, now = performance.now()): boolean {
     if (this.buckets.size >= SWEEP_SIZE) this.forgetFull(now);
     const bucket = this.buckets.get(userId) ?? { tokens: this.rate.burst, updatedAt: now };
-    // Date.now() may step back (the clock set by NTP): that takes no allowance away, and the
-    // time until the clock is past the last update again gives none.
     bucket.tokens = Math.min(
       this.rate.burst,
-      bucket.tokens + Math.max(0, now - bucket.updatedAt) * this.perMs,
+      bucket.tokens + (now - bucket.updatedAt) * this.perMs,
     );
-    bucket.updatedAt = Math.max(bucket.updatedAt, now);
+    bucket.updatedAt = now;
     this.buckets.set(userId, bucket);
     if (bucket.tokens < 1) return false;
     bucket.tokens -= 1;
