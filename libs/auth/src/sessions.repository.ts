@@ -10,6 +10,9 @@ export interface LiveSession {
   expiresAt: number;
 }
 
+/** How often a session's last_seen_at moves on, at most. */
+export const SEEN_EVERY_SECONDS = 60;
+
 const INSERT = `
   INSERT INTO sessions (user_id, expires_at) VALUES ($1, now() + $2 * interval '1 second')
   RETURNING id`;
@@ -17,14 +20,19 @@ const INSERT = `
 /**
  * The session check, one round trip on every cache miss: the users table is joined here, by name,
  * rather than asked through the Users module (which depends on this one); the foreign key makes the
- * join safe. A live session of a deleted user finds nothing.
+ * join safe. A live session of a deleted user finds nothing. That it was seen is recorded at most
+ * once a minute: a check that writes nothing commits without a WAL flush, and a busy user's socket
+ * is checked every few seconds.
  */
 const TOUCH_LIVE = `
-  UPDATE sessions s SET last_seen_at = now()
-    FROM users u
-   WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
-     AND u.id = s.user_id AND u.deleted_at IS NULL
-  RETURNING s.user_id, u.role, s.expires_at`;
+  WITH live AS (
+    SELECT s.id, s.user_id, u.role, s.expires_at, s.last_seen_at
+      FROM sessions s JOIN users u ON u.id = s.user_id
+     WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.deleted_at IS NULL),
+  touched AS (
+    UPDATE sessions s SET last_seen_at = now() FROM live
+     WHERE s.id = live.id AND live.last_seen_at < now() - interval '${SEEN_EVERY_SECONDS} seconds')
+  SELECT user_id, role, expires_at FROM live`;
 
 /** Which of the sessions are still live (of a live account), without touching them. */
 const LIVE_AMONG = `
@@ -62,7 +70,8 @@ export class SessionsRepository {
 
   /**
    * The session if it is live (neither revoked nor expired) and its user too, recording that it
-   * was seen; null otherwise. `sessionId` must be a UUID.
+   * was seen (when last recorded over SEEN_EVERY_SECONDS ago); null otherwise. `sessionId` must be
+   * a UUID.
    */
   async touchLive(sessionId: string): Promise<LiveSession | null> {
     const { rows } = await this.sql.query<{ user_id: number; role: Role; expires_at: Date }>(

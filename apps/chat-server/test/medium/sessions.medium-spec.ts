@@ -1,4 +1,5 @@
 import { SessionsService } from '@chat/auth';
+import { SessionsRepository } from '../../../../libs/auth/src/sessions.repository';
 import { Role } from '@chat/roles';
 import { UsersModule, UsersService } from '@chat/users';
 import { createMediumModule, MediumModule, uniqueName } from './support/medium-module';
@@ -50,15 +51,21 @@ describe('SessionsService on PostgreSQL', () => {
   it('resolves a live session to its user, role and id, and records that it was seen', async () => {
     const user = await newUser(Role.Moderator);
     const id = await sessions.create(user.id);
-    const created = await sessionRow(id);
+    await m.db.query(
+      `UPDATE sessions SET last_seen_at = now() - interval '2 minutes' WHERE id = $1`,
+      [id],
+    );
+    const before = await sessionRow(id);
     expect(await sessions.resolve(id, user.id)).toEqual({
       id: user.id,
       role: Role.Moderator,
       sessionId: id,
     });
-    expect((await sessionRow(id)).last_seen_at.getTime()).toBeGreaterThan(
-      created.last_seen_at.getTime(),
-    );
+    const seen = (await sessionRow(id)).last_seen_at.getTime();
+    expect(seen).toBeGreaterThan(before.last_seen_at.getTime());
+    // Seen again within the minute: the check answers alike and writes nothing.
+    expect(await m.get(SessionsRepository).touchLive(id)).toMatchObject({ userId: user.id });
+    expect((await sessionRow(id)).last_seen_at.getTime()).toBe(seen);
   });
 
   it.each([
