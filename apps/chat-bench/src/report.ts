@@ -78,7 +78,8 @@ same machine: **naive** (one JSON.stringify, then client.send per client) and **
 frame built once; all frames due for a socket in one event-loop turn written with one write). The
 load generator is one Node process on the same 2 cores, so it competes with the server it
 measures; ratios matter more than absolute numbers. Medians of ${profile.rounds} alternating rounds.
-Each step opens fresh sockets and waits half a second before the first message. In the fan-out
+Each step opens fresh sockets and waits half a second before the first message (a rooms step also
+waits, up to 5 s, until the server's CPU is under a tenth of a core, its sign-in work done). In the fan-out
 search a step that fails is run once more before the search stops (both attempts are listed
 below). Idle memory is read after a full garbage collection of the measured process (asked for
 through its inspector), so it counts what the connections keep rather than garbage.

@@ -17,7 +17,7 @@ export interface RoomLoadSpec {
   rate: number;
   durationMs: number;
   /** Called once the sockets have settled, before the first message, and again once all arrived. */
-  around?: { before(): Promise<void>; after(): Promise<void> };
+  around?: { before?(): Promise<void>; after?(): Promise<void> };
 }
 
 export interface RoomLoadResult extends LoadResult {
@@ -61,7 +61,7 @@ export async function runRoomLoad(spec: RoomLoadSpec): Promise<RoomLoadResult> {
   const sockets = await openInRooms(spec, (socket) => onFrame(roomOf(layout, socket)));
   for (const socket of sockets) socket.on('error', () => errors++);
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-  await spec.around?.before();
+  await spec.around?.before?.();
 
   const sent = await paced(spec.rate, spec.durationMs, (k) => {
     const { room, socket } = senderOf(layout, k);
@@ -74,7 +74,7 @@ export async function runRoomLoad(spec: RoomLoadSpec): Promise<RoomLoadResult> {
   });
   const expected = sent * layout.roomSize;
   await drain(() => received >= expected);
-  await spec.around?.after();
+  await spec.around?.after?.();
   await closeSockets(sockets);
   const step = { sent, received, expected, durationMs: spec.durationMs, latencies, errors };
   return { ...loadResult(step), misdelivered };

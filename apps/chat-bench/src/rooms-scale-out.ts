@@ -2,8 +2,11 @@ import { RoomLayout, roomOf, senderOf } from './room-layout';
 import { runRoomLoad } from './room-load';
 import { RoomUsers } from './room-setup';
 import { chatWire } from './room-wire';
-import { processUsage, RunningServer } from './servers';
+import { processUsage, RunningServer, untilQuiet } from './servers';
 import { median } from './stats';
+
+/** The longest a step waits for the servers to finish with its sockets' sign-ins. */
+const QUIET_MAX_MS = 5_000;
 
 /** The rooms load on one chat instance and on two over Redis, at one rate. */
 export interface RoomsScaleOutProfile {
@@ -88,6 +91,7 @@ export async function roomsScaleOut(
       durationMs: profile.stepMs,
       around: {
         before: async () => {
+          await untilQuiet(servers, QUIET_MAX_MS);
           receivedBefore = await Promise.all(servers.map(roomEventsReceived));
           cpuBefore = cpu();
         },

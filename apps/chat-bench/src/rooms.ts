@@ -5,12 +5,15 @@ import { RoomLayout, roomLayout, roomOf } from './room-layout';
 import { RoomLoadResult, runRoomLoad } from './room-load';
 import { RoomUsers, setUpRooms } from './room-setup';
 import { baselineWire, chatWire, RoomWire } from './room-wire';
-import { processUsage, RunningServer, ServerKind } from './servers';
+import { processUsage, RunningServer, ServerKind, untilQuiet } from './servers';
 
 /** The servers the rooms scenario compares: the chat server and the baseline given the rooms. */
 export const ROOMS_KINDS = ['coalescing', 'chat'] as const;
 export type RoomsKind = (typeof ROOMS_KINDS)[number];
 export type RoomStep = FanoutStep<RoomLoadResult>;
+
+/** The longest a step waits for a server to finish with its sockets' sign-ins. */
+const QUIET_MAX_MS = 5_000;
 
 /** The general room's id, which every user is in (the baseline is told the same). */
 const GENERAL_ROOM = 1;
@@ -68,6 +71,7 @@ export async function roomsRounds(
           roomIds: users.roomIds,
           rate,
           durationMs: profile.stepMs,
+          around: { before: () => untilQuiet([server], QUIET_MAX_MS) },
         });
         return { rate, result, cpuSeconds: processUsage(server.process).cpuSeconds - before };
       };

@@ -104,6 +104,24 @@ export function processUsage(child: ChildProcess): { cpuSeconds: number; rssByte
   return { cpuSeconds, rssBytes: rssKb * 1024 };
 }
 
+const QUIET_SHARE = 0.1;
+const QUIET_WINDOW_MS = 200;
+
+/**
+ * Waits until the servers' CPU over a short window is under a tenth of a core (their work for the
+ * sockets just opened, such as presence, is done), for at most `maxMs`: a step then measures its
+ * traffic, not the handshakes before it.
+ */
+export async function untilQuiet(servers: RunningServer[], maxMs: number): Promise<void> {
+  const cpu = () => servers.reduce((sum, s) => sum + processUsage(s.process).cpuSeconds, 0);
+  const deadline = Date.now() + maxMs;
+  while (Date.now() < deadline) {
+    const before = cpu();
+    await new Promise((resolve) => setTimeout(resolve, QUIET_WINDOW_MS));
+    if (cpu() - before < (QUIET_SHARE * QUIET_WINDOW_MS) / 1000) return;
+  }
+}
+
 /**
  * A full garbage collection in a server started with `inspect`, through the inspector protocol,
  * so that a memory reading counts what is kept rather than garbage not yet collected.
