@@ -1,5 +1,5 @@
 import { LoadSpec, runLoad } from './load';
-import { processUsage, RunningServer } from './servers';
+import { cpuSecondsOf, RunningServer } from './servers';
 import { median } from './stats';
 
 /** One side of a comparison: a server, or several instances of one with the sockets spread. */
@@ -87,8 +87,7 @@ async function serverCpuDuring<Result>(
   servers: RunningServer[],
   work: () => Promise<Result>,
 ): Promise<{ cpuSeconds: number; result: Result }> {
-  const cpu = () => servers.reduce((sum, s) => sum + processUsage(s.process).cpuSeconds, 0);
-  const before = cpu();
+  const before = cpuSecondsOf(servers);
   const result = await work();
-  return { cpuSeconds: cpu() - before, result };
+  return { cpuSeconds: cpuSecondsOf(servers) - before, result };
 }

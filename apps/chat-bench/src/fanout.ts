@@ -2,7 +2,7 @@ import { BenchProfile } from './bench-profile';
 import { FanoutStep, highestPassing } from './fanout-step';
 import { runLoad } from './load';
 import { searchRates } from './rate-search';
-import { processUsage, RunningServer, ServerKind } from './servers';
+import { cpuSecondsOf, RunningServer, ServerKind } from './servers';
 
 export interface FanoutRounds {
   /** Per kind, the highest passing deliveries/s of each round. */
@@ -38,8 +38,7 @@ export async function fanoutSearch(
   profile: BenchProfile,
   tokens?: string[],
 ): Promise<FanoutStep[]> {
-  const cpu = () =>
-    servers.reduce((sum, server) => sum + processUsage(server.process).cpuSeconds, 0);
+  const cpu = () => cpuSecondsOf(servers);
   const step = async (rate: number): Promise<FanoutStep> => {
     const before = cpu();
     const result = await runLoad({

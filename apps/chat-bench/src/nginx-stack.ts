@@ -11,7 +11,14 @@ import { BroadcastDelivery, BroadcastLedger } from './broadcast-ledger';
 import { idleGrowth, settledRss } from './idle-memory';
 import { socketsPerWorker } from './nginx-config';
 import { logMessages, RunningNginx, startNginx, stopNginx, workersRss } from './nginx-process';
-import { freePort, RunningServer, startServer, stopServer } from './servers';
+import {
+  freePort,
+  metricOf,
+  redisVariables,
+  RunningServer,
+  startServer,
+  stopServer,
+} from './servers';
 import {
   ATTEMPT_TIMEOUT_MS,
   RecoveryFigures,
@@ -91,9 +98,7 @@ export async function throughNginx(
   const reconnector = new Reconnector(MAX_DROPS_PER_SOCKET * profile.sockets);
   try {
     const variables = {
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-      REDIS_PREFIX: `chat-bench-nginx-${process.pid}:`,
+      ...redisVariables(databaseUrl, 'nginx'),
       // As deployed: the client's address from nginx's X-Forwarded-For.
       TRUST_PROXY: 'loopback',
     };
@@ -243,9 +248,7 @@ async function memory(
 
 /** The instance's own count of its open sockets (its chat_ws_connections gauge). */
 async function openConnections(instance: RunningServer): Promise<number> {
-  const text = await (await fetch(`${instance.httpUrl}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith('chat_ws_connections '));
-  return Number(line?.split(' ')[1]);
+  return (await metricOf(instance, 'chat_ws_connections')) ?? NaN;
 }
 
 async function until(done: () => boolean, timeoutMs: number): Promise<void> {

@@ -2,7 +2,7 @@ import { RoomLayout, roomOf, senderOf } from './room-layout';
 import { runRoomLoad } from './room-load';
 import { RoomUsers } from './room-setup';
 import { chatWire } from './room-wire';
-import { processUsage, RunningServer, untilQuiet } from './servers';
+import { cpuSecondsOf, metricOf, RunningServer, untilQuiet } from './servers';
 import { median } from './stats';
 
 /** The longest a step waits for the servers to finish with its sockets' sign-ins. */
@@ -77,7 +77,7 @@ export async function roomsScaleOut(
 ): Promise<RoomsScaleOut> {
   const wire = chatWire(users.tokens);
   const step = async (servers: RunningServer[], wsUrl: (socket: number) => string) => {
-    const cpu = () => servers.reduce((sum, s) => sum + processUsage(s.process).cpuSeconds, 0);
+    const cpu = () => cpuSecondsOf(servers);
     let cpuBefore = 0;
     let cpuSeconds = 0;
     let receivedBefore: number[] = [];
@@ -129,9 +129,7 @@ export async function roomsScaleOut(
   };
 }
 
-/** The instance's chat_bus_events_received_total{channel="room"}, from its /metrics. */
+/** The instance's chat_bus_events_received_total{channel="room"} (none yet: 0). */
 async function roomEventsReceived(server: RunningServer): Promise<number> {
-  const text = await (await fetch(`${server.httpUrl}/metrics`)).text();
-  const line = /^chat_bus_events_received_total\{channel="room"\} (\d+)/m.exec(text);
-  return line ? Number(line[1]) : 0;
+  return (await metricOf(server, 'chat_bus_events_received_total{channel="room"}')) ?? 0;
 }

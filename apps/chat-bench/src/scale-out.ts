@@ -2,7 +2,7 @@ import { BenchProfile } from './bench-profile';
 import { DeliveryCost, deliveryCost } from './delivery-cost';
 import { fanoutSearch } from './fanout';
 import { FanoutStep, highestPassing } from './fanout-step';
-import { RunningServer, startServer } from './servers';
+import { redisVariables, RunningServer, startServer } from './servers';
 
 export interface ScaleOut {
   /** The highest passing deliveries/s of the pair, each round. */
@@ -14,11 +14,7 @@ export interface ScaleOut {
 
 /** Two chat instances on one database, joined by Redis. */
 export async function startPair(databaseUrl: string): Promise<RunningServer[]> {
-  const redis = {
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    REDIS_PREFIX: `chat-bench-${process.pid}:`,
-  };
+  const redis = redisVariables(databaseUrl, 'pair');
   return [await startServer('chat', redis), await startServer('chat', redis)];
 }
 

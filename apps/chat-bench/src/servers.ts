@@ -104,6 +104,27 @@ export function processUsage(child: ChildProcess): { cpuSeconds: number; rssByte
   return { cpuSeconds, rssBytes: rssKb * 1024 };
 }
 
+/** The variables of a chat instance joined by Redis to the others started with the same `name`. */
+export function redisVariables(databaseUrl: string, name: string): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    REDIS_PREFIX: `chat-bench-${name}-${process.pid}:`,
+  };
+}
+
+/** The servers' CPU seconds so far, together. */
+export function cpuSecondsOf(servers: RunningServer[]): number {
+  return servers.reduce((sum, server) => sum + processUsage(server.process).cpuSeconds, 0);
+}
+
+/** The value of one series (its name and labels as /metrics prints them), if it is there yet. */
+export async function metricOf(server: RunningServer, series: string): Promise<number | undefined> {
+  const text = await (await fetch(`${server.httpUrl}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
 const QUIET_SHARE = 0.1;
 const QUIET_WINDOW_MS = 200;
 
@@ -113,7 +134,7 @@ const QUIET_WINDOW_MS = 200;
  * traffic, not the handshakes before it.
  */
 export async function untilQuiet(servers: RunningServer[], maxMs: number): Promise<void> {
-  const cpu = () => servers.reduce((sum, s) => sum + processUsage(s.process).cpuSeconds, 0);
+  const cpu = () => cpuSecondsOf(servers);
   const deadline = Date.now() + maxMs;
   while (Date.now() < deadline) {
     const before = cpu();
