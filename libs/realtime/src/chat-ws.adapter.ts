@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 
 /**
  * Nest's ws adapter with two changes. The gateway reads frames and watches for close itself (the
@@ -17,11 +17,9 @@ export class ChatWsAdapter extends WsAdapter {
   override bindClientDisconnect(): void {}
 
   override bindErrorHandler(server: WebSocketServer): WebSocketServer {
-    server.on('connection', (socket) =>
-      socket.on('error', (error: Error) =>
-        this.socketLogger.debug(`Client error: ${error.message}`),
-      ),
-    );
+    // One listener for every socket rather than a closure each.
+    const clientError = (error: Error) => this.socketLogger.debug(`Client error: ${error.message}`);
+    server.on('connection', (socket: WebSocket) => socket.on('error', clientError));
     server.on('error', (error: Error) => this.socketLogger.error(error));
     return server;
   }

@@ -12,11 +12,12 @@ import { addressKey, clientAddress } from './client-address';
 import { ClientConnection, ConnectionObserver } from './connection/client-connection';
 import { CLOSE_GOING_AWAY, CLOSE_TOO_LARGE } from './connection/close-codes';
 import { ConnectionRegistry } from './connection-registry.service';
+import { releaseReceivedFrame } from './connection/received-frame';
 import { FrameHandler } from './frame-handler.service';
 import { RoomStreams } from './v2/room-streams';
 import { V2FrameHandler } from './v2/v2-frame-handler.service';
 
-/** How long a v2 socket has to send its auth frame. */
+/** How long a v2 socket has to send its auth frame (closed by the expiry sweep, up to 1 s later). */
 const AUTH_TIMEOUT_MS = 10_000;
 
 /** How often sockets whose token expired are closed: at most this late after the expiry. */
@@ -38,6 +39,11 @@ export class ChatGateway
 {
   private readonly logger = new Logger('ChatGateway');
   private closing = false;
+  /**
+   * Each socket's connection, for the listeners every socket shares: a closure per socket and
+   * listener would cost every idle socket some 200 bytes more.
+   */
+  private readonly sockets = new WeakMap<WebSocket, ClientConnection>();
   private readonly observer: ConnectionObserver = {
     slowConsumer: (connection) => {
       this.metrics.slowConsumers.inc();
@@ -75,6 +81,7 @@ export class ChatGateway
     server.options.handleProtocols = (offered: Set<string>) =>
       offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false;
     this.registry.startHeartbeat(this.config.socket.pingIntervalMs);
+    this.registry.authOverdue = (connection) => this.v2Frames.closeUnauthenticated(connection);
     this.registry.startExpirySweep(EXPIRY_SWEEP_MS);
   }
 
@@ -89,27 +96,59 @@ export class ChatGateway
     const v2 = socket.protocol === SUBPROTOCOL;
     if (v2) connection.streams = new RoomStreams(this.config.socket.maxBufferedBytes);
     this.registry.add(connection);
-    const authTimer = v2
-      ? setTimeout(() => this.v2Frames.closeUnauthenticated(connection), AUTH_TIMEOUT_MS)
-      : undefined;
-    socket.on('close', (code: number) => {
-      clearTimeout(authTimer);
-      this.registry.remove(connection);
-      this.logger.log(`WebSocket closed (${describe(connection)}, code ${code})`);
-      if (code === CLOSE_TOO_LARGE) this.metrics.framesRejected.inc({ reason: 'too_large' });
-    });
-    socket.on('pong', () => (connection.alive = true));
-    socket.on('message', (data: RawData, isBinary: boolean) => {
-      this.metrics.framesReceived.inc();
-      if (this.closing) return;
-      const frames = v2 ? this.v2Frames : this.frames;
-      connection.enqueue(() => frames.handle(connection, data as Buffer, isBinary));
-    });
-    if (v2) return this.logger.log('WebSocket connected (chat.v2)');
-    const token = new URL(request.url ?? '/', 'http://localhost').searchParams.get('token');
+    this.sockets.set(socket, connection);
+    // The same three listeners for every socket, which finds its connection (see `sockets`).
+    socket.on('close', this.onClose);
+    socket.on('pong', this.onPong);
+    socket.on('message', this.onMessage);
+    if (v2) {
+      this.registry.awaitAuth(connection, Date.now() + AUTH_TIMEOUT_MS);
+      return this.logger.log('WebSocket connected (chat.v2)');
+    }
+    this.signInFromUrl(connection, request.url);
+  }
+
+  /** A compat socket's token, if its URL has one (`/ws?token=`). */
+  private signInFromUrl(connection: ClientConnection, url: string | undefined): void {
+    const token = new URL(url ?? '/', 'http://localhost').searchParams.get('token');
     if (token) connection.enqueue(() => this.frames.signIn(connection, token));
     else this.logger.log('WebSocket connected (anonymous)');
   }
+
+  /** Called on the socket (`this`) that closed. */
+  private readonly onClose = (() => {
+    const gateway = this; // eslint-disable-line @typescript-eslint/no-this-alias
+    return function (this: WebSocket, code: number): void {
+      const connection = gateway.sockets.get(this);
+      if (!connection) return;
+      gateway.registry.remove(connection);
+      gateway.logger.log(`WebSocket closed (${describe(connection)}, code ${code})`);
+      if (code === CLOSE_TOO_LARGE) gateway.metrics.framesRejected.inc({ reason: 'too_large' });
+    };
+  })();
+
+  /** Called on the socket (`this`) that answered a ping. */
+  private readonly onPong = (() => {
+    const sockets = this.sockets;
+    return function (this: WebSocket): void {
+      releaseReceivedFrame(this);
+      const connection = sockets.get(this);
+      if (connection) connection.alive = true;
+    };
+  })();
+
+  /** Called on the socket (`this`) a frame came from. */
+  private readonly onMessage = (() => {
+    const gateway = this; // eslint-disable-line @typescript-eslint/no-this-alias
+    return function (this: WebSocket, data: RawData, isBinary: boolean): void {
+      gateway.metrics.framesReceived.inc();
+      releaseReceivedFrame(this);
+      const connection = gateway.sockets.get(this);
+      if (gateway.closing || !connection) return;
+      const frames = connection.streams ? gateway.v2Frames : gateway.frames;
+      connection.enqueue(() => frames.handle(connection, data as Buffer, isBinary));
+    };
+  })();
 
   /** Stops taking frames, lets accepted messages be stored and broadcast, then says goodbye. */
   async beforeApplicationShutdown(): Promise<void> {

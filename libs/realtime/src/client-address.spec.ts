@@ -1,5 +1,7 @@
 import fc from 'fast-check';
-import { addressKey } from './client-address';
+import { createServer, Server, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { addressKey, peerAddress } from './client-address';
 
 describe('addressKey', () => {
   it.each([
@@ -50,5 +52,34 @@ describe('addressKey', () => {
         expect(addressKey(`::ffff:${address}`)).toBe(address);
       }),
     );
+  });
+});
+
+describe('peerAddress', () => {
+  let server: Server;
+  let client: Socket;
+
+  afterEach(async () => {
+    client?.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it("reads the peer's address as remoteAddress does, without keeping it on the socket", async () => {
+    const accepted = new Promise<Socket>((resolve) => {
+      server = createServer(resolve);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    client = new Socket().connect((server.address() as AddressInfo).port, '127.0.0.1');
+    const socket = await accepted;
+    expect(peerAddress(socket)).toBe('127.0.0.1');
+    expect(Object.keys(socket)).not.toContain('_peername');
+    expect(socket.remoteAddress).toBe('127.0.0.1');
+    socket.destroy();
+  });
+
+  it('falls back to remoteAddress on a socket without a TCP handle', () => {
+    server = createServer();
+    const socket = { _handle: null, remoteAddress: '198.51.100.7' } as unknown as Socket;
+    expect(peerAddress(socket)).toBe('198.51.100.7');
   });
 });

@@ -152,5 +152,35 @@ describe('ConnectionRegistry', () => {
       expect(closedAt).toEqual({ expiring: [1_002_000], lasting: [] });
       registry.onModuleDestroy();
     });
+
+    it('tells of the sockets not signed in by their deadline, once, and of no other', () => {
+      const registry = new ConnectionRegistry(metrics);
+      const [late, signed, gone, patient] = [1, 2, 3, 4].map(() =>
+        Object.assign(fakeConnection(), { closeIfExpired: () => undefined, user: null }),
+      );
+      const overdue: ClientConnection[] = [];
+      registry.authOverdue = (connection) => overdue.push(connection);
+      for (const connection of [late, signed, gone, patient]) {
+        registry.add(connection);
+        registry.awaitAuth(connection, 1_000_000 + (connection === patient ? 5_000 : 1_500));
+      }
+      // Not in the registry (closed before it was put there): nothing to wait for.
+      registry.awaitAuth(fakeConnection(), 1_000_000);
+      Object.assign(signed, { user: { id: 1 } });
+      registry.signedIn(signed);
+      registry.remove(gone);
+      registry.startExpirySweep(1_000);
+      jest.advanceTimersByTime(1_000);
+      expect(overdue).toEqual([]);
+      jest.advanceTimersByTime(1_000);
+      expect(overdue).toEqual([late]);
+      jest.advanceTimersByTime(2_000);
+      expect(overdue).toEqual([late]);
+      jest.advanceTimersByTime(1_000);
+      expect(overdue).toEqual([late, patient]);
+      jest.advanceTimersByTime(5_000);
+      expect(overdue).toEqual([late, patient]);
+      registry.onModuleDestroy();
+    });
   });
 });

@@ -23,6 +23,13 @@ export class ConnectionRegistry implements OnModuleDestroy {
   /** Told when a socket here signs in, of either protocol, and when it goes (see PresenceSockets). */
   socketSignedIn: (connection: ClientConnection) => void = () => undefined;
   socketGone: (connection: ClientConnection) => void = () => undefined;
+  /** Told, by the expiry sweep, of a socket still not signed in at its deadline (see awaitAuth). */
+  authOverdue: (connection: ClientConnection) => void = () => undefined;
+  /**
+   * The sockets that must sign in by a deadline (ms since the epoch), until they do or go: one
+   * sweep checks them rather than a timer per socket, and a signed-in socket keeps no entry.
+   */
+  private readonly awaitingAuth = new Map<ClientConnection, number>();
   private readonly perAddress = new Map<string, number>();
   /** The ids of the last RECENT_BROADCASTS messages broadcast, by broadcast count. */
   private readonly recentBroadcasts: number[] = [];
@@ -53,6 +60,7 @@ export class ConnectionRegistry implements OnModuleDestroy {
 
   remove(connection: ClientConnection): void {
     if (!this.connections.delete(connection)) return;
+    this.awaitingAuth.delete(connection);
     this.socketGone(connection);
     this.compat.delete(connection);
     if (connection.streams) {
@@ -104,11 +112,27 @@ export class ConnectionRegistry implements OnModuleDestroy {
     }
   }
 
-  /** Closes, every interval, the sockets whose token has expired. */
+  /**
+   * The socket is to sign in by `deadline` (ms since the epoch): the expiry sweep after it tells
+   * authOverdue, unless the socket signed in or went meanwhile.
+   */
+  awaitAuth(connection: ClientConnection, deadline: number): void {
+    if (this.connections.has(connection)) this.awaitingAuth.set(connection, deadline);
+  }
+
+  /**
+   * Closes, every interval, the sockets whose token has expired, and tells authOverdue of those
+   * past their sign-in deadline.
+   */
   startExpirySweep(intervalMs: number): void {
     this.expirySweep = setInterval(() => {
       const now = Date.now();
       for (const connection of this.connections) connection.closeIfExpired(now);
+      for (const [connection, deadline] of this.awaitingAuth) {
+        if (now < deadline) continue;
+        this.awaitingAuth.delete(connection);
+        this.authOverdue(connection);
+      }
     }, intervalMs);
     this.expirySweep.unref();
   }
@@ -151,6 +175,7 @@ export class ConnectionRegistry implements OnModuleDestroy {
   /** A socket here has signed in as its user. */
   signedIn(connection: ClientConnection): void {
     if (!connection.user || !this.connections.has(connection)) return;
+    this.awaitingAuth.delete(connection);
     if (connection.streams) addTo(this.users, connection.user.id, connection);
     this.socketSignedIn(connection);
   }

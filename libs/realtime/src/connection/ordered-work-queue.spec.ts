@@ -114,4 +114,22 @@ describe('OrderedWorkQueue', () => {
     expect(socket.pause).not.toHaveBeenCalled();
     expect(socket.resume).not.toHaveBeenCalled();
   });
+
+  it('keeps no promise of its own once idle, and keeps the order of the tasks given after', async () => {
+    const queue = new OrderedWorkQueue(fakeSocket(), failures());
+    const log: string[] = [];
+    expect(queue.idle).toBe(true);
+    const first = gatedTask(log, 'a');
+    queue.enqueue(first.task);
+    expect(queue.idle).toBe(false);
+    first.open();
+    while (queue.size > 0) await nextTurn();
+    expect(queue.idle).toBe(true);
+    const second = gatedTask(log, 'b');
+    queue.enqueue(second.task);
+    queue.enqueue(gatedTask(log, 'c').task);
+    await nextTurn();
+    expect(log).toEqual(['start a', 'end a', 'start b']);
+    expect(queue.idle).toBe(false);
+  });
 });

@@ -96,4 +96,47 @@ describe('RoomStreams', () => {
     streams.startReplay(6);
     expect(streams.admitLive(6, 2, frame(2, 20))).toBe('held');
   });
+
+  it('keeps each room apart from one room to several and back, in the order they were opened', () => {
+    const streams = new RoomStreams(25);
+    expect(streams.roomIds()).toEqual([]);
+    streams.open(1, 10);
+    streams.startReplay(1);
+    expect(streams.admitLive(1, 11, frame(11))).toBe('held');
+    streams.open(7, 3);
+    streams.open(4, 5);
+    expect(streams.roomIds()).toEqual([1, 7, 4]);
+    expect(streams.admitLive(7, 4, frame(4))).toBe('send');
+    expect(streams.admitLive(4, 5, frame(5))).toBe('skip');
+    // The held frame of room 1 still counts against the bound, whatever room holds the next ones.
+    streams.startReplay(4);
+    expect(streams.admitLive(4, 6, frame(6))).toBe('held');
+    expect(streams.admitLive(4, 7, frame(7))).toBe('overflow');
+    streams.close(1);
+    expect(streams.has(1)).toBe(false);
+    expect(streams.admitLive(1, 12, frame(12))).toBe('skip');
+    expect(streams.release(4)).toEqual([frame(6), frame(7)]);
+    streams.startReplay(4);
+    expect(streams.admitLive(4, 8, frame(8, 25))).toBe('held');
+    streams.close(7);
+    streams.close(4);
+    expect(streams.roomIds()).toEqual([]);
+    streams.open(2, 1);
+    expect(streams.roomIds()).toEqual([2]);
+    expect(streams.sentIn(2)).toBe(1);
+    expect(streams.sentIn(4)).toBeUndefined();
+  });
+
+  it('leaves a single room and takes another', () => {
+    const streams = new RoomStreams(1_000);
+    streams.open(1, 10);
+    streams.close(1);
+    expect(streams.roomIds()).toEqual([]);
+    expect(streams.has(1)).toBe(false);
+    streams.open(3, 2);
+    expect([streams.has(1), streams.has(3), streams.sentIn(3)]).toEqual([false, true, 2]);
+    expect(streams.admitLive(3, 3, frame(3))).toBe('send');
+    expect(streams.admitReplay(3, 0, 3)).toBe(false);
+    expect(streams.admitReplay(3, 0, 2)).toBe(true);
+  });
 });

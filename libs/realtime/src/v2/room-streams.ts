@@ -9,6 +9,7 @@ interface HeldFrame {
  * unbroken run), and while a resume replays the room, the live frames held back meanwhile.
  */
 interface RoomStream {
+  roomId: number;
   liveFrom: number;
   sent: number;
   held: HeldFrame[] | null;
@@ -19,33 +20,51 @@ export type LiveVerdict = 'send' | 'skip' | 'held' | 'overflow';
 
 /** The rooms of one v2 socket and how far it has been sent each (see RoomStream). */
 export class RoomStreams {
-  private readonly rooms = new Map<number, RoomStream>();
+  /**
+   * The socket's room while it is in one at most (most sockets: the general room alone), without
+   * a map, which would cost every idle socket some 200 bytes more; `many` from a second room on.
+   */
+  private one: RoomStream | null = null;
+  private many: Map<number, RoomStream> | null = null;
   private heldBytes = 0;
 
   constructor(private readonly maxHeldBytes: number) {}
 
   has(roomId: number): boolean {
-    return this.rooms.has(roomId);
+    return this.stream(roomId) !== undefined;
   }
 
   roomIds(): number[] {
-    return [...this.rooms.keys()];
+    if (this.many) return [...this.many.keys()];
+    return this.one ? [this.one.roomId] : [];
   }
 
   /** The socket is in the room from change `seq` on: it gets the changes after it. */
   open(roomId: number, seq: number): void {
-    if (!this.rooms.has(roomId)) this.rooms.set(roomId, { liveFrom: seq, sent: seq, held: null });
+    if (this.has(roomId)) return;
+    const stream: RoomStream = { roomId, liveFrom: seq, sent: seq, held: null };
+    if (this.many) this.many.set(roomId, stream);
+    else if (!this.one) this.one = stream;
+    else {
+      this.many = new Map([
+        [this.one.roomId, this.one],
+        [roomId, stream],
+      ]);
+      this.one = null;
+    }
   }
 
   close(roomId: number): void {
-    const stream = this.rooms.get(roomId);
-    if (stream?.held) for (const frame of stream.held) this.heldBytes -= frame.data.length;
-    this.rooms.delete(roomId);
+    const stream = this.stream(roomId);
+    if (!stream) return;
+    if (stream.held) for (const frame of stream.held) this.heldBytes -= frame.data.length;
+    if (this.many) this.many.delete(roomId);
+    else this.one = null;
   }
 
   /** Whether a live change is sent now, skipped (sent already), or held for after a replay. */
   admitLive(roomId: number, seq: number, data: Buffer): LiveVerdict {
-    const stream = this.rooms.get(roomId);
+    const stream = this.stream(roomId);
     if (!stream) return 'skip';
     if (stream.held) {
       stream.held.push({ data, seq });
@@ -59,7 +78,7 @@ export class RoomStreams {
 
   /** A resume of the room begins: live changes are held until it ends. */
   startReplay(roomId: number): void {
-    const stream = this.rooms.get(roomId);
+    const stream = this.stream(roomId);
     if (stream) stream.held ??= [];
   }
 
@@ -68,7 +87,7 @@ export class RoomStreams {
    * `afterSeq` is the client's point: it has everything up to it.
    */
   admitReplay(roomId: number, afterSeq: number, seq: number): boolean {
-    const stream = this.rooms.get(roomId);
+    const stream = this.stream(roomId);
     if (!stream || seq <= afterSeq) return false;
     if (seq > stream.liveFrom && seq <= stream.sent) return false;
     return true;
@@ -79,7 +98,7 @@ export class RoomStreams {
    * `afterSeq` on; the held live frames it still lacks, in order.
    */
   finishReplay(roomId: number, afterSeq: number, replayedTo: number): Buffer[] {
-    const stream = this.rooms.get(roomId);
+    const stream = this.stream(roomId);
     if (!stream) return [];
     const held = stream.held ?? [];
     stream.held = null;
@@ -97,7 +116,7 @@ export class RoomStreams {
 
   /** Ends a hold that replayed nothing (or was ended already): the held frames it lacks. */
   release(roomId: number): Buffer[] {
-    const sent = this.rooms.get(roomId)?.sent;
+    const sent = this.stream(roomId)?.sent;
     return sent === undefined ? [] : this.finishReplay(roomId, sent, sent);
   }
 
@@ -106,7 +125,7 @@ export class RoomStreams {
    * what was held meanwhile past it follows.
    */
   restartAt(roomId: number, lastSeq: number): Buffer[] {
-    const stream = this.rooms.get(roomId);
+    const stream = this.stream(roomId);
     if (!stream) return [];
     stream.liveFrom = lastSeq;
     stream.sent = Math.max(stream.sent, lastSeq);
@@ -115,6 +134,11 @@ export class RoomStreams {
 
   /** The last number sent in a room. */
   sentIn(roomId: number): number | undefined {
-    return this.rooms.get(roomId)?.sent;
+    return this.stream(roomId)?.sent;
+  }
+
+  private stream(roomId: number): RoomStream | undefined {
+    if (this.many) return this.many.get(roomId);
+    return this.one?.roomId === roomId ? this.one : undefined;
   }
 }
