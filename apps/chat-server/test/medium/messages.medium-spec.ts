@@ -249,6 +249,86 @@ describe('messages on PostgreSQL', () => {
     });
   });
 
+  describe('general room pages among busier rooms', () => {
+    const OTHER_ROOM_MESSAGES = 5_000;
+    let roomId: number;
+    let generalIds: number[];
+
+    beforeAll(async () => {
+      await m.db.query('DELETE FROM messages');
+      generalIds = (
+        await m.db.query(
+          `INSERT INTO messages (user_id, text) SELECT $1, 'general ' || n FROM generate_series(1, 60) n
+           RETURNING id`,
+          [author.id],
+        )
+      ).map((row: { id: string }) => Number(row.id));
+      [{ id: roomId }] = await m.db.query(
+        `INSERT INTO rooms (kind, name) VALUES ('private', $1) RETURNING id`,
+        [uniqueName('busy room')],
+      );
+      await m.db.query(`INSERT INTO room_members (room_id, user_id) VALUES ($1, $2)`, [
+        roomId,
+        author.id,
+      ]);
+      // The other room's traffic came after general's, as when general is quiet and rooms busy.
+      await m.db.query(
+        `INSERT INTO messages (room_id, seq, user_id, text)
+         SELECT $1, n, $2, 'elsewhere ' || n FROM generate_series(1, $3) n`,
+        [roomId, author.id, OTHER_ROOM_MESSAGES],
+      );
+      await m.db.query('ANALYZE messages');
+    });
+    afterAll(() => m.db.query('DELETE FROM messages WHERE room_id = $1', [roomId]));
+
+    /** The statement a read ran, as PostgreSQL runs it (a generic plan): rows it read and dropped. */
+    async function rowsFilteredOut(read: () => Promise<unknown>): Promise<number> {
+      const spy = jest.spyOn(PreparedStatements.prototype, 'query');
+      let statements: [string, unknown[]][];
+      try {
+        await read();
+        statements = [...spy.mock.calls];
+      } finally {
+        spy.mockRestore();
+      }
+      expect(statements).toHaveLength(1);
+      const client = new Client({ connectionString: m.config.databaseUrl });
+      await client.connect();
+      let filtered = 0;
+      try {
+        await client.query('SET plan_cache_mode = force_generic_plan');
+        for (const [sql, parameters] of statements) {
+          const { rows } = await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, parameters);
+          const walk = (node: Record<string, unknown>): number =>
+            Number(node['Rows Removed by Filter'] ?? 0) +
+            ((node.Plans as Record<string, unknown>[] | undefined) ?? []).reduce(
+              (sum, child) => sum + walk(child),
+              0,
+            );
+          filtered += walk(rows[0]['QUERY PLAN'][0].Plan);
+        }
+      } finally {
+        await client.end();
+      }
+      return filtered;
+    }
+
+    it("reads the general room's messages without walking the other rooms' newer ones", async () => {
+      // Through the repository: the service answers the newest page from memory once read.
+      const newest = JSON.parse(await repository.newestPage()) as ChatMessage[];
+      expect(ids(newest)).toEqual(generalIds.slice(-50).reverse());
+      const reads: (() => Promise<unknown>)[] = [
+        () => repository.newestPage(),
+        () => repository.pageBefore(generalIds[59] + OTHER_ROOM_MESSAGES),
+        () => repository.pageAfter(generalIds[10], 20),
+        () => repository.countAfter(generalIds[10], 1_000),
+        () => repository.latestId(),
+      ];
+      for (const read of reads) expect(await rowsFilteredOut(read)).toBeLessThan(100);
+      expect(Number(await repository.latestId())).toBe(generalIds[59]);
+    });
+  });
+
   describe('edits and deletes', () => {
     let caller: AuthUser;
     beforeAll(() => (caller = { id: author.id, role: Role.User, sessionId: randomUUID() }));
