@@ -40,6 +40,7 @@ describe('GET /metrics after real traffic', () => {
       'chat_ws_rate_limited_total',
       'chat_ws_slow_consumer_disconnects_total',
       'chat_messages_stored_total',
+      'chat_message_write_duration_seconds',
       'chat_events_broadcast_total',
       'chat_broadcast_duration_seconds',
       'chat_avatar_jobs_total',
@@ -110,6 +111,11 @@ describe('GET /metrics after real traffic', () => {
       delta(before, after, 'chat_ws_frames_rejected_total', { reason: 'invalid_format' }),
     ).toBe(1);
     expect(delta(before, after, 'chat_broadcast_duration_seconds_count')).toBe(3);
+    // The three went in one to three inserts, as they met the writer.
+    const writes = delta(before, after, 'chat_message_write_duration_seconds_count');
+    expect(writes).toBeGreaterThanOrEqual(1);
+    expect(writes).toBeLessThanOrEqual(3);
+    expect(delta(before, after, 'chat_message_write_duration_seconds_sum')).toBeGreaterThan(0);
   });
 
   it('counts avatar jobs by outcome with their duration', async () => {

@@ -139,7 +139,10 @@ function setUp() {
       if (event.type === 'message.created') published.push(event);
     },
   } as unknown as EventBus;
-  const metrics = { messagesStored: { inc: () => undefined } } as unknown as ChatMetrics;
+  const metrics = {
+    messagesStored: { inc: () => undefined },
+    messageWriteDuration: { startTimer: () => () => undefined },
+  } as unknown as ChatMetrics;
   const writer = new MessageWriter(db.messages, db.backends, events, metrics);
   return { db, published, writer };
 }

@@ -171,6 +171,7 @@ export class MessageWriter {
     let inserted: StoredMessage[];
     const writeId = randomUUID();
     const storedBefore = this.newestId;
+    const stopTimer = this.metrics.messageWriteDuration.startTimer();
     try {
       inserted = await this.store.insertBatch(
         batch.map((w) => ({
@@ -183,6 +184,7 @@ export class MessageWriter {
         writeId,
       );
     } catch (error) {
+      stopTimer();
       if (batch.length > 1 && isRowError(error)) {
         const rooms = byRoom(batch);
         if (rooms.length > 1) {
@@ -200,6 +202,7 @@ export class MessageWriter {
       for (const pending of batch) pending.reject(error);
       return;
     }
+    stopTimer();
     // Committed: from here on every stored row is published and every writer answered on its own.
     this.publish(inserted);
     const repeats = batch.filter((w) => w.clientId && !inserted.some((row) => sameKey(row, w)));

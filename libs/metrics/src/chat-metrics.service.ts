@@ -15,6 +15,7 @@ export class ChatMetrics {
     @InjectMetric(METRIC.slowConsumers) readonly slowConsumers: Counter,
     @InjectMetric(METRIC.connectionsRefused) readonly connectionsRefused: Counter,
     @InjectMetric(METRIC.messagesStored) readonly messagesStored: Counter,
+    @InjectMetric(METRIC.messageWriteDuration) readonly messageWriteDuration: Histogram,
     @InjectMetric(METRIC.eventsBroadcast) readonly eventsBroadcast: Counter<'type'>,
     @InjectMetric(METRIC.broadcastDuration) readonly broadcastDuration: Histogram,
     @InjectMetric(METRIC.roomChangesFilled) readonly roomChangesFilled: Counter,

@@ -10,6 +10,7 @@ export const METRIC = {
   slowConsumers: 'chat_ws_slow_consumer_disconnects_total',
   connectionsRefused: 'chat_ws_connections_refused_total',
   messagesStored: 'chat_messages_stored_total',
+  messageWriteDuration: 'chat_message_write_duration_seconds',
   eventsBroadcast: 'chat_events_broadcast_total',
   broadcastDuration: 'chat_broadcast_duration_seconds',
   roomChangesFilled: 'chat_room_changes_filled_total',

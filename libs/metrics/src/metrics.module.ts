@@ -59,6 +59,11 @@ const metricProviders = [
     labelNames: ['type'],
   }),
   makeHistogramProvider({
+    name: METRIC.messageWriteDuration,
+    help: 'Time to store one batch of messages (one insert, whatever its rooms)',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+  }),
+  makeHistogramProvider({
     name: METRIC.broadcastDuration,
     help: 'Time to hand one event to every local socket',
     buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
