@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
+import { SERVER_NODE_FLAGS } from '../../chat-server/src/node-flags';
 
 const REPOSITORY = join(__dirname, '../../..');
 const CHAT_MAIN = join(REPOSITORY, 'dist/apps/chat-server/apps/chat-server/src/main.js');
@@ -43,7 +44,8 @@ export async function startServer(
   const inspectPort = options.inspect ? await freePort() : undefined;
   const inspect = inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : [];
   if (kind === 'chat') {
-    const child = spawn(process.execPath, [...inspect, CHAT_MAIN], {
+    // With the V8 flags it runs with in production (npm start, the Docker image).
+    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...inspect, CHAT_MAIN], {
       env: {
         ...process.env,
         // As in production: no AdminJS watcher, JSON logs (only errors), real secrets.

@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { SERVER_NODE_FLAGS } from '../../src/node-flags';
 
 export const REPOSITORY_ROOT = join(__dirname, '../../../..');
 /** Built by `npm start` or `npm run build`. */
@@ -35,7 +36,10 @@ export async function startBuiltServer(
     MESSAGE_RATE_BURST: '100000',
     ...variables,
   };
-  const server = spawn(process.execPath, [BUILT_MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const server = spawn(process.execPath, [...SERVER_NODE_FLAGS, BUILT_MAIN], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   server.stdout!.on('data', (chunk) => (output += chunk));
   server.stderr!.on('data', (chunk) => (output += chunk));
