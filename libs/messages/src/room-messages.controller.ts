@@ -22,6 +22,7 @@ import {
 import type { Response } from 'express';
 import { Authenticated, AuthUser, CurrentUser } from '@chat/auth';
 import { InvalidInputError } from '@chat/errors';
+import { PathId } from '@chat/rooms';
 import { MessageChangeDto, RoomMessageDto } from './dto/room-message.dto';
 import {
   EditRoomMessageDto,
@@ -29,7 +30,6 @@ import {
   PostRoomMessageDto,
   ROOM_PAGE_DEFAULT,
   RoomPageQueryDto,
-  RoomPathDto,
 } from './dto/room-message-requests.dto';
 import { RoomMessagesService } from './room-messages.service';
 
@@ -57,7 +57,7 @@ export class RoomMessagesController {
   @ApiUnprocessableEntityResponse({ description: INVALID })
   page(
     @CurrentUser() caller: AuthUser,
-    @Param() path: RoomPathDto,
+    @PathId('id') roomId: number,
     @Query() query: RoomPageQueryDto,
   ): Promise<string> {
     if (query.before_seq !== undefined && query.after_seq !== undefined) {
@@ -65,7 +65,7 @@ export class RoomMessagesController {
         { field: 'after_seq', message: 'give before_seq or after_seq, not both' },
       ]);
     }
-    return this.messages.page(caller, path.id, {
+    return this.messages.page(caller, roomId, {
       beforeSeq: query.before_seq,
       afterSeq: query.after_seq,
       limit: query.limit ?? ROOM_PAGE_DEFAULT,
@@ -82,11 +82,11 @@ export class RoomMessagesController {
   @ApiUnprocessableEntityResponse({ description: INVALID })
   async post(
     @CurrentUser() caller: AuthUser,
-    @Param() path: RoomPathDto,
+    @PathId('id') roomId: number,
     @Body() body: PostRoomMessageDto,
     @Res({ passthrough: true }) response: Response,
   ): Promise<RoomMessageDto> {
-    const sent = await this.messages.send(caller, path.id, body.text, body.client_id);
+    const sent = await this.messages.send(caller, roomId, body.text, body.client_id);
     response.status(sent.created ? 201 : 200);
     return sent.message;
   }

@@ -4,26 +4,16 @@ import { IsInt, IsOptional, Max, Min, ValidateBy } from 'class-validator';
 import { isClientId } from '@chat/protocol';
 import { IntegerParameter, IsMessageText } from './message-fields';
 
-/** Room ids are PostgreSQL integers: 1 to 2^31-1. */
-const ID_MAX = 2_147_483_647;
 export const ROOM_PAGE_MAX = 100;
 export const ROOM_PAGE_DEFAULT = 50;
 
 /**
- * An id in a path, written as the rooms routes take one: digits without a sign or a leading zero
- * (anything else stays a string, which IsInt refuses: 422).
+ * A message id in a path: digits without a sign or a leading zero (anything else stays a string,
+ * which IsInt refuses: 422). Room ids in paths are read by @PathId (@chat/rooms).
  */
 const PathIdParameter = Transform(({ value }: { value: unknown }) =>
   typeof value === 'string' && /^[1-9]\d{0,15}$/.test(value) ? Number(value) : value,
 );
-
-export class RoomPathDto {
-  @PathIdParameter
-  @Min(1)
-  @Max(ID_MAX)
-  @IsInt()
-  id!: number;
-}
 
 /** Message ids are bigints, read as long as they fit a JSON number exactly. */
 export class MessagePathDto {
