@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { WebSocket } from 'ws';
 import { settle } from './support/chat-client';
 import { startTestApp, TestApp } from './support/test-app';
@@ -47,6 +48,40 @@ describe('the per-address socket cap', () => {
     const opened = [];
     for (let i = 0; i < CAP; i++) opened.push(await open('198.51.100.9'));
     expect(statusOf(await open('::ffff:198.51.100.9'))).toBe(429);
+    await closeAll(opened);
+  });
+
+  it('stays up when clients hang up right after their upgrade request, and counts none of them', async () => {
+    const url = new URL(t.baseUrl);
+    const upgrade =
+      `GET /ws HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n` +
+      `Sec-WebSocket-Protocol: chat.v2\r\nX-Forwarded-For: 203.0.113.7\r\n\r\n`;
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', onUncaught);
+    try {
+      // The reset reaches the server between the handshake and the gateway seeing the socket.
+      for (let i = 0; i < 20; i++) {
+        await new Promise<void>((resolve) => {
+          const client = connect(Number(url.port), url.hostname, () =>
+            client.write(upgrade, () => {
+              client.destroy();
+              resolve();
+            }),
+          );
+          client.on('error', () => resolve());
+        });
+      }
+      await settle(500);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+    expect(uncaught.map(String)).toEqual([]);
+    // None of them holds a place under the address: its full share still opens.
+    const opened = [];
+    for (let i = 0; i < CAP; i++) opened.push(await open('203.0.113.7'));
+    expect(opened.every((socket) => socket instanceof WebSocket)).toBe(true);
     await closeAll(opened);
   });
 });

@@ -44,6 +44,8 @@ export class ChatGateway
    * listener would cost every idle socket some 200 bytes more.
    */
   private readonly sockets = new WeakMap<WebSocket, ClientConnection>();
+  /** The client's address key, worked out once at the handshake (verifyClient) for its socket. */
+  private readonly addresses = new WeakMap<IncomingMessage, string>();
   private readonly observer: ConnectionObserver = {
     slowConsumer: (connection) => {
       this.metrics.slowConsumers.inc();
@@ -71,7 +73,10 @@ export class ChatGateway
     // from an address that already holds its share of sockets gets 429.
     server.options.maxPayload = this.config.socket.maxFrameBytes;
     const verifyClient: VerifyClientCallbackAsync = ({ req }, done) => {
-      const open = this.registry.openFrom(this.addressOf(req));
+      const address = this.addressOf(req);
+      if (address === undefined) return done(false, 400, 'Connection closed');
+      this.addresses.set(req, address);
+      const open = this.registry.openFrom(address);
       if (open < this.config.socket.maxConnectionsPerAddress) return done(true);
       this.metrics.connectionsRefused.inc();
       done(false, 429, 'Too many connections from this address');
@@ -87,9 +92,12 @@ export class ChatGateway
 
   handleConnection(socket: WebSocket, request: IncomingMessage): void {
     if (this.closing) return socket.close(CLOSE_GOING_AWAY, 'Server shutting down');
+    // Read once, at the handshake: a client that has reset since has no address left to read.
+    const address = this.addresses.get(request);
+    if (address === undefined) return socket.terminate();
     const connection = new ClientConnection(
       socket,
-      this.addressOf(request),
+      address,
       this.config.socket.maxBufferedBytes,
       this.observer,
     );
@@ -102,7 +110,7 @@ export class ChatGateway
     socket.on('pong', this.onPong);
     socket.on('message', this.onMessage);
     if (v2) {
-      this.registry.awaitAuth(connection, Date.now() + AUTH_TIMEOUT_MS);
+      this.registry.awaitAuth(connection, AUTH_TIMEOUT_MS);
       return this.logger.log('WebSocket connected (chat.v2)');
     }
     this.signInFromUrl(connection, request.url);
@@ -161,8 +169,9 @@ export class ChatGateway
    * The key of the client's address behind the proxies TRUST_PROXY trusts (as the HTTP routes see
    * it) for the per-address cap: an IPv6 address counts by its /64.
    */
-  private addressOf(request: IncomingMessage): string {
-    return addressKey(clientAddress(this.adapterHost.httpAdapter.getInstance<Express>(), request));
+  private addressOf(request: IncomingMessage): string | undefined {
+    const address = clientAddress(this.adapterHost.httpAdapter.getInstance<Express>(), request);
+    return address === undefined ? undefined : addressKey(address);
   }
 }
 

@@ -5,11 +5,13 @@ import proxyAddr from 'proxy-addr';
 
 /**
  * The client's address of an upgrade request, which never passes through Express, worked out as
- * Express's `req.ip` is: with the rule Express compiled from its "trust proxy" setting.
+ * Express's `req.ip` is: with the rule Express compiled from its "trust proxy" setting. Undefined
+ * once the connection is gone (a reset leaves no peer to name).
  */
-export function clientAddress(app: Express, request: IncomingMessage): string {
+export function clientAddress(app: Express, request: IncomingMessage): string | undefined {
   // The request's headers with the peer's address, read without Node caching it on the socket.
   const view = { headers: request.headers, socket: { remoteAddress: peerAddress(request.socket) } };
+  if (view.socket.remoteAddress === undefined) return undefined;
   return proxyAddr(
     view as unknown as IncomingMessage,
     app.get('trust proxy fn') as Parameters<typeof proxyAddr>[1],
