@@ -162,10 +162,10 @@ describe('ConnectionRegistry', () => {
       registry.authOverdue = (connection) => overdue.push(connection);
       for (const connection of [late, signed, gone, patient]) {
         registry.add(connection);
-        registry.awaitAuth(connection, 1_000_000 + (connection === patient ? 5_000 : 1_500));
+        registry.awaitAuth(connection, connection === patient ? 5_000 : 1_500);
       }
       // Not in the registry (closed before it was put there): nothing to wait for.
-      registry.awaitAuth(fakeConnection(), 1_000_000);
+      registry.awaitAuth(fakeConnection(), 0);
       Object.assign(signed, { user: { id: 1 } });
       registry.signedIn(signed);
       registry.remove(gone);
@@ -180,6 +180,25 @@ describe('ConnectionRegistry', () => {
       expect(overdue).toEqual([late, patient]);
       jest.advanceTimersByTime(5_000);
       expect(overdue).toEqual([late, patient]);
+      registry.onModuleDestroy();
+    });
+
+    it('keeps the sign-in deadline when the wall clock steps back', () => {
+      const registry = new ConnectionRegistry(metrics);
+      const socket = Object.assign(fakeConnection(), {
+        closeIfExpired: () => undefined,
+        user: null,
+      });
+      const overdue: ClientConnection[] = [];
+      registry.authOverdue = (connection) => overdue.push(connection);
+      registry.add(socket);
+      registry.awaitAuth(socket, 1_500);
+      registry.startExpirySweep(1_000);
+      jest.setSystemTime(Date.now() - 60_000); // an NTP correction, say
+      jest.advanceTimersByTime(1_000);
+      expect(overdue).toEqual([]);
+      jest.advanceTimersByTime(1_000);
+      expect(overdue).toEqual([socket]);
       registry.onModuleDestroy();
     });
   });

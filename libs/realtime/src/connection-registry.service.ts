@@ -113,11 +113,13 @@ export class ConnectionRegistry implements OnModuleDestroy {
   }
 
   /**
-   * The socket is to sign in by `deadline` (ms since the epoch): the expiry sweep after it tells
-   * authOverdue, unless the socket signed in or went meanwhile.
+   * The socket is to sign in within `withinMs`: the expiry sweep after that tells authOverdue,
+   * unless the socket signed in or went meanwhile. On the monotonic clock, which a step of the
+   * wall clock does not move.
    */
-  awaitAuth(connection: ClientConnection, deadline: number): void {
-    if (this.connections.has(connection)) this.awaitingAuth.set(connection, deadline);
+  awaitAuth(connection: ClientConnection, withinMs: number): void {
+    if (!this.connections.has(connection)) return;
+    this.awaitingAuth.set(connection, performance.now() + withinMs);
   }
 
   /**
@@ -126,10 +128,12 @@ export class ConnectionRegistry implements OnModuleDestroy {
    */
   startExpirySweep(intervalMs: number): void {
     this.expirySweep = setInterval(() => {
+      // Tokens expire at a wall-clock time; sign-in deadlines are monotonic (see awaitAuth).
       const now = Date.now();
       for (const connection of this.connections) connection.closeIfExpired(now);
+      const monotonicNow = performance.now();
       for (const [connection, deadline] of this.awaitingAuth) {
-        if (now < deadline) continue;
+        if (monotonicNow < deadline) continue;
         this.awaitingAuth.delete(connection);
         this.authOverdue(connection);
       }
