@@ -298,7 +298,14 @@ describe('messages on PostgreSQL', () => {
       try {
         await client.query('SET plan_cache_mode = force_generic_plan');
         for (const [sql, parameters] of statements) {
-          const { rows } = await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, parameters);
+          // Prepared, as the repository's statements are: EXPLAIN with bound parameters would
+          // plan for their values, never generically.
+          await client.query(`PREPARE read_under_test AS ${sql}`);
+          const values = parameters.map((value) => client.escapeLiteral(String(value)));
+          const { rows } = await client.query(
+            `EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE read_under_test${values.length ? `(${values.join(', ')})` : ''}`,
+          );
+          await client.query('DEALLOCATE read_under_test');
           const walk = (node: Record<string, unknown>): number =>
             Number(node['Rows Removed by Filter'] ?? 0) +
             ((node.Plans as Record<string, unknown>[] | undefined) ?? []).reduce(
