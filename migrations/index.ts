@@ -12,7 +12,7 @@ import { AddMessageSearch1764360000000 } from './1764360000000-add-message-searc
 import { IndexMessageSearch1764360000001 } from './1764360000001-index-message-search';
 import { AddModeration1764370000000 } from './1764370000000-add-moderation';
 import { InsertMessagesInRooms1764380000000 } from './1764380000000-insert-messages-in-rooms';
-import { IndexMessagesByRoom1764390000000 } from './1764390000000-index-messages-by-room';
+import { IndexGeneralMessages1764390000000 } from './1764390000000-index-general-messages';
 
 export const migrations = [
   CreateUsersAndSessions1764280000000,
@@ -28,5 +28,5 @@ export const migrations = [
   IndexMessageSearch1764360000001,
   AddModeration1764370000000,
   InsertMessagesInRooms1764380000000,
-  IndexMessagesByRoom1764390000000,
+  IndexGeneralMessages1764390000000,
 ];

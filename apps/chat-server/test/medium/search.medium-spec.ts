@@ -14,6 +14,9 @@ import {
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { databaseMigratedWith, schemaOf } from './support/database-schema';
 
+/** Newest messages first: on the primary key, or on the general room's ids when it is all read. */
+const NEWEST_FIRST_WALK = /Index Scan Backward using (messages_pkey|messages_general_id_idx)/;
+
 const OPTIONS = { timeZone: 'UTC', timeoutMs: 5_000, marks: { start: '[', stop: ']' } };
 const FIRST_PAGE = { bound: Number.MAX_SAFE_INTEGER };
 
@@ -95,7 +98,7 @@ describe('the search against PostgreSQL', () => {
     const explained = await plan('quetzal');
     expect(explained).toContain(`Bitmap Index Scan on ${SEARCH_INDEX}`);
     expect(explained).not.toMatch(/Seq Scan on messages/);
-    expect(explained).not.toMatch(/Index Scan Backward using messages_pkey/);
+    expect(explained).not.toMatch(NEWEST_FIRST_WALK);
     const page = await repository.page(
       searchTerms('quetzal'),
       { callerId: userId },
@@ -117,7 +120,7 @@ describe('the search against PostgreSQL', () => {
   it('walks the newest messages for the most common word rather than ranking every match', async () => {
     const explained = await plan(VOCABULARY[0]);
     expect(explained).not.toMatch(/Seq Scan on messages/);
-    expect(explained).toMatch(/Index Scan Backward using messages_pkey|Bitmap Index Scan/);
+    expect(explained).toMatch(new RegExp(`${NEWEST_FIRST_WALK.source}|Bitmap Index Scan`));
     const page = await repository.page(
       searchTerms(VOCABULARY[0]),
       { callerId: userId },
@@ -280,7 +283,7 @@ describe('the search beside many rooms the caller cannot read', () => {
 
   it('walks the newest messages for a common word, as when the caller reads every room', async () => {
     const explained = await plan(VOCABULARY[0]);
-    expect(explained).toContain('Index Scan Backward using messages_pkey');
+    expect(explained).toMatch(NEWEST_FIRST_WALK);
     expect(explained).not.toContain('Bitmap Index Scan on messages_room_id_seq_key');
     expect(explained).not.toContain('Gather');
   });
