@@ -10,7 +10,7 @@ import { GENERAL_ROOM_ID } from '@chat/rooms';
 import { User, UsersService } from '@chat/users';
 import { MessageRow, MessageStore } from '../../../../libs/messages/src/message-store.repository';
 import { MessagesRepository } from '../../../../libs/messages/src/messages.repository';
-import { createMediumModule, MediumModule, uniqueName } from './support/medium-module';
+import { createMediumModule, MediumModule, privateRoom, uniqueName } from './support/medium-module';
 
 const MESSAGE_KEYS = [
   'created_at',
@@ -139,18 +139,7 @@ describe('messages on PostgreSQL', () => {
 
     it('stores the rows of several rooms in one statement, each room numbered on from its last', async () => {
       const rooms: number[] = [];
-      for (let i = 0; i < 2; i++) {
-        const [{ id }] = await m.db.query(
-          `INSERT INTO rooms (kind, name) VALUES ('private', $1) RETURNING id`,
-          [uniqueName('batch room')],
-        );
-        await m.db.query(`INSERT INTO room_members (room_id, user_id) VALUES ($1, $2), ($1, $3)`, [
-          id,
-          author.id,
-          other.id,
-        ]);
-        rooms.push(id);
-      }
+      for (let i = 0; i < 2; i++) rooms.push(await privateRoom(m.db, [author.id, other.id]));
       const [high, low] = [Math.max(...rooms), Math.min(...rooms)];
       const [{ last_seq: generalBefore }] = await m.db.query(
         'SELECT last_seq::int FROM rooms WHERE id = $1',
@@ -263,14 +252,7 @@ describe('messages on PostgreSQL', () => {
           [author.id],
         )
       ).map((row: { id: string }) => Number(row.id));
-      [{ id: roomId }] = await m.db.query(
-        `INSERT INTO rooms (kind, name) VALUES ('private', $1) RETURNING id`,
-        [uniqueName('busy room')],
-      );
-      await m.db.query(`INSERT INTO room_members (room_id, user_id) VALUES ($1, $2)`, [
-        roomId,
-        author.id,
-      ]);
+      roomId = await privateRoom(m.db, [author.id]);
       // The other room's traffic came after general's, as when general is quiet and rooms busy.
       await m.db.query(
         `INSERT INTO messages (room_id, seq, user_id, text)

@@ -3,7 +3,7 @@ import { NotFoundError, PermissionError } from '@chat/errors';
 import { MessagesModule, RoomMessagesService } from '@chat/messages';
 import { Role } from '@chat/roles';
 import { UsersService } from '@chat/users';
-import { createMediumModule, MediumModule, uniqueName } from './support/medium-module';
+import { createMediumModule, MediumModule, privateRoom, uniqueName } from './support/medium-module';
 
 /**
  * A socket that is in a room sends without a membership query: the insert itself refuses what the
@@ -26,14 +26,7 @@ describe('room messages sent by a socket already in the room', () => {
     };
     member = await caller('member');
     outsider = await caller('outsider');
-    [{ id: roomId }] = await m.db.query(
-      `INSERT INTO rooms (kind, name) VALUES ('private', $1) RETURNING id`,
-      [uniqueName('room')],
-    );
-    await m.db.query(`INSERT INTO room_members (room_id, user_id) VALUES ($1, $2)`, [
-      roomId,
-      member.id,
-    ]);
+    roomId = await privateRoom(m.db, [member.id]);
   });
   afterAll(() => m.close());
 

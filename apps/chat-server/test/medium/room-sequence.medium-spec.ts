@@ -8,7 +8,7 @@ import { GENERAL_ROOM_ID } from '@chat/rooms';
 import { User, UsersService } from '@chat/users';
 import { MessageRow, MessageStore } from '../../../../libs/messages/src/message-store.repository';
 import type { WriteResult } from '../../../../libs/messages/src/message-writer.service';
-import { createMediumModule, MediumModule, uniqueName } from './support/medium-module';
+import { createMediumModule, MediumModule, privateRoom, uniqueName } from './support/medium-module';
 
 interface StoredRow {
   id: number;
@@ -182,14 +182,7 @@ describe('the per-room sequence', () => {
       const outsider = await m
         .get(UsersService)
         .create(uniqueName('out'), 'correct horse', Role.User);
-      const [{ id: roomId }] = await m.db.query(
-        `INSERT INTO rooms (kind, name) VALUES ('private', $1) RETURNING id`,
-        [uniqueName('room')],
-      );
-      await m.db.query(`INSERT INTO room_members (room_id, user_id) VALUES ($1, $2)`, [
-        roomId,
-        author.id,
-      ]);
+      const roomId = await privateRoom(m.db, [author.id]);
       const row = (userId: number, text: string) => ({ userId, text, clientId: null });
       await expect(
         store.insertBatch(

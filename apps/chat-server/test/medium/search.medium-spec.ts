@@ -48,6 +48,23 @@ async function storeInGeneral(
   );
 }
 
+/** The plan PostgreSQL makes for the search across rooms, as `callerId` searching `query`. */
+async function explainSearch(db: DataSource, callerId: number, query: string): Promise<string> {
+  const parameters = searchParameters(
+    searchTerms(query),
+    { callerId },
+    await readableRooms(db, callerId),
+    FIRST_PAGE,
+    21,
+    OPTIONS,
+  );
+  const rows: { 'QUERY PLAN': string }[] = await db.query(
+    `EXPLAIN (FORMAT TEXT) ${SEARCH_STATEMENTS.acrossRooms}`,
+    parameters,
+  );
+  return rows.map((row) => row['QUERY PLAN']).join('\n');
+}
+
 /** The rooms the caller reads, as the search reads them before it runs. */
 async function readableRooms(db: DataSource, callerId: number): Promise<number[]> {
   const [{ rooms }] = await db.query(readableRoomsSql(callerId));
@@ -78,21 +95,7 @@ describe('the search against PostgreSQL', () => {
     await database.drop();
   });
 
-  const plan = async (query: string): Promise<string> => {
-    const parameters = searchParameters(
-      searchTerms(query),
-      { callerId: userId },
-      await readableRooms(db, userId),
-      FIRST_PAGE,
-      21,
-      OPTIONS,
-    );
-    const rows: { 'QUERY PLAN': string }[] = await db.query(
-      `EXPLAIN (FORMAT TEXT) ${SEARCH_STATEMENTS.acrossRooms}`,
-      parameters,
-    );
-    return rows.map((row) => row['QUERY PLAN']).join('\n');
-  };
+  const plan = (query: string) => explainSearch(db, userId, query);
 
   it('finds a rare word through the GIN index, never a sequential scan of messages', async () => {
     const explained = await plan('quetzal');
@@ -256,21 +259,7 @@ describe('the search beside many rooms the caller cannot read', () => {
     await database.drop();
   });
 
-  const plan = async (query: string): Promise<string> => {
-    const parameters = searchParameters(
-      searchTerms(query),
-      { callerId },
-      await readableRooms(db, callerId),
-      FIRST_PAGE,
-      21,
-      OPTIONS,
-    );
-    const rows: { 'QUERY PLAN': string }[] = await db.query(
-      `EXPLAIN (FORMAT TEXT) ${SEARCH_STATEMENTS.acrossRooms}`,
-      parameters,
-    );
-    return rows.map((row) => row['QUERY PLAN']).join('\n');
-  };
+  const plan = (query: string) => explainSearch(db, callerId, query);
 
   // The caller's rooms hold 75% of the messages. Estimated as an unknown array of rooms, among
   // 500 rooms, the room filter kept some 2%: the planner then intersected the word's matches with

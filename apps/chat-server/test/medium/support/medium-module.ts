@@ -74,6 +74,19 @@ export function uniqueName(prefix = 'user'): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
 }
 
+/** A private room made straight in the tables, with these members; its id. */
+export async function privateRoom(db: DataSource, memberIds: number[]): Promise<number> {
+  const [{ id }] = await db.query(
+    `INSERT INTO rooms (kind, name) VALUES ('private', $1) RETURNING id`,
+    [uniqueName('room')],
+  );
+  await db.query(`INSERT INTO room_members (room_id, user_id) SELECT $1, unnest($2::integer[])`, [
+    id,
+    memberIds,
+  ]);
+  return id;
+}
+
 function configModule(config: AppConfig): DynamicModule {
   @Global()
   @Module({})
