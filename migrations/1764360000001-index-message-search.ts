@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { buildIndexConcurrently } from './concurrent-index';
 
 /** Messages whose search_vector one statement fills: a short transaction, a few row locks. */
 const BATCH = 10_000;
@@ -31,14 +32,10 @@ export class IndexMessageSearch1764360000001 implements MigrationInterface {
         [from, from + BATCH],
       );
     }
-    const [invalid] = await queryRunner.query(
-      `SELECT 1 FROM pg_index WHERE indexrelid = to_regclass($1) AND NOT indisvalid`,
-      [SEARCH_INDEX],
-    );
-    if (invalid) await queryRunner.query(`DROP INDEX CONCURRENTLY ${SEARCH_INDEX}`);
-    await queryRunner.query(
-      `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${SEARCH_INDEX}
-         ON messages USING gin (search_vector) WITH (fastupdate = off)`,
+    await buildIndexConcurrently(
+      queryRunner,
+      SEARCH_INDEX,
+      'messages USING gin (search_vector) WITH (fastupdate = off)',
     );
     // The fill left a dead copy of every row, and the planner knows nothing yet of the words: it
     // guesses, and a common word's search can take seconds until autovacuum comes by.

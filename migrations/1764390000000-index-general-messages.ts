@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { buildIndexConcurrently } from './concurrent-index';
 
 export const GENERAL_ORDER_INDEX = 'messages_general_id_idx';
 
@@ -17,14 +18,10 @@ export class IndexGeneralMessages1764390000000 implements MigrationInterface {
   transaction = false;
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const [invalid] = await queryRunner.query(
-      `SELECT 1 FROM pg_index WHERE indexrelid = to_regclass($1) AND NOT indisvalid`,
-      [GENERAL_ORDER_INDEX],
-    );
-    if (invalid) await queryRunner.query(`DROP INDEX CONCURRENTLY ${GENERAL_ORDER_INDEX}`);
-    await queryRunner.query(
-      `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${GENERAL_ORDER_INDEX}
-         ON messages (id) WHERE room_id = 1`,
+    await buildIndexConcurrently(
+      queryRunner,
+      GENERAL_ORDER_INDEX,
+      'messages (id) WHERE room_id = 1',
     );
   }
 
