@@ -17,7 +17,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * The rows come back in ascending room order, each room's in the order given. Row arrays of
  * different lengths are a caller's mistake, refused as such (P0001), never taken for bad data.
  */
-const INSERT_MESSAGES_IN_ROOMS = `
+export const INSERT_MESSAGES_IN_ROOMS = `
   CREATE FUNCTION chat_insert_messages_in_rooms(
     room_ids integer[], user_ids integer[], texts text[], client_ids text[],
     batch_write_id uuid, mention_names text[] DEFAULT NULL

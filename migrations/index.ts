@@ -13,6 +13,7 @@ import { IndexMessageSearch1764360000001 } from './1764360000001-index-message-s
 import { AddModeration1764370000000 } from './1764370000000-add-moderation';
 import { InsertMessagesInRooms1764380000000 } from './1764380000000-insert-messages-in-rooms';
 import { IndexGeneralMessages1764390000000 } from './1764390000000-index-general-messages';
+import { NumberRoomsByIndex1764400000000 } from './1764400000000-number-rooms-by-index';
 
 export const migrations = [
   CreateUsersAndSessions1764280000000,
@@ -29,4 +30,5 @@ export const migrations = [
   AddModeration1764370000000,
   InsertMessagesInRooms1764380000000,
   IndexGeneralMessages1764390000000,
+  NumberRoomsByIndex1764400000000,
 ];

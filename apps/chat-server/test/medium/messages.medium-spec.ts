@@ -193,6 +193,42 @@ describe('messages on PostgreSQL', () => {
       ).rejects.toMatchObject({ code: 'P0001' });
       expect(await storedTexts(['uneven 1', 'uneven 2'])).toEqual([]);
     });
+    it('skips a repeated key in one room of a batch, every room numbered on with no gap', async () => {
+      const [keyed, plain] = [
+        await privateRoom(m.db, [author.id, other.id]),
+        await privateRoom(m.db, [author.id]),
+      ];
+      const row = (roomId: number, text: string, clientId: string | null = null) => ({
+        roomId,
+        userId: author.id,
+        text,
+        clientId,
+      });
+      await store.insertBatch([row(keyed, 'keyed 1', 'repeat-key')], randomUUID());
+      const inserted = await store.insertBatch(
+        [
+          row(plain, 'plain 1'),
+          row(keyed, 'keyed again', 'repeat-key'),
+          row(keyed, 'keyed 2'),
+          row(plain, 'plain 2'),
+          row(keyed, 'keyed 3', 'repeat-key'),
+        ],
+        randomUUID(),
+      );
+      expect(inserted.map((r) => [r.room_id, r.seq, r.message.message])).toEqual([
+        [keyed, 2, 'keyed 2'],
+        [plain, 1, 'plain 1'],
+        [plain, 2, 'plain 2'],
+      ]);
+      const lastSeqs = await m.db.query(
+        'SELECT id, last_seq::int FROM rooms WHERE id = ANY($1) ORDER BY id',
+        [[keyed, plain]],
+      );
+      expect(lastSeqs).toEqual([
+        { id: keyed, last_seq: 2 },
+        { id: plain, last_seq: 2 },
+      ]);
+    });
   });
 
   describe('history pages', () => {
