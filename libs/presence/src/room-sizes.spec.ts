@@ -34,6 +34,46 @@ describe('RoomSizes', () => {
     expect(read.mock.calls).toEqual([[[1, 2]], [[9]]]);
   });
 
+  it('shares one read among the asks that come while it runs (a wave of sign-ins)', async () => {
+    const { sizes, read } = setUp();
+    const answers = await Promise.all([sizes.of([1, 2]), sizes.of([2, 1]), sizes.of([1, 9])]);
+    expect(answers.map((answer) => [...answer])).toEqual([
+      [
+        [1, 500],
+        [2, 3],
+      ],
+      [
+        [2, 3],
+        [1, 500],
+      ],
+      [
+        [1, 500],
+        [9, 0],
+      ],
+    ]);
+    expect(read.mock.calls).toEqual([[[1, 2]], [[9]]]);
+  });
+
+  it('reads a room again after a read of it failed', async () => {
+    const { sizes, read } = setUp();
+    read.mockRejectedValueOnce(new Error('database down'));
+    await expect(sizes.of([2])).rejects.toThrow('database down');
+    expect(await sizes.of([2])).toEqual(new Map([[2, 3]]));
+    expect(read).toHaveBeenCalledTimes(2);
+  });
+
+  it('answers for a known room too when the new ones overflow what it keeps', async () => {
+    const { sizes } = setUp();
+    await sizes.of(Array.from({ length: 9_999 }, (_, i) => i + 1));
+    expect(await sizes.of([1, 20_001, 20_002])).toEqual(
+      new Map([
+        [1, 500],
+        [20_001, 0],
+        [20_002, 0],
+      ]),
+    );
+  });
+
   it('reads a room again once its size is 30 s old', async () => {
     const { sizes, read, members, advance } = setUp();
     await sizes.of([2]);
