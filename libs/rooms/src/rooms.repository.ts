@@ -51,14 +51,16 @@ const ACCESS = `
     FROM rooms r LEFT JOIN room_members m ON m.room_id = r.id AND m.user_id = $2
    WHERE r.id = $1`;
 
-/** The general room is the lowest id, so it comes first. */
+/**
+ * The general room is the lowest id, so it comes first. The user's member rows are read first
+ * (their user_id index) and the rooms then by id: every socket's sign-in runs this, and a join
+ * left to the planner scanned all rooms when their statistics were missing or old.
+ */
 const ROOMS_OF = `
-  SELECT id AS room_id, last_seq::float8 AS last_seq FROM rooms WHERE id = ${GENERAL_ROOM_ID}
-  UNION ALL
-  SELECT r.id, r.last_seq::float8
-    FROM room_members m JOIN rooms r ON r.id = m.room_id
-   WHERE m.user_id = $1 AND m.room_id <> ${GENERAL_ROOM_ID}
-  ORDER BY room_id`;
+  SELECT id AS room_id, last_seq::float8 AS last_seq FROM rooms
+   WHERE id = ${GENERAL_ROOM_ID}
+      OR id = ANY (ARRAY(SELECT room_id FROM room_members WHERE user_id = $1))
+   ORDER BY id`;
 
 const SUMMARY_BY_ID = `SELECT ${SUMMARY} FROM rooms r WHERE r.id = $1`;
 
