@@ -34,6 +34,10 @@ class FakeDatabase {
   /** Set to fail the next statements with this error. */
   failure?: unknown;
   failLookups = false;
+  /** While set, inserts wait for it before they run (to see what the writer does meanwhile). */
+  gate?: Promise<void>;
+  /** How many turns of the microtask queue each answer takes (answers then cross in time). */
+  turns: () => number = () => 0;
   /** Set to commit the next insert but lose its answer, as a timeout after the commit does. */
   loseNextAnswer = false;
   /** Whether the server process that ran a lost insert still runs (it may yet commit). */
@@ -43,8 +47,10 @@ class FakeDatabase {
   readonly insertRooms: number[][] = [];
 
   readonly messages = {
-    insertBatch: (rows: MessageRow[], writeId: string) =>
-      this.answer(() => this.insert(rows, writeId)),
+    insertBatch: async (rows: MessageRow[], writeId: string) => {
+      await this.gate;
+      return this.answer(() => this.insert(rows, writeId));
+    },
     findByKeys: (keys: MessageKey[]) =>
       this.answer(() => {
         if (this.failLookups) throw new Error('connection lost');
@@ -64,11 +70,10 @@ class FakeDatabase {
       this.answer(() => pids.includes(BACKEND_PID) && this.backendRunning),
   } as unknown as BackendProcessesRepository;
 
-  private answer<T>(statement: () => T): Promise<T> {
-    return Promise.resolve().then(() => {
-      if (this.failure) throw this.failure;
-      return statement();
-    });
+  private async answer<T>(statement: () => T): Promise<T> {
+    for (let turn = this.turns(); turn > 0; turn--) await Promise.resolve();
+    if (this.failure) throw this.failure;
+    return statement();
   }
 
   /** Rooms whose inserts are refused as chat_insert_messages_in_rooms refuses a closed room. */
@@ -203,34 +208,91 @@ describe('MessageWriter', () => {
 
   it('stores a batch spanning rooms with one insert, each message numbered in its room', async () => {
     const { db, published, writer } = setUp();
-    const rooms = [1, 5, 1, 7, 5, 5, 1];
+    const rooms = [1, 2, 1, 5, 1, 7, 5, 5, 1];
     const outcomes = await writeAll(
       writer,
       rooms.map((roomId, i) => ({ roomId, userId: 1, text: `m${i}` })),
     );
-    // The first write goes alone; the other six, of three rooms, as one insert.
-    expect(db.insertRooms).toEqual([[1], [1, 5, 7]]);
-    expect(
-      outcomes.map((o) => fulfilled(o) && [o.status, fulfilled(o)!.roomId, fulfilled(o)!.seq]),
-    ).toEqual([
-      ['fulfilled', 1, 1],
-      ['fulfilled', 5, 1],
-      ['fulfilled', 1, 2],
-      ['fulfilled', 7, 1],
-      ['fulfilled', 5, 2],
-      ['fulfilled', 5, 3],
-      ['fulfilled', 1, 3],
+    // The first two writes go at once, each alone; the other seven, of three rooms, as one insert.
+    expect(db.insertRooms).toEqual([[1], [2], [1, 5, 7]]);
+    expect(outcomes.map((o) => fulfilled(o) && [fulfilled(o)!.roomId, fulfilled(o)!.seq])).toEqual([
+      [1, 1],
+      [2, 1],
+      [1, 2],
+      [5, 1],
+      [1, 3],
+      [7, 1],
+      [5, 2],
+      [5, 3],
+      [1, 4],
     ]);
-    // In id order: the insert stores the rooms in ascending order, each room's in arrival order.
+    // Each insert in id order: the rooms ascending, each room's in arrival order.
     expect(published.map((e) => e.message.message)).toEqual([
       'm0',
-      'm2',
-      'm6',
       'm1',
+      'm2',
       'm4',
-      'm5',
+      'm8',
       'm3',
+      'm6',
+      'm7',
+      'm5',
     ]);
+  });
+
+  it('runs two inserts at once, never two of one room: its later messages wait for it', async () => {
+    const { db, published, writer } = setUp();
+    let open!: () => void;
+    db.gate = new Promise((resolve) => (open = resolve));
+    const writes = [
+      writer.write({ roomId: 1, userId: 1, text: 'one, first' }),
+      writer.write({ roomId: 2, userId: 1, text: 'two, first' }),
+      writer.write({ roomId: 1, userId: 2, text: 'one, second' }),
+      writer.write({ roomId: 3, userId: 1, text: 'three, first' }),
+    ];
+    await Promise.resolve();
+    // Two inserts wait at the database: room 1's first, and room 2's beside it.
+    expect(db.inserts).toEqual([]);
+    db.gate = undefined;
+    open();
+    await Promise.all(writes);
+    await writer.drain();
+    // Room 1's second waited for its first; room 3's for a free insert.
+    expect(db.insertRooms).toEqual([[1], [2], [1, 3]]);
+    const inRoom = (room: number) =>
+      published.filter((e) => db.rows[e.message.message_id - 1].room_id === room);
+    expect(inRoom(1).map((e) => e.message.message)).toEqual(['one, first', 'one, second']);
+    expect(db.rows.filter((r) => r.room_id === 1).map((r) => r.seq)).toEqual([1, 2]);
+  });
+
+  it("publishes each room's messages in the order written, whatever order the answers come in", async () => {
+    const write = fc.record({ roomId: fc.integer({ min: 1, max: 4 }), pause: fc.boolean() });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(write, { minLength: 1, maxLength: 60 }),
+        fc.infiniteStream(fc.integer({ min: 0, max: 5 })),
+        async (messages, turns) => {
+          const { db, published, writer } = setUp();
+          db.turns = () => turns.next().value;
+          const outcomes: Promise<WriteResult>[] = [];
+          for (const [i, { roomId, pause }] of messages.entries()) {
+            outcomes.push(writer.write({ roomId, userId: 1, text: `${roomId}:${i}` }));
+            if (pause) await Promise.resolve();
+          }
+          const results = await Promise.all(outcomes);
+          await writer.drain();
+          for (let room = 1; room <= 4; room++) {
+            const written = messages.flatMap((m, i) => (m.roomId === room ? [`${room}:${i}`] : []));
+            const out = published.filter((e) => e.message.message.startsWith(`${room}:`));
+            expect(out.map((e) => e.message.message)).toEqual(written);
+            const seqs = results.filter((r) => r.roomId === room).map((r) => r.seq);
+            expect(seqs).toEqual(written.map((_text, i) => i + 1));
+          }
+          expect(published).toHaveLength(messages.length);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it('refuses only the rows PostgreSQL refuses; the rest of the batch is stored in order', async () => {

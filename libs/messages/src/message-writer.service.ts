@@ -31,6 +31,11 @@ interface PendingWrite extends NewMessage {
 }
 
 const MAX_BATCH = 500;
+/**
+ * Inserts in flight at once. One insert at a time left the writer waiting on each round trip
+ * (with PostgreSQL and this process sharing the cores) while the database had CPU to spare.
+ */
+const MAX_IN_FLIGHT = 2;
 /** Inserts whose outcome is unknown, remembered at most (oldest forgotten first). */
 const MAX_IN_DOUBT = 100;
 const SETTLE_RETRY_MS = 1_000;
@@ -48,18 +53,23 @@ interface InDoubtWrite {
 }
 
 /**
- * Stores new messages and publishes `message.created` for each, in id order.
+ * Stores new messages and publishes `message.created` for each, each room's in id order.
  *
- * Messages that arrive while a write is in flight are stored together by the next insert, whatever
+ * Messages that arrive while inserts are in flight are stored together by a next insert, whatever
  * their rooms, so the database sees one round trip and one commit per batch rather than per
- * message or per room; since the inserts run one after another, this instance publishes each
- * room's messages exactly in the order of their ids (and so of their numbers).
+ * message or per room. Up to MAX_IN_FLIGHT inserts run at once, but a room is in one of them at a
+ * time (its later messages wait for it), so this instance publishes each room's messages exactly
+ * in the order of their ids (and so of their numbers); the rows of different rooms may come out
+ * of id order.
  */
 @Injectable()
 export class MessageWriter {
   private readonly logger = new Logger('MessageWriter');
   private queue: PendingWrite[] = [];
-  private flushing: Promise<void> | null = null;
+  /** The inserts in flight, and the rooms they hold. */
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly busyRooms = new Set<number>();
+  private settling: Promise<void> | null = null;
   private inDoubt: InDoubtWrite[] = [];
   private settleTimer?: NodeJS.Timeout;
   /** The newest message id this writer stored. */
@@ -75,7 +85,7 @@ export class MessageWriter {
   write(message: NewMessage): Promise<WriteResult> {
     return new Promise((resolve, reject) => {
       this.queue.push({ ...message, resolve, reject });
-      this.flushing ??= this.flush();
+      this.pump();
     });
   }
 
@@ -89,17 +99,58 @@ export class MessageWriter {
 
   /** Resolves once everything queued so far is stored and published. */
   async drain(): Promise<void> {
-    while (this.flushing) await this.flushing;
+    while (this.settling || this.inFlight.size > 0) {
+      await Promise.race([this.settling, ...this.inFlight]);
+    }
   }
 
-  private async flush(): Promise<void> {
-    do {
-      // Not while a retry is due: a database that still hangs would hold every batch meanwhile.
-      if (this.inDoubt.length > 0 && !this.settleTimer) await this.settleInDoubt();
-      // A retry timer's flush may find nothing queued: no insert, which would only fail meanwhile.
-      if (this.queue.length > 0) await this.storeBatch(this.queue.splice(0, MAX_BATCH));
-    } while (this.queue.length > 0);
-    this.flushing = null;
+  /**
+   * Settles the inserts in doubt when due, else starts inserts of what is queued while fewer than
+   * MAX_IN_FLIGHT run. Nothing queued starts no insert (a retry timer's call may find none): an
+   * insert that would only fail meanwhile.
+   */
+  private pump(): void {
+    if (this.settling) return;
+    // Not while a retry is due: a database that still hangs would hold every batch meanwhile.
+    if (this.inDoubt.length > 0 && !this.settleTimer) {
+      this.settling = this.settleInDoubt().finally(() => {
+        this.settling = null;
+        this.pump();
+      });
+      return;
+    }
+    while (this.inFlight.size < MAX_IN_FLIGHT) {
+      const batch = this.takeBatch();
+      if (batch.length === 0) return;
+      const rooms = new Set(batch.map((write) => write.roomId));
+      for (const room of rooms) this.busyRooms.add(room);
+      const insert = this.storeBatch(batch).finally(() => {
+        for (const room of rooms) this.busyRooms.delete(room);
+        this.inFlight.delete(insert);
+        this.pump();
+      });
+      this.inFlight.add(insert);
+    }
+  }
+
+  /**
+   * The oldest queued writes of rooms no insert in flight holds, at most MAX_BATCH; the others stay
+   * queued in their order.
+   */
+  private takeBatch(): PendingWrite[] {
+    if (this.busyRooms.size === 0 && this.queue.length <= MAX_BATCH) {
+      const batch = this.queue;
+      this.queue = [];
+      return batch;
+    }
+    const batch: PendingWrite[] = [];
+    const waiting: PendingWrite[] = [];
+    for (const write of this.queue) {
+      if (batch.length < MAX_BATCH && !this.busyRooms.has(write.roomId)) batch.push(write);
+      else waiting.push(write);
+    }
+    this.queue = waiting;
+    return batch;
   }
 
   /**
@@ -156,7 +207,7 @@ export class MessageWriter {
     clearTimeout(this.settleTimer);
     this.settleTimer = setTimeout(() => {
       this.settleTimer = undefined;
-      this.flushing ??= this.flush();
+      this.pump();
     }, SETTLE_RETRY_MS);
     this.settleTimer.unref();
   }
