@@ -173,6 +173,7 @@ const fulfilled = (outcome: PromiseSettledResult<WriteResult>) =>
 describe('MessageWriter', () => {
   // Its warnings about inserts in doubt are what these tests provoke.
   beforeAll(() => Logger.overrideLogger(['error']));
+  afterEach(() => jest.restoreAllMocks());
 
   it('stores what arrives during a write with the next single insert, publishing in id order', async () => {
     const { db, published, writer } = setUp();
@@ -263,6 +264,22 @@ describe('MessageWriter', () => {
       published.filter((e) => db.rows[e.message.message_id - 1].room_id === room);
     expect(inRoom(1).map((e) => e.message.message)).toEqual(['one, first', 'one, second']);
     expect(db.rows.filter((r) => r.room_id === 1).map((r) => r.seq)).toEqual([1, 2]);
+  });
+
+  it('lets the event loop run while drain() waits for an insert (as at shutdown)', async () => {
+    const { db, writer } = setUp();
+    // The insert's answer comes from I/O (a macrotask), as a real socket's does.
+    db.gate = new Promise((resolve) => setTimeout(resolve, 20));
+    const written = writer.write({ roomId: 1, userId: 1, text: 'in flight at shutdown' });
+    const race = Promise.race.bind(Promise);
+    let races = 0;
+    jest.spyOn(Promise, 'race').mockImplementation(((values: Iterable<unknown>) => {
+      if (++races > 1_000) throw new Error(`drain() spun ${races} times without a macrotask`);
+      return race(values);
+    }) as typeof Promise.race);
+    await writer.drain();
+    await written;
+    expect(races).toBeLessThan(10);
   });
 
   it("publishes each room's messages in the order written, whatever order the answers come in", async () => {
@@ -398,6 +415,37 @@ describe('MessageWriter', () => {
         [3, undefined],
         [2, 'k'],
       ]);
+    });
+
+    it('publishes an insert that went in doubt while an earlier one was being settled', async () => {
+      const { db, published, writer } = setUp();
+      // X: committed, its answer lost: in doubt, settled a second later.
+      db.loseNextAnswer = true;
+      await writeAll(writer, [{ roomId: 1, userId: 1, text: 'X (in doubt)' }]);
+      // Y, of another room, is held at the database until X's settle reads X's rows; then Y
+      // commits and its answer is lost too, while that read runs.
+      let open!: () => void;
+      db.gate = new Promise((resolve) => (open = resolve));
+      const y = writer.write({ roomId: 2, userId: 1, text: 'Y (in doubt during the settle)' });
+      const findWritten = db.messages.findWritten.bind(db.messages);
+      jest.spyOn(db.messages, 'findWritten').mockImplementationOnce(async (...args) => {
+        db.loseNextAnswer = true;
+        db.gate = undefined;
+        open();
+        for (let turn = 0; turn < 20; turn++) await Promise.resolve();
+        return findWritten(...args);
+      });
+      await jest.advanceTimersByTimeAsync(1_000);
+      await expect(y).rejects.toThrow('Query read timeout');
+      await writer.drain();
+      expect(writer.hasWritesInDoubt()).toBe(true);
+      await jest.advanceTimersByTimeAsync(1_000);
+      await writer.drain();
+      expect(published.map((e) => e.message.message)).toEqual([
+        'X (in doubt)',
+        'Y (in doubt during the settle)',
+      ]);
+      expect(writer.hasWritesInDoubt()).toBe(false);
     });
 
     it('says an insert is in doubt until it is settled', async () => {

@@ -65,7 +65,11 @@ interface InDoubtWrite {
 @Injectable()
 export class MessageWriter {
   private readonly logger = new Logger('MessageWriter');
-  private queue: PendingWrite[] = [];
+  /**
+   * The writes waiting, by room: the rooms in the order of their oldest waiting write, each room's
+   * in arrival order. A room an insert holds is passed over in one step, however much it queued.
+   */
+  private readonly waiting = new Map<number, PendingWrite[]>();
   /** The inserts in flight, and the rooms they hold. */
   private readonly inFlight = new Set<Promise<void>>();
   private readonly busyRooms = new Set<number>();
@@ -84,8 +88,12 @@ export class MessageWriter {
 
   write(message: NewMessage): Promise<WriteResult> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ ...message, resolve, reject });
-      this.pump();
+      const write = { ...message, resolve, reject };
+      const room = this.waiting.get(write.roomId);
+      if (room) room.push(write);
+      else this.waiting.set(write.roomId, [write]);
+      // A write of a room an insert holds starts nothing: it waits for that insert.
+      if (!this.busyRooms.has(write.roomId)) this.pump();
     });
   }
 
@@ -100,7 +108,7 @@ export class MessageWriter {
   /** Resolves once everything queued so far is stored and published. */
   async drain(): Promise<void> {
     while (this.settling || this.inFlight.size > 0) {
-      await Promise.race([this.settling, ...this.inFlight]);
+      await Promise.race(this.settling ? [this.settling, ...this.inFlight] : this.inFlight);
     }
   }
 
@@ -134,22 +142,18 @@ export class MessageWriter {
   }
 
   /**
-   * The oldest queued writes of rooms no insert in flight holds, at most MAX_BATCH; the others stay
-   * queued in their order.
+   * The waiting writes of the rooms no insert in flight holds, oldest room first, at most
+   * MAX_BATCH; a room cut short keeps the rest of its writes waiting, in order.
    */
   private takeBatch(): PendingWrite[] {
-    if (this.busyRooms.size === 0 && this.queue.length <= MAX_BATCH) {
-      const batch = this.queue;
-      this.queue = [];
-      return batch;
-    }
     const batch: PendingWrite[] = [];
-    const waiting: PendingWrite[] = [];
-    for (const write of this.queue) {
-      if (batch.length < MAX_BATCH && !this.busyRooms.has(write.roomId)) batch.push(write);
-      else waiting.push(write);
+    for (const [roomId, writes] of this.waiting) {
+      if (this.busyRooms.has(roomId)) continue;
+      const room = writes.splice(0, MAX_BATCH - batch.length);
+      if (writes.length === 0) this.waiting.delete(roomId);
+      for (const write of room) batch.push(write);
+      if (batch.length === MAX_BATCH) break;
     }
-    this.queue = waiting;
     return batch;
   }
 
@@ -163,14 +167,15 @@ export class MessageWriter {
    * again a second later.
    */
   private async settleInDoubt(): Promise<void> {
-    const writes = this.inDoubt;
+    // Those in doubt now: an insert that fails while this runs is settled next time.
+    const writes = [...this.inDoubt];
     try {
       if (await this.stillRunning(writes)) return this.settleSoon();
       const rows = await this.store.findWritten(
         Math.min(...writes.map((w) => w.after)),
         writes.map((w) => w.writeId),
       );
-      this.inDoubt = this.inDoubt.slice(writes.length);
+      this.inDoubt = this.inDoubt.filter((write) => !writes.includes(write));
       if (rows.length > 0) {
         this.logger.warn(`Published ${rows.length} messages stored by inserts that timed out`);
       }
