@@ -30,6 +30,61 @@ const ids = (messages: ChatMessage[]) => messages.map((message) => message.messa
 const created = (events: ChatEvent[]) =>
   events.flatMap((event) => (event.type === 'message.created' ? [event] : []));
 
+/** A node of EXPLAIN's JSON plan. */
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Rows Removed by Filter'?: number;
+  Plans?: PlanNode[];
+}
+
+/** A parameter as an SQL literal: arrays as PostgreSQL array text. */
+function literal(client: Client, value: unknown): string {
+  if (value === null) return 'NULL';
+  if (!Array.isArray(value)) return client.escapeLiteral(String(value));
+  const element = (item: unknown) =>
+    item === null ? 'NULL' : `"${String(item).replace(/["\\]/g, '\\$&')}"`;
+  return client.escapeLiteral(`{${value.map(element).join(',')}}`);
+}
+
+/**
+ * The plan of the one statement `run` sent, as PostgreSQL runs it from the pool (a generic plan),
+ * executed in a transaction that is rolled back.
+ */
+async function genericPlans(m: MediumModule, run: () => Promise<unknown>): Promise<PlanNode[]> {
+  const spy = jest.spyOn(PreparedStatements.prototype, 'query');
+  let statements: [string, unknown[]][];
+  try {
+    await run();
+    statements = [...spy.mock.calls];
+  } finally {
+    spy.mockRestore();
+  }
+  expect(statements).toHaveLength(1);
+  const client = new Client({ connectionString: m.config.databaseUrl });
+  await client.connect();
+  const plans: PlanNode[] = [];
+  try {
+    await client.query('SET plan_cache_mode = force_generic_plan');
+    for (const [sql, parameters] of statements) {
+      await client.query('BEGIN');
+      // Prepared, as the repository's statements are: EXPLAIN with bound parameters would plan
+      // for their values, never generically.
+      await client.query(`PREPARE under_test AS ${sql}`);
+      const values = parameters.map((value) => literal(client, value));
+      const { rows } = await client.query(
+        `EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE under_test${values.length ? `(${values.join(', ')})` : ''}`,
+      );
+      await client.query('ROLLBACK');
+      await client.query('DEALLOCATE under_test');
+      plans.push(rows[0]['QUERY PLAN'][0].Plan);
+    }
+  } finally {
+    await client.end();
+  }
+  return plans;
+}
+
 describe('messages on PostgreSQL', () => {
   let m: MediumModule;
   let repository: MessagesRepository;
@@ -193,6 +248,25 @@ describe('messages on PostgreSQL', () => {
       ).rejects.toMatchObject({ code: 'P0001' });
       expect(await storedTexts(['uneven 1', 'uneven 2'])).toEqual([]);
     });
+    it("reads an insert's authors by id, never the whole users table", async () => {
+      const [plan] = await genericPlans(m, () =>
+        store.insertBatch(
+          inRoom(GENERAL_ROOM_ID, [
+            { userId: author.id, text: 'planned 1', clientId: null },
+            { userId: other.id, text: 'planned 2', clientId: null },
+          ]),
+          randomUUID(),
+        ),
+      );
+      const scans: string[] = [];
+      const walk = (node: PlanNode): void => {
+        if (node['Relation Name'] === 'users') scans.push(node['Node Type']);
+        node.Plans?.forEach(walk);
+      };
+      walk(plan);
+      expect(scans).toEqual(['Index Scan']);
+    });
+
     it('skips a repeated key in one room of a batch, every room numbered on with no gap', async () => {
       const [keyed, plain] = [
         await privateRoom(m.db, [author.id, other.id]),
@@ -301,41 +375,10 @@ describe('messages on PostgreSQL', () => {
 
     /** The statement a read ran, as PostgreSQL runs it (a generic plan): rows it read and dropped. */
     async function rowsFilteredOut(read: () => Promise<unknown>): Promise<number> {
-      const spy = jest.spyOn(PreparedStatements.prototype, 'query');
-      let statements: [string, unknown[]][];
-      try {
-        await read();
-        statements = [...spy.mock.calls];
-      } finally {
-        spy.mockRestore();
-      }
-      expect(statements).toHaveLength(1);
-      const client = new Client({ connectionString: m.config.databaseUrl });
-      await client.connect();
-      let filtered = 0;
-      try {
-        await client.query('SET plan_cache_mode = force_generic_plan');
-        for (const [sql, parameters] of statements) {
-          // Prepared, as the repository's statements are: EXPLAIN with bound parameters would
-          // plan for their values, never generically.
-          await client.query(`PREPARE read_under_test AS ${sql}`);
-          const values = parameters.map((value) => client.escapeLiteral(String(value)));
-          const { rows } = await client.query(
-            `EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE read_under_test${values.length ? `(${values.join(', ')})` : ''}`,
-          );
-          await client.query('DEALLOCATE read_under_test');
-          const walk = (node: Record<string, unknown>): number =>
-            Number(node['Rows Removed by Filter'] ?? 0) +
-            ((node.Plans as Record<string, unknown>[] | undefined) ?? []).reduce(
-              (sum, child) => sum + walk(child),
-              0,
-            );
-          filtered += walk(rows[0]['QUERY PLAN'][0].Plan);
-        }
-      } finally {
-        await client.end();
-      }
-      return filtered;
+      const walk = (node: PlanNode): number =>
+        Number(node['Rows Removed by Filter'] ?? 0) +
+        (node.Plans ?? []).reduce((sum, child) => sum + walk(child), 0);
+      return (await genericPlans(m, read)).reduce((sum, plan) => sum + walk(plan), 0);
     }
 
     it("reads the general room's messages without walking the other rooms' newer ones", async () => {
