@@ -5,6 +5,7 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import { dataSourceOptions } from './data-source-options';
 import { BackendProcessesRepository } from './backend-processes.repository';
 import { EmbeddedDatabaseService } from './embedded-database.service';
+import { migrateDatabase } from './migrate-database';
 import { poolOptions } from './pool-options';
 import { PreparedStatements } from './prepared-statements.service';
 
@@ -43,7 +44,7 @@ class EmbeddedDatabaseModule {}
       },
       dataSourceFactory: async (options) => {
         const { url, migrationsRun } = options as DataSourceOptions & { url: string };
-        if (migrationsRun) await migrate(url);
+        if (migrationsRun) await migrateDatabase(url);
         return new DataSource({ ...options!, migrationsRun: false } as DataSourceOptions);
       },
     }),
@@ -52,12 +53,3 @@ class EmbeddedDatabaseModule {}
   exports: [PreparedStatements, BackendProcessesRepository],
 })
 export class DatabaseModule {}
-
-async function migrate(url: string): Promise<void> {
-  const dataSource = await new DataSource(dataSourceOptions(url)).initialize();
-  try {
-    await dataSource.runMigrations();
-  } finally {
-    await dataSource.destroy();
-  }
-}
