@@ -3,6 +3,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { SERVER_NODE_FLAGS } from '../src/node-flags';
 import { ChatClient } from './support/chat-client';
 import { bearer, createUser } from './support/factories';
 import {
@@ -86,7 +87,10 @@ describe('the built server with a bad configuration', () => {
     ],
   ])('refuses to start with %j, printing one line', async (variables, line) => {
     const env: NodeJS.ProcessEnv = { ...process.env, ...variables };
-    const child = spawn(process.execPath, [BUILT_MAIN], { env, stdio: 'pipe' });
+    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, BUILT_MAIN], {
+      env,
+      stdio: 'pipe',
+    });
     let stderr = '';
     child.stderr!.on('data', (chunk) => (stderr += chunk));
     expect(await exitOf(child)).toEqual({ code: 1, signal: null });
