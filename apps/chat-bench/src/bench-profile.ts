@@ -67,7 +67,8 @@ const SMOKE: BenchProfile = {
   rooms: { connections: 40, roomSize: 10, rates: [20, 40] },
   roomsScaleOut: { rate: 20, stepMs: 1_000 },
   overload: { connections: 50, senders: 5, stepMs: 1_000, drainMs: 5_000, factor: 1.5 },
-  deliveryCost: { connections: 50, senders: 5, rate: 20, stepMs: 1_000, rounds: 1 },
+  // Enough frames that the server's CPU is tens of clock ticks (10 ms each), not one or none.
+  deliveryCost: { connections: 200, senders: 5, rate: 100, stepMs: 1_000, rounds: 1 },
   nginx: { sockets: 100 },
   sdkFrames: 2_000,
   presence: { users: 40, roomSize: 10, roomLimit: 20 },
