@@ -23,8 +23,9 @@ export interface MessageKey {
 }
 
 /**
- * Each row's author as `u`, read by id: a join left to the planner hashed the whole users table
- * on every insert when its statistics were missing or old (the insert says it returns 100 rows).
+ * Each row's author as `u`, read by id, in every statement here: a join left to the planner hashed
+ * the whole users table on every insert when its statistics were missing or old (the insert says
+ * it returns 100 rows).
  */
 const AUTHOR = `CROSS JOIN LATERAL (
     SELECT name, role, avatar FROM users WHERE id = m.user_id LIMIT 1) u`;
@@ -47,13 +48,13 @@ const INSERT_BATCH = `
 
 const SELECT_BY_KEYS = `
   SELECT ${stored('$4')}
-    FROM messages m JOIN users u ON u.id = m.user_id
+    FROM messages m ${AUTHOR}
    WHERE (m.room_id, m.user_id, m.client_id)
          IN (SELECT * FROM unnest($1::integer[], $2::integer[], $3::text[]))`;
 
 const SELECT_WRITTEN = `
   SELECT ${stored('$3')}
-    FROM messages m JOIN users u ON u.id = m.user_id
+    FROM messages m ${AUTHOR}
    WHERE m.id > $1 AND m.write_id = ANY($2::uuid[])
    ORDER BY m.id`;
 
