@@ -55,6 +55,54 @@ describe('RoomResume', () => {
     expect(registry.serves(5)).toBe(false);
   });
 
+  it('holds a live change that comes while membership is read, behind the older ones replayed', async () => {
+    const registry = new ConnectionRegistry({ connections: counter } as unknown as ChatMetrics);
+    const connection = {
+      address: '127.0.0.1',
+      broadcastsFrom: 0,
+      isOpen: true,
+      user: { id: 9, sessionId: 's' } as AuthUser,
+      streams: new RoomStreams(1 << 20),
+      bufferedBytes: 0,
+    } as unknown as ClientConnection;
+    const sent: string[] = [];
+    Object.assign(connection, {
+      send: (frame: { type: string; seq?: number }) =>
+        sent.push(`${frame.type} ${frame.seq ?? ''}`),
+      sendEncoded: (frames: Buffer[]) => frames.forEach((data) => sent.push(data.toString())),
+    });
+    registry.add(connection);
+    connection.streams!.open(5, 10);
+    registry.joinRoom(connection, 5);
+    // Message 13 is stored and broadcast while the resume reads the user's rooms.
+    const access = {
+      roomsOf: async () => {
+        if (connection.streams!.admitLive(5, 13, Buffer.from('live 13')) === 'send') {
+          sent.push('live 13');
+        }
+        return [{ room_id: 5, last_seq: 13 }];
+      },
+    } as unknown as RoomAccess;
+    const history = {
+      lastSeqs: async () => new Map([[5, 13]]),
+      eventsBetween: async function* () {
+        yield [11, 12, 13].map((seq) => ({
+          type: 'message.created',
+          roomId: 5,
+          seq,
+          message: { message_id: seq },
+        }));
+      },
+    } as unknown as RoomHistory;
+    const resume = new RoomResume(history, access, registry, {
+      resumeMaxMessages: 1000,
+    } as AppConfig);
+
+    await resume.resume(connection, 'r', new Map([[5, 10]]));
+
+    expect(sent).toEqual(['message.new 11', 'message.new 12', 'message.new 13', 'resumed ']);
+  });
+
   it('answers an empty resume (the SDK heartbeat) without the database', async () => {
     const touched: string[] = [];
     const history = {

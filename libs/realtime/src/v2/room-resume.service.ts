@@ -35,12 +35,13 @@ export class RoomResume {
     // An empty resume is the SDK's heartbeat: the ack alone answers it, without the database.
     if (points.size === 0) return;
     const streams = connection.streams!;
-    await this.forgetRoomsLeft(connection);
+    // Every named room's live frames wait from the resume on, before anything is read: one sent
+    // meanwhile (or while an earlier room replays) would reach the client ahead of the older
+    // changes replayed. A room the user turns out to have left drops what it held.
     const rooms = [...points.keys()].filter((roomId) => streams.has(roomId));
-    // Every named room's live frames wait from before its number is read: one sent meanwhile (or
-    // while an earlier room replays) would reach the client ahead of the older changes replayed.
     for (const roomId of rooms) streams.startReplay(roomId);
     try {
+      await this.forgetRoomsLeft(connection);
       const lastSeqs = await this.history.lastSeqs(rooms);
       for (const [roomId, afterSeq] of points) {
         const lastSeq = lastSeqs.get(roomId);
