@@ -154,7 +154,8 @@ export class ConnectionRegistry implements OnModuleDestroy {
     if (messageId !== undefined) {
       this.recentBroadcasts[this.broadcasts++ % RECENT_BROADCASTS] = messageId;
     }
-    for (const connection of this.compat) connection.deliver(frame, messageId);
+    const fanOut = this.compat.size;
+    for (const connection of this.compat) connection.deliver(frame, messageId, fanOut);
     return this.compat.size;
   }
 
@@ -162,7 +163,7 @@ export class ConnectionRegistry implements OnModuleDestroy {
   broadcastV2(frame: Buffer): number {
     let sent = 0;
     for (const sockets of this.users.values()) {
-      for (const connection of sockets) connection.sendEncoded([frame]);
+      for (const connection of sockets) connection.sendEncoded([frame], this.connections.size);
       sent += sockets.size;
     }
     return sent;
@@ -172,7 +173,7 @@ export class ConnectionRegistry implements OnModuleDestroy {
   deliverToRoom(frame: Buffer, roomId: number, seq: number): number {
     const sockets = this.rooms.get(roomId);
     if (!sockets) return 0;
-    for (const connection of sockets) connection.deliverToRoom(frame, roomId, seq);
+    for (const connection of sockets) connection.deliverToRoom(frame, roomId, seq, sockets.size);
     return sockets.size;
   }
 

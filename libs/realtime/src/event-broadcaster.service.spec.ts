@@ -110,7 +110,7 @@ describe('EventBroadcaster', () => {
     const { broadcaster, connect } = setUp();
     const socket = connect();
     broadcaster.dispatchRoom({ type: 'message.deleted', roomId: 1, seq: 4, messageId: 5 });
-    expect(socket.deliver).toHaveBeenCalledWith(expect.any(Buffer), undefined);
+    expect(socket.deliver).toHaveBeenCalledWith(expect.any(Buffer), undefined, 1);
     expect(text(socket.deliver.mock.calls[0][0])).toBe('{"event":"delete","message_id":5}');
   });
 

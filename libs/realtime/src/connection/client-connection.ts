@@ -102,8 +102,11 @@ export class ClientConnection implements TaskFailureHandler, SlowReaderHandler {
     this.work.enqueue(task);
   }
 
-  /** A broadcast, serialised once for every socket: sent now, or held while a replay runs. */
-  deliver(data: Buffer, messageId?: number): void {
+  /**
+   * A broadcast to `fanOut` sockets, serialised once for every socket: sent now, or held while a
+   * replay runs.
+   */
+  deliver(data: Buffer, messageId?: number, fanOut = 1): void {
     const replay = this.replayHold;
     if (replay !== null) {
       if (replay.holding) {
@@ -112,13 +115,16 @@ export class ClientConnection implements TaskFailureHandler, SlowReaderHandler {
       }
       if (messageId !== undefined && this.repeatsReplay(replay, messageId)) return;
     }
-    this.writer.write(data);
+    this.writer.write(data, fanOut);
   }
 
-  /** A room's change, serialised once for its members: sent unless this v2 socket has it. */
-  deliverToRoom(data: Buffer, roomId: number, seq: number): void {
+  /**
+   * A room's change, serialised once for its `fanOut` sockets here: sent unless this v2 socket has
+   * it.
+   */
+  deliverToRoom(data: Buffer, roomId: number, seq: number, fanOut = 1): void {
     const verdict = this.streams?.admitLive(roomId, seq, data);
-    if (verdict === 'send') this.writer.write(data);
+    if (verdict === 'send') this.writer.write(data, fanOut);
     else if (verdict === 'overflow') this.dropAsSlow();
   }
 
@@ -128,9 +134,9 @@ export class ClientConnection implements TaskFailureHandler, SlowReaderHandler {
     this.writer.write(encodeFrame(frame));
   }
 
-  /** Sends frames serialised for several sockets, to this one. */
-  sendEncoded(frames: Buffer[]): void {
-    for (const data of frames) this.writer.write(data);
+  /** Sends frames serialised for several sockets, to this one of the `fanOut` they go to. */
+  sendEncoded(frames: Buffer[], fanOut = 1): void {
+    for (const data of frames) this.writer.write(data, fanOut);
   }
 
   /** A notice, as a v1 notice or, on a v2 socket, as an error frame. */

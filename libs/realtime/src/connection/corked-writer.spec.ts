@@ -106,4 +106,53 @@ describe('CorkedWriter', () => {
     expect(sockets.at(-1)!.tcp.writes).toEqual([[frame('a'), frame('b')]]);
     expect(sockets.every(({ tcp }) => tcp.cork.mock.calls.length === 1)).toBe(true);
   });
+
+  describe('a fan-out to more sockets than a turn flushes', () => {
+    const BULK = FLUSH_SLICE * 3;
+    const open = (count: number) => {
+      const sockets = Array.from({ length: count }, () => fakeSocket());
+      const writers = sockets.map(
+        ({ asWebSocket }) => new CorkedWriter(asWebSocket, BOUND, { dropAsSlow: jest.fn() }),
+      );
+      const flushed = () => sockets.filter(({ tcp }) => tcp.uncork.mock.calls.length > 0).length;
+      return { sockets, writers, flushed };
+    };
+
+    it("does not hold back a small room's delivery written after it", async () => {
+      const crowd = open(BULK);
+      for (const writer of crowd.writers) writer.write(frame('count'), BULK);
+      const room = open(10);
+      for (const writer of room.writers) writer.write(frame('message'), 10);
+      await nextTurn();
+      expect(room.flushed()).toBe(10);
+      expect(crowd.flushed()).toBe(FLUSH_SLICE);
+      await nextTurn();
+      await nextTurn();
+      expect(crowd.flushed()).toBe(BULK);
+    });
+
+    it('sends a waiting socket its fan-out frame and a later small one together, in order', async () => {
+      const crowd = open(BULK);
+      for (const writer of crowd.writers) writer.write(frame('count'), BULK);
+      crowd.writers.at(-1)!.write(frame('message'), 10);
+      await nextTurn();
+      const last = crowd.sockets.at(-1)!.tcp;
+      expect(last.writes).toEqual([[frame('count'), frame('message')]]);
+      expect(last.corked).toBe(0);
+      await nextTurn();
+      await nextTurn();
+      expect(crowd.flushed()).toBe(BULK);
+      expect(last.uncork).toHaveBeenCalledTimes(1);
+    });
+
+    it('goes on while small deliveries keep coming', async () => {
+      const crowd = open(BULK);
+      for (const writer of crowd.writers) writer.write(frame('count'), BULK);
+      for (let turn = 0; turn < 3; turn++) {
+        for (const writer of open(FLUSH_SLICE * 2).writers) writer.write(frame('message'), 10);
+        await nextTurn();
+      }
+      expect(crowd.flushed()).toBe(BULK);
+    });
+  });
 });

@@ -15,6 +15,8 @@ export interface SlowReaderHandler {
  */
 export class CorkedWriter {
   private corked = false;
+  /** Whether the socket waits in the prompt lane (see flushWritten). */
+  private prompt = false;
 
   constructor(
     private readonly socket: WebSocket,
@@ -22,18 +24,32 @@ export class CorkedWriter {
     private readonly slowReader: SlowReaderHandler,
   ) {}
 
-  write(frame: Buffer): void {
+  /**
+   * Queues a frame. `fanOut` is the number of sockets the frame goes to: one sent to more than a
+   * turn flushes waits in the bulk lane; a socket already there that is given a smaller delivery
+   * moves to the prompt lane, so its frames (the bulk one first) leave at the next turn.
+   */
+  write(frame: Buffer, fanOut = 1): void {
     if (this.socket.readyState !== WebSocket.OPEN) return;
+    const prompt = fanOut <= FLUSH_SLICE;
     if (!this.corked) {
       this.corked = true;
       this.raw.cork();
-      flushAfterThisTurn(this);
+      this.prompt = prompt;
+      flushAfterThisTurn(this, prompt);
+    } else if (prompt && !this.prompt) {
+      this.prompt = true;
+      flushAfterThisTurn(this, true);
     }
     this.raw.write(frame);
   }
 
-  /** Sends what was corked; an open client whose unsent data passes the bound is dropped. */
+  /**
+   * Sends what was corked; an open client whose unsent data passes the bound is dropped. A socket
+   * moved to the prompt lane is still listed in the bulk lane: that later flush finds it sent.
+   */
   flush(): void {
+    if (!this.corked) return;
     this.corked = false;
     this.raw.uncork();
     // A socket that closed while corked is gone, not slow.
@@ -51,20 +67,34 @@ export class CorkedWriter {
 }
 
 /**
- * Sockets flushed per event-loop turn. A broadcast to thousands of sockets is sent in slices, and
- * the frames and database replies that arrive meanwhile are handled between them rather than
- * after the last socket; until its slice comes a socket stays corked and gathers further frames.
+ * Sockets flushed per event-loop turn and lane. A broadcast to thousands of sockets is sent in
+ * slices, and the frames and database replies that arrive meanwhile are handled between them
+ * rather than after the last socket; until its slice comes a socket stays corked and gathers
+ * further frames.
  */
 export const FLUSH_SLICE = 100;
 
-/** Writers written to and not yet flushed, oldest first. */
-const written: CorkedWriter[] = [];
+/**
+ * Writers written to and not yet flushed, oldest first, in two lanes. A room's message to its 10
+ * members would otherwise wait behind every socket of a broadcast to thousands (a large room's
+ * online count, say: 5,000 sockets took ~150 ms here); each turn flushes a slice of both lanes, so
+ * neither waits for the other to empty.
+ */
+const promptLane: CorkedWriter[] = [];
+const bulkLane: CorkedWriter[] = [];
+let flushScheduled = false;
 
-function flushAfterThisTurn(writer: CorkedWriter): void {
-  if (written.push(writer) === 1) setImmediate(flushWritten);
+function flushAfterThisTurn(writer: CorkedWriter, prompt: boolean): void {
+  (prompt ? promptLane : bulkLane).push(writer);
+  if (!flushScheduled) {
+    flushScheduled = true;
+    setImmediate(flushWritten);
+  }
 }
 
 function flushWritten(): void {
-  for (const writer of written.splice(0, FLUSH_SLICE)) writer.flush();
-  if (written.length > 0) setImmediate(flushWritten);
+  for (const writer of promptLane.splice(0, FLUSH_SLICE)) writer.flush();
+  for (const writer of bulkLane.splice(0, FLUSH_SLICE)) writer.flush();
+  flushScheduled = promptLane.length > 0 || bulkLane.length > 0;
+  if (flushScheduled) setImmediate(flushWritten);
 }

@@ -79,7 +79,7 @@ export class PresenceDelivery implements OnModuleDestroy {
         this.metrics.framesDropped.inc({ type: 'typing' });
         continue;
       }
-      connection.sendEncoded([frame]);
+      connection.sendEncoded([frame], sockets.size);
       sent++;
     }
     this.metrics.framesSent.inc(sent);
@@ -137,6 +137,7 @@ export class PresenceDelivery implements OnModuleDestroy {
       if (!connection.isOpen) continue;
       connection.sendEncoded(
         batch.map(([userId, status]) => frameOf(userId, current?.get(userId) ?? status)),
+        batches.size,
       );
       sent += batch.length;
     }
@@ -175,12 +176,13 @@ export class PresenceDelivery implements OnModuleDestroy {
       if (!this.coalescer.sendCount(roomId, online, now)) continue;
       sentRooms.add(roomId);
       const frame = encodeFrame(presenceCountFrame(roomId, online));
-      for (const connection of this.registry.socketsIn(roomId)) {
+      const sockets = this.registry.socketsIn(roomId);
+      for (const connection of sockets) {
         if (this.isBehind(connection)) {
           this.coalescer.owe(connection, [roomId]);
           continue;
         }
-        connection.sendEncoded([frame]);
+        connection.sendEncoded([frame], sockets.size);
         sent++;
       }
     }
@@ -192,7 +194,7 @@ export class PresenceDelivery implements OnModuleDestroy {
         if (online === undefined) this.coalescer.owe(connection, [roomId]);
         else frames.push(encodeFrame(presenceCountFrame(roomId, online)));
       }
-      connection.sendEncoded(frames);
+      connection.sendEncoded(frames, owedNow.size);
       sent += frames.length;
     }
     this.metrics.framesSent.inc(sent);

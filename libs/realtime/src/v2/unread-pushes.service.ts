@@ -75,6 +75,10 @@ export class UnreadPushes {
     sockets: Map<number, ClientConnection[]>,
   ): void {
     let sent = 0;
+    const fanOut = members.reduce(
+      (sum, counts) => sum + (sockets.get(counts.user_id)?.length ?? 0),
+      0,
+    );
     for (const counts of members) {
       const frame = encodeFrame(
         unreadFrame(
@@ -84,7 +88,7 @@ export class UnreadPushes {
         ),
       );
       for (const connection of sockets.get(counts.user_id) ?? []) {
-        connection.sendEncoded([frame]);
+        connection.sendEncoded([frame], fanOut);
         sent++;
       }
     }
