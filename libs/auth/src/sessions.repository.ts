@@ -18,21 +18,27 @@ const INSERT = `
   RETURNING id`;
 
 /**
- * The session check, one round trip on every cache miss: the users table is joined here, by name,
- * rather than asked through the Users module (which depends on this one); the foreign key makes the
- * join safe. A live session of a deleted user finds nothing. That it was seen is recorded at most
- * once a minute: a check that writes nothing commits without a WAL flush, and a busy user's socket
- * is checked every few seconds.
+ * The session checks of one batch (see SessionsService), one round trip: the users table is joined
+ * here, by name, rather than asked through the Users module (which depends on this one); the
+ * foreign key makes the join safe. Each session and its user are looked up by key, whatever the
+ * planner's statistics say (a join let it scan every user for one session). A live session of a deleted user finds nothing. That it was
+ * seen is recorded at most once a minute: a check that writes nothing commits without a WAL flush,
+ * and a busy user's socket is checked every few seconds. The record is skipped for a row another
+ * check holds (it records the same), so batches that share sessions never wait on each other.
  */
 const TOUCH_LIVE = `
   WITH live AS (
     SELECT s.id, s.user_id, u.role, s.expires_at, s.last_seen_at
-      FROM sessions s JOIN users u ON u.id = s.user_id
-     WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.deleted_at IS NULL),
+      FROM unnest($1::uuid[]) AS asked(id)
+      CROSS JOIN LATERAL (SELECT * FROM sessions WHERE id = asked.id LIMIT 1) s
+      CROSS JOIN LATERAL (SELECT role, deleted_at FROM users WHERE id = s.user_id LIMIT 1) u
+     WHERE s.revoked_at IS NULL AND s.expires_at > now() AND u.deleted_at IS NULL),
   touched AS (
-    UPDATE sessions s SET last_seen_at = now() FROM live
-     WHERE s.id = live.id AND live.last_seen_at < now() - interval '${SEEN_EVERY_SECONDS} seconds')
-  SELECT user_id, role, expires_at FROM live`;
+    UPDATE sessions s SET last_seen_at = now()
+     WHERE s.id IN (SELECT t.id FROM sessions t JOIN live ON live.id = t.id
+                     WHERE live.last_seen_at < now() - interval '${SEEN_EVERY_SECONDS} seconds'
+                       FOR UPDATE OF t SKIP LOCKED))
+  SELECT id, user_id, role, expires_at FROM live`;
 
 /** Which of the sessions are still live (of a live account), without touching them. */
 const LIVE_AMONG = `
@@ -69,19 +75,24 @@ export class SessionsRepository {
   }
 
   /**
-   * The session if it is live (neither revoked nor expired) and its user too, recording that it
-   * was seen (when last recorded over SEEN_EVERY_SECONDS ago); null otherwise. `sessionId` must be
-   * a UUID.
+   * Each session, in the order given, if it is live (neither revoked nor expired) and its user
+   * too, recording that it was seen (when last recorded over SEEN_EVERY_SECONDS ago); null
+   * otherwise. Every id must be a UUID.
    */
-  async touchLive(sessionId: string): Promise<LiveSession | null> {
-    const { rows } = await this.sql.query<{ user_id: number; role: Role; expires_at: Date }>(
-      TOUCH_LIVE,
-      [sessionId],
-    );
-    const row = rows[0];
-    return row
-      ? { userId: row.user_id, role: row.role, expiresAt: row.expires_at.getTime() }
-      : null;
+  async touchLive(sessionIds: readonly string[]): Promise<(LiveSession | null)[]> {
+    const { rows } = await this.sql.query<{
+      id: string;
+      user_id: number;
+      role: Role;
+      expires_at: Date;
+    }>(TOUCH_LIVE, [sessionIds]);
+    const live = new Map(rows.map((row) => [row.id, row]));
+    return sessionIds.map((id) => {
+      const row = live.get(id.toLowerCase());
+      return row
+        ? { userId: row.user_id, role: row.role, expiresAt: row.expires_at.getTime() }
+        : null;
+    });
   }
 
   async liveAmong(sessionIds: string[]): Promise<Set<string>> {

@@ -1,9 +1,10 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import DataLoader from 'dataloader';
 import { AppConfig } from '@chat/config';
 import { EventBus } from '@chat/events';
 import { AuthUser } from './auth-user';
 import { SessionCache } from './session-cache';
-import { SessionsRepository } from './sessions.repository';
+import { LiveSession, SessionsRepository } from './sessions.repository';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PRUNE_INTERVAL_MS = 3_600_000;
@@ -11,6 +12,8 @@ const PRUNE_INTERVAL_MS = 3_600_000;
 const REVOKED_KEPT_SECONDS = 86_400;
 const PRUNE_BATCH = 5_000;
 const PRUNE_MAX_BATCHES = 100;
+/** The most session checks that go to the database in one statement. */
+const CHECK_BATCH = 500;
 
 export interface TokenClaims {
   sub?: unknown;
@@ -21,6 +24,14 @@ export interface TokenClaims {
 export class SessionsService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(SessionsService.name);
   private readonly cache = new SessionCache();
+  /**
+   * The checks that miss the cache in one event-loop turn (the frames of every socket read in it)
+   * go to the database together. Sockets that sign in together (a reconnect wave) have their
+   * checks expire together, and one by one they took a round trip each from the pool that the
+   * inserts of messages wait on (one by one: 17,900 statements in three rooms bench steps of 5,000
+   * sign-ins; in batches: 5,700 in six).
+   */
+  private readonly checks: DataLoader<string, LiveSession | null>;
   private readonly unsubscribe: () => void;
   private pruneTimer?: NodeJS.Timeout;
 
@@ -29,6 +40,11 @@ export class SessionsService implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly events: EventBus,
     private readonly config: AppConfig,
   ) {
+    this.checks = new DataLoader((ids) => this.sessions.touchLive(ids), {
+      cache: false,
+      maxBatchSize: CHECK_BATCH,
+      batchScheduleFn: (dispatch) => setImmediate(dispatch),
+    });
     // Revocations on any instance reach this one's cache through the bus (the TTL bounds the rest).
     this.unsubscribe = events.subscribe((event) => {
       if (event.type === 'sessions.revoked') this.cache.delete(event.sessionIds);
@@ -78,7 +94,7 @@ export class SessionsService implements OnApplicationBootstrap, OnModuleDestroy 
     if (!UUID.test(sessionId)) return null;
     let user = this.cache.get(sessionId);
     if (user === undefined) {
-      const session = await this.sessions.touchLive(sessionId);
+      const session = await this.checks.load(sessionId);
       user = session && { id: session.userId, role: session.role, sessionId };
       this.cache.set(sessionId, user, session?.expiresAt);
     }

@@ -2,6 +2,7 @@ import { SessionsService } from '@chat/auth';
 import { SessionsRepository } from '../../../../libs/auth/src/sessions.repository';
 import { Role } from '@chat/roles';
 import { UsersModule, UsersService } from '@chat/users';
+import { genericPlans, relationScans } from './support/generic-plans';
 import { createMediumModule, MediumModule, uniqueName } from './support/medium-module';
 
 describe('SessionsService on PostgreSQL', () => {
@@ -64,7 +65,7 @@ describe('SessionsService on PostgreSQL', () => {
     const seen = (await sessionRow(id)).last_seen_at.getTime();
     expect(seen).toBeGreaterThan(before.last_seen_at.getTime());
     // Seen again within the minute: the check answers alike and writes nothing.
-    expect(await m.get(SessionsRepository).touchLive(id)).toMatchObject({ userId: user.id });
+    expect((await m.get(SessionsRepository).touchLive([id]))[0]).toMatchObject({ userId: user.id });
     expect((await sessionRow(id)).last_seen_at.getTime()).toBe(seen);
   });
 
@@ -158,5 +159,68 @@ describe('SessionsService on PostgreSQL', () => {
     ]);
     expect(rows.map((row) => row.id).sort()).toEqual([justRevoked, live].sort());
     expect(await sessions.resolve(live, user.id)).not.toBeNull();
+  });
+
+  it('checks the sessions asked in one turn with one statement, each answered as if alone', async () => {
+    const [user, other] = [await newUser(), await newUser(Role.Admin)];
+    const [live, revoked, others] = [
+      await sessions.create(user.id),
+      await sessions.create(user.id),
+      await sessions.create(other.id),
+    ];
+    await setTimes(revoked, { revoked: '-1 second' });
+    const statements = jest.spyOn(m.get(SessionsRepository), 'touchLive');
+    try {
+      const answers = await Promise.all([
+        sessions.resolve(live, user.id),
+        sessions.resolve(revoked, user.id),
+        sessions.resolve(others, other.id),
+        sessions.resolve(live.toUpperCase(), user.id),
+        sessions.resolve(others, user.id),
+      ]);
+      expect(answers).toEqual([
+        { id: user.id, role: Role.User, sessionId: live },
+        null,
+        { id: other.id, role: Role.Admin, sessionId: others },
+        { id: user.id, role: Role.User, sessionId: live.toUpperCase() },
+        null,
+      ]);
+      expect(statements).toHaveBeenCalledTimes(1);
+    } finally {
+      statements.mockRestore();
+    }
+  });
+
+  it('records sessions seen from batches that share them at once', async () => {
+    const user = await newUser();
+    const ids = await Promise.all(Array.from({ length: 20 }, () => sessions.create(user.id)));
+    await m.db.query(
+      `UPDATE sessions SET last_seen_at = now() - interval '2 minutes' WHERE id = ANY($1)`,
+      [ids],
+    );
+    const repository = m.get(SessionsRepository);
+    // The batches ask for the shared sessions in different orders, all at once.
+    const batches = Array.from({ length: 8 }, (_, k) =>
+      repository.touchLive(k % 2 ? [...ids].reverse() : [...ids.slice(k), ...ids.slice(0, k)]),
+    );
+    for (const answers of await Promise.all(batches)) {
+      expect(answers.every((answer) => answer?.userId === user.id)).toBe(true);
+    }
+    const stale: unknown[] = await m.db.query(
+      `SELECT id FROM sessions WHERE id = ANY($1) AND last_seen_at < now() - interval '1 minute'`,
+      [ids],
+    );
+    expect(stale).toEqual([]);
+  });
+
+  it('reads the sessions it checks and their users by key, never a whole table', async () => {
+    const user = await newUser();
+    const ids = [await sessions.create(user.id), await sessions.create(user.id)];
+    const [plan] = await genericPlans(m, () => m.get(SessionsRepository).touchLive(ids));
+    expect(relationScans(plan, 'users')).toEqual(['Index Scan']);
+    // The seen record (ModifyTable) finds its rows by key too.
+    expect(new Set(relationScans(plan, 'sessions'))).toEqual(
+      new Set(['Index Scan', 'ModifyTable']),
+    );
   });
 });
