@@ -51,6 +51,74 @@ describe('ConnectionRegistry', () => {
     expect(registry.recentMessageIds()).toHaveLength(4_096);
   });
 
+  describe('heartbeat', () => {
+    const INTERVAL_MS = 30_000;
+    const beating = () => {
+      const socket = { ping: jest.fn(), terminate: jest.fn() };
+      const connection = { ...fakeConnection(), alive: true, socket };
+      return { connection: connection as unknown as ClientConnection, socket };
+    };
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    it('pings each socket once an interval, a share of them each second, not all at once', () => {
+      const registry = new ConnectionRegistry(metrics);
+      const sockets = Array.from({ length: 300 }, () => beating());
+      for (const { connection } of sockets) registry.add(connection);
+      registry.startHeartbeat(INTERVAL_MS);
+      const pinged = () =>
+        sockets.reduce((sum, { socket }) => sum + socket.ping.mock.calls.length, 0);
+      let most = 0;
+      for (let second = 1; second <= 30; second++) {
+        const before = pinged();
+        jest.advanceTimersByTime(1_000);
+        most = Math.max(most, pinged() - before);
+      }
+      expect(sockets.every(({ socket }) => socket.ping.mock.calls.length === 1)).toBe(true);
+      expect(most).toBeLessThanOrEqual(10);
+      registry.onModuleDestroy();
+    });
+
+    it('keeps each socket on its own turn while others come and go', () => {
+      const registry = new ConnectionRegistry(metrics);
+      const earlier = Array.from({ length: 100 }, () => beating().connection);
+      for (const connection of earlier) registry.add(connection);
+      const watched = beating();
+      registry.add(watched.connection);
+      registry.startHeartbeat(INTERVAL_MS);
+      const pings: number[] = [];
+      watched.socket.ping.mockImplementation(() => {
+        pings.push(Date.now());
+        watched.connection.alive = true;
+      });
+      // One socket that came before it goes every second, and a new one comes.
+      for (let second = 0; second < 3 * 30; second++) {
+        registry.remove(earlier[second]);
+        registry.add(beating().connection);
+        jest.advanceTimersByTime(1_000);
+      }
+      expect(pings).toHaveLength(3);
+      expect(pings[1] - pings[0]).toBe(INTERVAL_MS);
+      expect(pings[2] - pings[1]).toBe(INTERVAL_MS);
+      registry.onModuleDestroy();
+    });
+
+    it('cuts off a socket that did not answer within an interval of its ping, and only it', () => {
+      const registry = new ConnectionRegistry(metrics);
+      const [answering, silent] = [beating(), beating()];
+      for (const { connection } of [answering, silent]) registry.add(connection);
+      registry.startHeartbeat(INTERVAL_MS);
+      jest.advanceTimersByTime(INTERVAL_MS);
+      expect(silent.socket.ping).toHaveBeenCalledTimes(1);
+      answering.connection.alive = true;
+      jest.advanceTimersByTime(INTERVAL_MS);
+      expect(silent.socket.terminate).toHaveBeenCalled();
+      expect(answering.socket.terminate).not.toHaveBeenCalled();
+      expect(answering.socket.ping).toHaveBeenCalledTimes(2);
+      registry.onModuleDestroy();
+    });
+  });
+
   describe('closeAll, at shutdown', () => {
     const observer: ConnectionObserver = {
       slowConsumer: () => undefined,

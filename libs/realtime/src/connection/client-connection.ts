@@ -41,6 +41,8 @@ export class ClientConnection implements TaskFailureHandler, SlowReaderHandler {
   alive = true;
   /** The registry's broadcast count when this socket joined (see messagesSentTo). */
   broadcastsFrom = 0;
+  /** The registry's count of sockets added before this one: its turn in the heartbeat. */
+  serial = 0;
   private readonly work: OrderedWorkQueue;
   private readonly writer: CorkedWriter;
   /** The latest resume, until its grace period is over. */
