@@ -154,5 +154,28 @@ describe('CorkedWriter', () => {
       }
       expect(crowd.flushed()).toBe(BULK);
     });
+
+    it('holds no socket back longer as small deliveries keep moving others up', async () => {
+      const crowd = open(BULK);
+      const victim = open(1);
+      const bulk = [...crowd.writers, ...victim.writers];
+      const waits: number[] = [];
+      let corkedAt = -1;
+      for (let turn = 0; turn < 60; turn++) {
+        for (const writer of bulk) writer.write(frame('count'), bulk.length);
+        if (corkedAt < 0) corkedAt = turn;
+        for (let i = 0; i < FLUSH_SLICE; i++) {
+          crowd.writers[(turn * FLUSH_SLICE + i) % BULK].write(frame('message'), 10);
+        }
+        const flushes = victim.sockets[0].tcp.uncork.mock.calls.length;
+        await nextTurn();
+        if (victim.sockets[0].tcp.uncork.mock.calls.length > flushes) {
+          waits.push(turn - corkedAt + 1);
+          corkedAt = -1;
+        }
+      }
+      // A bulk socket waits for the sockets before it: at most one slice a turn.
+      expect(Math.max(...waits)).toBeLessThanOrEqual(Math.ceil(bulk.length / FLUSH_SLICE) + 1);
+    });
   });
 });

@@ -15,8 +15,6 @@ export interface SlowReaderHandler {
  */
 export class CorkedWriter {
   private corked = false;
-  /** Whether the socket waits in the prompt lane (see flushWritten). */
-  private prompt = false;
 
   constructor(
     private readonly socket: WebSocket,
@@ -27,7 +25,8 @@ export class CorkedWriter {
   /**
    * Queues a frame. `fanOut` is the number of sockets the frame goes to: one sent to more than a
    * turn flushes waits in the bulk lane; a socket already there that is given a smaller delivery
-   * moves to the prompt lane, so its frames (the bulk one first) leave at the next turn.
+   * is listed in the prompt lane too, and leaves with its frames in order from whichever lane
+   * comes to it first.
    */
   write(frame: Buffer, fanOut = 1): void {
     if (this.socket.readyState !== WebSocket.OPEN) return;
@@ -35,10 +34,8 @@ export class CorkedWriter {
     if (!this.corked) {
       this.corked = true;
       this.raw.cork();
-      this.prompt = prompt;
       flushAfterThisTurn(this, prompt);
-    } else if (prompt && !this.prompt) {
-      this.prompt = true;
+    } else if (prompt) {
       flushAfterThisTurn(this, true);
     }
     this.raw.write(frame);
@@ -46,7 +43,8 @@ export class CorkedWriter {
 
   /**
    * Sends what was corked; an open client whose unsent data passes the bound is dropped. A socket
-   * moved to the prompt lane is still listed in the bulk lane: that later flush finds it sent.
+   * moved to the prompt lane is still listed in the bulk lane: that later flush finds it sent
+   * (unless written to since, when it is merely sent early).
    */
   flush(): void {
     if (!this.corked) return;
@@ -80,12 +78,16 @@ export const FLUSH_SLICE = 100;
  * online count, say: 5,000 sockets took ~150 ms here); each turn flushes a slice of both lanes, so
  * neither waits for the other to empty.
  */
-const promptLane: CorkedWriter[] = [];
-const bulkLane: CorkedWriter[] = [];
+const promptLane = new Set<CorkedWriter>();
+const bulkLane = new Set<CorkedWriter>();
 let flushScheduled = false;
 
+/**
+ * Lists the writer in a lane; one listed there already keeps its place, so a lane never holds
+ * more entries than there are sockets.
+ */
 function flushAfterThisTurn(writer: CorkedWriter, prompt: boolean): void {
-  (prompt ? promptLane : bulkLane).push(writer);
+  (prompt ? promptLane : bulkLane).add(writer);
   if (!flushScheduled) {
     flushScheduled = true;
     setImmediate(flushWritten);
@@ -93,8 +95,20 @@ function flushAfterThisTurn(writer: CorkedWriter, prompt: boolean): void {
 }
 
 function flushWritten(): void {
-  for (const writer of promptLane.splice(0, FLUSH_SLICE)) writer.flush();
-  for (const writer of bulkLane.splice(0, FLUSH_SLICE)) writer.flush();
-  flushScheduled = promptLane.length > 0 || bulkLane.length > 0;
-  if (flushScheduled) setImmediate(flushWritten);
+  try {
+    flushSlice(promptLane);
+    flushSlice(bulkLane);
+  } finally {
+    flushScheduled = promptLane.size > 0 || bulkLane.size > 0;
+    if (flushScheduled) setImmediate(flushWritten);
+  }
+}
+
+function flushSlice(lane: Set<CorkedWriter>): void {
+  let flushed = 0;
+  for (const writer of lane) {
+    if (flushed++ === FLUSH_SLICE) return;
+    lane.delete(writer);
+    writer.flush();
+  }
 }
