@@ -21,10 +21,11 @@ const INSERT = `
  * The session checks of one batch (see SessionsService), one round trip: the users table is joined
  * here, by name, rather than asked through the Users module (which depends on this one); the
  * foreign key makes the join safe. Each session and its user are looked up by key, whatever the
- * planner's statistics say (a join let it scan every user for one session). A live session of a deleted user finds nothing. That it was
- * seen is recorded at most once a minute: a check that writes nothing commits without a WAL flush,
- * and a busy user's socket is checked every few seconds. The record is skipped for a row another
- * check holds (it records the same), so batches that share sessions never wait on each other.
+ * planner's statistics say (a join let it scan every user for one session). A live session of a
+ * deleted user finds nothing. That it was seen is recorded at most once a minute: a check that
+ * writes nothing commits without a WAL flush, and a busy user's socket is checked every few
+ * seconds. The record is skipped for a row another check holds (it records the same), so batches
+ * that share sessions never wait on each other.
  */
 const TOUCH_LIVE = `
   WITH live AS (
