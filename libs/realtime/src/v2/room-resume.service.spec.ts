@@ -10,6 +10,23 @@ import { RoomStreams } from './room-streams';
 
 const counter = { inc: () => undefined, dec: () => undefined };
 
+/** A signed-in v2 socket of user 9, sending through `send` and `sendEncoded`. */
+function v2Connection(
+  send: (frame: never) => unknown,
+  sendEncoded: (frames: Buffer[]) => void = () => undefined,
+): ClientConnection {
+  return {
+    address: '127.0.0.1',
+    broadcastsFrom: 0,
+    isOpen: true,
+    user: { id: 9, sessionId: 's' } as AuthUser,
+    streams: new RoomStreams(1 << 20),
+    send,
+    sendEncoded,
+    bufferedBytes: 0,
+  } as unknown as ClientConnection;
+}
+
 describe('RoomResume', () => {
   it('takes a socket out of a room its user is no longer a member of, and replays nothing of it', async () => {
     const registry = new ConnectionRegistry({ connections: counter } as unknown as ChatMetrics);
@@ -26,16 +43,7 @@ describe('RoomResume', () => {
       roomsOf: async () => [{ room_id: 1, last_seq: 20 }],
     } as unknown as RoomAccess;
     const frames: Record<string, unknown>[] = [];
-    const connection = {
-      address: '127.0.0.1',
-      broadcastsFrom: 0,
-      isOpen: true,
-      user: { id: 9, sessionId: 's' } as AuthUser,
-      streams: new RoomStreams(1 << 20),
-      send: (frame: Record<string, unknown>) => frames.push(frame),
-      sendEncoded: () => undefined,
-      bufferedBytes: 0,
-    } as unknown as ClientConnection;
+    const connection = v2Connection((frame: Record<string, unknown>) => frames.push(frame));
     registry.add(connection);
     for (const roomId of [1, 5]) {
       connection.streams!.open(roomId, 10);
@@ -57,20 +65,11 @@ describe('RoomResume', () => {
 
   it('holds a live change that comes while membership is read, behind the older ones replayed', async () => {
     const registry = new ConnectionRegistry({ connections: counter } as unknown as ChatMetrics);
-    const connection = {
-      address: '127.0.0.1',
-      broadcastsFrom: 0,
-      isOpen: true,
-      user: { id: 9, sessionId: 's' } as AuthUser,
-      streams: new RoomStreams(1 << 20),
-      bufferedBytes: 0,
-    } as unknown as ClientConnection;
     const sent: string[] = [];
-    Object.assign(connection, {
-      send: (frame: { type: string; seq?: number }) =>
-        sent.push(`${frame.type} ${frame.seq ?? ''}`),
-      sendEncoded: (frames: Buffer[]) => frames.forEach((data) => sent.push(data.toString())),
-    });
+    const connection = v2Connection(
+      (frame: { type: string; seq?: number }) => sent.push(`${frame.type} ${frame.seq ?? ''}`),
+      (frames) => frames.forEach((data) => sent.push(data.toString())),
+    );
     registry.add(connection);
     connection.streams!.open(5, 10);
     registry.joinRoom(connection, 5);
