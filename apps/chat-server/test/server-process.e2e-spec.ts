@@ -18,6 +18,23 @@ import {
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { TEST_ENV } from './support/test-env';
 
+const PROMISE_TRACKING_PROBE = join(__dirname, 'support/promise-tracking-probe.js');
+
+const PROBE_REPORT = 'promise-tracking-probe: ';
+const PROBE_WAIT_MS = 5_000;
+
+/** The probe's answer to SIGUSR2, once it appears in the process's output. */
+async function probeReport(output: () => string): Promise<string | undefined> {
+  const deadline = Date.now() + PROBE_WAIT_MS;
+  for (;;) {
+    const line = output()
+      .split('\n')
+      .find((l) => l.startsWith(PROBE_REPORT));
+    if (line || Date.now() > deadline) return line?.slice(PROBE_REPORT.length);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 // The first test builds the server (`npm start`); the later ones run the build directly.
 const STARTUP_TIMEOUT_MS = 150_000;
 const SHUTDOWN_TIMEOUT_MS = 30_000;
@@ -207,7 +224,7 @@ describe('logs in production', () => {
   });
   afterAll(() => database.drop());
 
-  it('are JSON lines with request ids, and never hold a token or a password', async () => {
+  it('are JSON lines with request ids, never hold a token or a password, and track no promise', async () => {
     const password = 'Sup3r-secret-passw0rd';
     const { server, baseUrl, output } = await startBuiltServer(database.url, {
       NODE_ENV: 'production',
@@ -218,6 +235,7 @@ describe('logs in production', () => {
       LOG_LEVEL: 'info',
       // As the docker image runs it: the panel has no custom components to bundle at start.
       ADMIN_JS_SKIP_BUNDLE: 'true',
+      NODE_OPTIONS: `--require ${PROMISE_TRACKING_PROBE}`,
     });
     const http = request(baseUrl);
     await http.post('/auth/register-user').send({ name: 'logged', password }).expect(201);
@@ -236,12 +254,16 @@ describe('logs in production', () => {
     await client.messages(1);
     client.close();
     await client.closed;
+    // Request ids come from pino-http, not from an AsyncLocalStorage, which would have every
+    // promise tracked, the sockets' too (README, Operating it).
+    server.kill('SIGUSR2');
+    expect(await probeReport(output)).toBe('off');
     server.kill('SIGTERM');
     await exitOf(server);
 
     const lines = output()
       .split('\n')
-      .filter((line) => line.trim() !== '');
+      .filter((line) => line.trim() !== '' && !line.startsWith(PROBE_REPORT));
     const entries = lines.map(
       (line) =>
         JSON.parse(line) as { msg?: string; req?: { id?: string }; res?: { statusCode?: number } },
