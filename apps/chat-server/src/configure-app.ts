@@ -6,7 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { serveAvatarFiles } from '@chat/avatars';
 import { AppConfig } from '@chat/config';
 import { refuseDeepJson } from '@chat/errors';
-import { REQUEST_ID_HEADER } from '@chat/logging';
+import { REQUEST_ID_HEADER, requestLogging } from '@chat/logging';
 import { asyncApiDocument } from '@chat/protocol';
 import { ChatWsAdapter } from '@chat/realtime';
 import { serveWebClient } from '@chat/web-client';
@@ -17,6 +17,8 @@ const MAX_JSON_BODY = '64kb';
 /** Everything about the HTTP server that is not a module: shared by main.ts and the tests. */
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
   app.useLogger(app.get(Logger));
+  // First, so that every request has its id and its line, whoever answers it.
+  app.use(requestLogging());
   app.disable('x-powered-by');
   app.use(securityHeaders(config));
   limitSlowClients(app.getHttpServer() as Server, config);

@@ -23,7 +23,7 @@ const PROMISE_TRACKING_PROBE = join(__dirname, 'support/promise-tracking-probe.j
 const PROBE_REPORT = 'promise-tracking-probe: ';
 const PROBE_WAIT_MS = 5_000;
 
-/** The probe's answer to SIGUSR2, once it appears in the process's output. */
+/** The probe's answer to SIGWINCH, once it appears in the process's output. */
 async function probeReport(output: () => string): Promise<string | undefined> {
   const deadline = Date.now() + PROBE_WAIT_MS;
   for (;;) {
@@ -248,6 +248,9 @@ describe('logs in production', () => {
       .expect(200);
     expect(me.headers['x-request-id']).toBe('trace-123');
     await http.post('/user/me').send({ token }).expect(200);
+    // Routes outside Nest's own (documents, the panel, static files) are logged with an id too.
+    const document = await http.get('/docs/asyncapi.json').set('X-Request-Id', 'trace-docs');
+    expect(document.headers['x-request-id']).toBe('trace-docs');
     await http.post(`/avatar/upload?token=${token}`).attach('image', Buffer.from('x'), 'x.png');
     const client = await ChatClient.connect(baseUrl, token);
     client.send({ message: 'logged message', token });
@@ -256,7 +259,7 @@ describe('logs in production', () => {
     await client.closed;
     // Request ids come from pino-http, not from an AsyncLocalStorage, which would have every
     // promise tracked, the sockets' too (README, Operating it).
-    server.kill('SIGUSR2');
+    server.kill('SIGWINCH');
     expect(await probeReport(output)).toBe('off');
     server.kill('SIGTERM');
     await exitOf(server);
@@ -276,6 +279,8 @@ describe('logs in production', () => {
     }
     const traced = entries.filter((entry) => entry.req?.id === 'trace-123');
     expect(traced.map((entry) => entry.res?.statusCode)).toContain(200);
+    const documented = entries.filter((entry) => entry.req?.id === 'trace-docs');
+    expect(documented.map((entry) => entry.res?.statusCode)).toEqual([200]);
     const userId: number = login.body.user_id;
     expect(entries.map((entry) => entry.msg)).toEqual(
       expect.arrayContaining([
@@ -283,6 +288,25 @@ describe('logs in production', () => {
         expect.stringMatching(new RegExp(`^WebSocket closed \\(user ${userId}, code \\d+\\)$`)),
       ]),
     );
+  });
+
+  it('uses a probe that does see promise tracking once an AsyncLocalStorage has run', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--require',
+        PROMISE_TRACKING_PROBE,
+        '-e',
+        `new (require('node:async_hooks').AsyncLocalStorage)().run(1, () => {});
+         process.kill(process.pid, 'SIGWINCH');
+         setTimeout(() => {}, 500);`,
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let output = '';
+    child.stderr!.on('data', (chunk) => (output += chunk));
+    await exitOf(child);
+    expect(output.trim()).toBe(`${PROBE_REPORT}on`);
   });
 });
 

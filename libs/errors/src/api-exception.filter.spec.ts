@@ -126,6 +126,39 @@ describe('ApiExceptionFilter', () => {
     );
   });
 
+  it("writes a 500's and an unavailable database's line with the request's own logger", () => {
+    const lines: { level: string; fields: object; message: string }[] = [];
+    const log = (level: string) => (fields: object, message: string) =>
+      lines.push({ level, fields, message });
+    const request = {
+      method: 'GET',
+      path: '/somewhere',
+      id: 'request-2',
+      log: { error: log('error'), warn: log('warn') },
+    };
+    const response = { headersSent: false, status: () => response, json: () => undefined };
+    const host = {
+      switchToHttp: () => ({ getRequest: () => request, getResponse: () => response }),
+    } as unknown as ArgumentsHost;
+    // A failed statement's error carries its parameters (a password hash, say): never logged.
+    const failure = Object.assign(new Error('boom'), { parameters: ['$2b$12$secret-hash'] });
+    new ApiExceptionFilter().catch(failure, host);
+    new ApiExceptionFilter().catch(new Error('Connection terminated unexpectedly'), host);
+    expect(lines).toEqual([
+      {
+        level: 'error',
+        fields: { context: 'ApiExceptionFilter', stack: failure.stack },
+        message: 'Unhandled error on GET /somewhere (request id request-2)',
+      },
+      {
+        level: 'warn',
+        fields: { context: 'ApiExceptionFilter' },
+        message: 'GET /somewhere: database unavailable',
+      },
+    ]);
+    expect(JSON.stringify(lines)).not.toContain('secret-hash');
+  });
+
   it('writes nothing once the response has started', () => {
     expect(answerTo(new ConflictError('late'), true)).toEqual({});
   });

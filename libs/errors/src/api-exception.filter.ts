@@ -40,10 +40,16 @@ const DETAIL_BY_STATUS: Record<number, string> = {
   [HttpStatus.UNSUPPORTED_MEDIA_TYPE]: 'Unsupported media type',
 };
 
+const CONTEXT = 'ApiExceptionFilter';
+
+function logOf(request: Request): RequestLog | undefined {
+  return (request as Request & { log?: RequestLog }).log;
+}
+
 /** The one place where errors become HTTP answers: `{"detail": ...}` with the contract's status. */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
-  private readonly logger = new Logger('ApiExceptionFilter');
+  private readonly logger = new Logger(CONTEXT);
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const context = host.switchToHttp();
@@ -51,6 +57,22 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const response = context.getResponse<Response>();
     const [status, body] = this.answer(exception, request);
     if (!response.headersSent) response.status(status).json(body);
+  }
+
+  /** Through the request's own logger when it has one, so the line carries its id as a field. */
+  private error(request: Request, message: string, exception: unknown): void {
+    // The stack alone: pino would write the error's own fields too, a failed statement's
+    // parameters among them.
+    const stack = exception instanceof Error ? exception.stack : String(exception);
+    const log = logOf(request);
+    if (log) log.error({ context: CONTEXT, stack }, message);
+    else this.logger.error(message, stack);
+  }
+
+  private warn(request: Request, message: string): void {
+    const log = logOf(request);
+    if (log) log.warn({ context: CONTEXT }, message);
+    else this.logger.warn(message);
   }
 
   private answer(exception: unknown, request: Request): [number, object] {
@@ -64,7 +86,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
       ];
     }
     if (isDatabaseUnavailable(exception)) {
-      this.logger.warn(`${request.method} ${request.path}: database unavailable`);
+      this.warn(request, `${request.method} ${request.path}: database unavailable`);
       return [HttpStatus.SERVICE_UNAVAILABLE, { detail: 'Service unavailable' }];
     }
     const bodyProblem = malformedBodyProblem(exception);
@@ -85,15 +107,22 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     // pino-http has given the request an id, also sent back as X-Request-Id.
     const requestId = String((request as Request & { id?: unknown }).id ?? randomUUID());
-    this.logger.error(
+    this.error(
+      request,
       `Unhandled error on ${request.method} ${request.path} (request id ${requestId})`,
-      exception instanceof Error ? exception.stack : String(exception),
+      exception,
     );
     return [
       HttpStatus.INTERNAL_SERVER_ERROR,
       { detail: 'Internal server error', request_id: requestId },
     ];
   }
+}
+
+/** pino-http's logger of a request (see requestLogging), which puts the request on each line. */
+interface RequestLog {
+  error(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
 }
 
 /** body-parser's refusal of a body that is not JSON or nests too deeply, as Nest wraps it. */
