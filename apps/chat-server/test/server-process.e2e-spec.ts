@@ -17,22 +17,20 @@ import {
 } from './support/server-processes';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { TEST_ENV } from './support/test-env';
+import { until } from './support/until';
 
 const PROMISE_TRACKING_PROBE = join(__dirname, 'support/promise-tracking-probe.js');
 
 const PROBE_REPORT = 'promise-tracking-probe: ';
-const PROBE_WAIT_MS = 5_000;
 
 /** The probe's answer to SIGWINCH, once it appears in the process's output. */
-async function probeReport(output: () => string): Promise<string | undefined> {
-  const deadline = Date.now() + PROBE_WAIT_MS;
-  for (;;) {
-    const line = output()
+async function probeReport(output: () => string): Promise<string> {
+  const report = () =>
+    output()
       .split('\n')
-      .find((l) => l.startsWith(PROBE_REPORT));
-    if (line || Date.now() > deadline) return line?.slice(PROBE_REPORT.length);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+      .find((line) => line.startsWith(PROBE_REPORT));
+  await until('the probe reported', async () => report() !== undefined);
+  return report()!.slice(PROBE_REPORT.length);
 }
 
 // The first test builds the server (`npm start`); the later ones run the build directly.
