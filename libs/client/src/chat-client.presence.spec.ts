@@ -145,6 +145,34 @@ describe('presence', () => {
     await expect(me.watchPresence([1.5])).rejects.toThrow(TypeError);
   });
 
+  it('watchPresence before the first socket is ready loads the users again once it is', async () => {
+    const me = clientOf(server, server.token(ME));
+    clients.push(me);
+    // An app shows a room's members, the user among them, while its socket is still connecting.
+    await me.watchPresence([ME, OTHER]);
+    expect([me.store.presence(ME), me.store.presence(OTHER)]).toEqual(['offline', 'offline']);
+    // OTHER comes before this socket is there to be told.
+    await connected(OTHER);
+    await me.connect();
+    await settle();
+    expect([me.store.presence(ME), me.store.presence(OTHER)]).toEqual(['online', 'online']);
+  });
+
+  it('keeps the newest answer when two loads of the same users cross', async () => {
+    const me = await connected();
+    server.hold('http');
+    const older = me.watchPresence([OTHER]);
+    await settle();
+    await connected(OTHER);
+    server.sockets[0].drop();
+    await wait(250);
+    // The older load was answered when OTHER was offline, the reconnect's since: newest first.
+    server.release('http', { newestFirst: true });
+    await older;
+    await settle();
+    expect(me.store.presence(OTHER)).toBe('online');
+  });
+
   it('setPresence tells the server, and tells each new socket again after a drop', async () => {
     const me = await connected();
     const other = await connected(OTHER);

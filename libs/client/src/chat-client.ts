@@ -113,8 +113,12 @@ export class ChatClient {
   private presenceSync?: Promise<void>;
   /** Ends the wait before a retry at once (the client closed). */
   private presenceRetry?: () => void;
-  /** Users whose presence the app shows: asked for again after every reconnect. */
-  private readonly watched = new Set<number>();
+  /**
+   * Users whose presence the app shows, each with the newest load asking for them: asked for again
+   * whenever a socket is ready, and only the newest answer is kept when two loads cross.
+   */
+  private readonly watched = new Map<number, number>();
+  private presenceLoads = 0;
   /** Whether the app loaded the rooms' counts: they are loaded again after a reconnect. */
   private countsLoaded = false;
   private countsReload?: { again: boolean };
@@ -364,13 +368,12 @@ export class ChatClient {
 
   /**
    * Loads the presence of users the app shows (GET /api/v1/presence) into the store, which
-   * `presence` frames keep up to date; asked for again after every reconnect.
+   * `presence` frames keep up to date; asked for again whenever a socket is ready (a socket is
+   * told only the changes after it joined).
    */
   async watchPresence(userIds: number[]): Promise<void> {
     userIds.forEach((userId) => checkId(userId, 'watchPresence(userIds)'));
-    const fresh = [...new Set(userIds)].filter((userId) => !this.watched.has(userId));
-    fresh.forEach((userId) => this.watched.add(userId));
-    await this.loadPresence(fresh);
+    await this.loadPresence([...new Set(userIds)].filter((userId) => !this.watched.has(userId)));
   }
 
   /** How many of a room's members are online or away, into the store (`online`). */
@@ -415,19 +418,21 @@ export class ChatClient {
     this.syncPresence().catch((error: unknown) =>
       this.report(`presence not set: ${(error as Error).message}`),
     );
-    if (reconnected) {
-      // What came while the socket was down (presence, markers moved elsewhere) is not replayed.
-      this.reloadCounts();
-      this.loadPresence([...this.watched]).catch((error: unknown) =>
-        this.report(`presence not loaded: ${(error as Error).message}`),
-      );
-    }
+    // What came before this socket joined (presence, markers moved elsewhere) is not replayed.
+    if (reconnected) this.reloadCounts();
+    this.loadPresence([...this.watched.keys()]).catch((error: unknown) =>
+      this.report(`presence not loaded: ${(error as Error).message}`),
+    );
   }
 
   private async loadPresence(userIds: number[]): Promise<void> {
     if (userIds.length === 0) return;
+    const load = ++this.presenceLoads;
+    userIds.forEach((userId) => this.watched.set(userId, load));
     const { presence } = await this.http.presence(userIds);
-    for (const { user_id, status } of presence) this.store.setPresence(user_id, status);
+    for (const { user_id, status } of presence) {
+      if (this.watched.get(user_id) === load) this.store.setPresence(user_id, status);
+    }
   }
 
   /** Loads the counts again (once at a time, and once more if asked meanwhile). */

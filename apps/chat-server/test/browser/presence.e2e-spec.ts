@@ -95,6 +95,23 @@ describe('presence and typing in the web client', () => {
     await hasText(count, '1 online');
   });
 
+  it('counts the user online when their socket got in only after the members were read', async () => {
+    const chat = await openClient(browser, t.baseUrl);
+    pages.push(chat);
+    let membersRead = false;
+    await chat.page.route('**/api/v1/presence?user_ids=*', async (route) => {
+      await route.fulfill({ response: await route.fetch() });
+      membersRead = true;
+    });
+    // The socket is refused until the general room's statuses have been read (alice offline).
+    await chat.page.routeWebSocket(/\/ws$/, (socket) =>
+      membersRead ? socket.connectToServer() : socket.close(),
+    );
+    await signIn(chat, alice);
+    expect(membersRead).toBe(true);
+    await hasText(chat.page.locator('.room-header .online-count'), '1 online');
+  });
+
   it('shows who is typing, for two at once, until their message comes or 5 s pass', async () => {
     const a = await open(alice);
     const b = await open(bob);

@@ -298,11 +298,11 @@ export class FakeChatServer implements FakeSocketPeer {
     if (!this.held.has(kind)) this.held.set(kind, []);
   }
 
-  /** What was held of this kind goes now, in order; it is no longer held. */
-  release(kind: FrameKind): void {
+  /** What was held of this kind goes now, in order (or newest first); it is no longer held. */
+  release(kind: FrameKind, options: { newestFirst?: boolean } = {}): void {
     const held = this.held.get(kind) ?? [];
     this.held.delete(kind);
-    held.forEach((action) => action());
+    (options.newestFirst ? held.reverse() : held).forEach((action) => action());
   }
 
   /** Runs `action` now, or once `kind` is released while it is held. */
