@@ -173,6 +173,23 @@ describe('presence', () => {
     expect(me.store.presence(OTHER)).toBe('online');
   });
 
+  it('keeps an older answer when the newer load of the same users fails', async () => {
+    // OTHER went away before this socket was there: only a load tells it.
+    const other = await connected(OTHER);
+    await other.setPresence('away');
+    const me = await connected();
+    server.hold('http');
+    const older = me.watchPresence([OTHER]);
+    await settle();
+    server.refuseNextRequest('GET /api/v1/presence', 500, 'Internal server error');
+    server.sockets[1].drop();
+    await wait(250);
+    server.release('http');
+    await older;
+    await settle();
+    expect(me.store.presence(OTHER)).toBe('away');
+  });
+
   it('setPresence tells the server, and tells each new socket again after a drop', async () => {
     const me = await connected();
     const other = await connected(OTHER);

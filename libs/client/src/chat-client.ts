@@ -114,8 +114,8 @@ export class ChatClient {
   /** Ends the wait before a retry at once (the client closed). */
   private presenceRetry?: () => void;
   /**
-   * Users whose presence the app shows, each with the newest load asking for them: asked for again
-   * whenever a socket is ready, and only the newest answer is kept when two loads cross.
+   * Users whose presence the app shows, each with the load whose answer is shown (0: none yet):
+   * asked for again whenever a socket is ready; an answer older than the one shown is dropped.
    */
   private readonly watched = new Map<number, number>();
   private presenceLoads = 0;
@@ -428,10 +428,12 @@ export class ChatClient {
   private async loadPresence(userIds: number[]): Promise<void> {
     if (userIds.length === 0) return;
     const load = ++this.presenceLoads;
-    userIds.forEach((userId) => this.watched.set(userId, load));
+    userIds.forEach((userId) => this.watched.set(userId, this.watched.get(userId) ?? 0));
     const { presence } = await this.http.presence(userIds);
     for (const { user_id, status } of presence) {
-      if (this.watched.get(user_id) === load) this.store.setPresence(user_id, status);
+      if (load < (this.watched.get(user_id) ?? 0)) continue;
+      this.watched.set(user_id, load);
+      this.store.setPresence(user_id, status);
     }
   }
 
