@@ -1,5 +1,6 @@
 import { WebSocket } from 'ws';
 import { ConnectionRegistry } from '@chat/realtime';
+import { RoomAccess } from '@chat/rooms';
 import { ChatClient } from './support/chat-client';
 import { bearer, createUser, TestUser } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
@@ -67,6 +68,20 @@ describe('presence and typing on one instance', () => {
 
     compat.socket.close();
     await seen(bobSocket, isPresence(carol, 'offline'));
+  });
+
+  it("reads a signing-in user's rooms once, for the hello and for their status's announcement", async () => {
+    const bobSocket = await connect(bob);
+    // Someone presence has not seen yet: nothing of theirs is kept from an earlier announcement.
+    const dave = await createUser(t);
+    const roomsOf = jest.spyOn(t.app.get(RoomAccess), 'roomsOf');
+    try {
+      await connect(dave);
+      await seen(bobSocket, isPresence(dave, 'online'));
+      expect(roomsOf.mock.calls.filter(([userId]) => userId === dave.id)).toHaveLength(1);
+    } finally {
+      roomsOf.mockRestore();
+    }
   });
 
   it('keeps a user away while one socket is away and the online one has gone', async () => {

@@ -89,6 +89,14 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy, BeforeApp
     return connectionId;
   }
 
+  /**
+   * A socket of the user has just started reading their rooms (its sign-in): presence's next
+   * announcements of the user use that read instead of one of their own.
+   */
+  roomsRead(userId: number, rooms: Promise<number[]>): void {
+    void this.userRooms.keep(userId, rooms);
+  }
+
   /** The socket's own status (its user's is the most active of theirs). */
   async setStatus(connectionId: string, status: SocketStatus): Promise<void> {
     const userId = this.owners.get(connectionId);

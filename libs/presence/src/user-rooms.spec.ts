@@ -46,4 +46,17 @@ describe('UserRooms', () => {
     expect(await userRooms.of(7)).toEqual([9]);
     expect(read).toHaveBeenCalledTimes(2);
   });
+
+  it('serves a read started elsewhere as its own, and forgets it the same way', async () => {
+    const { userRooms, read } = setUp();
+    void userRooms.keep(7, Promise.resolve([3]));
+    expect(await userRooms.of(7)).toEqual([3]);
+    expect(read).not.toHaveBeenCalled();
+    userRooms.forget(7);
+    expect(await userRooms.of(7)).toEqual([1, 5]);
+    const failed = userRooms.keep(8, Promise.reject(new Error('database away')));
+    await expect(failed).rejects.toThrow('away');
+    expect(await userRooms.of(8)).toEqual([]);
+    expect(read).toHaveBeenCalledTimes(2);
+  });
 });

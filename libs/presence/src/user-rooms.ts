@@ -26,8 +26,13 @@ export class UserRooms {
 
   /** The user's rooms read now (kept for the next calls). */
   fresh(userId: number): Promise<number[]> {
+    return this.keep(userId, this.read(userId));
+  }
+
+  /** A read of the user's rooms just started elsewhere, kept as if it were this one's own. */
+  keep(userId: number, rooms: Promise<number[]>): Promise<number[]> {
     if (this.known.size >= MAX_USERS) this.known.clear();
-    const entry = { rooms: this.read(userId), at: this.now() };
+    const entry = { rooms, at: this.now() };
     this.known.set(userId, entry);
     entry.rooms.catch(() => {
       if (this.known.get(userId) === entry) this.known.delete(userId);

@@ -25,6 +25,14 @@ export class PresenceSockets {
     if (socket) await this.presence.setStatus(socket.connectionId, status);
   }
 
+  /** A v2 socket's sign-in has just started reading its user's rooms: presence uses that read. */
+  roomsRead(userId: number, rooms: Promise<{ room_id: number }[]>): void {
+    this.presence.roomsRead(
+      userId,
+      rooms.then((list) => list.map((room) => room.room_id)),
+    );
+  }
+
   /** A compat socket may sign in again, as another user. */
   private signedIn(connection: ClientConnection): void {
     const userId = connection.user!.id;

@@ -28,6 +28,7 @@ import { CLOSE_POLICY_VIOLATION, CLOSE_TRY_AGAIN_LATER } from '../connection/clo
 import { ConnectionRegistry } from '../connection-registry.service';
 import { MessageRateLimiter } from '../message-rate-limiter.service';
 import { RoomFanout } from '../room-fanout.service';
+import { PresenceSockets } from '../presence/presence-sockets.service';
 import { PresenceFrames } from './presence-frames.service';
 import { ReadFrames } from './read-frames.service';
 import { RoomResume } from './room-resume.service';
@@ -46,6 +47,7 @@ export class V2FrameHandler {
     private readonly resumes: RoomResume,
     private readonly readFrames: ReadFrames,
     private readonly presenceFrames: PresenceFrames,
+    private readonly presenceSockets: PresenceSockets,
     private readonly limiter: MessageRateLimiter,
     private readonly metrics: ChatMetrics,
   ) {}
@@ -130,7 +132,10 @@ export class V2FrameHandler {
       if (!connection.isOpen) return;
       connection.signIn(user);
       this.registry.signedIn(connection);
-      rooms = await this.rooms.roomsOf(user.id);
+      const read = this.rooms.roomsOf(user.id);
+      // Presence announces the user's status to the same rooms: one read serves both.
+      this.presenceSockets.roomsRead(user.id, read);
+      rooms = await read;
     } catch (error) {
       if (error instanceof DomainError) {
         this.metrics.framesRejected.inc({ reason: 'invalid_token' });
