@@ -52,15 +52,19 @@ const ACCESS = `
    WHERE r.id = $1`;
 
 /**
- * The general room is the lowest id, so it comes first. The user's member rows are read first
- * (their user_id index) and the rooms then by id: every socket's sign-in runs this, and a join
- * left to the planner scanned all rooms when their statistics were missing or old.
+ * Each user's rooms, for the users of a batch. The general room is the lowest id, so it comes
+ * first. Each user's member rows are read first (their user_id index) and the rooms then by id:
+ * every socket's sign-in runs this, and a join left to the planner scanned all rooms when their
+ * statistics were missing or old.
  */
 const ROOMS_OF = `
-  SELECT id AS room_id, last_seq::float8 AS last_seq FROM rooms
-   WHERE id = ${GENERAL_ROOM_ID}
-      OR id = ANY (ARRAY(SELECT room_id FROM room_members WHERE user_id = $1))
-   ORDER BY id`;
+  SELECT u.user_id, r.id AS room_id, r.last_seq::float8 AS last_seq
+    FROM unnest($1::integer[]) AS u (user_id)
+   CROSS JOIN LATERAL (
+         SELECT id, last_seq FROM rooms
+          WHERE id = ${GENERAL_ROOM_ID}
+             OR id = ANY (ARRAY(SELECT room_id FROM room_members WHERE user_id = u.user_id))) r
+   ORDER BY u.user_id, r.id`;
 
 const SUMMARY_BY_ID = `SELECT ${SUMMARY} FROM rooms r WHERE r.id = $1`;
 
@@ -136,6 +140,12 @@ const UPDATE = `
 const ARCHIVE = `
   UPDATE rooms SET archived_at = now() WHERE id = $1 AND archived_at IS NULL RETURNING id`;
 
+/** A room and its newest number. */
+export interface RoomNumber {
+  room_id: number;
+  last_seq: number;
+}
+
 export interface RoomAccessRow {
   kind: RoomSummary['kind'];
   archived: boolean;
@@ -167,9 +177,21 @@ export class RoomsRepository {
     return row ?? null;
   }
 
-  /** The general room and every room `userId` has a member row in, with their newest numbers. */
-  roomsOf(userId: number): Promise<{ room_id: number; last_seq: number }[]> {
-    return this.sql(ROOMS_OF, [userId]);
+  /**
+   * For each of `userIds`, the general room and every room they have a member row in, with their
+   * newest numbers, in id order.
+   */
+  async roomsOf(userIds: readonly number[]): Promise<Map<number, RoomNumber[]>> {
+    const rows = await this.sql<RoomNumber & { user_id: number }>(ROOMS_OF, [
+      [...new Set(userIds)],
+    ]);
+    const rooms = new Map<number, RoomNumber[]>();
+    for (const { user_id, room_id, last_seq } of rows) {
+      const list = rooms.get(user_id);
+      if (list) list.push({ room_id, last_seq });
+      else rooms.set(user_id, [{ room_id, last_seq }]);
+    }
+    return rooms;
   }
 
   /** Each room's member count, for those of `roomIds` that exist. */

@@ -1,4 +1,5 @@
 import { AuthUser } from '@chat/auth';
+import { PreparedStatements } from '@chat/database';
 import { ConflictError, NotFoundError, PermissionError } from '@chat/errors';
 import { MemberJoinedEvent } from '@chat/events';
 import { Role } from '@chat/roles';
@@ -156,6 +157,22 @@ describe('RoomAccess on PostgreSQL', () => {
         await numbers([GENERAL_ROOM_ID, privateRoom, directRoom]),
       );
       expect(await access.roomsOf(outsider.id)).toEqual(await numbers([GENERAL_ROOM_ID]));
+    });
+
+    it('reads the users asked for in one turn in one statement, each their own rooms', async () => {
+      const alone = await Promise.all(
+        [owner, member, outsider, owner].map((u) => access.roomsOf(u.id)),
+      );
+      const statements = jest.spyOn(m.get(PreparedStatements), 'query');
+      try {
+        const together = await Promise.all(
+          [owner, member, outsider, owner].map((u) => access.roomsOf(u.id)),
+        );
+        expect(together).toEqual(alone);
+        expect(statements).toHaveBeenCalledTimes(1);
+      } finally {
+        statements.mockRestore();
+      }
     });
 
     it('drops a room the user left', async () => {
