@@ -170,6 +170,13 @@ describe('database timeouts', () => {
     expect(isDatabaseUnavailable(error)).toBe(true);
   });
 
+  it("runs the server's statements without JIT compilation", async () => {
+    const options = dataSourceOptions(database.url);
+    const timeouts = poolOptions({ connectTimeoutMs: 1_000, queryTimeoutMs: 1_000 });
+    const server = await open({ ...options, extra: { ...options.extra, ...timeouts } });
+    expect(await server.query('SHOW jit')).toEqual([{ jit: 'off' }]);
+  });
+
   it('leaves migrations and the TypeORM CLI without a statement timeout', async () => {
     const migrations = await open(dataSourceOptions(database.url));
     expect(await migrations.query('SHOW statement_timeout')).toEqual([{ statement_timeout: '0' }]);
