@@ -3,6 +3,13 @@ import type { Express } from 'express';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
+/**
+ * Connections the kernel queues until the server accepts them (capped by net.core.somaxconn).
+ * Node's default of 511 overflowed in a reconnect wave while the event loop was busy signing the
+ * first sockets in: the rest had their SYNs dropped and waited seconds for TCP's retries.
+ */
+const LISTEN_BACKLOG = 4_096;
+
 /** Node's constructors are plain functions: this is how Node itself initialises a subclass. */
 const initRequest = IncomingMessage as unknown as (this: object, socket: Socket) => void;
 const initResponse = ServerResponse as unknown as (
@@ -12,7 +19,8 @@ const initResponse = ServerResponse as unknown as (
 ) => void;
 
 /**
- * Nest's Express adapter with one change: its HTTP server creates each request and response with
+ * Nest's Express adapter with two changes. Its HTTP server listens with a backlog of
+ * LISTEN_BACKLOG. And it creates each request and response with
  * Express's prototypes already in place. Express otherwise swaps both prototypes on every request
  * (Object.setPrototypeOf), which V8 handles badly: much of each request then outlives the young
  * generation, and scavenges measured here took milliseconds instead of a fraction of one, the tail
@@ -37,5 +45,11 @@ export class ChatHttpAdapter extends ExpressAdapter {
       },
       app,
     );
+  }
+
+  override listen(port: string | number, ...args: unknown[]): ReturnType<ExpressAdapter['listen']> {
+    const host = typeof args[0] === 'string' ? args[0] : undefined;
+    const callback = args.find((arg): arg is () => void => typeof arg === 'function');
+    return this.httpServer.listen({ port: Number(port), host, backlog: LISTEN_BACKLOG }, callback);
   }
 }

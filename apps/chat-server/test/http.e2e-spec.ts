@@ -1,5 +1,7 @@
 import type { Express } from 'express';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { bearer, createUser, loginAdmin, PASSWORD, uniqueName } from './support/factories';
 import { startTestApp, TEST_ADMIN, TestApp } from './support/test-app';
@@ -62,6 +64,18 @@ describe('HTTP behaviour', () => {
         .expect(200);
       expect(response.headers['access-control-allow-origin']).toBeUndefined();
     });
+  });
+
+  it('queues up to 4,096 connections waiting to be accepted (the kernel may cap it lower)', () => {
+    // A reconnect wave overflowed Node's default of 511 while the event loop was busy signing the
+    // first sockets in: the rest had their SYNs dropped and waited seconds for TCP's retries.
+    const port = new URL(t.baseUrl).port;
+    const [listener] = execFileSync('ss', ['-ltnH', `sport = :${port}`], { encoding: 'utf8' })
+      .trim()
+      .split('\n');
+    const backlog = Number(listener.trim().split(/\s+/)[2]);
+    const kernelCap = Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8'));
+    expect(backlog).toBe(Math.min(4_096, kernelCap));
   });
 
   it('answers unknown routes with 404 in the contract shape', async () => {
