@@ -1,13 +1,12 @@
-import { performance } from 'node:perf_hooks';
 import { ChatHttp } from '@chat/client';
 import { bulkLoadHistory, searchMatches } from './bench-database';
 import { BenchProfile } from './bench-profile';
 import { GENERAL_ROOM, historySlots, readableRooms } from './history-rooms';
-import { httpRequest } from './http-client';
 import { SEARCHES, SearchKind } from './message-corpus';
 import { setUpSearcher } from './search-setup';
 import { startServer, stopServer } from './servers';
-import { medianOf, Percentiles, percentiles } from './stats';
+import { medianOf, Percentiles } from './stats';
+import { timeInOwnProcess, TimedRequest } from './timed-requests';
 
 export interface HistoryLatency {
   /** Messages stored while the routes were timed. */
@@ -64,47 +63,33 @@ export async function historyLatency(
     const bearer = { authorization: `Bearer ${searcher.token}` };
     const newestPaths = ['/routers/last_messages', `/api/v1/rooms/${GENERAL_ROOM}/messages`];
     await expectFullPages(server.httpUrl, newestPaths, bearer);
-    const search = (query: string) => () =>
-      httpRequest(
-        server.httpUrl,
-        'GET',
-        `/api/v1/search?q=${encodeURIComponent(query)}`,
-        undefined,
-        bearer,
-      );
-    const routes = {
-      last: () => httpRequest(server.httpUrl, 'GET', newestPaths[0]),
-      roomNewest: () => httpRequest(server.httpUrl, 'GET', newestPaths[1], undefined, bearer),
-      load: () =>
-        httpRequest(server.httpUrl, 'POST', '/routers/load', {
-          id_message: 1 + Math.floor(Math.random() * maxId),
-        }),
+    const search = (query: string): TimedRequest => ({
+      baseUrl: server.httpUrl,
+      method: 'GET',
+      path: `/api/v1/search?q=${encodeURIComponent(query)}`,
+      headers: bearer,
+    });
+    const requests = {
+      last: { baseUrl: server.httpUrl, method: 'GET', path: newestPaths[0] },
+      roomNewest: { baseUrl: server.httpUrl, method: 'GET', path: newestPaths[1], headers: bearer },
+      load: {
+        baseUrl: server.httpUrl,
+        method: 'POST',
+        path: '/routers/load',
+        randomMessageIdUpTo: maxId,
+      },
       rare: search(SEARCHES.rare),
       common: search(SEARCHES.common),
       prefix: search(SEARCHES.prefix),
-      baseline: () => httpRequest(bare.httpUrl, 'GET', '/'),
-    };
-    type Route = keyof typeof routes;
+      baseline: { baseUrl: bare.httpUrl, method: 'GET', path: '/' },
+    } satisfies Record<string, TimedRequest>;
     const results = await firstPages(searcher.http);
-    const time = async (send: () => Promise<void>) => {
-      const samples: number[] = [];
-      for (let i = 0; i < profile.historyRequests; i++) {
-        const start = performance.now();
-        await send();
-        samples.push(performance.now() - start);
-      }
-      return percentiles(samples);
-    };
-    for (const send of Object.values(routes)) await time(send); // warm-up
-    // Rounds alternate the routes; each figure is the median of the rounds' percentiles.
-    const rounds = Object.fromEntries(
-      Object.keys(routes).map((name) => [name, [] as Percentiles[]]),
-    ) as Record<Route, Percentiles[]>;
-    for (let round = 0; round < profile.rounds; round++) {
-      for (const [name, send] of Object.entries(routes)) {
-        rounds[name as Route].push(await time(send));
-      }
-    }
+    // Rounds alternate the requests; each figure is the median of the rounds' percentiles.
+    const rounds = (await timeInOwnProcess({
+      requests,
+      perRound: profile.historyRequests,
+      rounds: profile.rounds,
+    })) as Record<keyof typeof requests, Percentiles[]>;
     const after = await firstPages(searcher.http);
     const figures = {} as Record<SearchKind, SearchFigure>;
     for (const kind of KINDS) {

@@ -131,7 +131,9 @@ watcher close. Every socket counts the \`presence\` and \`presence.count\` frame
 both phases; the naive design would send each change to every socket signed in at that moment
 (n(n - 1) frames for n users joining and leaving one by one). Medians of ${profile.rounds} rounds with the same users.
 
-History latencies are measured from the load generator over one kept-alive connection, after
+History latencies are measured over one kept-alive connection per server by a client process
+started for them (the load generator's own process, after the earlier phases' thousands of
+sockets, would add its garbage collection pauses to every figure), after
 ${thousands(profile.historyRequests)} warm-up requests, in ${profile.rounds} alternating rounds of ${thousands(profile.historyRequests)} requests per route
 (medians of the rounds' percentiles);
 the bare-HTTP row is the same client against a Node server that answers at once, the floor any
