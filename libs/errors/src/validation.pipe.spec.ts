@@ -1,4 +1,5 @@
 import { ArgumentMetadata, Type } from '@nestjs/common';
+import { Expose, Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Min, ValidateIf } from 'class-validator';
 import { InvalidInputError } from './domain-errors';
 import { ChatValidationPipe } from './validation.pipe';
@@ -18,6 +19,21 @@ class SearchQuery {
   q!: string;
 }
 
+/** class-transformer fills these in for an empty query: a fresh instance is not the answer. */
+class ExposedInitializerQuery {
+  @Expose()
+  @IsOptional()
+  @IsInt()
+  limit?: number = 50;
+}
+
+class TransformedDefaultQuery {
+  @Expose()
+  @Transform(({ value }: { value: unknown }) => value ?? 20)
+  @IsInt()
+  limit?: number;
+}
+
 const query = (metatype: Type): ArgumentMetadata => ({ type: 'query', metatype });
 
 describe('ChatValidationPipe', () => {
@@ -34,7 +50,7 @@ describe('ChatValidationPipe', () => {
     expect(first).toBeInstanceOf(PageQuery);
     expect(second).toBeInstanceOf(PageQuery);
     expect(second).not.toBe(first);
-    expect({ ...(second as object) }).toEqual({ ...(first as object) });
+    expect(second).toStrictEqual(first);
     expect(rulesRead).toBe(1);
   });
 
@@ -61,5 +77,16 @@ describe('ChatValidationPipe', () => {
     await pipe.transform({}, body);
     await pipe.transform({}, body);
     expect(rulesRead).toBe(2);
+  });
+
+  it('answers an empty query as class-transformer does where it fills fields in', async () => {
+    for (let i = 0; i < 2; i++) {
+      expect(await pipe.transform({}, query(ExposedInitializerQuery))).toStrictEqual(
+        Object.assign(new ExposedInitializerQuery(), { limit: undefined }),
+      );
+      expect(await pipe.transform({}, query(TransformedDefaultQuery))).toStrictEqual(
+        Object.assign(new TransformedDefaultQuery(), { limit: 20 }),
+      );
+    }
   });
 });

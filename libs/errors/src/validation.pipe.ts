@@ -1,13 +1,16 @@
 import { ArgumentMetadata, Type, ValidationError, ValidationPipe } from '@nestjs/common';
+import { isDeepStrictEqual } from 'node:util';
 import { FieldProblem, InvalidInputError } from './domain-errors';
 
 /**
  * Validates every DTO strictly (no type coercion), drops unknown fields, answers 422.
  *
  * An empty query string is the common case of the hot GET routes (a room's newest page), and it
- * validates the same way every time: once a DTO class accepted it, it is answered with a fresh
- * instance, without class-transformer and class-validator (about 50 µs a request, most of it
- * class-validator looking up the class's rules among every validated class).
+ * validates the same way every time: once a DTO class accepted it, and the answer was what a
+ * fresh instance holds (no default put in by class-transformer, such as an @Expose'd field's
+ * initializer or a @Transform), it is answered with a fresh instance, without class-transformer
+ * and class-validator (about 50 µs a request, most of it class-validator looking up the class's
+ * rules among every validated class). A query DTO's rules must not depend on time or state.
  */
 export class ChatValidationPipe extends ValidationPipe {
   private readonly acceptsEmptyQuery = new WeakSet<Type>();
@@ -28,7 +31,9 @@ export class ChatValidationPipe extends ValidationPipe {
     const emptyQuery = metadata.type === 'query' && dto !== undefined && isEmptyObject(value);
     if (emptyQuery && this.acceptsEmptyQuery.has(dto)) return new dto();
     const transformed: unknown = await super.transform(value, metadata);
-    if (emptyQuery && transformed instanceof dto) this.acceptsEmptyQuery.add(dto);
+    if (emptyQuery && transformed instanceof dto && isDeepStrictEqual(transformed, new dto())) {
+      this.acceptsEmptyQuery.add(dto);
+    }
     return transformed;
   }
 }
