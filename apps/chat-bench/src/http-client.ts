@@ -19,8 +19,10 @@ export async function registerAndLogIn(httpUrl: string, count: number): Promise<
  * latency figures.
  */
 const keepAlive = new Agent({ keepAlive: true, maxSockets: 1 });
+/** A request unanswered this long fails the run rather than hang it. */
+const ANSWER_TIMEOUT_MS = 10_000;
 
-/** One request over the kept-alive connection; fails unless 200. */
+/** One request over the kept-alive connection; fails unless 200 within ANSWER_TIMEOUT_MS. */
 export function httpRequest(
   baseUrl: string,
   method: string,
@@ -42,6 +44,9 @@ export function httpRequest(
             : reject(new Error(`${path}: ${response.statusCode}`)),
         );
       },
+    );
+    req.setTimeout(ANSWER_TIMEOUT_MS, () =>
+      req.destroy(new Error(`${path}: no answer in ${ANSWER_TIMEOUT_MS} ms`)),
     );
     req.on('error', reject);
     req.end(payload);

@@ -39,13 +39,14 @@ export function timeInOwnProcess(spec: TimingSpec): Promise<TimedRounds> {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  return new Promise((resolve, reject) => {
+  return new Promise<TimedRounds>((resolve, reject) => {
     child.once('message', (answer: ChildAnswer) =>
       'rounds' in answer ? resolve(answer.rounds) : reject(new Error(answer.error)),
     );
+    child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`the timing process exited (${code})`)));
     child.send(spec);
-  });
+  }).finally(() => child.kill());
 }
 
 /**
