@@ -30,9 +30,9 @@ type ChildAnswer = { rounds: TimedRounds } | { error: string };
 const TIMING_PROCESS = join(__dirname, 'timing-process.ts');
 
 /**
- * Times the requests from a process of its own, started for this: the bench's own process has
- * been through the earlier phases (thousands of sockets, their garbage), and its pauses would
- * enter the figures of whatever it timed, the floor included.
+ * Times the requests from a process of its own, started for this: timed from the bench's own
+ * process, after the earlier phases (thousands of sockets), the newest pages' p99 read more than
+ * twice what a fresh process reads (see the report's history prose).
  */
 export function timeInOwnProcess(spec: TimingSpec): Promise<TimedRounds> {
   const child = fork(TIMING_PROCESS, [], {
