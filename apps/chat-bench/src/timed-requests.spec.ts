@@ -41,7 +41,10 @@ describe('timeRounds', () => {
     }
     // Kinds alternate: the warm-up's 5 of each, then each round's.
     expect(seen.map((request) => request.path)).toEqual(
-      Array.from({ length: 4 }, () => [...Array(5).fill('/page'), ...Array(5).fill('/load')]).flat(),
+      Array.from({ length: 4 }, () => [
+        ...Array(5).fill('/page'),
+        ...Array(5).fill('/load'),
+      ]).flat(),
     );
     const ids = seen.filter((r) => r.path === '/load').map((r) => JSON.parse(r.body).id_message);
     expect(ids.every((id) => Number.isInteger(id) && id >= 1 && id <= 7)).toBe(true);
