@@ -190,6 +190,27 @@ describe('presence', () => {
     expect(me.store.presence(OTHER)).toBe('away');
   });
 
+  it('keeps a presence frame that came while a load was on its way over the load’s answer', async () => {
+    const other = await connected(OTHER);
+    const me = await connected();
+    server.hold('http');
+    const load = me.watchPresence([OTHER]);
+    await settle();
+    // The load was answered while OTHER was online; OTHER goes away before the answer arrives.
+    await other.setPresence('away');
+    await settle();
+    expect(me.store.presence(OTHER)).toBe('away');
+    server.release('http');
+    await load;
+    await settle();
+    expect(me.store.presence(OTHER)).toBe('away');
+    // A later load is taken as usual.
+    await other.setPresence('online');
+    await settle();
+    await me.watchPresence([THIRD, OTHER]);
+    expect([me.store.presence(OTHER), me.store.presence(THIRD)]).toEqual(['online', 'offline']);
+  });
+
   it('setPresence tells the server, and tells each new socket again after a drop', async () => {
     const me = await connected();
     const other = await connected(OTHER);

@@ -428,10 +428,13 @@ export class ChatClient {
   private async loadPresence(userIds: number[]): Promise<void> {
     if (userIds.length === 0) return;
     const load = ++this.presenceLoads;
+    const mark = this.store.presenceMark();
     userIds.forEach((userId) => this.watched.set(userId, this.watched.get(userId) ?? 0));
     const { presence } = await this.http.presence(userIds);
     for (const { user_id, status } of presence) {
+      // A newer load answered, or a frame told a change while this answer was on its way.
       if (load < (this.watched.get(user_id) ?? 0)) continue;
+      if (this.store.heardPresenceSince(user_id, mark)) continue;
       this.watched.set(user_id, load);
       this.store.setPresence(user_id, status);
     }
