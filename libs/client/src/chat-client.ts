@@ -119,6 +119,14 @@ export class ChatClient {
    */
   private readonly watched = new Map<number, number>();
   private presenceLoads = 0;
+  /**
+   * Users a `presence` frame told about while loads were on their way, each with the number of
+   * the newest load sent by then: that load and older ones skip them, their answers possibly read
+   * before the change. Kept only while a load is on its way, and only for the current socket (a
+   * dropped socket's frame does not outweigh an answer).
+   */
+  private readonly presenceHeard = new Map<number, number>();
+  private presenceLoadsOnTheirWay = 0;
   /** Whether the app loaded the rooms' counts: they are loaded again after a reconnect. */
   private countsLoaded = false;
   private countsReload?: { again: boolean };
@@ -411,6 +419,7 @@ export class ChatClient {
     }
     const reconnected = this.lastReady !== undefined;
     this.lastReady = { user_id: result.user_id, rooms: result.rooms ?? [], reconnected };
+    this.presenceHeard.clear();
     this.events.emit('ready', this.lastReady);
     this.outbox.resume();
     // Every socket starts online.
@@ -428,15 +437,19 @@ export class ChatClient {
   private async loadPresence(userIds: number[]): Promise<void> {
     if (userIds.length === 0) return;
     const load = ++this.presenceLoads;
-    const mark = this.store.presenceMark();
     userIds.forEach((userId) => this.watched.set(userId, this.watched.get(userId) ?? 0));
-    const { presence } = await this.http.presence(userIds);
-    for (const { user_id, status } of presence) {
-      // A newer load answered, or a frame told a change while this answer was on its way.
-      if (load < (this.watched.get(user_id) ?? 0)) continue;
-      if (this.store.heardPresenceSince(user_id, mark)) continue;
-      this.watched.set(user_id, load);
-      this.store.setPresence(user_id, status);
+    this.presenceLoadsOnTheirWay++;
+    try {
+      const { presence } = await this.http.presence(userIds);
+      for (const { user_id, status } of presence) {
+        // A newer load answered, or a frame told a change while this answer was on its way.
+        if (load < (this.watched.get(user_id) ?? 0)) continue;
+        if (load <= (this.presenceHeard.get(user_id) ?? 0)) continue;
+        this.watched.set(user_id, load);
+        this.store.setPresence(user_id, status);
+      }
+    } finally {
+      if (--this.presenceLoadsOnTheirWay === 0) this.presenceHeard.clear();
     }
   }
 
@@ -542,6 +555,9 @@ export class ChatClient {
   }
 
   private handOn(frame: EventFrame): void {
+    if (frame.type === 'presence' && this.presenceLoadsOnTheirWay > 0) {
+      this.presenceHeard.set(frame.user_id, this.presenceLoads);
+    }
     this.store.apply(frame);
     this.events.emit(frame.type, frame as never);
     this.events.emit('frame', frame);

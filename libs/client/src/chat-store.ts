@@ -44,9 +44,6 @@ interface Room {
 export class ChatStore {
   private readonly rooms = new Map<number, Room>();
   private readonly statuses = new Map<number, PresenceStatus>();
-  /** Counts the presence frames; each user's count as of their last one (see heardPresenceSince). */
-  private presenceFrames = 0;
-  private readonly presenceHeard = new Map<number, number>();
   private readonly listeners = new Set<(roomId: number) => void>();
   private readonly presenceListeners = new Set<(userId: number) => void>();
   private readonly typingBoard = new TypingBoard((roomId) => this.changed(roomId));
@@ -119,19 +116,6 @@ export class ChatStore {
   /** The user read the room up to `seq` here: the marker moves at once (never back). */
   markRead(roomId: number, seq: number): void {
     if (this.rooms.get(roomId)?.counts.moveMarker(seq, true)) this.changed(roomId);
-  }
-
-  /** A mark of the presence frames applied so far, for heardPresenceSince. */
-  presenceMark(): number {
-    return this.presenceFrames;
-  }
-
-  /**
-   * Whether a presence frame about the user was applied after `mark`: an answer read before it
-   * (a load on its way meanwhile) may be older than it.
-   */
-  heardPresenceSince(userId: number, mark: number): boolean {
-    return (this.presenceHeard.get(userId) ?? 0) > mark;
   }
 
   setPresence(userId: number, status: PresenceStatus): void {
@@ -211,7 +195,6 @@ export class ChatStore {
         this.setCounts(frame.room_id, frame, frame.last_seq);
         return;
       case 'presence':
-        this.presenceHeard.set(frame.user_id, ++this.presenceFrames);
         return this.setPresence(frame.user_id, frame.status);
       case 'presence.count':
         return this.setOnline(frame.room_id, frame.online);
