@@ -122,8 +122,7 @@ export class ChatClient {
   /**
    * Users a `presence` frame told about while loads were on their way, each with the number of
    * the newest load sent by then: that load and older ones skip them, their answers possibly read
-   * before the change. Kept only while a load is on its way, and only for the current socket (a
-   * dropped socket's frame does not outweigh an answer).
+   * before the change. Kept only while a load is on its way.
    */
   private readonly presenceHeard = new Map<number, number>();
   private presenceLoadsOnTheirWay = 0;
@@ -419,7 +418,6 @@ export class ChatClient {
     }
     const reconnected = this.lastReady !== undefined;
     this.lastReady = { user_id: result.user_id, rooms: result.rooms ?? [], reconnected };
-    this.presenceHeard.clear();
     this.events.emit('ready', this.lastReady);
     this.outbox.resume();
     // Every socket starts online.
