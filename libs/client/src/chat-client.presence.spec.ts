@@ -190,16 +190,21 @@ describe('presence', () => {
     expect(me.store.presence(OTHER)).toBe('away');
   });
 
-  it('keeps a presence frame that came while a load was on its way over the load’s answer', async () => {
+  /** OTHER goes away while this user's load of OTHER's presence, answered before that, is held. */
+  async function awayWhileLoading() {
     const other = await connected(OTHER);
     const me = await connected();
     server.hold('http');
     const load = me.watchPresence([OTHER]);
     await settle();
-    // The load was answered while OTHER was online; OTHER goes away before the answer arrives.
     await other.setPresence('away');
     await settle();
     expect(me.store.presence(OTHER)).toBe('away');
+    return { other, me, load };
+  }
+
+  it('keeps a presence frame that came while a load was on its way over the load’s answer', async () => {
+    const { other, me, load } = await awayWhileLoading();
     server.release('http');
     await load;
     await settle();
@@ -213,13 +218,7 @@ describe('presence', () => {
   });
 
   it('keeps the frame over the older answer of a load that outlived its socket', async () => {
-    const other = await connected(OTHER);
-    const me = await connected();
-    server.hold('http');
-    const load = me.watchPresence([OTHER]);
-    await settle();
-    await other.setPresence('away');
-    await settle();
+    const { me, load } = await awayWhileLoading();
     // This socket drops and the reload after the reconnect fails: the first load's answer, read
     // while OTHER was online, is all that comes.
     server.sockets[1].drop();
