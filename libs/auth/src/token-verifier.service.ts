@@ -28,7 +28,13 @@ export class TokenVerifier {
     const user = await this.sessions.resolveClaims(claims);
     if (!user) throw new AuthenticationError('Invalid token');
     // Our tokens always carry exp (JWT_TTL); the session cache's object is shared, so copy it.
-    return typeof claims.exp === 'number' ? { ...user, expiresAt: claims.exp * 1000 } : user;
+    if (typeof claims.exp !== 'number') return user;
+    return {
+      id: user.id,
+      role: user.role,
+      sessionId: user.sessionId,
+      expiresAt: claims.exp * 1000,
+    };
   }
 
   /** The same caller if its session still holds (answered from the session cache). */

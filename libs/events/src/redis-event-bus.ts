@@ -63,10 +63,10 @@ export class RedisEventBus extends EventBus implements OnModuleInit, OnApplicati
     this.roomChannelPrefix = `${prefix}room:`;
     const retryStrategy = (attempt: number) =>
       Math.min(RETRY_FIRST_DELAY_MS * 2 ** Math.min(attempt - 1, 16), RETRY_MAX_DELAY_MS);
-    const options = { lazyConnect: true, retryStrategy };
     // Publishing while disconnected fails at once rather than piling up in memory.
     this.publisher = new Redis(url, {
-      ...options,
+      lazyConnect: true,
+      retryStrategy,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
     });
@@ -74,7 +74,8 @@ export class RedisEventBus extends EventBus implements OnModuleInit, OnApplicati
     // subscribeAll): a SUBSCRIBE sent while ioredis still runs its ready check loses the check's
     // answer and, with it, the subscriptions queued meanwhile.
     this.subscriber = new Redis(url, {
-      ...options,
+      lazyConnect: true,
+      retryStrategy,
       maxRetriesPerRequest: null,
       autoResubscribe: false,
     });

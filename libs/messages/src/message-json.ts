@@ -10,7 +10,7 @@ export function toRoomMessage(
   editedAt: string | null,
   mentions: number[],
 ): RoomMessage {
-  return { ...message, room_id: roomId, seq, edited_at: editedAt, mentions };
+  return Object.assign({}, message, { room_id: roomId, seq, edited_at: editedAt, mentions });
 }
 
 const ISO_UTC = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;

@@ -88,7 +88,7 @@ export class MessageWriter {
 
   write(message: NewMessage): Promise<WriteResult> {
     return new Promise((resolve, reject) => {
-      const write = { ...message, resolve, reject };
+      const write = Object.assign({}, message, { resolve, reject });
       const room = this.waiting.get(write.roomId);
       if (room) room.push(write);
       else this.waiting.set(write.roomId, [write]);

@@ -47,7 +47,7 @@ export class MessagesService {
   send(message: Omit<NewMessage, 'roomId'> & { roomId?: number }): Promise<WriteResult> {
     const roomId = message.roomId ?? GENERAL_ROOM_ID;
     this.refuseIfMuted(message.userId, roomId);
-    return this.writer.write({ ...message, roomId });
+    return this.writer.write(Object.assign({}, message, { roomId }));
   }
 
   /** Waits until every message accepted so far is stored and broadcast. */

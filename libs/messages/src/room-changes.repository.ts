@@ -83,7 +83,14 @@ export class RoomChangesRepository {
       upToSeq,
       this.timeZone,
     ]);
-    return rows.map((row) => ({ ...row, seq: Number(row.seq) }));
+    return rows.map((row) => ({
+      seq: Number(row.seq),
+      type: row.type,
+      data: row.data,
+      edited_at: row.edited_at,
+      client_id: row.client_id,
+      mentions: row.mentions,
+    }));
   }
 
   /** Each room's newest number; rooms that do not exist are left out. */

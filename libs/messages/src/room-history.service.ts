@@ -38,5 +38,5 @@ export class RoomHistory {
 /** A message read back carries its sender's key, as its live frame did. */
 function withClientId(event: RoomEvent, change: StoredChange): RoomEvent {
   if (event.type !== 'message.created' || change.client_id === null) return event;
-  return { ...event, clientId: change.client_id };
+  return Object.assign({}, event, { clientId: change.client_id });
 }

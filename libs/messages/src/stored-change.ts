@@ -14,5 +14,6 @@ export function changeEvent(roomId: number, change: StoredChange): RoomEvent {
     if (change.mentions !== null && change.mentions.length > 0) event.mentions = change.mentions;
     return event;
   }
-  return { ...change.data, type: change.type, roomId, seq: change.seq } as RoomEvent;
+  const event = Object.assign({}, change.data, { type: change.type, roomId, seq: change.seq });
+  return event as unknown as RoomEvent;
 }

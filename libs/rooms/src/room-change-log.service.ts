@@ -53,14 +53,14 @@ export class RoomChangeLog {
       // The room row is held, so nothing can have taken a number in between.
       if (seq !== expectedSeq)
         throw new Error(`Room ${roomId} numbered ${seq}, not ${expectedSeq}`);
-      const numbered = { ...event, seq } as unknown as E;
+      const numbered = Object.assign({}, event, { seq }) as unknown as E;
       logged.push(numbered);
       return numbered;
     };
     const roomAfterChange = async (roomId: number): Promise<RoomSummary> => {
       const room = await this.rooms.summary(roomId, sql);
       if (!room) throw new Error(`Room ${roomId} vanished inside its change`);
-      return { ...room, last_seq: room.last_seq + 1 };
+      return Object.assign({}, room, { last_seq: room.last_seq + 1 });
     };
     return {
       sql,

@@ -109,7 +109,7 @@ export class RoomsService {
       if (!owner) throw new NotFoundError('Your account no longer exists');
       return tx.joined(roomId, owner);
     });
-    return { ...joined.room, room_role: 'owner', peer: null };
+    return Object.assign({}, joined.room, { room_role: 'owner' as const, peer: null });
   }
 
   /** The room, if the caller may see it. */

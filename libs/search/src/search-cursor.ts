@@ -41,9 +41,9 @@ export function decodeSearchCursor(value: string): SearchCursor | null {
   const cursor: SearchCursor = { scope: SCOPES[scope], bound };
   if (fields.length === 2) return cursor;
   if (!isRank(rank) || !isKey(id)) return null;
-  if (low === null) return { ...cursor, after: { rank, id } };
+  if (low === null) return Object.assign(cursor, { after: { rank, id } });
   if (!isKey(low) || low > bound) return null;
-  return { ...cursor, low, after: { rank, id } };
+  return Object.assign(cursor, { low, after: { rank, id } });
 }
 
 function isRank(value: unknown): value is number {

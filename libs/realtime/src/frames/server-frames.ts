@@ -83,7 +83,7 @@ export type ServerFrame =
 
 /** The message itself when the sender gave no client_id: nothing is copied. */
 export function messageFrame(message: ChatMessage, clientId?: string): MessageFrame {
-  return clientId ? { ...message, client_id: clientId } : message;
+  return clientId ? Object.assign({}, message, { client_id: clientId }) : message;
 }
 
 export function updateFrame(messageId: number, text: string): UpdateFrame {

@@ -18,7 +18,7 @@ export function v2RoomFrame(event: RoomEvent): RoomFrame {
         event.mentions ?? [],
       );
       const frame: RoomFrame = { type: 'message.new', ...place, message };
-      return event.clientId ? { ...frame, client_id: event.clientId } : frame;
+      return event.clientId ? Object.assign(frame, { client_id: event.clientId }) : frame;
     }
     case 'message.updated':
       return {
