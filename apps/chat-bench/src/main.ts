@@ -9,7 +9,7 @@ import { deliveryCost } from './delivery-cost';
 import { fanoutRounds } from './fanout';
 import { historyLatency } from './history-latency';
 import { registerAndLogIn } from './http-client';
-import { idleGrowth } from './idle-memory';
+import { idleGrowthRounds } from './idle-memory';
 import { latencyRounds } from './latency';
 import { machineDescription } from './machine';
 import { throughNginx } from './nginx-stack';
@@ -96,11 +96,14 @@ async function main(): Promise<void> {
       () => stopServer(presenceServer),
     );
 
-    // 9. Idle memory per connection, each on a freshly started server.
-    const idle = new Map<ServerKind, number>();
-    for (const kind of ['naive', 'chat'] as ServerKind[]) {
-      idle.set(kind, await idleGrowth(kind, databaseUrl, tokens[0], profile.idle));
-    }
+    // 9. Idle memory per connection, each reading on a freshly started server.
+    const idle = await idleGrowthRounds(
+      ['naive', 'chat'],
+      databaseUrl,
+      tokens[0],
+      profile.idle,
+      profile.rounds,
+    );
 
     // 10. Sockets through nginx over two instances: memory, a broadcast, one instance killed.
     const nginx = await throughNginx(databaseUrl, profile.nginx, idle.get('naive'));
