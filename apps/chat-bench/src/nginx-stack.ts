@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ChatApiError, ChatHttp } from '@chat/client';
 import { BroadcastDelivery, BroadcastLedger } from './broadcast-ledger';
-import { idleGrowth, settledRss, warmUpSockets } from './idle-memory';
+import { idleGrowth, settledRss } from './idle-memory';
 import { socketsPerWorker } from './nginx-config';
 import { logMessages, RunningNginx, startNginx, stopNginx, workersRss } from './nginx-process';
 import {
@@ -125,17 +125,13 @@ export async function throughNginx(
       sockets.push(new StackSocket(i, wsUrl, tokens[i % users], events));
     }
 
-    // Idle memory: the instances' and nginx's growth from before the sockets to after, with a
-    // warm-up first, as on the bare server (idle-memory.ts).
-    const warmUp = Array.from(
-      { length: warmUpSockets(profile.sockets) },
-      (_, i) => new StackSocket(profile.sockets + i, wsUrl, tokens[i % users], WARM_UP_EVENTS),
-    );
-    await connectAll(warmUp);
-    await Promise.all(warmUp.map((socket) => socket.close()));
+    // Idle memory: the instances' and nginx's growth from before the sockets to after.
     await settle(SETTLE_MS);
     const before = await memory(instances, nginx);
-    await connectAll(sockets);
+    for (let start = 0; start < sockets.length; start += OPEN_BATCH) {
+      const batch = sockets.slice(start, start + OPEN_BATCH);
+      await Promise.all(batch.map((socket) => socket.connect(ATTEMPT_TIMEOUT_MS)));
+    }
     await settle(SETTLE_MS);
     const after = await memory(instances, nginx);
     const perInstance = await Promise.all(instances.map(openConnections));
@@ -238,17 +234,6 @@ async function postDuringOutage(
     await settle(OUTAGE_SPACING_MS);
   }
   return { stored, refusals };
-}
-
-/** Warm-up sockets count nothing and are never reconnected. */
-const WARM_UP_EVENTS = { message: () => undefined, dropped: () => undefined };
-
-/** Opens and authenticates the sockets, OPEN_BATCH handshakes at a time. */
-async function connectAll(sockets: StackSocket[]): Promise<void> {
-  for (let start = 0; start < sockets.length; start += OPEN_BATCH) {
-    const batch = sockets.slice(start, start + OPEN_BATCH);
-    await Promise.all(batch.map((socket) => socket.connect(ATTEMPT_TIMEOUT_MS)));
-  }
 }
 
 /** The instances' resident memory together after a full collection in each, and nginx's workers'. */
