@@ -23,18 +23,9 @@ export async function settledRss(server: RunningServer): Promise<number> {
 }
 
 /**
- * How many sockets are opened and closed before the first reading, so that neither reading counts
- * what the first connections cost once (code compiled, modules loaded, pools grown): a tenth of
- * those measured, at most 1,000.
- */
-export function warmUpSockets(connections: number): number {
-  return Math.min(1_000, Math.ceil(connections / 10));
-}
-
-/**
  * Resident memory each idle connection adds: for each kind, the median of `rounds` readings
- * (idleGrowth), the kinds taking turns, so that a reading taken while the machine was busier
- * tilts neither side.
+ * (idleGrowth), the kinds taking turns and the order reversed each round, so that neither side
+ * always goes first.
  */
 export async function idleGrowthRounds(
   kinds: ServerKind[],
@@ -45,7 +36,7 @@ export async function idleGrowthRounds(
 ): Promise<Map<ServerKind, number>> {
   const readings = new Map<ServerKind, number[]>(kinds.map((kind) => [kind, []]));
   for (let round = 0; round < rounds; round++) {
-    for (const kind of kinds) {
+    for (const kind of round % 2 ? [...kinds].reverse() : kinds) {
       readings.get(kind)!.push(await idleGrowth(kind, databaseUrl, token, connections));
     }
   }
@@ -63,10 +54,9 @@ export async function idleGrowth(
   // Read after a full collection, so the figure is what the connections keep, not garbage.
   const rss = () => settledRss(server);
   try {
-    const url = kind === 'chat' ? `${server.wsUrl}?token=${token}` : server.wsUrl;
-    await closeSockets(await openSockets(() => url, warmUpSockets(connections)));
     await settle(1_000);
     const before = await rss();
+    const url = kind === 'chat' ? `${server.wsUrl}?token=${token}` : server.wsUrl;
     const sockets = await openSockets(() => url, connections);
     await settle(2_000);
     const after = await rss();

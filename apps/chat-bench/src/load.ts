@@ -29,6 +29,8 @@ const CONNECT_BATCH = 100;
 /** Between opening the sockets and the first message, so a step measures traffic, not handshakes. */
 const SETTLE_MS = 500;
 const MARK = Buffer.from('"bench:');
+/** A handshake not answered by then fails the step rather than hanging the bench. */
+const HANDSHAKE_TIMEOUT_MS = 30_000;
 
 /** Opens `count` sockets, `CONNECT_BATCH` at a time. */
 export async function openSockets(
@@ -39,7 +41,10 @@ export async function openSockets(
   const sockets: WebSocket[] = [];
   for (let start = 0; start < count; start += CONNECT_BATCH) {
     const batch = Array.from({ length: Math.min(CONNECT_BATCH, count - start) }, (_, i) => {
-      const socket = new WebSocket(url(start + i), { perMessageDeflate: false });
+      const socket = new WebSocket(url(start + i), {
+        perMessageDeflate: false,
+        handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
+      });
       if (onMessage) socket.on('message', (data) => onMessage(data as Buffer));
       return new Promise<WebSocket>((resolve, reject) => {
         socket.once('open', () => resolve(socket));

@@ -83,9 +83,7 @@ waits, up to 5 s, until the server's CPU is under a tenth of a core, its sign-in
 search a step that fails is run once more before the search stops (both attempts are listed
 below). Idle memory is read after a full garbage collection of the measured process (asked for
 through its inspector), so it counts what the connections keep rather than garbage; each reading
-is on a freshly started server that first opened and closed a tenth as many sockets (at most
-1,000), so that neither reading counts what the first connections cost once (code compiled,
-modules loaded), and each server's figure is the median of its ${profile.rounds} readings, the servers taking turns.
+is on a freshly started server, one per server and round, the servers taking turns.
 
 The rooms rows put ${thousands(connections)} users, one socket each, in ${thousands(connections / roomSize)} public rooms of ${roomSize}
 (made and filled through the HTTP API), every user also in general. On the chat server each
