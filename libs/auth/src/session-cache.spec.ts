@@ -39,6 +39,40 @@ describe('SessionCache', () => {
     expect(cache.get('unknown')).toBeUndefined();
   });
 
+  it('has a check in use made again past half its TTL, claimed once', () => {
+    const { clock, cache } = setUp();
+    cache.set('a', user('a'));
+    clock.now += TTL / 2 - 1;
+    expect(cache.claimRefresh('a')).toBe(false);
+    clock.now += 1;
+    expect(cache.claimRefresh('a')).toBe(true);
+    expect(cache.claimRefresh('a')).toBe(false);
+    // Still answered while the new check is made.
+    expect(cache.get('a')).toEqual(user('a'));
+    cache.refresh('a', user('a', 2));
+    clock.now += TTL - 1;
+    expect(cache.get('a')).toEqual(user('a', 2));
+    expect(cache.claimRefresh('a')).toBe(true);
+  });
+
+  it('claims no check of a session it does not answer for', () => {
+    const { clock, cache } = setUp();
+    cache.set('a', user('a'));
+    clock.now += TTL;
+    expect(cache.claimRefresh('a')).toBe(false);
+    expect(cache.claimRefresh('unknown')).toBe(false);
+  });
+
+  it('does not bring back a session forgotten while its check was made again', () => {
+    const { clock, cache } = setUp();
+    cache.set('a', user('a'));
+    clock.now += TTL / 2;
+    expect(cache.claimRefresh('a')).toBe(true);
+    cache.delete(['a']);
+    cache.refresh('a', user('a'));
+    expect(cache.get('a')).toBeUndefined();
+  });
+
   it('forgets revoked sessions at once', () => {
     const { cache } = setUp();
     cache.set('a', user('a'));
@@ -80,6 +114,11 @@ describe('SessionCache', () => {
         userId: fc.option(fc.integer({ min: 1, max: 3 }), { nil: null }),
         expiresIn: fc.option(fc.integer({ min: -100, max: 10_000 }), { nil: undefined }),
       }),
+      fc.record({
+        kind: fc.constant('refresh' as const),
+        id,
+        userId: fc.option(fc.integer({ min: 1, max: 3 }), { nil: null }),
+      }),
       fc.record({ kind: fc.constant('delete' as const), id }),
       fc.record({ kind: fc.constant('get' as const), id }),
     );
@@ -105,6 +144,12 @@ describe('SessionCache', () => {
               latest.set(op.id, { user: checked, until });
               // Just set and still valid: answered.
               if (until > clock.now) expect(cache.get(op.id)).toEqual(checked);
+            }
+            // A claimed check made again: its answer replaces the session's latest, if still held.
+            if (op.kind === 'refresh' && cache.claimRefresh(op.id)) {
+              const checked = op.userId === null ? null : user(op.id, op.userId);
+              cache.refresh(op.id, checked);
+              latest.set(op.id, { user: checked, until: clock.now + TTL });
             }
             if (op.kind === 'get') {
               const answer = cache.get(op.id);

@@ -7,12 +7,16 @@ export const SESSION_CACHE_MAX_ENTRIES = 10_000;
 interface Entry {
   user: AuthUser | null;
   until: number;
+  /** From when the check is due again in the background (see claimRefresh); Infinity once claimed. */
+  refreshAt: number;
 }
 
 /**
  * This instance's recent session checks, the refused ones too (null): each is trusted for the TTL
- * at most and never past the session's own expiry. Bounded: once full, expired entries are swept,
- * and if it is still full the oldest entry goes; it is simply checked again.
+ * at most and never past the session's own expiry. A check used past half its TTL is due again
+ * (claimRefresh), so a session in use is checked again before its check lapses. Bounded: once
+ * full, expired entries are swept, and if it is still full the oldest entry goes; it is simply
+ * checked again.
  */
 export class SessionCache {
   private readonly entries = new Map<string, Entry>();
@@ -39,7 +43,28 @@ export class SessionCache {
     if (!this.entries.has(sessionId) && this.entries.size >= this.maxEntries) this.makeRoom(now);
     // Re-inserted, so the oldest entry is always the first one.
     this.entries.delete(sessionId);
-    this.entries.set(sessionId, { user, until: Math.min(now + this.ttlMs, sessionExpiresAt) });
+    const until = Math.min(now + this.ttlMs, sessionExpiresAt);
+    this.entries.set(sessionId, { user, until, refreshAt: now + this.ttlMs / 2 });
+  }
+
+  /**
+   * Whether the session's check is still valid but past half its TTL, and nobody has claimed its
+   * next check yet: true once, for the caller who is to check it again (see `refresh`).
+   */
+  claimRefresh(sessionId: string): boolean {
+    const entry = this.entries.get(sessionId);
+    const now = this.now();
+    if (!entry || entry.until <= now || entry.refreshAt > now) return false;
+    entry.refreshAt = Infinity;
+    return true;
+  }
+
+  /**
+   * Remembers a claimed check's answer, unless the session was forgotten meanwhile (revoked): an
+   * answer read before the revocation must not bring it back.
+   */
+  refresh(sessionId: string, user: AuthUser | null, sessionExpiresAt?: number): void {
+    if (this.entries.has(sessionId)) this.set(sessionId, user, sessionExpiresAt);
   }
 
   /** Forgets revoked sessions at once. */

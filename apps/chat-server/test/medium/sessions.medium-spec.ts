@@ -107,6 +107,66 @@ describe('SessionsService on PostgreSQL', () => {
     expect(await sessions.resolve(id, user.id)).toBeNull();
   });
 
+  describe('a session in use, past half the cache TTL (2.5 s)', () => {
+    const HALF_TTL_MS = 2_500;
+    const pastHalfTtl = () => new Promise((resolve) => setTimeout(resolve, HALF_TTL_MS + 100));
+
+    it('is answered at once and checked again in the background, which finds a revocation', async () => {
+      const user = await newUser();
+      const id = await sessions.create(user.id);
+      const caller = await sessions.resolve(id, user.id);
+      expect(caller).not.toBeNull();
+      // Revoked on another instance whose bus message never came.
+      await setTimes(id, { revoked: '0 seconds' });
+      await pastHalfTtl();
+      const checks = jest.spyOn(m.get(SessionsRepository), 'touchLive');
+      try {
+        const answered = sessions.resolve(id, user.id);
+        let settled = false;
+        void answered.then(() => (settled = true));
+        await Promise.resolve();
+        expect(settled).toBe(true); // without waiting for the database
+        expect(await answered).toEqual(caller);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(checks).toHaveBeenCalledWith([id]);
+        await checks.mock.results[0].value;
+        expect(await sessions.resolve(id, user.id)).toBeNull();
+      } finally {
+        checks.mockRestore();
+      }
+    });
+
+    it('stays revoked when the background check read it before the revocation', async () => {
+      const user = await newUser();
+      const id = await sessions.create(user.id);
+      expect(await sessions.resolve(id, user.id)).not.toBeNull();
+      await pastHalfTtl();
+      const repository = m.get(SessionsRepository);
+      const touchLive = repository.touchLive.bind(repository);
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let read!: () => void;
+      const wasRead = new Promise<void>((resolve) => (read = resolve));
+      const checks = jest.spyOn(repository, 'touchLive').mockImplementation(async (ids) => {
+        const answers = await touchLive(ids);
+        read();
+        await held;
+        return answers;
+      });
+      try {
+        expect(await sessions.resolve(id, user.id)).not.toBeNull();
+        await wasRead;
+        await sessions.revoke(id);
+        release();
+        await checks.mock.results[0].value;
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(await sessions.resolve(id, user.id)).toBeNull();
+      } finally {
+        checks.mockRestore();
+      }
+    });
+  });
+
   it('resolves nothing for the session of a deleted user', async () => {
     const user = await newUser();
     const id = await sessions.create(user.id);
