@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { Role } from '@chat/roles';
 import { AuthUser } from './auth-user';
-import { SessionCache } from './session-cache';
+import { RefreshClaim, SessionCache } from './session-cache';
 
 const TTL = 5_000;
 
@@ -43,34 +43,49 @@ describe('SessionCache', () => {
     const { clock, cache } = setUp();
     cache.set('a', user('a'));
     clock.now += TTL / 2 - 1;
-    expect(cache.claimRefresh('a')).toBe(false);
+    expect(cache.claimRefresh('a')).toBeUndefined();
     clock.now += 1;
-    expect(cache.claimRefresh('a')).toBe(true);
-    expect(cache.claimRefresh('a')).toBe(false);
+    const claim = cache.claimRefresh('a');
+    expect(claim).toBeDefined();
+    expect(cache.claimRefresh('a')).toBeUndefined();
     // Still answered while the new check is made.
     expect(cache.get('a')).toEqual(user('a'));
-    cache.refresh('a', user('a', 2));
+    cache.refresh('a', claim!, user('a', 2));
     clock.now += TTL - 1;
     expect(cache.get('a')).toEqual(user('a', 2));
-    expect(cache.claimRefresh('a')).toBe(true);
+    expect(cache.claimRefresh('a')).toBeDefined();
   });
 
-  it('claims no check of a session it does not answer for', () => {
+  it('claims no check past the TTL, of an unknown session, or of a refusal', () => {
     const { clock, cache } = setUp();
     cache.set('a', user('a'));
-    clock.now += TTL;
-    expect(cache.claimRefresh('a')).toBe(false);
-    expect(cache.claimRefresh('unknown')).toBe(false);
+    cache.set('refused', null);
+    clock.now += TTL / 2;
+    expect(cache.claimRefresh('refused')).toBeUndefined();
+    expect(cache.claimRefresh('unknown')).toBeUndefined();
+    clock.now += TTL / 2;
+    expect(cache.claimRefresh('a')).toBeUndefined();
   });
 
   it('does not bring back a session forgotten while its check was made again', () => {
     const { clock, cache } = setUp();
     cache.set('a', user('a'));
     clock.now += TTL / 2;
-    expect(cache.claimRefresh('a')).toBe(true);
+    const claim = cache.claimRefresh('a')!;
     cache.delete(['a']);
-    cache.refresh('a', user('a'));
+    cache.refresh('a', claim, user('a'));
     expect(cache.get('a')).toBeUndefined();
+    // Nor over the refusal a new check remembered after the revocation.
+    cache.set('a', null);
+    cache.refresh('a', claim, user('a'));
+    expect(cache.get('a')).toBeNull();
+  });
+
+  it('counts the forgetting of sessions, for checks read meanwhile', () => {
+    const { cache } = setUp();
+    const before = cache.forgotten;
+    cache.delete(['a']);
+    expect(cache.forgotten).toBe(before + 1);
   });
 
   it('forgets revoked sessions at once', () => {
@@ -114,8 +129,9 @@ describe('SessionCache', () => {
         userId: fc.option(fc.integer({ min: 1, max: 3 }), { nil: null }),
         expiresIn: fc.option(fc.integer({ min: -100, max: 10_000 }), { nil: undefined }),
       }),
+      fc.record({ kind: fc.constant('claim' as const), id }),
       fc.record({
-        kind: fc.constant('refresh' as const),
+        kind: fc.constant('complete' as const),
         id,
         userId: fc.option(fc.integer({ min: 1, max: 3 }), { nil: null }),
       }),
@@ -130,8 +146,13 @@ describe('SessionCache', () => {
           const { clock, cache } = setUp(maxEntries);
           // What a correct cache may answer for each session: its latest check, until when.
           const latest = new Map<string, { user: AuthUser | null; until: number }>();
+          // Claimed checks not yet answered, and those whose session was neither set nor
+          // forgotten since the claim.
+          const claims = new Map<string, RefreshClaim>();
+          const untouched = new Set<string>();
           for (const op of operations) {
             if (op.kind === 'advance') clock.now += op.ms;
+            if (op.kind === 'delete' || op.kind === 'set') untouched.delete(op.id);
             if (op.kind === 'delete') {
               cache.delete([op.id]);
               latest.delete(op.id);
@@ -145,11 +166,22 @@ describe('SessionCache', () => {
               // Just set and still valid: answered.
               if (until > clock.now) expect(cache.get(op.id)).toEqual(checked);
             }
-            // A claimed check made again: its answer replaces the session's latest, if still held.
-            if (op.kind === 'refresh' && cache.claimRefresh(op.id)) {
+            // A check claimed, then its answer handed back after whatever came in between: it
+            // replaces the latest only if nothing was set or forgotten for the session meanwhile.
+            if (op.kind === 'claim') {
+              const claim = cache.claimRefresh(op.id);
+              if (claim) {
+                claims.set(op.id, claim);
+                untouched.add(op.id);
+              }
+            }
+            if (op.kind === 'complete' && claims.has(op.id)) {
               const checked = op.userId === null ? null : user(op.id, op.userId);
-              cache.refresh(op.id, checked);
-              latest.set(op.id, { user: checked, until: clock.now + TTL });
+              cache.refresh(op.id, claims.get(op.id)!, checked);
+              if (untouched.has(op.id))
+                latest.set(op.id, { user: checked, until: clock.now + TTL });
+              claims.delete(op.id);
+              untouched.delete(op.id);
             }
             if (op.kind === 'get') {
               const answer = cache.get(op.id);

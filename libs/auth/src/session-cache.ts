@@ -11,6 +11,9 @@ interface Entry {
   refreshAt: number;
 }
 
+/** A claimed check's entry, for `refresh` to tell whether it is still the one remembered. */
+export type RefreshClaim = object;
+
 /**
  * This instance's recent session checks, the refused ones too (null): each is trusted for the TTL
  * at most and never past the session's own expiry. A check used past half its TTL is due again
@@ -20,6 +23,7 @@ interface Entry {
  */
 export class SessionCache {
   private readonly entries = new Map<string, Entry>();
+  private forgets = 0;
 
   constructor(
     private readonly now: () => number = Date.now,
@@ -48,27 +52,43 @@ export class SessionCache {
   }
 
   /**
-   * Whether the session's check is still valid but past half its TTL, and nobody has claimed its
-   * next check yet: true once, for the caller who is to check it again (see `refresh`).
+   * The session's check, if it holds a caller, is still valid, is past half its TTL and nobody
+   * has claimed its next check yet: given once, to the caller who is to check it again and hand
+   * the answer to `refresh`. A refusal is final (a session never comes back) and is never claimed.
    */
-  claimRefresh(sessionId: string): boolean {
+  claimRefresh(sessionId: string): RefreshClaim | undefined {
     const entry = this.entries.get(sessionId);
     const now = this.now();
-    if (!entry || entry.until <= now || entry.refreshAt > now) return false;
+    if (!entry?.user || entry.until <= now || entry.refreshAt > now) return undefined;
     entry.refreshAt = Infinity;
-    return true;
+    return entry;
   }
 
   /**
-   * Remembers a claimed check's answer, unless the session was forgotten meanwhile (revoked): an
-   * answer read before the revocation must not bring it back.
+   * Remembers a claimed check's answer, unless the claimed entry was forgotten or replaced
+   * meanwhile (a revocation, or a newer check): an answer read before a revocation must not
+   * bring the session back.
    */
-  refresh(sessionId: string, user: AuthUser | null, sessionExpiresAt?: number): void {
-    if (this.entries.has(sessionId)) this.set(sessionId, user, sessionExpiresAt);
+  refresh(
+    sessionId: string,
+    claim: RefreshClaim,
+    user: AuthUser | null,
+    sessionExpiresAt?: number,
+  ): void {
+    if (this.entries.get(sessionId) === claim) this.set(sessionId, user, sessionExpiresAt);
+  }
+
+  /**
+   * How many times sessions were forgotten so far: a check read while this changed may predate a
+   * revocation, and is not to be remembered.
+   */
+  get forgotten(): number {
+    return this.forgets;
   }
 
   /** Forgets revoked sessions at once. */
   delete(sessionIds: Iterable<string>): void {
+    this.forgets++;
     for (const id of sessionIds) this.entries.delete(id);
   }
 

@@ -115,16 +115,26 @@ export class SessionsService implements OnApplicationBootstrap, OnModuleDestroy 
     if (!UUID.test(sessionId)) return null;
     let user = this.cache.get(sessionId);
     if (user === undefined) {
-      const session = await this.checks.load(sessionId);
+      let forgotten = this.cache.forgotten;
+      let session = await this.checks.load(sessionId);
+      if (this.cache.forgotten !== forgotten) {
+        // It may have been read before a revocation heard meanwhile (published once committed):
+        // read again, after it.
+        forgotten = this.cache.forgotten;
+        session = await this.checks.load(sessionId);
+      }
       user = callerOf(session, sessionId);
-      this.cache.set(sessionId, user, session?.expiresAt);
-    } else if (this.cache.claimRefresh(sessionId)) {
-      this.refreshes.load(sessionId).then(
-        (session) =>
-          this.cache.refresh(sessionId, callerOf(session, sessionId), session?.expiresAt),
-        // Logged by the batch; the cached check lapses at its TTL and is then made in the caller's way.
-        () => undefined,
-      );
+      if (this.cache.forgotten === forgotten) this.cache.set(sessionId, user, session?.expiresAt);
+    } else {
+      const claim = this.cache.claimRefresh(sessionId);
+      if (claim) {
+        this.refreshes.load(sessionId).then(
+          (session) =>
+            this.cache.refresh(sessionId, claim, callerOf(session, sessionId), session?.expiresAt),
+          // Logged by the batch; the cached check lapses at its TTL and is then made as a miss.
+          () => undefined,
+        );
+      }
     }
     return user?.id === userId ? user : null;
   }

@@ -130,6 +130,7 @@ describe('SessionsService on PostgreSQL', () => {
         await new Promise((resolve) => setTimeout(resolve, 300));
         expect(checks).toHaveBeenCalledWith([id]);
         await checks.mock.results[0].value;
+        await new Promise((resolve) => setImmediate(resolve));
         expect(await sessions.resolve(id, user.id)).toBeNull();
       } finally {
         checks.mockRestore();
@@ -165,6 +166,33 @@ describe('SessionsService on PostgreSQL', () => {
         checks.mockRestore();
       }
     });
+  });
+
+  it('reads a check again when a revocation is heard while it is read', async () => {
+    const user = await newUser();
+    const id = await sessions.create(user.id);
+    const repository = m.get(SessionsRepository);
+    const touchLive = repository.touchLive.bind(repository);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let read!: () => void;
+    const wasRead = new Promise<void>((resolve) => (read = resolve));
+    const checks = jest.spyOn(repository, 'touchLive').mockImplementationOnce(async (ids) => {
+      const answers = await touchLive(ids);
+      read();
+      await held;
+      return answers;
+    });
+    try {
+      const answer = sessions.resolve(id, user.id);
+      await wasRead; // live when read
+      await sessions.revoke(id);
+      release();
+      expect(await answer).toBeNull();
+      expect(await sessions.resolve(id, user.id)).toBeNull();
+    } finally {
+      checks.mockRestore();
+    }
   });
 
   it('resolves nothing for the session of a deleted user', async () => {
