@@ -107,6 +107,26 @@ describe('SessionsService on PostgreSQL', () => {
     expect(await sessions.resolve(id, user.id)).toBeNull();
   });
 
+  /**
+   * The next session check statement reads the database, then holds its answer until released:
+   * `wasRead` resolves once it has read.
+   */
+  const holdNextCheckAfterItsRead = () => {
+    const repository = m.get(SessionsRepository);
+    const touchLive = repository.touchLive.bind(repository);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let read!: () => void;
+    const wasRead = new Promise<void>((resolve) => (read = resolve));
+    const checks = jest.spyOn(repository, 'touchLive').mockImplementationOnce(async (ids) => {
+      const answers = await touchLive(ids);
+      read();
+      await held;
+      return answers;
+    });
+    return { checks, wasRead, release };
+  };
+
   describe('a session in use, past half the cache TTL (2.5 s)', () => {
     const HALF_TTL_MS = 2_500;
     const pastHalfTtl = () => new Promise((resolve) => setTimeout(resolve, HALF_TTL_MS + 100));
@@ -142,22 +162,13 @@ describe('SessionsService on PostgreSQL', () => {
       const id = await sessions.create(user.id);
       expect(await sessions.resolve(id, user.id)).not.toBeNull();
       await pastHalfTtl();
-      const repository = m.get(SessionsRepository);
-      const touchLive = repository.touchLive.bind(repository);
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => (release = resolve));
-      let read!: () => void;
-      const wasRead = new Promise<void>((resolve) => (read = resolve));
-      const checks = jest.spyOn(repository, 'touchLive').mockImplementation(async (ids) => {
-        const answers = await touchLive(ids);
-        read();
-        await held;
-        return answers;
-      });
+      const { checks, wasRead, release } = holdNextCheckAfterItsRead();
       try {
         expect(await sessions.resolve(id, user.id)).not.toBeNull();
         await wasRead;
         await sessions.revoke(id);
+        // A new check (a socket signing in again at once) remembers the refusal first.
+        expect(await sessions.resolve(id, user.id)).toBeNull();
         release();
         await checks.mock.results[0].value;
         await new Promise((resolve) => setImmediate(resolve));
@@ -171,18 +182,7 @@ describe('SessionsService on PostgreSQL', () => {
   it('reads a check again when a revocation is heard while it is read', async () => {
     const user = await newUser();
     const id = await sessions.create(user.id);
-    const repository = m.get(SessionsRepository);
-    const touchLive = repository.touchLive.bind(repository);
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let read!: () => void;
-    const wasRead = new Promise<void>((resolve) => (read = resolve));
-    const checks = jest.spyOn(repository, 'touchLive').mockImplementationOnce(async (ids) => {
-      const answers = await touchLive(ids);
-      read();
-      await held;
-      return answers;
-    });
+    const { checks, wasRead, release } = holdNextCheckAfterItsRead();
     try {
       const answer = sessions.resolve(id, user.id);
       await wasRead; // live when read
