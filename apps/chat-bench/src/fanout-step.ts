@@ -22,11 +22,6 @@ export function firstRateStep<Step extends FanoutStep>(steps: Step[]): Step | un
   return steps.filter((step) => step.rate === steps[0].rate).at(-1);
 }
 
-/** The last attempt at `rate`, if the search tried it. */
-export function stepAt<Step extends FanoutStep>(steps: Step[], rate: number): Step | undefined {
-  return steps.filter((step) => step.rate === rate).at(-1);
-}
-
 /**
  * The highest of `rates` at most half the highest rate (msg/s) that passed in `steps`: where
  * latency is read, well below saturation. The first rate when nothing passed twice it.

@@ -91,8 +91,10 @@ socket speaks protocol v2 (\`chat.v2\`, authenticated in its first frame); the c
 is told the same rooms in each socket's first frame and sends a message to its room's sockets
 only. The rooms take turns, and within a room its members take turns, sending at a total rate
 that rises as in the fan-out search; a room message counts one delivery at each of its room's
-${roomSize} sockets, the sender's included, and general carries no traffic. Latency is read at half the
-chat server's highest passing rate (R=${latencyRates(m)} msg/s), on both servers. Every socket checks that each message it receives belongs to its own room;
+${roomSize} sockets, the sender's included, and general carries no traffic. Latency is read in a step of its own
+after each round's search, ${profile.latencyMs / 1000} s long as the latency rows above are, at half the chat server's highest
+passing rate of the round (R=${latencyRates(m)} msg/s), on both servers (earlier runs read it in
+the search's own ${profile.stepMs / 1000} s step at that rate). Every socket checks that each message it receives belongs to its own room;
 one that does not is a mis-delivery.
 
 Machine: ${m.machine}. Run took ${summary.seconds} s.
