@@ -33,28 +33,33 @@ export async function idleGrowthRounds(
   token: string,
   connections: number,
   rounds: number,
+  startMs: number,
 ): Promise<Map<ServerKind, number>> {
   const readings = new Map<ServerKind, number[]>(kinds.map((kind) => [kind, []]));
   for (let round = 0; round < rounds; round++) {
     for (const kind of round % 2 ? [...kinds].reverse() : kinds) {
-      readings.get(kind)!.push(await idleGrowth(kind, databaseUrl, token, connections));
+      readings.get(kind)!.push(await idleGrowth(kind, databaseUrl, token, connections, startMs));
     }
   }
   return new Map(kinds.map((kind) => [kind, median(readings.get(kind)!)]));
 }
 
-/** Resident memory each idle connection adds, on a freshly started server. */
+/**
+ * Resident memory each idle connection adds, on a freshly started server first read once it has
+ * run `startMs` (see BenchProfile.idleStartMs).
+ */
 export async function idleGrowth(
   kind: ServerKind,
   databaseUrl: string,
   token: string,
   connections: number,
+  startMs: number,
 ): Promise<number> {
   const server = await startServer(kind, { DATABASE_URL: databaseUrl }, { inspect: true });
   // Read after a full collection, so the figure is what the connections keep, not garbage.
   const rss = () => settledRss(server);
   try {
-    await settle(1_000);
+    await settle(startMs);
     const before = await rss();
     const url = kind === 'chat' ? `${server.wsUrl}?token=${token}` : server.wsUrl;
     const sockets = await openSockets(() => url, connections);

@@ -103,10 +103,11 @@ async function main(): Promise<void> {
       tokens[0],
       profile.idle,
       profile.rounds,
+      profile.idleStartMs,
     );
 
     // 10. Sockets through nginx over two instances: memory, a broadcast, one instance killed.
-    const nginx = await throughNginx(databaseUrl, profile.nginx, idle.get('naive'));
+    const nginx = await throughNginx(databaseUrl, profile.nginx, idle.get('naive')!);
 
     // 11. History with many stored messages.
     const history = await historyLatency(databaseUrl, profile);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ChatApiError, ChatHttp } from '@chat/client';
 import { BroadcastDelivery, BroadcastLedger } from './broadcast-ledger';
-import { idleGrowth, settledRss } from './idle-memory';
+import { settledRss } from './idle-memory';
 import { socketsPerWorker } from './nginx-config';
 import { logMessages, RunningNginx, startNginx, stopNginx, workersRss } from './nginx-process';
 import {
@@ -79,16 +79,14 @@ const NGINX_LOG_LINES = 5;
 
 /**
  * Opens `profile.sockets` protocol v2 sockets through nginx over two chat instances and measures
- * them: idle memory per connection against the bare naive server's (`bareBytesPerConnection`, or
- * measured here with idleGrowth), a broadcast, and the recovery from a SIGKILL of one instance.
+ * them: idle memory per connection against the bare naive server's (`bare`, from idleGrowth), a
+ * broadcast, and the recovery from a SIGKILL of one instance.
  */
 export async function throughNginx(
   databaseUrl: string,
   profile: NginxStackProfile,
-  bareBytesPerConnection?: number,
+  bare: number,
 ): Promise<NginxStackResult> {
-  const bare =
-    bareBytesPerConnection ?? (await idleGrowth('naive', databaseUrl, '', profile.sockets));
   const workDir = await mkdtemp(join(tmpdir(), 'chat-bench-nginx-'));
   // nginx's workers run as nobody and keep their temporary files under it.
   await chmod(workDir, 0o755);

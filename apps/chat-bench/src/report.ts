@@ -83,7 +83,8 @@ waits, up to 5 s, until the server's CPU is under a tenth of a core, its sign-in
 search a step that fails is run once more before the search stops (both attempts are listed
 below). Idle memory is read after a full garbage collection of the measured process (asked for
 through its inspector), so it counts what the connections keep rather than garbage; each reading
-is on a freshly started server, one per server and round, the servers taking turns.
+is on a freshly started server, one per server and round, the servers taking turns, first read
+once it has run ${profile.idleStartMs / 1000} s (V8's memory reducer gives pages back some 8 s after start).
 
 The rooms rows put ${thousands(connections)} users, one socket each, in ${thousands(connections / roomSize)} public rooms of ${roomSize}
 (made and filled through the HTTP API), every user also in general. On the chat server each
