@@ -54,7 +54,10 @@ export interface PresenceProfile {
 export interface RoomsProfile {
   connections: number;
   roomSize: number;
-  /** The search's rates (messages/s, all rooms together), tried in order; latency is read at the first. */
+  /**
+   * The search's rates (messages/s, all rooms together), tried in order; latency is read at the
+   * highest of them at most half the chat server's highest passing one (see halfRate).
+   */
   rates: number[];
 }
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { FanoutStep, firstRateStep, highestPassing, passes } from './fanout-step';
+import { FanoutStep, highestPassing, passes } from './fanout-step';
 
 function step(deliveriesPerSecond: number, ratio: number, p99: number, rate = 100): FanoutStep {
   return {
@@ -44,13 +44,5 @@ describe('fan-out step', () => {
         expect(highestPassing(list)).toBe(passing.length ? Math.max(...passing) : 0);
       }),
     );
-  });
-
-  it('takes the last attempt at the first rate as the step every server took', () => {
-    const first = step(1_000, 0.5, 10, 25);
-    const retried = step(1_000, 1, 10, 25);
-    expect(firstRateStep([first, retried, step(2_000, 1, 10, 50)])).toBe(retried);
-    expect(firstRateStep([first, step(2_000, 1, 10, 50)])).toBe(first);
-    expect(firstRateStep([])).toBeUndefined();
   });
 });

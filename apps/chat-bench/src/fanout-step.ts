@@ -17,11 +17,6 @@ export function highestPassing(steps: FanoutStep[]): number {
   return Math.max(0, ...steps.filter(passes).map((step) => step.result.deliveriesPerSecond));
 }
 
-/** The last attempt at the search's first (lowest) rate: a load every server takes. */
-export function firstRateStep<Step extends FanoutStep>(steps: Step[]): Step | undefined {
-  return steps.filter((step) => step.rate === steps[0].rate).at(-1);
-}
-
 /**
  * The highest of `rates` at most half the highest rate (msg/s) that passed in `steps`: where
  * latency is read, well below saturation. The first rate when nothing passed twice it.

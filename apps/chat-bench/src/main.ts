@@ -107,7 +107,12 @@ async function main(): Promise<void> {
     );
 
     // 10. Sockets through nginx over two instances: memory, a broadcast, one instance killed.
-    const nginx = await throughNginx(databaseUrl, profile.nginx, idle.get('naive')!);
+    const nginx = await throughNginx(
+      databaseUrl,
+      profile.nginx,
+      idle.get('naive')!,
+      profile.idleStartMs,
+    );
 
     // 11. History with many stored messages.
     const history = await historyLatency(databaseUrl, profile);

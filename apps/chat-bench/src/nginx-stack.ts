@@ -79,13 +79,14 @@ const NGINX_LOG_LINES = 5;
 
 /**
  * Opens `profile.sockets` protocol v2 sockets through nginx over two chat instances and measures
- * them: idle memory per connection against the bare naive server's (`bare`, from idleGrowth), a
- * broadcast, and the recovery from a SIGKILL of one instance.
+ * them: idle memory per connection against the bare naive server's (`bare`, from idleGrowth, read
+ * the same way after `startMs`), a broadcast, and the recovery from a SIGKILL of one instance.
  */
 export async function throughNginx(
   databaseUrl: string,
   profile: NginxStackProfile,
   bare: number,
+  startMs: number,
 ): Promise<NginxStackResult> {
   const workDir = await mkdtemp(join(tmpdir(), 'chat-bench-nginx-'));
   // nginx's workers run as nobody and keep their temporary files under it.
@@ -103,6 +104,7 @@ export async function throughNginx(
     for (let i = 0; i < 2; i++) {
       instances.push(await startServer('chat', variables, { inspect: true }));
     }
+    const started = performance.now();
     nginx = await startNginx({
       listenPort: await freePort(),
       upstreamPorts: instances.map((instance) => Number(new URL(instance.httpUrl).port)),
@@ -123,8 +125,9 @@ export async function throughNginx(
       sockets.push(new StackSocket(i, wsUrl, tokens[i % users], events));
     }
 
-    // Idle memory: the instances' and nginx's growth from before the sockets to after.
-    await settle(SETTLE_MS);
+    // Idle memory: the instances' and nginx's growth from before the sockets to after, first read
+    // once the instances have run `startMs` (BenchProfile.idleStartMs), as the bare figure is.
+    await settle(Math.max(SETTLE_MS, startMs - (performance.now() - started)));
     const before = await memory(instances, nginx);
     for (let start = 0; start < sockets.length; start += OPEN_BATCH) {
       const batch = sockets.slice(start, start + OPEN_BATCH);

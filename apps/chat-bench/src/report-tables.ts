@@ -135,6 +135,16 @@ export function roomStepRows(m: Measurements, profile: BenchProfile): string[] {
   );
 }
 
+/** The rows (no header) of every round's rooms latency step, one per server. */
+export function roomLatencyRows(m: Measurements): string[] {
+  return m.rooms.latencyRates.flatMap((rate, round) =>
+    [...m.rooms.latency.entries()].map(([kind, results]) => {
+      const r = results[round];
+      return `| ${round + 1} | ${kind} | ${rate} | ${f(r.ratio, 4)} | ${f(r.latencyMs.p50)} | ${f(r.latencyMs.p99)} | ${k(r.misdelivered)} |`;
+    }),
+  );
+}
+
 function stepCells(label: string, s: FanoutStep, profile: BenchProfile): string {
   return `| ${label} | ${s.rate} | ${k(s.result.deliveriesPerSecond)} | ${f(s.result.ratio, 4)} | ${f(s.result.latencyMs.p50)} | ${f(s.result.latencyMs.p99)} | ${f((100 * s.cpuSeconds) / (profile.stepMs / 1000), 0)}% |`;
 }

@@ -270,6 +270,9 @@ describe('report', () => {
     );
     expect(markdown).toContain('| chat | 100 | 1,000 | 1.0000 | 1.0 | 30.0 | 50% | 3 |');
     expect(markdown).toContain('| chat | 140 | 1,400 | 1.0000 | 1.0 | 30.0 | 50% | 0 |');
+    // Each round's latency step, whose medians the rows above give.
+    expect(markdown).toContain('| 1 | coalescing | 1120 | 1.0000 | 1.0 | 8.0 | 0 |');
+    expect(markdown).toContain('| 3 | chat | 1120 | 1.0000 | 1.0 | 20.0 | 0 |');
   });
 
   it('says met for each target of issues #7 and #22 inside its bound', () => {

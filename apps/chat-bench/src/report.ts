@@ -7,6 +7,7 @@ import {
   historyTable,
   measuresTable,
   presenceTable,
+  roomLatencyRows,
   roomStepRows,
   searchTable,
   stepRows,
@@ -93,7 +94,7 @@ is told the same rooms in each socket's first frame and sends a message to its r
 only. The rooms take turns, and within a room its members take turns, sending at a total rate
 that rises as in the fan-out search; a room message counts one delivery at each of its room's
 ${roomSize} sockets, the sender's included, and general carries no traffic. Latency is read in a step of its own
-after each round's search, ${profile.latencyMs / 1000} s long as the latency rows above are, at half the chat server's highest
+after each round's search, ${profile.latencyMs / 1000} s long as the one-room latency step, at half the chat server's highest
 passing rate of the round (R=${latencyRates(m)} msg/s), on both servers (earlier runs read it in
 the search's own ${profile.stepMs / 1000} s step at that rate). Every socket checks that each message it receives belongs to its own room;
 one that does not is a mis-delivery.
@@ -118,6 +119,13 @@ one member's socket).
 | server | msg/s | deliveries/s | ratio | p50 ms | p99 ms | server CPU | mis-deliveries |
 |---|---|---|---|---|---|---|---|
 ${roomStepRows(m, profile).join('\n')}
+
+Rooms latency steps, every round (at half the chat server's highest passing rate of the round,
+${profile.latencyMs / 1000} s each; the rows above take the median of the rounds).
+
+| round | server | msg/s | ratio | p50 ms | p99 ms | mis-deliveries |
+|---|---|---|---|---|---|---|
+${roomLatencyRows(m).join('\n')}
 
 The load's sockets speak the wire directly (apps/chat-bench/src/room-wire.ts: the first frame,
 the send frame, and a prefix compare to count deliveries) rather than through the SDK

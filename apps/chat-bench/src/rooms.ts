@@ -60,7 +60,13 @@ export async function roomsRounds(
     users,
     layout,
   };
-  const step = async (kind: RoomsKind, rate: number, durationMs: number): Promise<RoomStep> => {
+  /** A step on `kind`'s server once `quiet` (and at most QUIET_MAX_MS) are done with sign-ins. */
+  const step = async (
+    kind: RoomsKind,
+    rate: number,
+    durationMs: number,
+    quiet: RunningServer[],
+  ): Promise<RoomStep> => {
     const server = servers.get(kind)!;
     const before = processUsage(server.process).cpuSeconds;
     const result = await runRoomLoad({
@@ -70,7 +76,7 @@ export async function roomsRounds(
       roomIds: users.roomIds,
       rate,
       durationMs,
-      around: { before: () => untilQuiet([server], QUIET_MAX_MS) },
+      around: { before: () => untilQuiet(quiet, QUIET_MAX_MS) },
     });
     const misdelivered = rounds.misdelivered.get(kind)! + result.misdelivered;
     rounds.misdelivered.set(kind, misdelivered);
@@ -78,18 +84,22 @@ export async function roomsRounds(
   };
   for (let round = 0; round < profile.rounds; round++) {
     for (const kind of ROOMS_KINDS) {
+      const server = servers.get(kind)!;
       const steps = await searchRates(profile.rooms.rates, (rate) =>
-        step(kind, rate, profile.stepMs),
+        step(kind, rate, profile.stepMs, [server]),
       );
       rounds.highest.get(kind)!.push(highestPassing(steps));
       rounds.lastSteps.set(kind, steps);
     }
     // A step of its own rather than the search's (stepMs): the p99 of 3 s of sending was that of
-    // its slowest 30 ms, one stall of the server, the database or the load generator.
+    // its slowest 30 ms, one stall of the server, the database or the load generator. The servers
+    // take turns, the order reversed each round, and each step waits for both to be quiet, so
+    // neither always follows the other's saturated search.
     const rate = halfRate(profile.rooms.rates, rounds.lastSteps.get('chat')!);
     rounds.latencyRates.push(rate);
-    for (const kind of ROOMS_KINDS) {
-      rounds.latency.get(kind)!.push((await step(kind, rate, profile.latencyMs)).result);
+    const both = ROOMS_KINDS.map((kind) => servers.get(kind)!);
+    for (const kind of round % 2 ? [...ROOMS_KINDS].reverse() : ROOMS_KINDS) {
+      rounds.latency.get(kind)!.push((await step(kind, rate, profile.latencyMs, both)).result);
     }
   }
   return rounds;
