@@ -14,6 +14,7 @@ import { AddModeration1764370000000 } from './1764370000000-add-moderation';
 import { InsertMessagesInRooms1764380000000 } from './1764380000000-insert-messages-in-rooms';
 import { IndexGeneralMessages1764390000000 } from './1764390000000-index-general-messages';
 import { NumberRoomsByIndex1764400000000 } from './1764400000000-number-rooms-by-index';
+import { FindRoomsByKey1764410000000 } from './1764410000000-find-rooms-by-key';
 
 export const migrations = [
   CreateUsersAndSessions1764280000000,
@@ -31,4 +32,5 @@ export const migrations = [
   InsertMessagesInRooms1764380000000,
   IndexGeneralMessages1764390000000,
   NumberRoomsByIndex1764400000000,
+  FindRoomsByKey1764410000000,
 ];

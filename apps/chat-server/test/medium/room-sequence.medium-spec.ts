@@ -178,6 +178,32 @@ describe('the per-room sequence', () => {
       expectGapFree(room);
     });
 
+    it('reaches the batch\'s rooms by primary key, never by scanning the rooms table', async () => {
+      const client = new Client({ connectionString: m.config.databaseUrl });
+      const plans: string[] = [];
+      client.on('notice', (notice) => plans.push(notice.message ?? ''));
+      await client.connect();
+      try {
+        // Every statement the function runs (its own and the foreign-key checks) logs its plan.
+        await client.query(`LOAD 'auto_explain'`);
+        await client.query('SET auto_explain.log_min_duration = 0');
+        await client.query('SET auto_explain.log_nested_statements = on');
+        await client.query('SET client_min_messages = log');
+        await client.query('SELECT * FROM chat_insert_messages_in_rooms($1, $2, $3, $4, $5)', [
+          [GENERAL_ROOM_ID, GENERAL_ROOM_ID],
+          [author.id, author.id],
+          ['planned one', 'planned two'],
+          [null, null],
+          randomUUID(),
+        ]);
+      } finally {
+        await client.end();
+      }
+      const explained = plans.join('\n');
+      expect(explained).toMatch(/Index Scan using rooms_pkey on rooms/);
+      expect(explained).not.toMatch(/Seq Scan on rooms/);
+    });
+
     it("refuses a non-member's row without a number taken, the others' stored in order, and nothing in an archived room", async () => {
       const outsider = await m
         .get(UsersService)
