@@ -178,7 +178,7 @@ describe('the per-room sequence', () => {
       expectGapFree(room);
     });
 
-    it('reaches the batch\'s rooms by primary key, never by scanning the rooms table', async () => {
+    it("reaches the batch's rooms by primary key, never by scanning the rooms table", async () => {
       const client = new Client({ connectionString: m.config.databaseUrl });
       const plans: string[] = [];
       client.on('notice', (notice) => plans.push(notice.message ?? ''));
