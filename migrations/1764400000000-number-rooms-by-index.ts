@@ -15,6 +15,9 @@ import { INSERT_MESSAGES_IN_ROOMS } from './1764380000000-insert-messages-in-roo
  * Its statements keep one generic plan each (plan_cache_mode): PostgreSQL otherwise planned them
  * afresh on every call, the batch's arrays as constants, which was half the cost of a call of one
  * row (0.55 -> 0.16 ms inside PostgreSQL; 1.15 -> 0.81 ms a round trip with its commit).
+ *
+ * FindRoomsByKey later adds `enable_seqscan = off` to the function: a replacement built from this
+ * text must add it back.
  */
 const NUMBER_ROOMS_BY_INDEX = `
   CREATE OR REPLACE FUNCTION chat_insert_messages_in_rooms(
