@@ -8,6 +8,10 @@ describe('poolOptions', () => {
     expect(options.idleTimeoutMillis).toBe(0);
   });
 
+  it('still replaces each connection after half an hour, so a failover is followed', () => {
+    expect(options.maxLifetimeSeconds).toBe(1_800);
+  });
+
   it('bounds each statement on the server and the read on the client a second later', () => {
     expect(options.statement_timeout).toBe(5_000);
     expect(options.query_timeout).toBe(6_000);

@@ -20,9 +20,15 @@ const KEEPALIVE_DELAY_MS = 10_000;
  * first insert of messages takes about 20 ms (compiling the insert function, planning its
  * statements, loading the search dictionary) against under 1 ms after: with connections closed in
  * each lull and opened again in the next burst, rooms bench steps had stalls of 50 to 160 ms
- * (p99 61 and 69 ms at 1,120 msg/s; 20 ms with them kept). The pool holds `max` at most.
+ * (p99 61 and 69 ms at 1,120 msg/s; 20 ms with them kept). The pool holds `max` at most; one that
+ * fails is dropped as before.
  */
 const IDLE_TIMEOUT_MS = 0;
+/**
+ * Each connection is replaced after this long all the same (once idle), so that after a failover
+ * or a DNS change the pool moves to the new server, and a backend's memory is given back.
+ */
+const MAX_LIFETIME_SECONDS = 1_800;
 
 /**
  * The pg pool options of the server's data source. Migrations and the TypeORM CLI run without
@@ -40,6 +46,7 @@ export function poolOptions(timeouts: DatabaseTimeouts) {
     // of 500 users signing in) priced from missing statistics was compiled for up to 400 ms.
     options: '-c jit=off',
     idleTimeoutMillis: IDLE_TIMEOUT_MS,
+    maxLifetimeSeconds: MAX_LIFETIME_SECONDS,
     keepAlive: true,
     keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS,
   };

@@ -368,6 +368,22 @@ describe('MessageWriter', () => {
     expect(published.map((e) => e.message.message)).toEqual(['c']);
   });
 
+  it('takes an insert PostgreSQL refused (a deadlock) as rolled back, not in doubt', async () => {
+    const { db, published, writer } = setUp();
+    // The connection stays in the pool, so its server process runs on.
+    db.backendRunning = true;
+    db.failure = Object.assign(new Error('deadlock detected'), {
+      code: '40P01',
+      backendPid: BACKEND_PID,
+    });
+    const outcomes = await writeAll(writer, [{ userId: 1, text: 'refused' }]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected']);
+    expect(writer.hasWritesInDoubt()).toBe(false);
+    db.failure = undefined;
+    await writeAll(writer, [{ userId: 1, text: 'next' }]);
+    expect(published.map((e) => e.message.message)).toEqual(['next']);
+  });
+
   it("refuses a closed room's writers alone, at once, without holding up the other rooms", async () => {
     const { db, published, writer } = setUp();
     db.closedRooms.add(9);

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { backendPidOf, BackendProcessesRepository } from '@chat/database';
+import { backendPidOf, BackendProcessesRepository, isRefusedByPostgres } from '@chat/database';
 import { ChatMessage, EventBus } from '@chat/events';
 import { ChatMetrics } from '@chat/metrics';
 import { mentionedNames } from '@chat/protocol';
@@ -254,7 +254,9 @@ export class MessageWriter {
           return this.storeBatch(batch.slice(half));
         }
       }
-      if (!isRowError(error)) this.markInDoubt(writeId, error, storedBefore);
+      // PostgreSQL's own refusal rolled the insert back; only one whose answer never came (a
+      // timeout, a dropped connection) may have committed.
+      if (!isRefusedByPostgres(error)) this.markInDoubt(writeId, error, storedBefore);
       for (const pending of batch) pending.reject(error);
       return;
     }
