@@ -53,9 +53,17 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 
 /**
  * An answer from PostgreSQL itself (a SQLSTATE: a constraint, bad data) that does not say the
- * server is going away: the connection that carried the statement is still sound.
+ * server is going away: the connection that carried the statement is still sound. A FATAL or
+ * PANIC ends the server process, whatever its code (a proxy's 08P01 among them).
  */
 export function isRefusedByPostgres(error: unknown): boolean {
   const code = codeOf(error);
-  return code !== undefined && /^[0-9A-Z]{5}$/.test(code) && !isDatabaseUnavailable(error);
+  const severity = (error as { severity?: unknown } | null | undefined)?.severity;
+  return (
+    code !== undefined &&
+    /^[0-9A-Z]{5}$/.test(code) &&
+    severity !== 'FATAL' &&
+    severity !== 'PANIC' &&
+    !isDatabaseUnavailable(error)
+  );
 }

@@ -40,6 +40,8 @@ class FakeDatabase {
   turns: () => number = () => 0;
   /** Set to commit the next insert but lose its answer, as a timeout after the commit does. */
   loseNextAnswer = false;
+  /** What the lost answer comes back as (by default the client's read timeout). */
+  lostAnswer = (): Error => new Error('Query read timeout');
   /** Whether the server process that ran a lost insert still runs (it may yet commit). */
   backendRunning = false;
 
@@ -114,7 +116,7 @@ class FakeDatabase {
     }
     if (this.loseNextAnswer) {
       this.loseNextAnswer = false;
-      throw Object.assign(new Error('Query read timeout'), { backendPid: BACKEND_PID });
+      throw Object.assign(this.lostAnswer(), { backendPid: BACKEND_PID });
     }
     return inserted.map(stored);
   }
@@ -368,20 +370,18 @@ describe('MessageWriter', () => {
     expect(published.map((e) => e.message.message)).toEqual(['c']);
   });
 
-  it('takes an insert PostgreSQL refused (a deadlock) as rolled back, not in doubt', async () => {
-    const { db, published, writer } = setUp();
-    // The connection stays in the pool, so its server process runs on.
+  it('takes an insert PostgreSQL refused with a deadlock as rolled back, not in doubt', async () => {
+    const { db, writer } = setUp();
+    // Its connection stays in the pool, so its server process runs on: in doubt, it would wait.
     db.backendRunning = true;
     db.failure = Object.assign(new Error('deadlock detected'), {
       code: '40P01',
+      severity: 'ERROR',
       backendPid: BACKEND_PID,
     });
     const outcomes = await writeAll(writer, [{ userId: 1, text: 'refused' }]);
     expect(outcomes.map((o) => o.status)).toEqual(['rejected']);
     expect(writer.hasWritesInDoubt()).toBe(false);
-    db.failure = undefined;
-    await writeAll(writer, [{ userId: 1, text: 'next' }]);
-    expect(published.map((e) => e.message.message)).toEqual(['next']);
   });
 
   it("refuses a closed room's writers alone, at once, without holding up the other rooms", async () => {
@@ -431,6 +431,19 @@ describe('MessageWriter', () => {
         [3, undefined],
         [2, 'k'],
       ]);
+    });
+
+    it('publishes an insert committed before a proxy reported its connection lost (08P01)', async () => {
+      const { db, published, writer } = setUp();
+      db.loseNextAnswer = true;
+      db.lostAnswer = () =>
+        Object.assign(new Error('server conn crashed?'), { code: '08P01', severity: 'FATAL' });
+      const [lost] = await writeAll(writer, [{ userId: 2, text: 'committed' }]);
+      expect(lost.status).toBe('rejected');
+      expect(writer.hasWritesInDoubt()).toBe(true);
+      await jest.advanceTimersByTimeAsync(1_000);
+      await writer.drain();
+      expect(published.map((e) => e.message.message)).toEqual(['committed']);
     });
 
     it('publishes an insert that went in doubt while an earlier one was being settled', async () => {

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { backendPidOf, BackendProcessesRepository, isRefusedByPostgres } from '@chat/database';
+import { backendPidOf, BackendProcessesRepository } from '@chat/database';
 import { ChatMessage, EventBus } from '@chat/events';
 import { ChatMetrics } from '@chat/metrics';
 import { mentionedNames } from '@chat/protocol';
@@ -254,9 +254,9 @@ export class MessageWriter {
           return this.storeBatch(batch.slice(half));
         }
       }
-      // PostgreSQL's own refusal rolled the insert back; only one whose answer never came (a
-      // timeout, a dropped connection) may have committed.
-      if (!isRefusedByPostgres(error)) this.markInDoubt(writeId, error, storedBefore);
+      if (!isRowError(error) && !refusedBeforeCommit(error)) {
+        this.markInDoubt(writeId, error, storedBefore);
+      }
       for (const pending of batch) pending.reject(error);
       return;
     }
@@ -371,6 +371,18 @@ function sameKey(row: StoredMessage, write: NewMessage): boolean {
     row.user_id === write.userId &&
     row.client_id === (write.clientId || null)
   );
+}
+
+/**
+ * A refusal that certainly rolled the insert back, besides a row's (isRowError): an ERROR, not a
+ * FATAL or PANIC (which may come once the commit is written), of a transaction rolled back
+ * (serialization, deadlock) or of a statement PostgreSQL could not run (class 42). Anything else
+ * (no answer, a dropped connection, a proxy's 08P01, a cancel) may have committed: in doubt.
+ */
+function refusedBeforeCommit(error: unknown): boolean {
+  const { code, severity } = (error ?? {}) as { code?: unknown; severity?: unknown };
+  if (severity !== 'ERROR' || typeof code !== 'string') return false;
+  return ['40001', '40002', '40P01'].includes(code) || code.startsWith('42');
 }
 
 /**
