@@ -54,7 +54,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 /**
  * An answer from PostgreSQL itself (a SQLSTATE: a constraint, bad data) that does not say the
  * server is going away: the connection that carried the statement is still sound. A FATAL or
- * PANIC ends the server process, whatever its code (a proxy's 08P01 among them).
+ * PANIC ends the server process, whatever its code (a proxy's 08P01 among them). pg passes the
+ * severity as the server's localized text: under another lc_messages a FATAL is told by its
+ * code only, and the pool drops the connection once it closes.
  */
 export function isRefusedByPostgres(error: unknown): boolean {
   const code = codeOf(error);

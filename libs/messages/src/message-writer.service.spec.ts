@@ -370,18 +370,21 @@ describe('MessageWriter', () => {
     expect(published.map((e) => e.message.message)).toEqual(['c']);
   });
 
-  it('takes an insert PostgreSQL refused with a deadlock as rolled back, not in doubt', async () => {
-    const { db, writer } = setUp();
+  it.each([
+    ['a deadlock', '40P01'],
+    ['a standby after a failover', '25006'],
+    ['a statement it could not run', '42883'],
+  ])('takes an insert PostgreSQL refused with %s as rolled back, not in doubt', async (_, code) => {
+    const { db, published, writer } = setUp();
     // Its connection stays in the pool, so its server process runs on: in doubt, it would wait.
     db.backendRunning = true;
-    db.failure = Object.assign(new Error('deadlock detected'), {
-      code: '40P01',
-      severity: 'ERROR',
-      backendPid: BACKEND_PID,
-    });
+    db.failure = Object.assign(new Error('refused'), { code, backendPid: BACKEND_PID });
     const outcomes = await writeAll(writer, [{ userId: 1, text: 'refused' }]);
     expect(outcomes.map((o) => o.status)).toEqual(['rejected']);
     expect(writer.hasWritesInDoubt()).toBe(false);
+    db.failure = undefined;
+    await writeAll(writer, [{ userId: 1, text: 'next' }]);
+    expect(published.map((e) => e.message.message)).toEqual(['next']);
   });
 
   it("refuses a closed room's writers alone, at once, without holding up the other rooms", async () => {
@@ -433,18 +436,22 @@ describe('MessageWriter', () => {
       ]);
     });
 
-    it('publishes an insert committed before a proxy reported its connection lost (08P01)', async () => {
-      const { db, published, writer } = setUp();
-      db.loseNextAnswer = true;
-      db.lostAnswer = () =>
-        Object.assign(new Error('server conn crashed?'), { code: '08P01', severity: 'FATAL' });
-      const [lost] = await writeAll(writer, [{ userId: 2, text: 'committed' }]);
-      expect(lost.status).toBe('rejected');
-      expect(writer.hasWritesInDoubt()).toBe(true);
-      await jest.advanceTimersByTimeAsync(1_000);
-      await writer.drain();
-      expect(published.map((e) => e.message.message)).toEqual(['committed']);
-    });
+    it.each(['FATAL', 'ВАЖНО'])(
+      'publishes an insert committed before a proxy reported its connection lost (08P01, %s)',
+      async (severity) => {
+        const { db, published, writer } = setUp();
+        db.loseNextAnswer = true;
+        // pg gives the severity as the server's localized text.
+        db.lostAnswer = () =>
+          Object.assign(new Error('server conn crashed?'), { code: '08P01', severity });
+        const [lost] = await writeAll(writer, [{ userId: 2, text: 'committed' }]);
+        expect(lost.status).toBe('rejected');
+        expect(writer.hasWritesInDoubt()).toBe(true);
+        await jest.advanceTimersByTimeAsync(1_000);
+        await writer.drain();
+        expect(published.map((e) => e.message.message)).toEqual(['committed']);
+      },
+    );
 
     it('publishes an insert that went in doubt while an earlier one was being settled', async () => {
       const { db, published, writer } = setUp();

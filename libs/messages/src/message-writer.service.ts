@@ -374,15 +374,25 @@ function sameKey(row: StoredMessage, write: NewMessage): boolean {
 }
 
 /**
- * A refusal that certainly rolled the insert back, besides a row's (isRowError): an ERROR, not a
- * FATAL or PANIC (which may come once the commit is written), of a transaction rolled back
- * (serialization, deadlock) or of a statement PostgreSQL could not run (class 42). Anything else
- * (no answer, a dropped connection, a proxy's 08P01, a cancel) may have committed: in doubt.
+ * Refusals that PostgreSQL only raises while a statement runs, so before its commit: the insert
+ * certainly rolled back. Anything else (no answer, a dropped connection, a proxy's 08P01, a
+ * cancel, an error PostgreSQL may raise once the commit is written) may have committed: in doubt.
+ * Decided on the code alone: pg gives the severity as localized text (`ERROR` or `ОШИБКА`).
  */
+const REFUSED_BEFORE_COMMIT = new Set([
+  '25006', // read_only_sql_transaction: a standby, after a failover
+  '40001', // serialization_failure
+  '40002', // transaction_integrity_constraint_violation
+  '40P01', // deadlock_detected
+  '55P03', // lock_not_available
+  'P0001', // raise_exception: the insert function's own checks
+]);
+
 function refusedBeforeCommit(error: unknown): boolean {
-  const { code, severity } = (error ?? {}) as { code?: unknown; severity?: unknown };
-  if (severity !== 'ERROR' || typeof code !== 'string') return false;
-  return ['40001', '40002', '40P01'].includes(code) || code.startsWith('42');
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return false;
+  // Class 42: a statement PostgreSQL could not parse, plan or was not allowed to run.
+  return REFUSED_BEFORE_COMMIT.has(code) || code.startsWith('42');
 }
 
 /**
