@@ -59,8 +59,16 @@ export class RoomFanout implements OnModuleInit, OnModuleDestroy {
     registry.roomEmptied = (roomId) => this.roomEmptied(roomId);
   }
 
-  onModuleInit(): void {
-    // Every instance serves the general room: the compat sockets are all in it.
+  /**
+   * Every instance serves the general room (the compat sockets are all in it), from its number at
+   * start: followed from the first change to arrive instead, this instance's own change (shown
+   * here at once) could start it past another instance's earlier one still on its way, which would
+   * then be dropped as a repeat. Read before listening, so no change is taken meanwhile: one
+   * stored in between is read as a gap once the next arrives.
+   */
+  async onModuleInit(): Promise<void> {
+    const general = (await this.history.lastSeqs([GENERAL_ROOM_ID])).get(GENERAL_ROOM_ID);
+    if (general !== undefined) this.sequencer.follow(GENERAL_ROOM_ID, general);
     this.events.watchRoom(GENERAL_ROOM_ID);
     this.unsubscribes.push(
       this.events.subscribe((event) => this.receive(event)),
