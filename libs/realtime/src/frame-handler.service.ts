@@ -107,16 +107,19 @@ export class FrameHandler {
   private async resume(connection: ClientConnection, afterId: number): Promise<void> {
     // Without a token nothing is replayed, but the socket stays.
     if (!connection.user) return connection.notify('Not authenticated');
-    if (!(await this.verifier.recheck(connection.user))) return connection.refuse('Invalid token');
-    const bound = this.config.resumeMaxMessages;
-    if ((await this.messages.countSince(afterId, bound + 1)) > bound) {
-      return this.tellToReload(connection);
-    }
+    // Held from the frame on, not from the replay's start: a message broadcast while the token is
+    // rechecked and the missed ones counted comes after them, not before.
     connection.startReplay(this.registry.messagesSentTo(connection, afterId));
-    let latestId: number | null;
+    let latestId: number | null = null;
     try {
-      latestId = await this.replay(connection, afterId, bound);
-      if (latestId !== null) connection.send(resumeFrame(true, latestId));
+      if (!(await this.verifier.recheck(connection.user))) {
+        return connection.refuse('Invalid token');
+      }
+      const bound = this.config.resumeMaxMessages;
+      if ((await this.messages.countSince(afterId, bound + 1)) <= bound) {
+        latestId = await this.replay(connection, afterId, bound);
+        if (latestId !== null) connection.send(resumeFrame(true, latestId));
+      }
     } finally {
       connection.release();
     }
