@@ -144,7 +144,11 @@ describe('the /ws chat room', () => {
     for (let i = 1; i <= 30; i++) a.send({ message: `missed ${i}` });
     await a.messages(31);
 
-    const back = await connect(bob.token);
+    // Signed in first (acknowledged), so the resume is the next frame the server handles: a
+    // message broadcast before the server reads the resume is live to this socket, not missed.
+    const back = await connect();
+    back.send({ action: 'auth', token: bob.token });
+    await back.next((f) => f.event === 'auth');
     back.send({ action: 'resume', after_id: seen.message_id });
     a.send({ message: 'live after resume' });
     const frames = await back.messages(31);

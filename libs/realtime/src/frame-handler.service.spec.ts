@@ -40,41 +40,77 @@ function compatConnection(registry: ConnectionRegistry) {
   return { connection, ids };
 }
 
+/**
+ * A handler whose token recheck waits for `recheckDone(valid)`, over a replay of `stored`, which
+ * is too long when it holds more than `resumeMaxMessages`.
+ */
+function setUp(stored: number[], resumeMaxMessages = 100) {
+  let recheckDone!: (valid: boolean) => void;
+  const verifier = {
+    recheck: (user: AuthUser) =>
+      new Promise((resolve) => (recheckDone = (valid) => resolve(valid ? user : null))),
+  } as unknown as TokenVerifier;
+  const messages = {
+    countSince: async () => stored.length,
+    pagesSince: async function* () {
+      yield stored.map(message);
+    },
+    latestId: async () => stored.at(-1) ?? 1,
+  } as unknown as MessagesService;
+  const registry = new ConnectionRegistry(metrics);
+  const handler = new FrameHandler(
+    messages,
+    verifier,
+    {} as MessageRateLimiter,
+    metrics,
+    registry,
+    { resumeMaxMessages } as AppConfig,
+  );
+  const { connection, ids } = compatConnection(registry);
+  const resume = () =>
+    handler.handle(connection, Buffer.from('{"action":"resume","after_id":1}'), false);
+  const broadcast = (id: number) => registry.broadcast(encodeFrame(messageFrame(message(id))), id);
+  const flushed = () => new Promise((resolve) => setImmediate(resolve));
+  return {
+    connection,
+    ids,
+    resume,
+    broadcast,
+    flushed,
+    recheckDone: (v: boolean) => recheckDone(v),
+  };
+}
+
 describe('FrameHandler, resume', () => {
   it('sends a message broadcast while the resume is being checked after the replay, once', async () => {
-    let recheckDone!: () => void;
-    const verifier = {
-      recheck: (user: AuthUser) => new Promise((resolve) => (recheckDone = () => resolve(user))),
-    } as unknown as TokenVerifier;
-    const messages = {
-      countSince: async () => 3,
-      // By the time the replay reads, the live message (4) is stored too.
-      pagesSince: async function* () {
-        yield [message(2), message(3), message(4)];
-      },
-    } as unknown as MessagesService;
-    const registry = new ConnectionRegistry(metrics);
-    const handler = new FrameHandler(
-      messages,
-      verifier,
-      {} as MessageRateLimiter,
-      metrics,
-      registry,
-      { resumeMaxMessages: 100 } as AppConfig,
-    );
-    const { connection, ids } = compatConnection(registry);
-
-    const resuming = handler.handle(
-      connection,
-      Buffer.from('{"action":"resume","after_id":1}'),
-      false,
-    );
-    // Another client's message is stored and broadcast while the token is rechecked.
-    registry.broadcast(encodeFrame(messageFrame(message(4))), 4);
-    recheckDone();
+    // By the time the replay reads, the live message (4) is stored too.
+    const { ids, resume, broadcast, flushed, recheckDone } = setUp([2, 3, 4]);
+    const resuming = resume();
+    broadcast(4);
+    recheckDone(true);
     await resuming;
-    await new Promise((resolve) => setImmediate(resolve));
-
+    await flushed();
     expect(ids).toEqual([2, 3, 4]);
+  });
+
+  it('sends what it held back after the replay when the replay did not carry it', async () => {
+    const { ids, resume, broadcast, flushed, recheckDone } = setUp([2, 3]);
+    const resuming = resume();
+    broadcast(5);
+    recheckDone(true);
+    await resuming;
+    await flushed();
+    expect(ids).toEqual([2, 3, 5]);
+  });
+
+  it('sends what it held back when there is too much to replay, and then holds nothing', async () => {
+    const { ids, resume, broadcast, flushed, recheckDone } = setUp([2, 3, 4], 2);
+    const resuming = resume();
+    broadcast(7);
+    recheckDone(true);
+    await resuming;
+    broadcast(8);
+    await flushed();
+    expect(ids).toEqual([7, 8]);
   });
 });
