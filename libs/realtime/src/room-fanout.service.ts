@@ -180,21 +180,18 @@ export class RoomFanout implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * Reads what rooms changed while this instance could not hear it: all the followed rooms (and
-   * the general room) after the bus was away, one room once its subscription holds. (What this
-   * instance published meanwhile, the bus sends once it is back.)
+   * Reads what rooms changed while this instance could not hear it: all the followed rooms (the
+   * general room among them, from the start) after the bus was away, one room once its
+   * subscription holds. (What this instance published meanwhile, the bus sends once it is back.)
    */
   private async sweep(only?: number[]): Promise<void> {
-    const rooms = only ?? [GENERAL_ROOM_ID, ...this.sequencer.followedRooms()];
     let lastSeqs: Map<number, number>;
     try {
-      lastSeqs = await this.history.lastSeqs([...new Set(rooms)]);
+      lastSeqs = await this.history.lastSeqs(only ?? this.sequencer.followedRooms());
     } catch (error) {
       this.logger.debug(`Room sweep skipped: ${(error as Error).message}`);
       return;
     }
-    const general = lastSeqs.get(GENERAL_ROOM_ID);
-    if (general !== undefined) this.follow(GENERAL_ROOM_ID, general);
     this.sequencer.sweep(lastSeqs);
   }
 }
