@@ -4,7 +4,7 @@ const UNIQUE_VIOLATION = '23505';
  * A failure's code: PostgreSQL's SQLSTATE or Node's (ECONNRESET...), on pg's error or on the pg
  * error TypeORM's QueryFailedError wraps.
  */
-function codeOf(error: unknown): string | undefined {
+export function codeOf(error: unknown): string | undefined {
   const failure = error as { code?: unknown; driverError?: { code?: unknown } } | null | undefined;
   const code = failure?.driverError?.code ?? failure?.code;
   return typeof code === 'string' ? code : undefined;

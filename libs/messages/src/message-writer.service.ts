@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { backendPidOf, BackendProcessesRepository } from '@chat/database';
+import { backendPidOf, BackendProcessesRepository, codeOf } from '@chat/database';
 import { ChatMessage, EventBus } from '@chat/events';
 import { ChatMetrics } from '@chat/metrics';
 import { mentionedNames } from '@chat/protocol';
@@ -389,8 +389,8 @@ const REFUSED_BEFORE_COMMIT = new Set([
 ]);
 
 function refusedBeforeCommit(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string') return false;
+  const code = codeOf(error);
+  if (code === undefined) return false;
   // Class 42: a statement PostgreSQL could not parse, plan or was not allowed to run.
   return REFUSED_BEFORE_COMMIT.has(code) || code.startsWith('42');
 }
@@ -400,6 +400,6 @@ function refusedBeforeCommit(error: unknown): boolean {
  * integrity violations (class 23). Anything else (the database away, a timeout) is the batch's.
  */
 function isRowError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+  const code = codeOf(error);
+  return code !== undefined && (code.startsWith('22') || code.startsWith('23'));
 }

@@ -72,7 +72,6 @@ function setUp(stored: number[], resumeMaxMessages = 100) {
   const broadcast = (id: number) => registry.broadcast(encodeFrame(messageFrame(message(id))), id);
   const flushed = () => new Promise((resolve) => setImmediate(resolve));
   return {
-    connection,
     ids,
     resume,
     broadcast,
