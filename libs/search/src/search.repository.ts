@@ -190,6 +190,9 @@ export class SearchRepository {
     options: SearchOptions,
   ): Promise<SearchWindowPage> {
     const client = await poolOf(this.dataSource).connect();
+    // A connection the server ends fails the statement in flight, handled below, and then emits
+    // 'error' as it closes: unheard while the client is checked out, that would end the process.
+    client.on('error', ignore);
     let failure: Error | undefined;
     try {
       // Repeatable read: the search sees the rooms exactly as the statement reading them did.
@@ -223,9 +226,12 @@ export class SearchRepository {
       client.release(
         failure && !isRefusedByPostgres(failure) && !isCutOff(failure) ? failure : undefined,
       );
+      client.off('error', ignore);
     }
   }
 }
+
+function ignore(): void {}
 
 /** `rooms`: the rooms the caller reads, as readableRoomsSql gives them. */
 export function searchParameters(

@@ -226,7 +226,42 @@ describe('the search against PostgreSQL', () => {
       { numRuns: 200 },
     );
   });
+
+  it('fails a search whose connection the server ends, and the process goes on searching', async () => {
+    const search = () =>
+      repository.page(searchTerms('quetzal'), { callerId: userId }, FIRST_PAGE, 21, OPTIONS);
+    // The lock holds the search at its statement on messages, where its backend is then ended.
+    const locker = db.createQueryRunner();
+    await locker.connect();
+    await locker.startTransaction();
+    try {
+      await locker.query('LOCK TABLE messages IN ACCESS EXCLUSIVE MODE');
+      const searching = search();
+      const waiting = await waitingOnLock(db);
+      await db.query('SELECT pg_terminate_backend($1)', [waiting]);
+      await expect(searching).rejects.toMatchObject({ code: '57P01' });
+      // The connection closes after its last error; an 'error' event then unheard ends the process.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    } finally {
+      await locker.rollbackTransaction();
+      await locker.release();
+    }
+    expect((await search()).hits).toHaveLength(5);
+  });
 });
+
+/** The backend of this database waiting on a lock (polled for at most 5 s). */
+async function waitingOnLock(db: DataSource): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const rows: { pid: number }[] = await db.query(
+      `SELECT pid FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    );
+    if (rows.length === 1) return rows[0].pid;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('no backend waiting on the lock');
+}
 
 describe('the search beside many rooms the caller cannot read', () => {
   let database: TestDatabase;
