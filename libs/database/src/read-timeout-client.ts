@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { Client, ClientConfig } from 'pg';
 
 /** The error pg gives a query that outlived query_timeout (its only mark is the message). */
 const READ_TIMEOUT_MESSAGE = 'Query read timeout';
@@ -12,8 +12,19 @@ const READ_TIMEOUT_MESSAGE = 'Query read timeout';
  *
  * PreparedStatements releases its client with the error, which already removes it from the pool;
  * for its statements this is only a second guard.
+ *
+ * It also always listens for 'error'. pg reports a connection's failure to the statement it fails,
+ * or to the pool while the connection is idle, but not in between: the pool hands a new
+ * connection over at its startup's ReadyForQuery, and a FATAL read in the same chunk (a server
+ * stopping, pg_terminate_backend) is emitted before the borrower can listen. An 'error' event
+ * nobody hears ends the process; here the connection's next statement fails instead.
  */
 export class ReadTimeoutClient extends Client {
+  constructor(config?: string | ClientConfig) {
+    super(config);
+    this.on('error', () => undefined);
+  }
+
   // The overloads of Client.query, passed through as they are.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override query(...args: any[]): any {
