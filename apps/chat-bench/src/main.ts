@@ -61,7 +61,7 @@ async function main(): Promise<void> {
       sustainable,
     );
     // 5. Rooms: users in rooms of their own (and general), against the baseline given the rooms.
-    const rooms = await roomsRounds(servers, profile);
+    const rooms = await roomsRounds(servers, profile, databaseUrl);
     for (const kind of ['naive', 'coalescing'] as const) await stopServer(servers.get(kind)!);
 
     // 6. and 7. Two instances over Redis against the chat server alone: the same rooms, then the
@@ -92,9 +92,12 @@ async function main(): Promise<void> {
       DATABASE_URL: databaseUrl,
       PRESENCE_ROOM_LIMIT: String(profile.presence.roomLimit),
     });
-    const presence = await presenceRounds(presenceServer, profile.presence, profile.rounds).finally(
-      () => stopServer(presenceServer),
-    );
+    const presence = await presenceRounds(
+      presenceServer,
+      profile.presence,
+      profile.rounds,
+      databaseUrl,
+    ).finally(() => stopServer(presenceServer));
 
     // 9. Idle memory per connection, each reading on a freshly started server.
     const idle = await idleGrowthRounds(

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ChatApiError, ChatHttp } from '@chat/client';
+import { analyzeDatabase } from './bench-database';
 import { BroadcastDelivery, BroadcastLedger } from './broadcast-ledger';
 import { settledRss } from './idle-memory';
 import { socketsPerWorker } from './nginx-config';
@@ -113,6 +114,7 @@ export async function throughNginx(
     });
     const users = Math.ceil(profile.sockets / SOCKETS_PER_USER);
     const tokens = await registerStackUsers(nginx.url, users);
+    await analyzeDatabase(databaseUrl);
 
     const ledger = new BroadcastLedger(profile.sockets);
     const wsUrl = `${nginx.url.replace(/^http/, 'ws')}/ws`;

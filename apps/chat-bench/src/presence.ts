@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { SUBPROTOCOL } from '@chat/protocol';
 import { WebSocket } from 'ws';
+import { analyzeDatabase } from './bench-database';
 import { closeSockets } from './load';
 import { roomLayout } from './room-layout';
 import { setUpRooms } from './room-setup';
@@ -56,9 +57,11 @@ export async function presenceRounds(
   server: RunningServer,
   profile: PresenceProfile,
   rounds: number,
+  databaseUrl: string,
 ): Promise<PresenceResult[]> {
   const layout = roomLayout(profile.users, profile.roomSize);
   const { tokens, userIds } = await setUpRooms(server.httpUrl, layout, 'presence');
+  await analyzeDatabase(databaseUrl);
   const results: PresenceResult[] = [];
   for (let round = 0; round < rounds; round++) {
     results.push(await presenceRun(server.wsUrl, tokens, userIds, profile.roomSize));

@@ -88,7 +88,10 @@ is on a freshly started server, one per server and round, the servers taking tur
 once it has run ${profile.idleStartMs / 1000} s (V8's memory reducer gives pages back some 8 s after start).
 
 The rooms rows put ${thousands(connections)} users, one socket each, in ${thousands(connections / roomSize)} public rooms of ${roomSize}
-(made and filled through the HTTP API), every user also in general. On the chat server each
+(made and filled through the HTTP API), every user also in general. After this set-up, as after
+the presence and nginx ones, PostgreSQL analyzes the tables, as autovacuum would soon in service:
+this host's PostgreSQL runs with autovacuum off, and without statistics a sign-in's count of a
+room's members looped over every user. On the chat server each
 socket speaks protocol v2 (\`chat.v2\`, authenticated in its first frame); the coalescing baseline
 is told the same rooms in each socket's first frame and sends a message to its room's sockets
 only. The rooms take turns, and within a room its members take turns, sending at a total rate

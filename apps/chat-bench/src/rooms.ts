@@ -1,3 +1,4 @@
+import { analyzeDatabase } from './bench-database';
 import { BenchProfile } from './bench-profile';
 import { FanoutStep, halfRate, highestPassing } from './fanout-step';
 import { searchRates } from './rate-search';
@@ -44,9 +45,11 @@ export interface RoomsRounds {
 export async function roomsRounds(
   servers: Map<ServerKind, RunningServer>,
   profile: BenchProfile,
+  databaseUrl: string,
 ): Promise<RoomsRounds> {
   const layout = roomLayout(profile.rooms.connections, profile.rooms.roomSize);
   const users = await setUpRooms(servers.get('chat')!.httpUrl, layout);
+  await analyzeDatabase(databaseUrl);
   const wires: Record<RoomsKind, RoomWire> = {
     chat: chatWire(users.tokens),
     coalescing: baselineWire((socket) => [GENERAL_ROOM, users.roomIds[roomOf(layout, socket)]]),
