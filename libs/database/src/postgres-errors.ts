@@ -37,11 +37,12 @@ const UNAVAILABLE_CODES = new Set([
 
 /**
  * pg's own errors carry no code, only these messages: a dropped connection, a connection not made
- * within connectionTimeoutMillis, no pooled connection free within it, and no answer within
- * query_timeout.
+ * within connectionTimeoutMillis, no pooled connection free within it, no answer within
+ * query_timeout, and a statement sent on a connection that failed or was closed since it was
+ * handed out.
  */
 const UNAVAILABLE_MESSAGE =
-  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Query read timeout/i;
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Query read timeout|is not queryable/i;
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   const code = codeOf(error);

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { AddressInfo, createServer, Server, Socket } from 'node:net';
 import { Pool } from 'pg';
+import { isDatabaseUnavailable } from './postgres-errors';
 import { ReadTimeoutClient } from './read-timeout-client';
 
 /** One message of PostgreSQL's wire protocol: its type byte, its length, its body. */
@@ -36,19 +37,34 @@ async function stoppingServer(): Promise<{ server: Server; port: number }> {
 }
 
 describe('ReadTimeoutClient', () => {
-  it('does not let a connection ended as it opens end the process; its statement fails', async () => {
+  it('does not let a connection ended as it opens end the process: its statement finds the database unavailable', async () => {
     const { server, port } = await stoppingServer();
-    const pool = new Pool({ Client: ReadTimeoutClient, host: '127.0.0.1', port, user: 'chat' });
+    const pool = new Pool({
+      Client: ReadTimeoutClient,
+      host: '127.0.0.1',
+      port,
+      user: 'chat',
+      ssl: false,
+    });
     pool.on('error', () => undefined); // as TypeORM's pool handler does
     try {
       // pg hands the connection over at its ReadyForQuery and reads the FATAL in the same turn,
       // before the borrower can listen: an unheard 'error' event there would fail this test.
       const client = await pool.connect();
-      await expect(client.query('SELECT 1')).rejects.toThrow();
-      client.release(true);
+      let failure: unknown;
+      try {
+        failure = await client.query('SELECT 1').catch((error: unknown) => error);
+      } finally {
+        client.release();
+      }
+      expect(failure).toBeInstanceOf(Error);
+      // Answered as 503 Service unavailable, not as a server error.
+      expect(isDatabaseUnavailable(failure)).toBe(true);
+      // Released without an error, it is still not lent out again.
+      expect(pool.totalCount).toBe(0);
     } finally {
       await pool.end();
-      server.close();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { Client, ClientConfig } from 'pg';
 
 /** The error pg gives a query that outlived query_timeout (its only mark is the message). */
@@ -17,12 +18,17 @@ const READ_TIMEOUT_MESSAGE = 'Query read timeout';
  * or to the pool while the connection is idle, but not in between: the pool hands a new
  * connection over at its startup's ReadyForQuery, and a FATAL read in the same chunk (a server
  * stopping, pg_terminate_backend) is emitted before the borrower can listen. An 'error' event
- * nobody hears ends the process; here the connection's next statement fails instead.
+ * nobody hears ends the process; here it is logged, and the connection's next statement fails
+ * as the database being unavailable.
  */
 export class ReadTimeoutClient extends Client {
+  private static readonly logger = new Logger('Database');
+
   constructor(config?: string | ClientConfig) {
     super(config);
-    this.on('error', () => undefined);
+    this.on('error', (error: Error) =>
+      ReadTimeoutClient.logger.warn(`A database connection failed: ${error.message}`),
+    );
   }
 
   // The overloads of Client.query, passed through as they are.
