@@ -12,6 +12,7 @@ import {
   RoomsService,
 } from '@chat/rooms';
 import { UsersModule, UsersService } from '@chat/users';
+import { genericPlans, rowsRead } from './support/generic-plans';
 import { createMediumModule, MediumModule, uniqueName } from './support/medium-module';
 
 const PASSWORD = 'correct horse';
@@ -182,6 +183,24 @@ describe('RoomAccess on PostgreSQL', () => {
       await memberships.leave(outsider, room);
       expect((await access.roomsOf(outsider.id)).map((r) => r.room_id)).not.toContain(room);
     });
+  });
+
+  it("counts a room's members by their accounts alone, however many users there are", async () => {
+    // Accounts the planner has no statistics of: the test's rows are never analyzed.
+    await m.db.query(
+      `INSERT INTO users (name, avatar)
+       SELECT $1 || n, 'a.png' FROM generate_series(1, 3000) n`,
+      [uniqueName()],
+    );
+    const room = (await rooms.create(owner, { name: 'counted', kind: 'private' })).id;
+    const deleted = await user();
+    for (const u of [member, deleted]) await memberships.add(owner, room, u.id);
+    await m.db.query('UPDATE users SET deleted_at = now() WHERE id = $1', [deleted.id]);
+    expect(await access.memberCounts([room])).toEqual(new Map([[room, 2]]));
+
+    const [plan] = await genericPlans(m, () => access.memberCounts([room]));
+    // The room's three accounts, each read once by key: not every user.
+    expect(rowsRead(plan, 'users')).toBeLessThanOrEqual(3);
   });
 });
 

@@ -7,6 +7,8 @@ export interface PlanNode {
   'Node Type': string;
   'Relation Name'?: string;
   'Rows Removed by Filter'?: number;
+  'Actual Rows'?: number;
+  'Actual Loops'?: number;
   Plans?: PlanNode[];
 }
 
@@ -69,4 +71,19 @@ export function relationScans(plan: PlanNode, relation: string): string[] {
   };
   walk(plan);
   return scans;
+}
+
+/** The rows the executed nodes reading `relation` returned or filtered out, over all their loops. */
+export function rowsRead(plan: PlanNode, relation: string): number {
+  let rows = 0;
+  const walk = (node: PlanNode): void => {
+    if (node['Relation Name'] === relation) {
+      rows +=
+        ((node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0)) *
+        (node['Actual Loops'] ?? 0);
+    }
+    node.Plans?.forEach(walk);
+  };
+  walk(plan);
+  return rows;
 }
