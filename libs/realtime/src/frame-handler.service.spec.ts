@@ -81,26 +81,22 @@ function setUp(stored: number[], resumeMaxMessages = 100) {
 }
 
 describe('FrameHandler, resume', () => {
-  it('sends a message broadcast while the resume is being checked after the replay, once', async () => {
-    // By the time the replay reads, the live message (4) is stored too.
-    const { ids, resume, broadcast, flushed, recheckDone } = setUp([2, 3, 4]);
-    const resuming = resume();
-    broadcast(4);
-    recheckDone(true);
-    await resuming;
-    await flushed();
-    expect(ids).toEqual([2, 3, 4]);
-  });
-
-  it('sends what it held back after the replay when the replay did not carry it', async () => {
-    const { ids, resume, broadcast, flushed, recheckDone } = setUp([2, 3]);
-    const resuming = resume();
-    broadcast(5);
-    recheckDone(true);
-    await resuming;
-    await flushed();
-    expect(ids).toEqual([2, 3, 5]);
-  });
+  // Either the replay reads the live message too (stored by then) or it does not.
+  it.each([
+    { replay: 'carries it', stored: [2, 3, 4], live: 4, expected: [2, 3, 4] },
+    { replay: 'does not carry it', stored: [2, 3], live: 5, expected: [2, 3, 5] },
+  ])(
+    'sends a message broadcast while the resume is being checked after the replay, once, when the replay $replay',
+    async ({ stored, live, expected }) => {
+      const { ids, resume, broadcast, flushed, recheckDone } = setUp(stored);
+      const resuming = resume();
+      broadcast(live);
+      recheckDone(true);
+      await resuming;
+      await flushed();
+      expect(ids).toEqual(expected);
+    },
+  );
 
   it('sends what it held back when there is too much to replay, and then holds nothing', async () => {
     const { ids, resume, broadcast, flushed, recheckDone } = setUp([2, 3, 4], 2);
