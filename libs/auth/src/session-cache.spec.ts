@@ -39,39 +39,59 @@ describe('SessionCache', () => {
     expect(cache.get('unknown')).toBeUndefined();
   });
 
+  /** The sessions claimInUse claims now, with their claims. */
+  const claimed = (cache: SessionCache) => new Map(cache.claimInUse());
+
   it('has a check in use made again past half its TTL, claimed once', () => {
     const { clock, cache } = setUp();
     cache.set('a', user('a'));
     clock.now += TTL / 2 - 1;
-    expect(cache.claimRefresh('a')).toBeUndefined();
+    expect(claimed(cache).size).toBe(0);
     clock.now += 1;
-    const claim = cache.claimRefresh('a');
+    const claim = claimed(cache).get('a');
     expect(claim).toBeDefined();
-    expect(cache.claimRefresh('a')).toBeUndefined();
+    expect(claimed(cache).size).toBe(0);
     // Still answered while the new check is made.
     expect(cache.get('a')).toEqual(user('a'));
     cache.refresh('a', claim!, user('a', 2));
     clock.now += TTL - 1;
     expect(cache.get('a')).toEqual(user('a', 2));
-    expect(cache.claimRefresh('a')).toBeDefined();
+    expect([...claimed(cache).keys()]).toEqual(['a']);
   });
 
   it('claims no check past the TTL, of an unknown session, or of a refusal', () => {
     const { clock, cache } = setUp();
     cache.set('a', user('a'));
     cache.set('refused', null);
+    clock.now += TTL;
+    cache.get('a');
+    cache.get('refused');
+    expect(claimed(cache).size).toBe(0);
+  });
+
+  it('keeps making the check of a session asked for within the TTL, and of no other', () => {
+    const { clock, cache } = setUp();
+    cache.set('idle', user('idle'));
+    cache.set('busy', user('busy'));
     clock.now += TTL / 2;
-    expect(cache.claimRefresh('refused')).toBeUndefined();
-    expect(cache.claimRefresh('unknown')).toBeUndefined();
+    // Both were asked for at their sign-in, within the TTL.
+    const first = claimed(cache);
+    expect([...first.keys()].sort()).toEqual(['busy', 'idle']);
+    for (const [id, claim] of first) cache.refresh(id, claim, user(id));
+    clock.now += TTL / 2 - 1;
+    expect(cache.get('busy')).toEqual(user('busy'));
+    clock.now += 1;
+    // A refresh is no use: 'idle' was last asked for a TTL ago, so its check is left to lapse.
+    expect([...claimed(cache).keys()]).toEqual(['busy']);
     clock.now += TTL / 2;
-    expect(cache.claimRefresh('a')).toBeUndefined();
+    expect(cache.get('idle')).toBeUndefined();
   });
 
   it('does not bring back a session forgotten while its check was made again', () => {
     const { clock, cache } = setUp();
     cache.set('a', user('a'));
     clock.now += TTL / 2;
-    const claim = cache.claimRefresh('a')!;
+    const claim = claimed(cache).get('a')!;
     cache.delete(['a']);
     cache.refresh('a', claim, user('a'));
     expect(cache.get('a')).toBeUndefined();
@@ -129,7 +149,7 @@ describe('SessionCache', () => {
         userId: fc.option(fc.integer({ min: 1, max: 3 }), { nil: null }),
         expiresIn: fc.option(fc.integer({ min: -100, max: 10_000 }), { nil: undefined }),
       }),
-      fc.record({ kind: fc.constant('claim' as const), id }),
+      fc.record({ kind: fc.constant('claim' as const) }),
       fc.record({
         kind: fc.constant('complete' as const),
         id,
@@ -169,10 +189,9 @@ describe('SessionCache', () => {
             // A check claimed, then its answer handed back after whatever came in between: it
             // replaces the latest only if nothing was set or forgotten for the session meanwhile.
             if (op.kind === 'claim') {
-              const claim = cache.claimRefresh(op.id);
-              if (claim) {
-                claims.set(op.id, claim);
-                untouched.add(op.id);
+              for (const [id, claim] of cache.claimInUse()) {
+                claims.set(id, claim);
+                untouched.add(id);
               }
             }
             if (op.kind === 'complete' && claims.has(op.id)) {

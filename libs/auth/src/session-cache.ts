@@ -7,8 +7,10 @@ export const SESSION_CACHE_MAX_ENTRIES = 10_000;
 interface Entry {
   user: AuthUser | null;
   until: number;
-  /** From when the check is due again in the background (see claimRefresh); Infinity once claimed. */
+  /** From when the check is due again in the background (see claimInUse); Infinity once claimed. */
   refreshAt: number;
+  /** When the session was last asked for (see claimInUse); a refresh is no use of it. */
+  usedAt: number;
 }
 
 /** A claimed check's entry, for `refresh` to tell whether it is still the one remembered. */
@@ -16,10 +18,9 @@ export type RefreshClaim = object;
 
 /**
  * This instance's recent session checks, the refused ones too (null): each is trusted for the TTL
- * at most and never past the session's own expiry. A check used past half its TTL is due again
- * (claimRefresh), so a session in use is checked again before its check lapses. Bounded: once
- * full, expired entries are swept, and if it is still full the oldest entry goes; it is simply
- * checked again.
+ * at most and never past the session's own expiry. A check of a session in use is due again past
+ * half its TTL (claimInUse), so it is made again before it lapses. Bounded: once full, expired
+ * entries are swept, and if it is still full the oldest entry goes; it is simply checked again.
  */
 export class SessionCache {
   private readonly entries = new Map<string, Entry>();
@@ -38,30 +39,32 @@ export class SessionCache {
   /** The remembered check of a session; undefined when there is none still valid. */
   get(sessionId: string): AuthUser | null | undefined {
     const entry = this.entries.get(sessionId);
-    return entry && entry.until > this.now() ? entry.user : undefined;
+    const now = this.now();
+    if (!entry || entry.until <= now) return undefined;
+    entry.usedAt = now;
+    return entry.user;
   }
 
   /** Remembers a check; `sessionExpiresAt` (ms since the epoch) is when the session itself ends. */
   set(sessionId: string, user: AuthUser | null, sessionExpiresAt = Infinity): void {
-    const now = this.now();
-    if (!this.entries.has(sessionId) && this.entries.size >= this.maxEntries) this.makeRoom(now);
-    // Re-inserted, so the oldest entry is always the first one.
-    this.entries.delete(sessionId);
-    const until = Math.min(now + this.ttlMs, sessionExpiresAt);
-    this.entries.set(sessionId, { user, until, refreshAt: now + this.ttlMs / 2 });
+    this.remember(sessionId, user, sessionExpiresAt, this.now());
   }
 
   /**
-   * The session's check, if it holds a caller, is still valid, is past half its TTL and nobody
-   * has claimed its next check yet: given once, to the caller who is to check it again and hand
-   * the answer to `refresh`. A refusal is final (a session never comes back) and is never claimed.
+   * The checks to make again, each given once with its claim for `refresh`: those holding a
+   * caller, still valid, past half their TTL, unclaimed, of a session asked for within the TTL.
+   * So a socket signed in, or sending now and then, has its check made again before it lapses,
+   * whenever its frames come; a session left unused for the TTL is claimed no more and its check
+   * lapses. A refusal is final (a session never comes back) and is never claimed.
    */
-  claimRefresh(sessionId: string): RefreshClaim | undefined {
-    const entry = this.entries.get(sessionId);
+  claimInUse(): [sessionId: string, claim: RefreshClaim][] {
     const now = this.now();
-    if (!entry?.user || entry.until <= now || entry.refreshAt > now) return undefined;
-    entry.refreshAt = Infinity;
-    return entry;
+    const claims: [string, RefreshClaim][] = [];
+    for (const [sessionId, entry] of this.entries) {
+      if (entry.usedAt + this.ttlMs > now && this.claim(entry, now))
+        claims.push([sessionId, entry]);
+    }
+    return claims;
   }
 
   /**
@@ -75,7 +78,8 @@ export class SessionCache {
     user: AuthUser | null,
     sessionExpiresAt?: number,
   ): void {
-    if (this.entries.get(sessionId) === claim) this.set(sessionId, user, sessionExpiresAt);
+    const entry = this.entries.get(sessionId);
+    if (entry === claim) this.remember(sessionId, user, sessionExpiresAt ?? Infinity, entry.usedAt);
   }
 
   /**
@@ -90,6 +94,26 @@ export class SessionCache {
   delete(sessionIds: Iterable<string>): void {
     this.forgets++;
     for (const id of sessionIds) this.entries.delete(id);
+  }
+
+  private claim(entry: Entry, now: number): RefreshClaim | undefined {
+    if (!entry.user || entry.until <= now || entry.refreshAt > now) return undefined;
+    entry.refreshAt = Infinity;
+    return entry;
+  }
+
+  private remember(
+    sessionId: string,
+    user: AuthUser | null,
+    sessionExpiresAt: number,
+    usedAt: number,
+  ): void {
+    const now = this.now();
+    if (!this.entries.has(sessionId) && this.entries.size >= this.maxEntries) this.makeRoom(now);
+    // Re-inserted, so the oldest entry is always the first one.
+    this.entries.delete(sessionId);
+    const until = Math.min(now + this.ttlMs, sessionExpiresAt);
+    this.entries.set(sessionId, { user, until, refreshAt: now + this.ttlMs / 2, usedAt });
   }
 
   private makeRoom(now: number): void {

@@ -15,10 +15,11 @@ const PRUNE_MAX_BATCHES = 100;
 /** The most session checks that go to the database in one statement. */
 const CHECK_BATCH = 500;
 /**
- * How long background checks gather before going to the database together: nobody waits on them,
- * and they are due half the cache's TTL (2.5 s) before the checks they replace lapse.
+ * How often the checks of sessions in use that are due (SessionCache.claimInUse) are made again,
+ * together: nobody waits on them, and they are due half the cache's TTL (2.5 s) before the checks
+ * they replace lapse.
  */
-const REFRESH_GATHER_MS = 100;
+const REFRESH_EVERY_MS = 500;
 
 export interface TokenClaims {
   sub?: unknown;
@@ -37,16 +38,17 @@ export class SessionsService implements OnApplicationBootstrap, OnModuleDestroy 
    * sign-ins; in batches: 5,700 in six).
    */
   private readonly checks: DataLoader<string, LiveSession | null>;
-  /**
-   * The checks of sessions in use whose cached check is past half its TTL. A socket that sends
-   * now and then would otherwise wait on a round trip whenever its check had lapsed, and the
-   * sockets of a sign-in wave all at once: 5 s after 5,000 bench sockets signed in, a burst of 15
-   * such statements took 20 to 30 ms each, holding the frames and, in the pool, the inserts of
-   * messages.
-   */
-  private readonly refreshes: DataLoader<string, LiveSession | null>;
   private readonly unsubscribe: () => void;
   private pruneTimer?: NodeJS.Timeout;
+  /**
+   * Makes the checks of sessions in use again before they lapse (see refreshInUse). A socket that
+   * sends now and then would otherwise wait on a round trip whenever its check had lapsed, and
+   * the sockets of a sign-in wave all at once: 5 s after 5,000 bench sockets signed in, a burst of
+   * 15 such statements took 20 to 30 ms each, holding the frames and, in the pool, the inserts of
+   * messages.
+   */
+  private refreshTimer?: NodeJS.Timeout;
+  private refreshing = false;
   private stopped = false;
 
   constructor(
@@ -58,11 +60,6 @@ export class SessionsService implements OnApplicationBootstrap, OnModuleDestroy 
       cache: false,
       maxBatchSize: CHECK_BATCH,
       batchScheduleFn: (dispatch) => setImmediate(dispatch),
-    });
-    this.refreshes = new DataLoader((ids) => this.checkInBackground(ids), {
-      cache: false,
-      maxBatchSize: CHECK_BATCH,
-      batchScheduleFn: (dispatch) => setTimeout(dispatch, REFRESH_GATHER_MS).unref(),
     });
     // Revocations on any instance reach this one's cache through the bus (the TTL bounds the rest).
     this.unsubscribe = events.subscribe((event) => {
@@ -76,11 +73,13 @@ export class SessionsService implements OnApplicationBootstrap, OnModuleDestroy 
         this.logger.warn(`Pruning old sessions failed: ${error.message}`),
       );
     }, PRUNE_INTERVAL_MS).unref();
+    this.refreshTimer = setInterval(() => void this.refreshInUse(), REFRESH_EVERY_MS).unref();
   }
 
   onModuleDestroy(): void {
     this.stopped = true;
     clearInterval(this.pruneTimer);
+    clearInterval(this.refreshTimer);
     this.unsubscribe();
   }
 
@@ -108,8 +107,7 @@ export class SessionsService implements OnApplicationBootstrap, OnModuleDestroy 
 
   /**
    * The caller behind a live session of `userId`, or null when the session is revoked, expired,
-   * unknown or its user deleted. Answers from this instance's SessionCache when it can, and has a
-   * cached check past half its TTL made again in the background.
+   * unknown or its user deleted. Answers from this instance's SessionCache when it can.
    */
   async resolve(sessionId: string, userId: number): Promise<AuthUser | null> {
     if (!UUID.test(sessionId)) return null;
@@ -125,29 +123,39 @@ export class SessionsService implements OnApplicationBootstrap, OnModuleDestroy 
       }
       user = callerOf(session, sessionId);
       if (this.cache.forgotten === forgotten) this.cache.set(sessionId, user, session?.expiresAt);
-    } else {
-      const claim = this.cache.claimRefresh(sessionId);
-      if (claim) {
-        this.refreshes.load(sessionId).then(
-          (session) =>
-            this.cache.refresh(sessionId, claim, callerOf(session, sessionId), session?.expiresAt),
-          // Logged by the batch; the cached check lapses at its TTL and is then made as a miss.
-          () => undefined,
-        );
-      }
     }
     return user?.id === userId ? user : null;
   }
 
-  private async checkInBackground(ids: readonly string[]): Promise<(LiveSession | null | Error)[]> {
-    // Gathered before the shutdown, due after it: the pool is gone.
-    if (this.stopped) return ids.map(() => new Error('Shutting down'));
+  /**
+   * Makes the due checks of sessions in use again (SessionCache.claimInUse), CHECK_BATCH to a
+   * statement, one round at a time. Never rejects: a failed check is logged, and the cached check
+   * lapses at its TTL and is then made as a miss.
+   */
+  async refreshInUse(): Promise<void> {
+    if (this.refreshing) return;
+    this.refreshing = true;
     try {
-      return await this.sessions.touchLive(ids);
+      const claims = this.cache.claimInUse();
+      for (let from = 0; from < claims.length && !this.stopped; from += CHECK_BATCH) {
+        const batch = claims.slice(from, from + CHECK_BATCH);
+        const sessions = await this.sessions.touchLive(batch.map(([sessionId]) => sessionId));
+        batch.forEach(([sessionId, claim], i) =>
+          this.cache.refresh(
+            sessionId,
+            claim,
+            callerOf(sessions[i], sessionId),
+            sessions[i]?.expiresAt,
+          ),
+        );
+      }
     } catch (error) {
-      const failure = error instanceof Error ? error : new Error(String(error));
-      this.logger.warn(`Checking ${ids.length} sessions in use failed: ${failure.message}`);
-      return ids.map(() => failure);
+      // After a shutdown the pool is gone; there is nothing to tell.
+      if (!this.stopped) {
+        this.logger.warn(`Checking sessions in use failed: ${(error as Error).message}`);
+      }
+    } finally {
+      this.refreshing = false;
     }
   }
 
