@@ -59,13 +59,17 @@ describe('SessionCache', () => {
     expect([...claimed(cache).keys()]).toEqual(['a']);
   });
 
-  it('claims no check past the TTL, of an unknown session, or of a refusal', () => {
+  it('claims no check of a refusal, nor past the TTL', () => {
     const { clock, cache } = setUp();
     cache.set('a', user('a'));
     cache.set('refused', null);
+    clock.now += TTL / 2;
+    // Both asked for within the TTL and past half of it: only the caller's check is made again.
+    expect(cache.get('refused')).toBeNull();
+    expect(cache.get('a')).toEqual(user('a'));
+    expect([...claimed(cache).keys()]).toEqual(['a']);
+    cache.set('b', user('b'));
     clock.now += TTL;
-    cache.get('a');
-    cache.get('refused');
     expect(claimed(cache).size).toBe(0);
   });
 

@@ -129,33 +129,41 @@ export class SessionsService implements OnApplicationBootstrap, OnModuleDestroy 
 
   /**
    * Makes the due checks of sessions in use again (SessionCache.claimInUse), CHECK_BATCH to a
-   * statement, one round at a time. Never rejects: a failed check is logged, and the cached check
-   * lapses at its TTL and is then made as a miss.
+   * statement, one round at a time. Never rejects: a failed statement is logged once a round, and
+   * its cached checks lapse at their TTL and are then made as misses; the round goes on with the
+   * next statement.
    */
   async refreshInUse(): Promise<void> {
     if (this.refreshing) return;
     this.refreshing = true;
+    let failed = 0;
+    let failure: unknown;
     try {
       const claims = this.cache.claimInUse();
       for (let from = 0; from < claims.length && !this.stopped; from += CHECK_BATCH) {
         const batch = claims.slice(from, from + CHECK_BATCH);
-        const sessions = await this.sessions.touchLive(batch.map(([sessionId]) => sessionId));
-        batch.forEach(([sessionId, claim], i) =>
-          this.cache.refresh(
-            sessionId,
-            claim,
-            callerOf(sessions[i], sessionId),
-            sessions[i]?.expiresAt,
-          ),
-        );
-      }
-    } catch (error) {
-      // After a shutdown the pool is gone; there is nothing to tell.
-      if (!this.stopped) {
-        this.logger.warn(`Checking sessions in use failed: ${(error as Error).message}`);
+        try {
+          const sessions = await this.sessions.touchLive(batch.map(([sessionId]) => sessionId));
+          batch.forEach(([sessionId, claim], i) =>
+            this.cache.refresh(
+              sessionId,
+              claim,
+              callerOf(sessions[i], sessionId),
+              sessions[i]?.expiresAt,
+            ),
+          );
+        } catch (error) {
+          failed += batch.length;
+          failure = error;
+        }
       }
     } finally {
       this.refreshing = false;
+    }
+    // After a shutdown the pool is gone; there is nothing to tell.
+    if (failed > 0 && !this.stopped) {
+      const reason = failure instanceof Error ? failure.message : String(failure);
+      this.logger.warn(`Checking ${failed} sessions in use failed: ${reason}`);
     }
   }
 

@@ -108,23 +108,29 @@ describe('SessionsService on PostgreSQL', () => {
   });
 
   /**
-   * The next session check statement reads the database, then holds its answer until released:
-   * `wasRead` resolves once it has read.
+   * The next session check statement that asks for `sessionId` reads the database, then holds its
+   * answer until released: `wasRead` resolves once it has read, `answered` once it has answered.
+   * Other checks (the background rounds for other tests' sessions) go through.
    */
-  const holdNextCheckAfterItsRead = () => {
+  const holdNextCheckAfterItsRead = (sessionId: string) => {
     const repository = m.get(SessionsRepository);
     const touchLive = repository.touchLive.bind(repository);
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     let read!: () => void;
     const wasRead = new Promise<void>((resolve) => (read = resolve));
-    const checks = jest.spyOn(repository, 'touchLive').mockImplementationOnce(async (ids) => {
-      const answers = await touchLive(ids);
-      read();
-      await held;
-      return answers;
+    let answered: Promise<unknown> | undefined;
+    const checks = jest.spyOn(repository, 'touchLive').mockImplementation((ids) => {
+      if (answered || !ids.includes(sessionId)) return touchLive(ids);
+      answered = (async () => {
+        const answers = await touchLive(ids);
+        read();
+        await held;
+        return answers;
+      })();
+      return answered as ReturnType<typeof touchLive>;
     });
-    return { checks, wasRead, release };
+    return { checks, wasRead, release, answered: () => answered };
   };
 
   describe('a session in use, checked again in the background past half the cache TTL (2.5 s)', () => {
@@ -166,14 +172,14 @@ describe('SessionsService on PostgreSQL', () => {
       const user = await newUser();
       const id = await sessions.create(user.id);
       expect(await sessions.resolve(id, user.id)).not.toBeNull();
-      const { checks, wasRead, release } = holdNextCheckAfterItsRead();
+      const { checks, wasRead, release, answered } = holdNextCheckAfterItsRead(id);
       try {
         await wasRead; // the background check, live when read
         await sessions.revoke(id);
         // A new check (a socket signing in again at once) remembers the refusal first.
         expect(await sessions.resolve(id, user.id)).toBeNull();
         release();
-        await checks.mock.results[0].value;
+        await answered();
         await new Promise((resolve) => setImmediate(resolve));
         expect(await sessions.resolve(id, user.id)).toBeNull();
       } finally {
@@ -185,7 +191,7 @@ describe('SessionsService on PostgreSQL', () => {
   it('reads a check again when a revocation is heard while it is read', async () => {
     const user = await newUser();
     const id = await sessions.create(user.id);
-    const { checks, wasRead, release } = holdNextCheckAfterItsRead();
+    const { checks, wasRead, release } = holdNextCheckAfterItsRead(id);
     try {
       const answer = sessions.resolve(id, user.id);
       await wasRead; // live when read
