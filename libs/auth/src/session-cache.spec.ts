@@ -14,6 +14,9 @@ function setUp(maxEntries = 3) {
 const user = (sessionId: string, id = 1): AuthUser => ({ id, role: Role.User, sessionId });
 
 describe('SessionCache', () => {
+  /** The sessions claimInUse claims now, with their claims. */
+  const claimed = (cache: SessionCache) => new Map(cache.claimInUse());
+
   it('answers a check for the TTL, then no longer', () => {
     const { clock, cache } = setUp();
     cache.set('a', user('a'));
@@ -32,15 +35,32 @@ describe('SessionCache', () => {
     expect(cache.get('a')).toBeUndefined();
   });
 
+  it('trusts a check for the TTL from its read, however late its answer came', () => {
+    const { clock, cache } = setUp();
+    const readAt = clock.now;
+    clock.now += 2_000; // the answer arrives
+    cache.set('a', user('a'), Infinity, readAt);
+    clock.now = readAt + TTL / 2;
+    // Due again half the TTL after the read.
+    const claim = claimed(cache).get('a');
+    expect(claim).toBeDefined();
+    clock.now = readAt + TTL - 1;
+    expect(cache.get('a')).toEqual(user('a'));
+    // The refresh, read at readAt + TTL / 2, answers 4 s late: trusted until TTL after its read.
+    const refreshReadAt = readAt + TTL / 2;
+    cache.refresh('a', claim!, user('a'), Infinity, refreshReadAt);
+    clock.now = refreshReadAt + TTL - 1;
+    expect(cache.get('a')).toEqual(user('a'));
+    clock.now += 1;
+    expect(cache.get('a')).toBeUndefined();
+  });
+
   it('remembers a refusal (null) apart from a miss (undefined)', () => {
     const { cache } = setUp();
     cache.set('refused', null);
     expect(cache.get('refused')).toBeNull();
     expect(cache.get('unknown')).toBeUndefined();
   });
-
-  /** The sessions claimInUse claims now, with their claims. */
-  const claimed = (cache: SessionCache) => new Map(cache.claimInUse());
 
   it('has a check in use made again past half its TTL, claimed once', () => {
     const { clock, cache } = setUp();

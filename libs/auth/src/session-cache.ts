@@ -27,7 +27,8 @@ export class SessionCache {
   private forgets = 0;
 
   constructor(
-    private readonly now: () => number = Date.now,
+    /** This cache's clock (ms since the epoch), for the times of reads handed to set and refresh. */
+    readonly now: () => number = Date.now,
     private readonly ttlMs = SESSION_CACHE_TTL_MS,
     private readonly maxEntries = SESSION_CACHE_MAX_ENTRIES,
   ) {}
@@ -45,9 +46,18 @@ export class SessionCache {
     return entry.user;
   }
 
-  /** Remembers a check; `sessionExpiresAt` (ms since the epoch) is when the session itself ends. */
-  set(sessionId: string, user: AuthUser | null, sessionExpiresAt = Infinity): void {
-    this.remember(sessionId, user, sessionExpiresAt, this.now());
+  /**
+   * Remembers a check; `sessionExpiresAt` (ms since the epoch) is when the session itself ends,
+   * `readAt` when the check was asked of the database: it is trusted for the TTL from then, however
+   * late its answer came.
+   */
+  set(
+    sessionId: string,
+    user: AuthUser | null,
+    sessionExpiresAt = Infinity,
+    readAt = this.now(),
+  ): void {
+    this.remember(sessionId, user, sessionExpiresAt, readAt, this.now());
   }
 
   /**
@@ -76,10 +86,11 @@ export class SessionCache {
     sessionId: string,
     claim: RefreshClaim,
     user: AuthUser | null,
-    sessionExpiresAt?: number,
+    sessionExpiresAt = Infinity,
+    readAt = this.now(),
   ): void {
     const entry = this.entries.get(sessionId);
-    if (entry === claim) this.remember(sessionId, user, sessionExpiresAt ?? Infinity, entry.usedAt);
+    if (entry === claim) this.remember(sessionId, user, sessionExpiresAt, readAt, entry.usedAt);
   }
 
   /**
@@ -106,14 +117,15 @@ export class SessionCache {
     sessionId: string,
     user: AuthUser | null,
     sessionExpiresAt: number,
+    readAt: number,
     usedAt: number,
   ): void {
     const now = this.now();
     if (!this.entries.has(sessionId) && this.entries.size >= this.maxEntries) this.makeRoom(now);
     // Re-inserted, so the oldest entry is always the first one.
     this.entries.delete(sessionId);
-    const until = Math.min(now + this.ttlMs, sessionExpiresAt);
-    this.entries.set(sessionId, { user, until, refreshAt: now + this.ttlMs / 2, usedAt });
+    const until = Math.min(readAt + this.ttlMs, sessionExpiresAt);
+    this.entries.set(sessionId, { user, until, refreshAt: readAt + this.ttlMs / 2, usedAt });
   }
 
   private makeRoom(now: number): void {

@@ -114,15 +114,19 @@ export class SessionsService implements OnApplicationBootstrap, OnModuleDestroy 
     let user = this.cache.get(sessionId);
     if (user === undefined) {
       let forgotten = this.cache.forgotten;
+      let readAt = this.cache.now();
       let session = await this.checks.load(sessionId);
       if (this.cache.forgotten !== forgotten) {
         // It may have been read before a revocation heard meanwhile (published once committed):
         // read again, after it.
         forgotten = this.cache.forgotten;
+        readAt = this.cache.now();
         session = await this.checks.load(sessionId);
       }
       user = callerOf(session, sessionId);
-      if (this.cache.forgotten === forgotten) this.cache.set(sessionId, user, session?.expiresAt);
+      if (this.cache.forgotten === forgotten) {
+        this.cache.set(sessionId, user, session?.expiresAt, readAt);
+      }
     }
     return user?.id === userId ? user : null;
   }
@@ -143,6 +147,7 @@ export class SessionsService implements OnApplicationBootstrap, OnModuleDestroy 
       for (let from = 0; from < claims.length && !this.stopped; from += CHECK_BATCH) {
         const batch = claims.slice(from, from + CHECK_BATCH);
         try {
+          const readAt = this.cache.now();
           const sessions = await this.sessions.touchLive(batch.map(([sessionId]) => sessionId));
           batch.forEach(([sessionId, claim], i) =>
             this.cache.refresh(
@@ -150,6 +155,7 @@ export class SessionsService implements OnApplicationBootstrap, OnModuleDestroy 
               claim,
               callerOf(sessions[i], sessionId),
               sessions[i]?.expiresAt,
+              readAt,
             ),
           );
         } catch (error) {

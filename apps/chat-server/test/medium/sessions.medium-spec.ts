@@ -168,6 +168,27 @@ describe('SessionsService on PostgreSQL', () => {
       }
     });
 
+    it('counts its 5 s from the read, not from a late answer, so a revocation by hand shows sooner', async () => {
+      const user = await newUser();
+      const id = await sessions.create(user.id);
+      const { checks, wasRead, release } = holdNextCheckAfterItsRead(id);
+      try {
+        const signIn = sessions.resolve(id, user.id);
+        await wasRead;
+        const readAt = Date.now();
+        // Revoked on another instance whose bus message never came, while the answer is late.
+        await setTimes(id, { revoked: '0 seconds' });
+        await sleep(readAt + 2_000 - Date.now());
+        release();
+        expect(await signIn).not.toBeNull();
+        // Due again 2.5 s after the read (4.5 s counted from the answer): refused by 4.2 s.
+        await sleep(readAt + 4_200 - Date.now());
+        expect(await sessions.resolve(id, user.id)).toBeNull();
+      } finally {
+        checks.mockRestore();
+      }
+    });
+
     it('stays revoked when the background check read it before the revocation', async () => {
       const user = await newUser();
       const id = await sessions.create(user.id);
