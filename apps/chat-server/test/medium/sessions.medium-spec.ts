@@ -133,6 +133,19 @@ describe('SessionsService on PostgreSQL', () => {
     return { checks, wasRead, release, answered: () => answered };
   };
 
+  /** Runs `test` while the next check asking for `sessionId` is held (holdNextCheckAfterItsRead). */
+  const withHeldCheck = async (
+    sessionId: string,
+    test: (held: ReturnType<typeof holdNextCheckAfterItsRead>) => Promise<void>,
+  ) => {
+    const held = holdNextCheckAfterItsRead(sessionId);
+    try {
+      await test(held);
+    } finally {
+      held.checks.mockRestore();
+    }
+  };
+
   describe('a session in use, checked again in the background past half the cache TTL (2.5 s)', () => {
     const TTL_MS = 5_000;
     const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -171,8 +184,7 @@ describe('SessionsService on PostgreSQL', () => {
     it('counts its 5 s from the read, not from a late answer, so a revocation by hand shows sooner', async () => {
       const user = await newUser();
       const id = await sessions.create(user.id);
-      const { checks, wasRead, release } = holdNextCheckAfterItsRead(id);
-      try {
+      await withHeldCheck(id, async ({ wasRead, release }) => {
         const signIn = sessions.resolve(id, user.id);
         await wasRead;
         const readAt = Date.now();
@@ -184,17 +196,14 @@ describe('SessionsService on PostgreSQL', () => {
         // Due again 2.5 s after the read (4.5 s counted from the answer): refused by 4.2 s.
         await sleep(readAt + 4_200 - Date.now());
         expect(await sessions.resolve(id, user.id)).toBeNull();
-      } finally {
-        checks.mockRestore();
-      }
+      });
     });
 
     it('stays revoked when the background check read it before the revocation', async () => {
       const user = await newUser();
       const id = await sessions.create(user.id);
       expect(await sessions.resolve(id, user.id)).not.toBeNull();
-      const { checks, wasRead, release, answered } = holdNextCheckAfterItsRead(id);
-      try {
+      await withHeldCheck(id, async ({ wasRead, release, answered }) => {
         await wasRead; // the background check, live when read
         await sessions.revoke(id);
         // A new check (a socket signing in again at once) remembers the refusal first.
@@ -203,26 +212,21 @@ describe('SessionsService on PostgreSQL', () => {
         await answered();
         await new Promise((resolve) => setImmediate(resolve));
         expect(await sessions.resolve(id, user.id)).toBeNull();
-      } finally {
-        checks.mockRestore();
-      }
+      });
     });
   });
 
   it('reads a check again when a revocation is heard while it is read', async () => {
     const user = await newUser();
     const id = await sessions.create(user.id);
-    const { checks, wasRead, release } = holdNextCheckAfterItsRead(id);
-    try {
+    await withHeldCheck(id, async ({ wasRead, release }) => {
       const answer = sessions.resolve(id, user.id);
       await wasRead; // live when read
       await sessions.revoke(id);
       release();
       expect(await answer).toBeNull();
       expect(await sessions.resolve(id, user.id)).toBeNull();
-    } finally {
-      checks.mockRestore();
-    }
+    });
   });
 
   it('resolves nothing for the session of a deleted user', async () => {
