@@ -137,7 +137,7 @@ export class SessionsService implements OnApplicationBootstrap, OnModuleDestroy 
    * its cached checks lapse at their TTL and are then made as misses; the round goes on with the
    * next statement.
    */
-  async refreshInUse(): Promise<void> {
+  private async refreshInUse(): Promise<void> {
     if (this.refreshing) return;
     this.refreshing = true;
     let failed = 0;
