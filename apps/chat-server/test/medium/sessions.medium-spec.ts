@@ -119,7 +119,7 @@ describe('SessionsService on PostgreSQL', () => {
     const held = new Promise<void>((resolve) => (release = resolve));
     let read!: () => void;
     const wasRead = new Promise<void>((resolve) => (read = resolve));
-    let answered: Promise<unknown> | undefined;
+    let answered: ReturnType<typeof touchLive> | undefined;
     const checks = jest.spyOn(repository, 'touchLive').mockImplementation((ids) => {
       if (answered || !ids.includes(sessionId)) return touchLive(ids);
       answered = (async () => {
@@ -128,7 +128,7 @@ describe('SessionsService on PostgreSQL', () => {
         await held;
         return answers;
       })();
-      return answered as ReturnType<typeof touchLive>;
+      return answered;
     });
     return { checks, wasRead, release, answered: () => answered };
   };
