@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { fixed, thousands } from './format';
+import { fixed, percent, thousands } from './format';
 
 describe('report number formats', () => {
   it('gives a fixed number of decimals, one by default', () => {
@@ -12,6 +12,7 @@ describe('report number formats', () => {
     for (const n of [NaN, Infinity, -Infinity]) {
       expect(fixed(n)).toBe('n/a');
       expect(thousands(n)).toBe('n/a');
+      expect(percent(n)).toBe('n/a');
     }
   });
 
@@ -26,5 +27,11 @@ describe('report number formats', () => {
         expect(Number(text.replaceAll(',', '')) + 0).toBe(Math.round(n) + 0);
       }),
     );
+  });
+
+  it('gives a share as a whole percentage', () => {
+    expect(percent(0.424)).toBe('42%');
+    expect(percent(1.236)).toBe('124%');
+    expect(percent(0)).toBe('0%');
   });
 });

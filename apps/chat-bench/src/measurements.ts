@@ -65,6 +65,11 @@ export function roomsLatencyMedian(m: Measurements, kind: RoomsKind, key: Latenc
   return median(m.rooms.latency.get(kind)!.map((r) => r.latencyMs[key]));
 }
 
+/** The median over rounds of the machine's busy share while `kind`'s rooms latency step sent. */
+export function roomsBusyMedian(m: Measurements, kind: RoomsKind): number {
+  return median(m.rooms.latency.get(kind)!.map((r) => r.sending.hostBusy));
+}
+
 export function roomsRatioMedian(m: Measurements, kind: RoomsKind): number {
   return median(m.rooms.latency.get(kind)!.map((r) => r.ratio));
 }

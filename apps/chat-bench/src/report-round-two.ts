@@ -2,9 +2,9 @@
 import type { BenchProfile } from './bench-profile';
 import { DeliveryCost, microsPerDelivery } from './delivery-cost';
 import { deliveryCostVerdict, renderDeliveryCost } from './delivery-cost-report';
-import { fixed as f, thousands as k } from './format';
+import { fixed as f, percent, thousands as k } from './format';
 import { nginxDeliveryVerdict, nginxStackVerdict, renderNginxStack } from './nginx-stack-report';
-import { roomsLatencyMedian as roomsP, Measurements } from './measurements';
+import { roomsBusyMedian, roomsLatencyMedian as roomsP, Measurements } from './measurements';
 import { overloadVerdict, renderOverload } from './overload-report';
 import type { RoomsScaleOut } from './rooms-scale-out';
 import type { Summary } from './summary';
@@ -36,7 +36,7 @@ export function roundTwoVerdicts(
     },
     {
       target: `rooms: p99 at half the chat server's highest rate at most the baseline's + ${ROOMS_P99_MORE_MS} ms`,
-      measured: `${f(moreP99)} ms more at R=${latencyRates(m)} msg/s`,
+      measured: `${f(moreP99)} ms more at R=${latencyRates(m)} msg/s (machine ${percent(roomsBusyMedian(m, 'chat'))} busy while sending, against ${percent(roomsBusyMedian(m, 'coalescing'))})`,
       met: moreP99 <= ROOMS_P99_MORE_MS,
     },
     {

@@ -1,7 +1,7 @@
 // The tables of BENCHMARKS.md, one markdown line per row.
 import type { BenchProfile } from './bench-profile';
 import type { FanoutStep } from './fanout-step';
-import { fixed as f, thousands as k } from './format';
+import { fixed as f, percent, thousands as k } from './format';
 import type { HistoryLatency } from './history-latency';
 import type { SearchKind } from './message-corpus';
 import {
@@ -140,13 +140,14 @@ export function roomLatencyRows(m: Measurements): string[] {
   return m.rooms.latencyRates.flatMap((rate, round) =>
     [...m.rooms.latency.entries()].map(([kind, results]) => {
       const r = results[round];
-      return `| ${round + 1} | ${kind} | ${rate} | ${f(r.ratio, 4)} | ${f(r.latencyMs.p50)} | ${f(r.latencyMs.p99)} | ${k(r.misdelivered)} |`;
+      const { serverCpu, databaseCpu, hostBusy } = r.sending;
+      return `| ${round + 1} | ${kind} | ${rate} | ${f(r.ratio, 4)} | ${f(r.latencyMs.p50)} | ${f(r.latencyMs.p99)} | ${k(r.misdelivered)} | ${percent(serverCpu)} | ${percent(databaseCpu)} | ${percent(hostBusy)} |`;
     }),
   );
 }
 
 function stepCells(label: string, s: FanoutStep, profile: BenchProfile): string {
-  return `| ${label} | ${s.rate} | ${k(s.result.deliveriesPerSecond)} | ${f(s.result.ratio, 4)} | ${f(s.result.latencyMs.p50)} | ${f(s.result.latencyMs.p99)} | ${f((100 * s.cpuSeconds) / (profile.stepMs / 1000), 0)}% |`;
+  return `| ${label} | ${s.rate} | ${k(s.result.deliveriesPerSecond)} | ${f(s.result.ratio, 4)} | ${f(s.result.latencyMs.p50)} | ${f(s.result.latencyMs.p99)} | ${percent(s.cpuSeconds / (profile.stepMs / 1000))} |`;
 }
 
 /** The presence scenario: how soon a watcher sees everyone, and frames per change against naive. */

@@ -41,6 +41,15 @@ function search(p95s = [9, 12, 15]): SearchLatency {
   };
 }
 const roomLatency = (p99: number, misdelivered = 0) => ({ ...latency(p99), misdelivered });
+/** What each server's latency step spent while it sent (the chat server's includes PostgreSQL). */
+const sending = {
+  coalescing: { serverCpu: 0.33, databaseCpu: 0.004, hostBusy: 0.41 },
+  chat: { serverCpu: 0.552, databaseCpu: 0.38, hostBusy: 0.78 },
+};
+const roomLatencyStep = (kind: 'coalescing' | 'chat', p99: number) => ({
+  ...roomLatency(p99),
+  sending: sending[kind],
+});
 const roomStep = (rate: number, misdelivered: number) => ({
   rate,
   result: { ...roomLatency(30, misdelivered), deliveriesPerSecond: rate * 10 },
@@ -55,8 +64,8 @@ function rooms(misdelivered = 0, chatHighest = 28_000, chatP99 = 18): RoomsRound
       ['chat', [chatHighest - 2_000, chatHighest, chatHighest + 2_000]],
     ]),
     latency: new Map([
-      ['coalescing', [roomLatency(8), roomLatency(12), roomLatency(10)]],
-      ['chat', [roomLatency(chatP99 - 3), roomLatency(chatP99), roomLatency(chatP99 + 2)]],
+      ['coalescing', [8, 12, 10].map((p99) => roomLatencyStep('coalescing', p99))],
+      ['chat', [chatP99 - 3, chatP99, chatP99 + 2].map((p99) => roomLatencyStep('chat', p99))],
     ]),
     latencyRates: [1120, 1120, 1120],
     misdelivered: new Map([
@@ -271,8 +280,14 @@ describe('report', () => {
     expect(markdown).toContain('| chat | 100 | 1,000 | 1.0000 | 1.0 | 30.0 | 50% | 3 |');
     expect(markdown).toContain('| chat | 140 | 1,400 | 1.0000 | 1.0 | 30.0 | 50% | 0 |');
     // Each round's latency step, whose medians the rows above give.
-    expect(markdown).toContain('| 1 | coalescing | 1120 | 1.0000 | 1.0 | 8.0 | 0 |');
-    expect(markdown).toContain('| 3 | chat | 1120 | 1.0000 | 1.0 | 20.0 | 0 |');
+    expect(markdown).toContain(
+      '| 1 | coalescing | 1120 | 1.0000 | 1.0 | 8.0 | 0 | 33% | 0% | 41% |',
+    );
+    expect(markdown).toContain('| 3 | chat | 1120 | 1.0000 | 1.0 | 20.0 | 0 | 55% | 38% | 78% |');
+    // The verdict says how busy the machine was in the steps it compares.
+    expect(markdown).toContain(
+      '| 8.0 ms more at R=1120 msg/s (machine 78% busy while sending, against 41%) | met |',
+    );
   });
 
   it('says met for each target of issues #7 and #22 inside its bound', () => {

@@ -124,10 +124,13 @@ one member's socket).
 ${roomStepRows(m, profile).join('\n')}
 
 Rooms latency steps, every round (at half the chat server's highest passing rate of the round,
-${profile.latencyMs / 1000} s each; the rows above take the median of the rounds).
+${profile.latencyMs / 1000} s each; the rows above take the median of the rounds). What was spent while the step
+sent (from its first message until every delivery came): the server's CPU and PostgreSQL's (all
+its processes), each as a share of one core, and the share of all the machine's cores busy with
+anything (the load generator, the kernel's loopback work and the rest included).
 
-| round | server | msg/s | ratio | p50 ms | p99 ms | mis-deliveries |
-|---|---|---|---|---|---|---|
+| round | server | msg/s | ratio | p50 ms | p99 ms | mis-deliveries | server CPU | PostgreSQL CPU | machine busy |
+|---|---|---|---|---|---|---|---|---|---|
 ${roomLatencyRows(m).join('\n')}
 
 The load's sockets speak the wire directly (apps/chat-bench/src/room-wire.ts: the first frame,

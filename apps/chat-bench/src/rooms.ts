@@ -1,4 +1,5 @@
 import { analyzeDatabase } from './bench-database';
+import { measurePhase, PhaseUsage } from './host-usage';
 import { BenchProfile } from './bench-profile';
 import { FanoutStep, halfRate, highestPassing } from './fanout-step';
 import { searchRates } from './rate-search';
@@ -12,6 +13,8 @@ import { processUsage, RunningServer, ServerKind, untilQuiet } from './servers';
 export const ROOMS_KINDS = ['coalescing', 'chat'] as const;
 export type RoomsKind = (typeof ROOMS_KINDS)[number];
 export type RoomStep = FanoutStep<RoomLoadResult>;
+/** A latency step, with what the server, PostgreSQL and the machine spent while it sent. */
+export type RoomLatencyStep = RoomLoadResult & { sending: PhaseUsage };
 
 /** The longest a step waits for a server to finish with its sockets' sign-ins. */
 const QUIET_MAX_MS = 5_000;
@@ -27,7 +30,7 @@ export interface RoomsRounds {
    * round (see halfRate), as long as the one-room latency step (profile.latencyMs); the rates, by
    * round.
    */
-  latency: Map<RoomsKind, RoomLoadResult[]>;
+  latency: Map<RoomsKind, RoomLatencyStep[]>;
   latencyRates: number[];
   /** Per kind, messages that reached a socket outside their room, over every step of every round. */
   misdelivered: Map<RoomsKind, number>;
@@ -63,15 +66,21 @@ export async function roomsRounds(
     users,
     layout,
   };
-  /** A step on `kind`'s server once `quiet` (and at most QUIET_MAX_MS) are done with sign-ins. */
+  /**
+   * A step on `kind`'s server once `quiet` (and at most QUIET_MAX_MS) are done with sign-ins; its
+   * sending phase (from the first message until every delivery came) measured apart.
+   */
   const step = async (
     kind: RoomsKind,
     rate: number,
     durationMs: number,
     quiet: RunningServer[],
-  ): Promise<RoomStep> => {
+  ): Promise<RoomStep & { sending: PhaseUsage }> => {
     const server = servers.get(kind)!;
-    const before = processUsage(server.process).cpuSeconds;
+    const serverCpu = () => processUsage(server.process).cpuSeconds;
+    const before = serverCpu();
+    let endPhase: (() => PhaseUsage) | undefined;
+    let sending: PhaseUsage | undefined;
     const result = await runRoomLoad({
       wsUrl: server.wsUrl,
       wire: wires[kind],
@@ -79,11 +88,19 @@ export async function roomsRounds(
       roomIds: users.roomIds,
       rate,
       durationMs,
-      around: { before: () => untilQuiet(quiet, QUIET_MAX_MS) },
+      around: {
+        before: async () => {
+          await untilQuiet(quiet, QUIET_MAX_MS);
+          endPhase = measurePhase(serverCpu);
+        },
+        after: async () => {
+          sending = endPhase!();
+        },
+      },
     });
     const misdelivered = rounds.misdelivered.get(kind)! + result.misdelivered;
     rounds.misdelivered.set(kind, misdelivered);
-    return { rate, result, cpuSeconds: processUsage(server.process).cpuSeconds - before };
+    return { rate, result, cpuSeconds: serverCpu() - before, sending: sending! };
   };
   for (let round = 0; round < profile.rounds; round++) {
     for (const kind of ROOMS_KINDS) {
@@ -102,7 +119,8 @@ export async function roomsRounds(
     rounds.latencyRates.push(rate);
     const both = ROOMS_KINDS.map((kind) => servers.get(kind)!);
     for (const kind of round % 2 ? [...ROOMS_KINDS].reverse() : ROOMS_KINDS) {
-      rounds.latency.get(kind)!.push((await step(kind, rate, profile.latencyMs, both)).result);
+      const { result, sending } = await step(kind, rate, profile.latencyMs, both);
+      rounds.latency.get(kind)!.push({ ...result, sending });
     }
   }
   return rounds;

@@ -5,11 +5,11 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { SERVER_NODE_FLAGS } from '../../chat-server/src/node-flags';
+import { cpuSecondsOfStat } from './host-usage';
 
 const REPOSITORY = join(__dirname, '../../..');
 const CHAT_MAIN = join(REPOSITORY, 'dist/apps/chat-server/apps/chat-server/src/main.js');
 const START_TIMEOUT_MS = 60_000;
-const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 export type ServerKind = 'naive' | 'coalescing' | 'chat';
 
@@ -98,9 +98,7 @@ export async function stopServer(server: RunningServer): Promise<void> {
 
 /** CPU seconds used so far and resident memory, from /proc. */
 export function processUsage(child: ChildProcess): { cpuSeconds: number; rssBytes: number } {
-  const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  const cpuSeconds = cpuSecondsOfStat(readFileSync(`/proc/${child.pid}/stat`, 'utf8'));
   const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
   const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
   return { cpuSeconds, rssBytes: rssKb * 1024 };
