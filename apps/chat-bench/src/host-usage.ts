@@ -1,25 +1,63 @@
 // What the whole machine and PostgreSQL spent while a step ran, from /proc (Linux). The servers'
 // own CPU is only part of a step's cost on these shared cores: the chat server also makes
-// PostgreSQL work for each message, and the load generator takes its share of both cores.
+// PostgreSQL work for each message, and the load generator takes its share of the cores.
 import { readdirSync, readFileSync } from 'node:fs';
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
-/** The CPU seconds (user and system) in one /proc/<pid>/stat line. */
-export function cpuSecondsOfStat(stat: string): number {
+/** The fields of one /proc/<pid>/stat line after the command name (field 3 onwards). */
+function fieldsAfterCommand(stat: string): string[] {
   // The command name (field 2) is in parentheses and may hold spaces: count fields after it.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 }
 
-/** The command name in one /proc/<pid>/stat line. */
+/**
+ * The CPU seconds (user and system) in one /proc/<pid>/stat line; with `ended`, also those of its
+ * children that ended and were waited for (cutime and cstime).
+ */
+export function cpuSecondsOfStat(stat: string, { ended = false } = {}): number {
+  const fields = fieldsAfterCommand(stat).slice(11, ended ? 15 : 13);
+  return fields.reduce((sum, ticks) => sum + Number(ticks), 0) / CLOCK_TICKS;
+}
+
+/** The command name in one /proc/<pid>/stat line (the kernel's, not a changed process title). */
 export function commandOfStat(stat: string): string {
   return stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+}
+
+/** The ids of the processes running now. */
+export function processIds(): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number);
+}
+
+/**
+ * CPU seconds used so far by the PostgreSQL processes among these /proc/<pid>/stat lines, counting
+ * the backends that ended in their parent's (so a backend ending between two readings moves its
+ * seconds rather than taking them away); NaN when none is PostgreSQL's (a database elsewhere).
+ */
+export function databaseCpuSecondsOf(stats: string[]): number {
+  const postgres = stats.filter((stat) => commandOfStat(stat) === 'postgres');
+  if (postgres.length === 0) return NaN;
+  return postgres.reduce((sum, stat) => sum + cpuSecondsOfStat(stat, { ended: true }), 0);
+}
+
+export function databaseCpuSeconds(): number {
+  const stats = processIds().flatMap((pid) => {
+    try {
+      return [readFileSync(`/proc/${pid}/stat`, 'utf8')];
+    } catch {
+      return []; // ended meanwhile
+    }
+  });
+  return databaseCpuSecondsOf(stats);
 }
 
 export interface HostTicks {
   /** Ticks the CPUs spent on anything but idling or waiting for I/O, all CPUs together. */
   busy: number;
+  /** Ticks this machine had, all CPUs together (time taken by the hypervisor, steal, left out). */
   total: number;
 }
 
@@ -27,34 +65,14 @@ export interface HostTicks {
 export function hostTicksOf(procStat: string): HostTicks {
   const line = procStat.split('\n').find((l) => l.startsWith('cpu '));
   if (!line) throw new Error('/proc/stat has no cpu line');
-  const ticks = line.trim().split(/\s+/).slice(1, 9).map(Number);
-  const total = ticks.reduce((sum, t) => sum + t, 0);
-  const idle = ticks[3] + ticks[4];
-  return { busy: total - idle, total };
-}
-
-export function hostTicks(): HostTicks {
-  return hostTicksOf(readFileSync('/proc/stat', 'utf8'));
-}
-
-/**
- * CPU seconds used so far by every PostgreSQL process on this machine (the bench runs alone). A
- * process that ends between two readings takes its seconds with it: the pools' connections live
- * through a step.
- */
-export function databaseCpuSeconds(): number {
-  let seconds = 0;
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    } catch {
-      continue; // ended meanwhile
-    }
-    if (commandOfStat(stat) === 'postgres') seconds += cpuSecondsOfStat(stat);
-  }
-  return seconds;
+  // user nice system idle iowait irq softirq; then steal, and guest time already in user and nice.
+  const [user, nice, system, idle, iowait, irq, softirq] = line
+    .trim()
+    .split(/\s+/)
+    .slice(1, 8)
+    .map(Number);
+  const busy = user + nice + system + irq + softirq;
+  return { busy, total: busy + idle + iowait };
 }
 
 /** A step's sending phase: each process's CPU as a share of one core, the machine's busy share. */
@@ -65,11 +83,22 @@ export interface PhaseUsage {
   hostBusy: number;
 }
 
-interface UsageReading {
+export interface UsageReading {
+  /** performance.now() */
   at: number;
   server: number;
   database: number;
   host: HostTicks;
+}
+
+/** What was spent between two readings. */
+export function phaseUsage(start: UsageReading, end: UsageReading): PhaseUsage {
+  const seconds = (end.at - start.at) / 1000;
+  return {
+    serverCpu: (end.server - start.server) / seconds,
+    databaseCpu: (end.database - start.database) / seconds,
+    hostBusy: (end.host.busy - start.host.busy) / (end.host.total - start.host.total),
+  };
 }
 
 /** Starts measuring a phase; the function returned ends it. */
@@ -78,16 +107,8 @@ export function measurePhase(serverCpuSeconds: () => number): () => PhaseUsage {
     at: performance.now(),
     server: serverCpuSeconds(),
     database: databaseCpuSeconds(),
-    host: hostTicks(),
+    host: hostTicksOf(readFileSync('/proc/stat', 'utf8')),
   });
   const start = read();
-  return () => {
-    const end = read();
-    const seconds = (end.at - start.at) / 1000;
-    return {
-      serverCpu: (end.server - start.server) / seconds,
-      databaseCpu: (end.database - start.database) / seconds,
-      hostBusy: (end.host.busy - start.host.busy) / (end.host.total - start.host.total),
-    };
-  };
+  return () => phaseUsage(start, read());
 }

@@ -1,8 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nginxConfigFor, NginxPlacement } from './nginx-config';
+import { processIds } from './host-usage';
 
 const REPOSITORY = join(__dirname, '../../..');
 /** Debian's nginx, as the deployment's image runs it. */
@@ -95,10 +96,7 @@ export function workersRss(nginx: RunningNginx): number {
 
 function workerPids(nginx: RunningNginx): number[] {
   const master = nginx.process.pid;
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => Number(/PPid:\s+(\d+)/.exec(statusOf(Number(pid)))?.[1]) === master)
-    .map(Number);
+  return processIds().filter((pid) => Number(/PPid:\s+(\d+)/.exec(statusOf(pid))?.[1]) === master);
 }
 
 function rssOf(pid: number): number {

@@ -80,7 +80,7 @@ frame built once; all frames due for a socket in one event-loop turn written wit
 load generator is one Node process on the same 2 cores, so it competes with the server it
 measures; ratios matter more than absolute numbers. Medians of ${profile.rounds} alternating rounds.
 Each step opens fresh sockets and waits half a second before the first message (a rooms step also
-waits, up to 5 s, until the server's CPU is under a tenth of a core, its sign-in work done). In the fan-out
+waits, up to 5 s, until the servers and PostgreSQL together use under a tenth of a core, its sign-in work done). In the fan-out
 search a step that fails is run once more before the search stops (both attempts are listed
 below). Idle memory is read after a full garbage collection of the measured process (asked for
 through its inspector), so it counts what the connections keep rather than garbage; each reading
@@ -125,11 +125,12 @@ ${roomStepRows(m, profile).join('\n')}
 
 Rooms latency steps, every round (at half the chat server's highest passing rate of the round,
 ${profile.latencyMs / 1000} s each; the rows above take the median of the rounds). What was spent while the step
-sent (from its first message until every delivery came): the server's CPU and PostgreSQL's (all
-its processes), each as a share of one core, and the share of all the machine's cores busy with
-anything (the load generator, the kernel's loopback work and the rest included).
+sent (from its first message until every delivery came, or at most 2 s after the last was sent):
+the server's CPU and PostgreSQL's (all its processes, those that ended included), each as a share
+of one core, and the share of all the machine's cores busy with anything (the load generator,
+the kernel's loopback work and the rest included; idle and I/O wait count as not busy).
 
-| round | server | msg/s | ratio | p50 ms | p99 ms | mis-deliveries | server CPU | PostgreSQL CPU | machine busy |
+| round | server | msg/s | ratio | p50 ms | p99 ms | mis-deliveries | server CPU (of one core) | PostgreSQL CPU (of one core) | machine busy (of all cores) |
 |---|---|---|---|---|---|---|---|---|---|
 ${roomLatencyRows(m).join('\n')}
 

@@ -67,20 +67,21 @@ export async function roomsRounds(
     layout,
   };
   /**
-   * A step on `kind`'s server once `quiet` (and at most QUIET_MAX_MS) are done with sign-ins; its
-   * sending phase (from the first message until every delivery came) measured apart.
+   * A step on `kind`'s server once `quiet` (and at most QUIET_MAX_MS) are done with sign-ins. Given
+   * `measured`, its sending phase (from the first message until every delivery came, or the drain
+   * gave up) is measured there.
    */
   const step = async (
     kind: RoomsKind,
     rate: number,
     durationMs: number,
     quiet: RunningServer[],
-  ): Promise<RoomStep & { sending: PhaseUsage }> => {
+    measured?: { sending?: PhaseUsage },
+  ): Promise<RoomStep> => {
     const server = servers.get(kind)!;
     const serverCpu = () => processUsage(server.process).cpuSeconds;
     const before = serverCpu();
     let endPhase: (() => PhaseUsage) | undefined;
-    let sending: PhaseUsage | undefined;
     const result = await runRoomLoad({
       wsUrl: server.wsUrl,
       wire: wires[kind],
@@ -91,16 +92,16 @@ export async function roomsRounds(
       around: {
         before: async () => {
           await untilQuiet(quiet, QUIET_MAX_MS);
-          endPhase = measurePhase(serverCpu);
+          if (measured) endPhase = measurePhase(serverCpu);
         },
         after: async () => {
-          sending = endPhase!();
+          if (measured && endPhase) measured.sending = endPhase();
         },
       },
     });
     const misdelivered = rounds.misdelivered.get(kind)! + result.misdelivered;
     rounds.misdelivered.set(kind, misdelivered);
-    return { rate, result, cpuSeconds: serverCpu() - before, sending: sending! };
+    return { rate, result, cpuSeconds: serverCpu() - before };
   };
   for (let round = 0; round < profile.rounds; round++) {
     for (const kind of ROOMS_KINDS) {
@@ -119,8 +120,11 @@ export async function roomsRounds(
     rounds.latencyRates.push(rate);
     const both = ROOMS_KINDS.map((kind) => servers.get(kind)!);
     for (const kind of round % 2 ? [...ROOMS_KINDS].reverse() : ROOMS_KINDS) {
-      const { result, sending } = await step(kind, rate, profile.latencyMs, both);
-      rounds.latency.get(kind)!.push({ ...result, sending });
+      const measured: { sending?: PhaseUsage } = {};
+      const { result } = await step(kind, rate, profile.latencyMs, both, measured);
+      if (!measured.sending)
+        throw new Error(`${kind}: the latency step's sending was not measured`);
+      rounds.latency.get(kind)!.push({ ...result, sending: measured.sending });
     }
   }
   return rounds;

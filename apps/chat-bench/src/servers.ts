@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { SERVER_NODE_FLAGS } from '../../chat-server/src/node-flags';
-import { cpuSecondsOfStat } from './host-usage';
+import { cpuSecondsOfStat, databaseCpuSeconds } from './host-usage';
 
 const REPOSITORY = join(__dirname, '../../..');
 const CHAT_MAIN = join(REPOSITORY, 'dist/apps/chat-server/apps/chat-server/src/main.js');
@@ -129,12 +129,13 @@ const QUIET_SHARE = 0.1;
 const QUIET_WINDOW_MS = 200;
 
 /**
- * Waits until the servers' CPU over a short window is under a tenth of a core (their work for the
- * sockets just opened, such as presence, is done), for at most `maxMs`: a step then measures its
- * traffic, not the handshakes before it.
+ * Waits until the servers' and PostgreSQL's CPU together over a short window is under a tenth of a
+ * core (their work for the sockets just opened, such as presence, and any insert still running
+ * are done), for at most `maxMs`: a step then measures its traffic, not the handshakes or the
+ * step before it.
  */
 export async function untilQuiet(servers: RunningServer[], maxMs: number): Promise<void> {
-  const cpu = () => cpuSecondsOf(servers);
+  const cpu = () => cpuSecondsOf(servers) + (databaseCpuSeconds() || 0);
   const deadline = Date.now() + maxMs;
   while (Date.now() < deadline) {
     const before = cpu();
