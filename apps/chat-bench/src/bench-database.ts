@@ -1,7 +1,8 @@
-// The bench's only database access; everything else it measures goes through the server's HTTP
-// and WebSocket API. The run gets a database of its own (the chat server migrates it on start),
-// and the history phase needs a million stored messages, far too many to send through the API,
-// and counts what its searches match.
+// The bench's database access, besides beside-load-process.ts's replay of the chat's inserts;
+// everything else it measures goes through the server's HTTP and WebSocket API. The run gets a
+// database of its own (the chat server migrates it on start), and the history phase needs a
+// million stored messages, far too many to send through the API, and counts what its searches
+// match.
 import { Client } from 'pg';
 import { GENERAL_ROOM, messagesIn } from './history-rooms';
 import {

@@ -5,7 +5,7 @@ import type { LoadResult } from './load';
 import type { NginxStackResult } from './nginx-stack';
 import type { OverloadResult } from './overload';
 import type { PresenceResult } from './presence';
-import type { RoomsKind, RoomsRounds } from './rooms';
+import type { RoomsKind, RoomsLatencyKind, RoomsRounds } from './rooms';
 import type { RoomsScaleOut } from './rooms-scale-out';
 import type { SdkCost } from './sdk-cost';
 import type { ServerKind } from './servers';
@@ -61,15 +61,19 @@ export function roomsMedian(m: Measurements, kind: RoomsKind): number {
   return median(m.rooms.highest.get(kind)!);
 }
 
-export function roomsLatencyMedian(m: Measurements, kind: RoomsKind, key: LatencyKey): number {
+export function roomsLatencyMedian(
+  m: Measurements,
+  kind: RoomsLatencyKind,
+  key: LatencyKey,
+): number {
   return median(m.rooms.latency.get(kind)!.map((r) => r.latencyMs[key]));
 }
 
 /** The median over rounds of the machine's busy share while `kind`'s rooms latency step sent. */
-export function roomsBusyMedian(m: Measurements, kind: RoomsKind): number {
+export function roomsBusyMedian(m: Measurements, kind: RoomsLatencyKind): number {
   return median(m.rooms.latency.get(kind)!.map((r) => r.sending.hostBusy));
 }
 
-export function roomsRatioMedian(m: Measurements, kind: RoomsKind): number {
+export function roomsRatioMedian(m: Measurements, kind: RoomsLatencyKind): number {
   return median(m.rooms.latency.get(kind)!.map((r) => r.ratio));
 }

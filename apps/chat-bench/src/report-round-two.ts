@@ -1,5 +1,6 @@
 // Issue #22's part of BENCHMARKS.md: cost per delivery, overload, rooms at scale, scale-out.
 import type { BenchProfile } from './bench-profile';
+import { LOADED_BASELINE } from './beside-load';
 import { DeliveryCost, microsPerDelivery } from './delivery-cost';
 import { deliveryCostVerdict, renderDeliveryCost } from './delivery-cost-report';
 import { fixed as f, percent, thousands as k } from './format';
@@ -36,7 +37,7 @@ export function roundTwoVerdicts(
     },
     {
       target: `rooms: p99 at half the chat server's highest rate at most the baseline's + ${ROOMS_P99_MORE_MS} ms`,
-      measured: `${f(moreP99)} ms more at R=${latencyRates(m)} msg/s (machine ${percent(roomsBusyMedian(m, 'chat'))} busy while sending, against ${percent(roomsBusyMedian(m, 'coalescing'))})`,
+      measured: `${f(moreP99)} ms more at R=${latencyRates(m)} msg/s (machine ${percent(roomsBusyMedian(m, 'chat'))} busy while sending, against ${percent(roomsBusyMedian(m, 'coalescing'))}; the baseline with the chat step's load beside it: p99 ${f(roomsP(m, LOADED_BASELINE, 'p99'))} ms, machine ${percent(roomsBusyMedian(m, LOADED_BASELINE))} busy)`,
       met: moreP99 <= ROOMS_P99_MORE_MS,
     },
     {

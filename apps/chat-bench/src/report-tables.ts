@@ -1,5 +1,6 @@
 // The tables of BENCHMARKS.md, one markdown line per row.
 import type { BenchProfile } from './bench-profile';
+import { LOADED_BASELINE } from './beside-load';
 import type { FanoutStep } from './fanout-step';
 import { fixed as f, percent, thousands as k } from './format';
 import type { HistoryLatency } from './history-latency';
@@ -45,6 +46,7 @@ function roomsRows(m: Measurements, summary: Summary, profile: BenchProfile): st
       (key) =>
         `| rooms: latency ${key} ${at} (ms) | | ${f(roomsP(m, 'coalescing', key))} | ${f(roomsP(m, 'chat', key))} | | ${f(roomsP(m, 'chat', key) - roomsP(m, 'coalescing', key))} ms more |`,
     ),
+    `| rooms: latency p99 ${at} of the coalescing baseline with the chat step's load beside it (ms) | | ${f(roomsP(m, LOADED_BASELINE, 'p99'))} | | | chat ${f(roomsP(m, 'chat', 'p99') - roomsP(m, LOADED_BASELINE, 'p99'))} ms more |`,
     `| rooms: delivery ratio ${at} | | ${f(roomsRatio(m, 'coalescing'), 4)} | ${f(roomsRatio(m, 'chat'), 4)} | | |`,
     `| rooms: mis-deliveries (at a socket outside the message's room, all steps) | | ${k(summary.rooms.misdelivered.coalescing)} | ${k(summary.rooms.misdelivered.chat)} | | |`,
   ];

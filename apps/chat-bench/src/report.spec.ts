@@ -1,4 +1,5 @@
 import { benchProfile } from './bench-profile';
+import { LOADED_BASELINE } from './beside-load';
 import type { DeliveryCost } from './delivery-cost';
 import type { SearchLatency } from './history-latency';
 import { Measurements } from './measurements';
@@ -45,8 +46,9 @@ const roomLatency = (p99: number, misdelivered = 0) => ({ ...latency(p99), misde
 const sending = {
   coalescing: { serverCpu: 0.33, databaseCpu: 0.004, hostBusy: [0.41, 0.5, 0.3] },
   chat: { serverCpu: 0.552, databaseCpu: 0.38, hostBusy: [0.7, 0.9, 0.78] },
+  [LOADED_BASELINE]: { serverCpu: 0.35, databaseCpu: 0.37, hostBusy: [0.66, 0.8, 0.72] },
 };
-const roomLatencyStep = (kind: 'coalescing' | 'chat', p99: number, round: number) => ({
+const roomLatencyStep = (kind: keyof typeof sending, p99: number, round: number) => ({
   ...roomLatency(p99),
   sending: { ...sending[kind], hostBusy: sending[kind].hostBusy[round] },
 });
@@ -70,6 +72,10 @@ function rooms(misdelivered = 0, chatHighest = 28_000, chatP99 = 18): RoomsRound
         [chatP99 - 3, chatP99, chatP99 + 2].map((p99, round) =>
           roomLatencyStep('chat', p99, round),
         ),
+      ],
+      [
+        LOADED_BASELINE,
+        [14, 15, 20].map((p99, round) => roomLatencyStep(LOADED_BASELINE, p99, round)),
       ],
     ]),
     latencyRates: [1120, 1120, 1120],
@@ -289,9 +295,16 @@ describe('report', () => {
       '| 1 | coalescing | 1120 | 1.0000 | 1.0 | 8.0 | 0 | 33% | 0% | 41% |',
     );
     expect(markdown).toContain('| 3 | chat | 1120 | 1.0000 | 1.0 | 20.0 | 0 | 55% | 38% | 78% |');
+    expect(markdown).toContain(
+      `| 2 | ${LOADED_BASELINE} | 1120 | 1.0000 | 1.0 | 15.0 | 0 | 35% | 37% | 80% |`,
+    );
+    // The baseline with the chat step's load beside it: its p99, the median over rounds.
+    expect(table).toContain(
+      "| rooms: latency p99 at R=1120 msg/s of the coalescing baseline with the chat step's load beside it (ms) | | 15.0 | | | chat 3.0 ms more |",
+    );
     // The verdict gives the median over rounds of how busy the machine was while each sent.
     expect(markdown).toContain(
-      '| 8.0 ms more at R=1120 msg/s (machine 78% busy while sending, against 41%) | met |',
+      "| 8.0 ms more at R=1120 msg/s (machine 78% busy while sending, against 41%; the baseline with the chat step's load beside it: p99 15.0 ms, machine 72% busy) | met |",
     );
   });
 

@@ -1,4 +1,5 @@
 import type { BenchProfile } from './bench-profile';
+import { LOADED_BASELINE } from './beside-load';
 import { thousands } from './format';
 import { HISTORY_SLOTS, SEARCHER_ROOMS } from './history-rooms';
 import { fanoutMedian, Measurements } from './measurements';
@@ -129,6 +130,13 @@ sent (from its first message until every delivery came, or at most 2 s after the
 the server's CPU and PostgreSQL's (all its processes, those that ended included), each as a share
 of one core, and the share of all the machine's cores busy with anything (the load generator,
 the kernel's loopback work and the rest included; idle and I/O wait count as not busy).
+The third step of each round (\`${LOADED_BASELINE}\`) is the coalescing baseline's again, with
+the chat step's load beside it in a process of its own (apps/chat-bench/src/beside-load.ts): the
+chat server's inserts of that round replayed into PostgreSQL (its own statement, as many a second
+and as many rows each, from its \`chat_message_write_duration_seconds\` and
+\`chat_messages_stored_total\`, two at a time as its writer runs them) and the chat server's CPU
+beyond the baseline's kept busy. It tells how much of the chat's p99 the machine being that busy
+accounts for, whichever process makes it so.
 
 | round | server | msg/s | ratio | p50 ms | p99 ms | mis-deliveries | server CPU (of one core) | PostgreSQL CPU (of one core) | machine busy (of all cores) |
 |---|---|---|---|---|---|---|---|---|---|

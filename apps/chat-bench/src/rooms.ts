@@ -1,4 +1,12 @@
 import { analyzeDatabase } from './bench-database';
+import {
+  BesideLoad,
+  besideLoadFault,
+  besideLoadSpec,
+  BesideLoadSpec,
+  LOADED_BASELINE,
+  startBesideLoad,
+} from './beside-load';
 import { measurePhase, PhaseUsage } from './host-usage';
 import { BenchProfile } from './bench-profile';
 import { FanoutStep, halfRate, highestPassing } from './fanout-step';
@@ -7,14 +15,26 @@ import { RoomLayout, roomLayout, roomOf } from './room-layout';
 import { RoomLoadResult, runRoomLoad } from './room-load';
 import { RoomUsers, setUpRooms } from './room-setup';
 import { baselineWire, chatWire, RoomWire } from './room-wire';
-import { processUsage, RunningServer, ServerKind, untilQuiet } from './servers';
+import { metricOf, processUsage, RunningServer, ServerKind, untilQuiet } from './servers';
 
 /** The servers the rooms scenario compares: the chat server and the baseline given the rooms. */
 export const ROOMS_KINDS = ['coalescing', 'chat'] as const;
 export type RoomsKind = (typeof ROOMS_KINDS)[number];
+export type RoomsLatencyKind = RoomsKind | typeof LOADED_BASELINE;
+export const ROOMS_LATENCY_KINDS: RoomsLatencyKind[] = [...ROOMS_KINDS, LOADED_BASELINE];
 export type RoomStep = FanoutStep<RoomLoadResult>;
 /** A latency step, with what the server, PostgreSQL and the machine spent while it sent. */
 export type RoomLatencyStep = RoomLoadResult & { sending: PhaseUsage };
+
+/** The chat server's counters of its inserts and of the messages they stored. */
+const INSERTS = 'chat_message_write_duration_seconds_count';
+const STORED = 'chat_messages_stored_total';
+
+async function counter(server: RunningServer, series: string): Promise<number> {
+  const value = await metricOf(server, series);
+  if (value === undefined) throw new Error(`The chat server exports no ${series}`);
+  return value;
+}
 
 /** The longest a step waits for a server to finish with its sockets' sign-ins. */
 const QUIET_MAX_MS = 5_000;
@@ -30,7 +50,7 @@ export interface RoomsRounds {
    * round (see halfRate), as long as the one-room latency step (profile.latencyMs); the rates, by
    * round.
    */
-  latency: Map<RoomsKind, RoomLatencyStep[]>;
+  latency: Map<RoomsLatencyKind, RoomLatencyStep[]>;
   latencyRates: number[];
   /** Per kind, messages that reached a socket outside their room, over every step of every round. */
   misdelivered: Map<RoomsKind, number>;
@@ -59,7 +79,7 @@ export async function roomsRounds(
   };
   const rounds: RoomsRounds = {
     highest: new Map(ROOMS_KINDS.map((kind) => [kind, []])),
-    latency: new Map(ROOMS_KINDS.map((kind) => [kind, []])),
+    latency: new Map(ROOMS_LATENCY_KINDS.map((kind) => [kind, []])),
     misdelivered: new Map(ROOMS_KINDS.map((kind) => [kind, 0])),
     latencyRates: [],
     lastSteps: new Map(),
@@ -69,7 +89,7 @@ export async function roomsRounds(
   /**
    * A step on `kind`'s server once `quiet` (and at most QUIET_MAX_MS) are done with sign-ins. Given
    * `measured`, its sending phase (from the first message until every delivery came, or the drain
-   * gave up) is measured there.
+   * gave up) is measured there, with `beside` running from just before it to its end.
    */
   const step = async (
     kind: RoomsKind,
@@ -77,31 +97,58 @@ export async function roomsRounds(
     durationMs: number,
     quiet: RunningServer[],
     measured?: { sending?: PhaseUsage },
+    beside?: BesideLoadSpec,
   ): Promise<RoomStep> => {
     const server = servers.get(kind)!;
     const serverCpu = () => processUsage(server.process).cpuSeconds;
     const before = serverCpu();
     let endPhase: (() => PhaseUsage) | undefined;
-    const result = await runRoomLoad({
-      wsUrl: server.wsUrl,
-      wire: wires[kind],
-      layout,
-      roomIds: users.roomIds,
-      rate,
-      durationMs,
-      around: {
-        before: async () => {
-          await untilQuiet(quiet, QUIET_MAX_MS);
-          if (measured) endPhase = measurePhase(serverCpu);
+    let load: BesideLoad | undefined;
+    const stopLoad = async () => {
+      const running = load;
+      load = undefined;
+      const fault = running && besideLoadFault(await running.stop());
+      if (fault) throw new Error(fault);
+    };
+    let result: RoomLoadResult;
+    try {
+      result = await runRoomLoad({
+        wsUrl: server.wsUrl,
+        wire: wires[kind],
+        layout,
+        roomIds: users.roomIds,
+        rate,
+        durationMs,
+        around: {
+          before: async () => {
+            await untilQuiet(quiet, QUIET_MAX_MS);
+            if (beside) load = await startBesideLoad(beside);
+            if (measured) endPhase = measurePhase(serverCpu);
+          },
+          after: async () => {
+            if (measured && endPhase) measured.sending = endPhase();
+            await stopLoad();
+          },
         },
-        after: async () => {
-          if (measured && endPhase) measured.sending = endPhase();
-        },
-      },
-    });
+      });
+    } finally {
+      await stopLoad();
+    }
     const misdelivered = rounds.misdelivered.get(kind)! + result.misdelivered;
     rounds.misdelivered.set(kind, misdelivered);
     return { rate, result, cpuSeconds: serverCpu() - before };
+  };
+  /** A latency step of `kind`, its sending phase measured. */
+  const latencyStep = async (
+    kind: RoomsKind,
+    rate: number,
+    both: RunningServer[],
+    beside?: BesideLoadSpec,
+  ): Promise<RoomLatencyStep> => {
+    const measured: { sending?: PhaseUsage } = {};
+    const { result } = await step(kind, rate, profile.latencyMs, both, measured, beside);
+    if (!measured.sending) throw new Error(`${kind}: the latency step's sending was not measured`);
+    return { ...result, sending: measured.sending };
   };
   for (let round = 0; round < profile.rounds; round++) {
     for (const kind of ROOMS_KINDS) {
@@ -119,13 +166,29 @@ export async function roomsRounds(
     const rate = halfRate(profile.rooms.rates, rounds.lastSteps.get('chat')!);
     rounds.latencyRates.push(rate);
     const both = ROOMS_KINDS.map((kind) => servers.get(kind)!);
+    const chatServer = servers.get('chat')!;
+    const counts = async () => ({
+      inserts: await counter(chatServer, INSERTS),
+      stored: await counter(chatServer, STORED),
+    });
+    let chatCounts = { inserts: 0, stored: 0 };
     for (const kind of round % 2 ? [...ROOMS_KINDS].reverse() : ROOMS_KINDS) {
-      const measured: { sending?: PhaseUsage } = {};
-      const { result } = await step(kind, rate, profile.latencyMs, both, measured);
-      if (!measured.sending)
-        throw new Error(`${kind}: the latency step's sending was not measured`);
-      rounds.latency.get(kind)!.push({ ...result, sending: measured.sending });
+      const start = kind === 'chat' ? await counts() : undefined;
+      rounds.latency.get(kind)!.push(await latencyStep(kind, rate, both));
+      if (start) {
+        const end = await counts();
+        chatCounts = { inserts: end.inserts - start.inserts, stored: end.stored - start.stored };
+      }
     }
+    // Last in each round, as it needs both steps' figures.
+    const beside = besideLoadSpec(databaseUrl, {
+      ...chatCounts,
+      durationMs: profile.latencyMs,
+      chatServerCpu: rounds.latency.get('chat')![round].sending.serverCpu,
+      baselineServerCpu: rounds.latency.get('coalescing')![round].sending.serverCpu,
+    });
+    const loaded = await latencyStep('coalescing', rate, both, beside);
+    rounds.latency.get(LOADED_BASELINE)!.push(loaded);
   }
   return rounds;
 }

@@ -5,7 +5,8 @@ import type { ChatEvent, ChatMessage, EventBus } from '@chat/events';
 import type { ChatMetrics } from '@chat/metrics';
 import type { StoredMessage } from './message-json';
 import { MessageWriter, NewMessage, WriteResult } from './message-writer.service';
-import type { MessageKey, MessageRow, MessageStore } from './message-store.repository';
+import type { MessageRow } from './message-insert';
+import type { MessageKey, MessageStore } from './message-store.repository';
 
 interface Row {
   id: number;

@@ -3,16 +3,12 @@ import { AppConfig } from '@chat/config';
 import { PreparedStatements } from '@chat/database';
 import { GENERAL_ROOM_ID } from '@chat/rooms';
 import { messageJsonSql, RoomMessage, roomMessageJsonSql } from './message-json';
+import { namesParameter } from './message-insert';
 
 export interface MessagePlace {
   room_id: number;
   user_id: number;
   author_role: number;
-}
-
-/** Names as chat_mentioned_users takes them: joined by newlines, which no name holds; null: none. */
-export function namesParameter(names: string[] = []): string | null {
-  return names.length > 0 ? names.join('\n') : null;
 }
 
 /** The compat history pages' size. */

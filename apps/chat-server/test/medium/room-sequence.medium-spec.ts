@@ -6,7 +6,8 @@ import { MessagesModule, MessagesService } from '@chat/messages';
 import { Role } from '@chat/roles';
 import { GENERAL_ROOM_ID } from '@chat/rooms';
 import { User, UsersService } from '@chat/users';
-import { MessageRow, MessageStore } from '../../../../libs/messages/src/message-store.repository';
+import { MessageRow } from '../../../../libs/messages/src/message-insert';
+import { MessageStore } from '../../../../libs/messages/src/message-store.repository';
 import type { WriteResult } from '../../../../libs/messages/src/message-writer.service';
 import { createMediumModule, MediumModule, privateRoom, uniqueName } from './support/medium-module';
 
