@@ -5,6 +5,7 @@ import type { LoadResult } from './load';
 import type { NginxStackResult } from './nginx-stack';
 import type { OverloadResult } from './overload';
 import type { PresenceResult } from './presence';
+import { LOADED_BASELINE } from './beside-load';
 import type { RoomsKind, RoomsLatencyKind, RoomsRounds } from './rooms';
 import type { RoomsScaleOut } from './rooms-scale-out';
 import type { SdkCost } from './sdk-cost';
@@ -76,4 +77,13 @@ export function roomsBusyMedian(m: Measurements, kind: RoomsLatencyKind): number
 
 export function roomsRatioMedian(m: Measurements, kind: RoomsLatencyKind): number {
   return median(m.rooms.latency.get(kind)!.map((r) => r.ratio));
+}
+
+/** The rounds whose loaded baseline step had a load beside it that fell short, and why. */
+export function besideFaults(m: Measurements): string[] {
+  return m.rooms.latency
+    .get(LOADED_BASELINE)!
+    .flatMap((step, round) =>
+      step.besideFault ? [`round ${round + 1}: ${step.besideFault}`] : [],
+    );
 }

@@ -6,6 +6,7 @@ import { fixed as f, percent, thousands as k } from './format';
 import type { HistoryLatency } from './history-latency';
 import type { SearchKind } from './message-corpus';
 import {
+  besideFaults,
   deliveryRatioMedian as ratio,
   fanoutMedian as fan,
   latencyMedian as p,
@@ -46,10 +47,19 @@ function roomsRows(m: Measurements, summary: Summary, profile: BenchProfile): st
       (key) =>
         `| rooms: latency ${key} ${at} (ms) | | ${f(roomsP(m, 'coalescing', key))} | ${f(roomsP(m, 'chat', key))} | | ${f(roomsP(m, 'chat', key) - roomsP(m, 'coalescing', key))} ms more |`,
     ),
-    `| rooms: latency p99 ${at} of the coalescing baseline with the chat step's load beside it (ms) | | ${f(roomsP(m, LOADED_BASELINE, 'p99'))} | | | chat ${f(roomsP(m, 'chat', 'p99') - roomsP(m, LOADED_BASELINE, 'p99'))} ms more |`,
+    loadedRow(m, at),
     `| rooms: delivery ratio ${at} | | ${f(roomsRatio(m, 'coalescing'), 4)} | ${f(roomsRatio(m, 'chat'), 4)} | | |`,
     `| rooms: mis-deliveries (at a socket outside the message's room, all steps) | | ${k(summary.rooms.misdelivered.coalescing)} | ${k(summary.rooms.misdelivered.chat)} | | |`,
   ];
+}
+
+/** The baseline's p99 with the chat step's load beside it, unless that load fell short. */
+function loadedRow(m: Measurements, at: string): string {
+  const label = `| rooms: latency p99 ${at} of the coalescing baseline with the chat step's load beside it (ms) | |`;
+  const faults = besideFaults(m);
+  if (faults.length > 0) return `${label} n/a | | | not measured (${faults.join('; ')}) |`;
+  const loaded = roomsP(m, LOADED_BASELINE, 'p99');
+  return `${label} ${f(loaded)} | | | chat ${f(roomsP(m, 'chat', 'p99') - loaded)} ms more |`;
 }
 
 export function historyTable(history: HistoryLatency): string[] {

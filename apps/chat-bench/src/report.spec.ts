@@ -242,7 +242,7 @@ describe('report', () => {
     expect(summary.rooms).toEqual({
       deliveries: { coalescing: 50_000, chat: 28_000 },
       vsCoalescing: 0.56,
-      latencyP99: { coalescing: 10, chat: 18 },
+      latencyP99: { coalescing: 10, chat: 18, [LOADED_BASELINE]: 15 },
       p99MoreThanCoalescing: 8,
       misdelivered: { coalescing: 0, chat: 0 },
     });
@@ -305,6 +305,19 @@ describe('report', () => {
     // The verdict gives the median over rounds of how busy the machine was while each sent.
     expect(markdown).toContain(
       "| 8.0 ms more at R=1120 msg/s (machine 78% busy while sending, against 41%; the baseline with the chat step's load beside it: p99 15.0 ms, machine 72% busy) | met |",
+    );
+  });
+
+  it("says the loaded baseline's p99 was not measured when the load beside it fell short", () => {
+    const shortRooms = rooms(0);
+    const loaded = shortRooms.latency.get(LOADED_BASELINE)!;
+    loaded[1] = { ...loaded[1], besideFault: 'its inserts fell behind: 800 of 1000 due' };
+    const { table, markdown } = render(run({ rooms: shortRooms }));
+    expect(table).toContain(
+      "| rooms: latency p99 at R=1120 msg/s of the coalescing baseline with the chat step's load beside it (ms) | | n/a | | | not measured (round 2: its inserts fell behind: 800 of 1000 due) |",
+    );
+    expect(markdown).toContain(
+      "the baseline with the chat step's load beside it: not measured, round 2: its inserts fell behind: 800 of 1000 due) |",
     );
   });
 

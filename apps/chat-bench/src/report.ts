@@ -132,11 +132,14 @@ of one core, and the share of all the machine's cores busy with anything (the lo
 the kernel's loopback work and the rest included; idle and I/O wait count as not busy).
 The third step of each round (\`${LOADED_BASELINE}\`) is the coalescing baseline's again, with
 the chat step's load beside it in a process of its own (apps/chat-bench/src/beside-load.ts): the
-chat server's inserts of that round replayed into PostgreSQL (its own statement, as many a second
-and as many rows each, from its \`chat_message_write_duration_seconds\` and
-\`chat_messages_stored_total\`, two at a time as its writer runs them) and the chat server's CPU
-beyond the baseline's kept busy. It tells how much of the chat's p99 the machine being that busy
-accounts for, whichever process makes it so.
+chat server's inserts over that round's sending phase replayed into PostgreSQL (its own statement,
+as many a second and as many rows each, from its \`chat_message_write_duration_seconds\` and
+\`chat_messages_stored_total\`; two connections with rooms of their own, as its writer runs two
+inserts with no room in both) and the chat server's CPU beyond the baseline's kept busy, the
+replay's own work included. Its server CPU column is the baseline's alone; the process's CPU shows
+in the machine's share. It tells how much of the chat's p99 the machine being that busy accounts
+for, whichever process makes it so; a load that fell short of a tenth of its statements or its CPU
+is reported as not measured.
 
 | round | server | msg/s | ratio | p50 ms | p99 ms | mis-deliveries | server CPU (of one core) | PostgreSQL CPU (of one core) | machine busy (of all cores) |
 |---|---|---|---|---|---|---|---|---|---|

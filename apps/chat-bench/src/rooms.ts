@@ -1,7 +1,7 @@
+import { performance } from 'node:perf_hooks';
 import { analyzeDatabase } from './bench-database';
 import {
   BesideLoad,
-  besideLoadFault,
   besideLoadSpec,
   BesideLoadSpec,
   LOADED_BASELINE,
@@ -23,8 +23,18 @@ export type RoomsKind = (typeof ROOMS_KINDS)[number];
 export type RoomsLatencyKind = RoomsKind | typeof LOADED_BASELINE;
 export const ROOMS_LATENCY_KINDS: RoomsLatencyKind[] = [...ROOMS_KINDS, LOADED_BASELINE];
 export type RoomStep = FanoutStep<RoomLoadResult>;
-/** A latency step, with what the server, PostgreSQL and the machine spent while it sent. */
-export type RoomLatencyStep = RoomLoadResult & { sending: PhaseUsage };
+/**
+ * A latency step, with what the server, PostgreSQL and the machine spent while it sent; for the
+ * loaded baseline's, why the load beside it did not stand for the chat step's, if it fell short.
+ */
+export type RoomLatencyStep = RoomLoadResult & { sending: PhaseUsage; besideFault?: string };
+
+/** What a step measures: its sending phase, with `around` called at its start and end. */
+interface StepMeasure {
+  sending?: PhaseUsage;
+  besideFault?: string;
+  around?: { start(): Promise<void>; end(): Promise<void> };
+}
 
 /** The chat server's counters of its inserts and of the messages they stored. */
 const INSERTS = 'chat_message_write_duration_seconds_count';
@@ -88,7 +98,7 @@ export async function roomsRounds(
   };
   /**
    * A step on `kind`'s server once `quiet` (and at most QUIET_MAX_MS) are done with sign-ins. Given
-   * `measured`, its sending phase (from the first message until every delivery came, or the drain
+   * `measure`, its sending phase (from the first message until every delivery came, or the drain
    * gave up) is measured there, with `beside` running from just before it to its end.
    */
   const step = async (
@@ -96,7 +106,7 @@ export async function roomsRounds(
     rate: number,
     durationMs: number,
     quiet: RunningServer[],
-    measured?: { sending?: PhaseUsage },
+    measure?: StepMeasure,
     beside?: BesideLoadSpec,
   ): Promise<RoomStep> => {
     const server = servers.get(kind)!;
@@ -107,8 +117,8 @@ export async function roomsRounds(
     const stopLoad = async () => {
       const running = load;
       load = undefined;
-      const fault = running && besideLoadFault(await running.stop());
-      if (fault) throw new Error(fault);
+      const fault = running && (await running.stop());
+      if (fault && measure) measure.besideFault = fault;
     };
     let result: RoomLoadResult;
     try {
@@ -123,10 +133,15 @@ export async function roomsRounds(
           before: async () => {
             await untilQuiet(quiet, QUIET_MAX_MS);
             if (beside) load = await startBesideLoad(beside);
-            if (measured) endPhase = measurePhase(serverCpu);
+            if (!measure) return;
+            await measure.around?.start();
+            endPhase = measurePhase(serverCpu);
           },
           after: async () => {
-            if (measured && endPhase) measured.sending = endPhase();
+            if (measure && endPhase) {
+              measure.sending = endPhase();
+              await measure.around?.end();
+            }
             await stopLoad();
           },
         },
@@ -143,12 +158,13 @@ export async function roomsRounds(
     kind: RoomsKind,
     rate: number,
     both: RunningServer[],
+    around?: StepMeasure['around'],
     beside?: BesideLoadSpec,
   ): Promise<RoomLatencyStep> => {
-    const measured: { sending?: PhaseUsage } = {};
-    const { result } = await step(kind, rate, profile.latencyMs, both, measured, beside);
-    if (!measured.sending) throw new Error(`${kind}: the latency step's sending was not measured`);
-    return { ...result, sending: measured.sending };
+    const measure: StepMeasure = { around };
+    const { result } = await step(kind, rate, profile.latencyMs, both, measure, beside);
+    if (!measure.sending) throw new Error(`${kind}: the latency step's sending was not measured`);
+    return { ...result, sending: measure.sending, besideFault: measure.besideFault };
   };
   for (let round = 0; round < profile.rounds; round++) {
     for (const kind of ROOMS_KINDS) {
@@ -166,28 +182,37 @@ export async function roomsRounds(
     const rate = halfRate(profile.rooms.rates, rounds.lastSteps.get('chat')!);
     rounds.latencyRates.push(rate);
     const both = ROOMS_KINDS.map((kind) => servers.get(kind)!);
+    // The chat server's inserts over its step's sending phase.
     const chatServer = servers.get('chat')!;
     const counts = async () => ({
       inserts: await counter(chatServer, INSERTS),
       stored: await counter(chatServer, STORED),
+      at: performance.now(),
     });
-    let chatCounts = { inserts: 0, stored: 0 };
-    for (const kind of round % 2 ? [...ROOMS_KINDS].reverse() : ROOMS_KINDS) {
-      const start = kind === 'chat' ? await counts() : undefined;
-      rounds.latency.get(kind)!.push(await latencyStep(kind, rate, both));
-      if (start) {
+    let start = { inserts: 0, stored: 0, at: 0 };
+    let chatWrites = { inserts: 0, stored: 0, seconds: 0 };
+    const aroundChat = {
+      start: async () => void (start = await counts()),
+      end: async () => {
         const end = await counts();
-        chatCounts = { inserts: end.inserts - start.inserts, stored: end.stored - start.stored };
-      }
+        chatWrites = {
+          inserts: end.inserts - start.inserts,
+          stored: end.stored - start.stored,
+          seconds: (end.at - start.at) / 1000,
+        };
+      },
+    };
+    for (const kind of round % 2 ? [...ROOMS_KINDS].reverse() : ROOMS_KINDS) {
+      const around = kind === 'chat' ? aroundChat : undefined;
+      rounds.latency.get(kind)!.push(await latencyStep(kind, rate, both, around));
     }
     // Last in each round, as it needs both steps' figures.
     const beside = besideLoadSpec(databaseUrl, {
-      ...chatCounts,
-      durationMs: profile.latencyMs,
+      ...chatWrites,
       chatServerCpu: rounds.latency.get('chat')![round].sending.serverCpu,
       baselineServerCpu: rounds.latency.get('coalescing')![round].sending.serverCpu,
     });
-    const loaded = await latencyStep('coalescing', rate, both, beside);
+    const loaded = await latencyStep('coalescing', rate, both, undefined, beside);
     rounds.latency.get(LOADED_BASELINE)!.push(loaded);
   }
   return rounds;

@@ -1,3 +1,4 @@
+import { LOADED_BASELINE } from './beside-load';
 import {
   deliveryRatioMedian as ratio,
   fanoutMedian as fan,
@@ -56,7 +57,11 @@ export function summarize(m: Measurements) {
     rooms: {
       deliveries: { coalescing: rooms(m, 'coalescing'), chat: rooms(m, 'chat') },
       vsCoalescing: rooms(m, 'chat') / rooms(m, 'coalescing'),
-      latencyP99: { coalescing: roomsP(m, 'coalescing', 'p99'), chat: roomsP(m, 'chat', 'p99') },
+      latencyP99: {
+        coalescing: roomsP(m, 'coalescing', 'p99'),
+        chat: roomsP(m, 'chat', 'p99'),
+        [LOADED_BASELINE]: roomsP(m, LOADED_BASELINE, 'p99'),
+      },
       p99MoreThanCoalescing: roomsP(m, 'chat', 'p99') - roomsP(m, 'coalescing', 'p99'),
       misdelivered: {
         coalescing: m.rooms.misdelivered.get('coalescing')!,
