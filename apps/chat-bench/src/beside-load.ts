@@ -20,7 +20,7 @@ export interface BesideLoadSpec {
 }
 
 export interface BesideLoadTotals {
-  /** The statements due by the stop at the rate asked, and those answered. */
+  /** The statements due at the rate asked by the last time one could start, and those answered. */
   due: number;
   statements: number;
   rows: number;
@@ -118,7 +118,7 @@ export async function startBesideLoad(spec: BesideLoadSpec): Promise<BesideLoad>
   const started = await ready;
   if (started?.type !== 'ready') {
     child.kill('SIGKILL');
-    throw new Error(`The load beside the baseline did not start: ${describe(started, gone)}`);
+    throw new Error(`it did not start: ${describe(started, gone)}`);
   }
   return {
     stop: async () => {

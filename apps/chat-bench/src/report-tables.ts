@@ -153,7 +153,8 @@ export function roomLatencyRows(m: Measurements): string[] {
     [...m.rooms.latency.entries()].map(([kind, results]) => {
       const r = results[round];
       const { serverCpu, databaseCpu, hostBusy } = r.sending;
-      return `| ${round + 1} | ${kind} | ${rate} | ${f(r.ratio, 4)} | ${f(r.latencyMs.p50)} | ${f(r.latencyMs.p99)} | ${k(r.misdelivered)} | ${percent(serverCpu)} | ${percent(databaseCpu)} | ${percent(hostBusy)} |`;
+      const label = r.besideFault ? `${kind} (not measured: ${r.besideFault})` : kind;
+      return `| ${round + 1} | ${label} | ${rate} | ${f(r.ratio, 4)} | ${f(r.latencyMs.p50)} | ${f(r.latencyMs.p99)} | ${k(r.misdelivered)} | ${percent(serverCpu)} | ${percent(databaseCpu)} | ${percent(hostBusy)} |`;
     }),
   );
 }

@@ -138,8 +138,8 @@ as many a second and as many rows each, from its \`chat_message_write_duration_s
 inserts with no room in both) and the chat server's CPU beyond the baseline's kept busy, the
 replay's own work included. Its server CPU column is the baseline's alone; the process's CPU shows
 in the machine's share. It tells how much of the chat's p99 the machine being that busy accounts
-for, whichever process makes it so; a load that fell short of a tenth of its statements or its CPU
-is reported as not measured.
+for, whichever process makes it so. A load that kept under 90% of its statements' rate or of its
+CPU share, had an insert fail, or whose process failed makes the row "not measured".
 
 | round | server | msg/s | ratio | p50 ms | p99 ms | mis-deliveries | server CPU (of one core) | PostgreSQL CPU (of one core) | machine busy (of all cores) |
 |---|---|---|---|---|---|---|---|---|---|

@@ -132,7 +132,13 @@ export async function roomsRounds(
         around: {
           before: async () => {
             await untilQuiet(quiet, QUIET_MAX_MS);
-            if (beside) load = await startBesideLoad(beside);
+            if (beside) {
+              try {
+                load = await startBesideLoad(beside);
+              } catch (error) {
+                if (measure) measure.besideFault = (error as Error).message;
+              }
+            }
             if (!measure) return;
             await measure.around?.start();
             endPhase = measurePhase(serverCpu);
@@ -184,11 +190,14 @@ export async function roomsRounds(
     const both = ROOMS_KINDS.map((kind) => servers.get(kind)!);
     // The chat server's inserts over its step's sending phase.
     const chatServer = servers.get('chat')!;
-    const counts = async () => ({
-      inserts: await counter(chatServer, INSERTS),
-      stored: await counter(chatServer, STORED),
-      at: performance.now(),
-    });
+    const counts = async () => {
+      const at = performance.now();
+      return {
+        inserts: await counter(chatServer, INSERTS),
+        stored: await counter(chatServer, STORED),
+        at,
+      };
+    };
     let start = { inserts: 0, stored: 0, at: 0 };
     let chatWrites = { inserts: 0, stored: 0, seconds: 0 };
     const aroundChat = {

@@ -1,5 +1,6 @@
 import { LOADED_BASELINE } from './beside-load';
 import {
+  besideFaults,
   deliveryRatioMedian as ratio,
   fanoutMedian as fan,
   latencyMedian as p,
@@ -60,7 +61,7 @@ export function summarize(m: Measurements) {
       latencyP99: {
         coalescing: roomsP(m, 'coalescing', 'p99'),
         chat: roomsP(m, 'chat', 'p99'),
-        [LOADED_BASELINE]: roomsP(m, LOADED_BASELINE, 'p99'),
+        [LOADED_BASELINE]: besideFaults(m).length > 0 ? null : roomsP(m, LOADED_BASELINE, 'p99'),
       },
       p99MoreThanCoalescing: roomsP(m, 'chat', 'p99') - roomsP(m, 'coalescing', 'p99'),
       misdelivered: {

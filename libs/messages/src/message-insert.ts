@@ -1,7 +1,7 @@
 import { messageJsonSql } from './message-json';
 
 // The insert of new messages, apart from MessageStore so that the bench can replay the very
-// statement (apps/chat-bench/src/beside-load.ts) without loading the server's modules.
+// statement (apps/chat-bench/src/beside-load-process.ts) without Nest's dependency injection.
 
 /** One message of a batch to insert. */
 export interface MessageRow {
