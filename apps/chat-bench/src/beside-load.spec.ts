@@ -36,7 +36,6 @@ describe('besideLoadFault', () => {
   const totals = {
     due: 1_000,
     statements: 950,
-    rows: 2_800,
     failed: 0,
     cpuSeconds: 1.9,
     seconds: 10,

@@ -23,7 +23,6 @@ export interface BesideLoadTotals {
   /** The statements due at the rate asked by the last time one could start, and those answered. */
   due: number;
   statements: number;
-  rows: number;
   failed: number;
   /** The process's CPU and the time it ran, from its start to the stop. */
   cpuSeconds: number;
